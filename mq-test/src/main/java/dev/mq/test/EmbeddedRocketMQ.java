@@ -1,0 +1,357 @@
+package dev.mq.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The real Apache RocketMQ NameServer and Broker(s), started on 127.0.0.1 for tests.
+ *
+ * <p>Each node runs in a child JVM on the dependency versions RocketMQ was released with, so the
+ * broker's Netty 4.1 never meets the Netty 4.2 of the code under test, a stopped broker really is
+ * gone (its sockets close as in a crash), and the test JVM's CPU and heap are its own. All files live
+ * in a fresh temporary directory that {@link #close()} removes.
+ *
+ * <pre>{@code
+ * try (EmbeddedRocketMQ mq = EmbeddedRocketMQ.builder().brokers(2).build().start()) {
+ *     mq.createTopic("Orders", 4);
+ *     String nameServer = mq.nameServerAddress();   // "127.0.0.1:port"
+ *     mq.stopBroker(1);                             // crash one broker
+ *     mq.startBroker(1);                            // and bring it back with its store
+ * }
+ * }</pre>
+ */
+public final class EmbeddedRocketMQ implements AutoCloseable {
+
+    /** The system property Spring Boot applications read the name server address from. */
+    public static final String NAME_SERVER_PROPERTY = "mq.name-server";
+
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(40);
+
+    private final Builder config;
+    private final BrokerRuntime runtime;
+    private final Path root;
+    private final int nameServerPort;
+    private final int[] brokerPorts;
+    private final NodeProcess[] brokers;
+    private NodeProcess nameServer;
+    private boolean started;
+    private boolean closed;
+
+    private EmbeddedRocketMQ(Builder config) {
+        this.config = config;
+        this.runtime = BrokerRuntime.load();
+        try {
+            this.root = Files.createTempDirectory("mq-embedded-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.nameServerPort = FreePorts.single();
+        this.brokerPorts = new int[config.brokers];
+        for (int i = 0; i < brokerPorts.length; i++) {
+            brokerPorts[i] = FreePorts.forBroker();
+        }
+        this.brokers = new NodeProcess[config.brokers];
+    }
+
+    /** A builder with one broker, topic auto-creation on, and heaps fit for a small machine. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the NameServer and every broker and returns when each broker is visible in the
+     * NameServer's cluster view, so routes can be asked for at once.
+     */
+    public synchronized EmbeddedRocketMQ start() {
+        checkOpen();
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        try {
+            launchNameServer();
+            for (int i = 0; i < brokers.length; i++) {
+                brokers[i] = launchBroker(i);
+            }
+            for (NodeProcess broker : brokers) {
+                broker.awaitReady(config.startTimeout);
+            }
+            return this;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** {@code 127.0.0.1:port} of the NameServer. */
+    public String nameServerAddress() {
+        return "127.0.0.1:" + nameServerPort;
+    }
+
+    public String clusterName() {
+        return config.clusterName;
+    }
+
+    public int brokerCount() {
+        return brokers.length;
+    }
+
+    /** The name of broker {@code index}: {@code broker-0}, {@code broker-1}, ... */
+    public String brokerName(int index) {
+        Objects.checkIndex(index, brokers.length);
+        return "broker-" + index;
+    }
+
+    /** {@code 127.0.0.1:port} that broker {@code index} listens on and registers. */
+    public String brokerAddress(int index) {
+        Objects.checkIndex(index, brokers.length);
+        return "127.0.0.1:" + brokerPorts[index];
+    }
+
+    public synchronized boolean isBrokerRunning(int index) {
+        Objects.checkIndex(index, brokers.length);
+        return brokers[index] != null && brokers[index].isAlive();
+    }
+
+    /** The temporary directory holding every node's store and logs; removed by {@link #close()}. */
+    public Path directory() {
+        return root;
+    }
+
+    /**
+     * Creates (or updates) {@code topic} with {@code queues} read and write queues on every running
+     * broker and returns once the NameServer's route shows it on each of them.
+     */
+    public synchronized void createTopic(String topic, int queues) {
+        checkRunning();
+        if (!topic.matches("[%|a-zA-Z0-9_-]{1,127}") || queues < 1) {
+            throw new IllegalArgumentException("invalid topic '" + topic + "' or queue count " + queues);
+        }
+        for (NodeProcess broker : brokers) {
+            if (broker != null && broker.isAlive()) {
+                broker.command("TOPIC " + topic + " " + queues, COMMAND_TIMEOUT);
+            }
+        }
+    }
+
+    /**
+     * Stops broker {@code index} at once, as a crash would (SIGKILL): connections reset, the
+     * NameServer drops it from routes, and what it stored stays on disk for {@link #startBroker}.
+     */
+    public synchronized void stopBroker(int index) {
+        checkRunning();
+        Objects.checkIndex(index, brokers.length);
+        if (brokers[index] != null) {
+            brokers[index].kill();
+            brokers[index] = null;
+        }
+    }
+
+    /**
+     * Shuts broker {@code index} down the way an operator would. RocketMQ takes 10–20 s for this;
+     * prefer {@link #stopBroker(int)} unless the test needs the graceful path.
+     */
+    public synchronized void stopBrokerGracefully(int index) {
+        checkRunning();
+        Objects.checkIndex(index, brokers.length);
+        if (brokers[index] != null) {
+            brokers[index].stopGracefully(Duration.ofSeconds(60));
+            brokers[index] = null;
+        }
+    }
+
+    /** Starts a stopped broker again on its old port and store, and waits until it is routable. */
+    public synchronized void startBroker(int index) {
+        checkRunning();
+        Objects.checkIndex(index, brokers.length);
+        if (brokers[index] != null && brokers[index].isAlive()) {
+            return;
+        }
+        brokers[index] = launchBroker(index);
+        brokers[index].awaitReady(config.startTimeout);
+    }
+
+    /** Kills the NameServer; brokers and clients keep running without it. */
+    public synchronized void stopNameServer() {
+        checkRunning();
+        if (nameServer != null) {
+            nameServer.kill();
+            nameServer = null;
+        }
+    }
+
+    /**
+     * Starts the NameServer again on its old port and waits until every running broker has
+     * registered with it again (routes are kept in NameServer memory only).
+     */
+    public synchronized void startNameServer() {
+        checkRunning();
+        if (nameServer != null && nameServer.isAlive()) {
+            return;
+        }
+        launchNameServer();
+        for (NodeProcess broker : brokers) {
+            if (broker != null && broker.isAlive()) {
+                broker.command("REGISTER", COMMAND_TIMEOUT);
+            }
+        }
+    }
+
+    private void launchNameServer() {
+        Path home = directory("namesrv");
+        nameServer = NodeProcess.launch("namesrv", home, runtime, config.nameServerJvmOptions,
+                List.of("namesrv", "--port=" + nameServerPort, "--home=" + home));
+        nameServer.awaitReady(config.startTimeout);
+    }
+
+    private NodeProcess launchBroker(int index) {
+        Path home = directory(brokerName(index));
+        return NodeProcess.launch(brokerName(index), home, runtime, config.brokerJvmOptions, List.of(
+                "broker",
+                "--name=" + brokerName(index),
+                "--cluster=" + config.clusterName,
+                "--port=" + brokerPorts[index],
+                "--namesrv=" + nameServerAddress(),
+                "--store=" + home,
+                "--autoCreateTopic=" + config.autoCreateTopic,
+                "--sendQueueWaitMs=" + config.sendQueueWait.toMillis()));
+    }
+
+    private Path directory(String name) {
+        try {
+            return Files.createDirectories(root.resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+    }
+
+    private void checkRunning() {
+        checkOpen();
+        if (!started) {
+            throw new IllegalStateException("not started");
+        }
+    }
+
+    /** Kills every node, waits for the processes to exit and deletes the temporary directory. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int i = 0; i < brokers.length; i++) {
+            if (brokers[i] != null) {
+                brokers[i].kill();
+                brokers[i] = null;
+            }
+        }
+        if (nameServer != null) {
+            nameServer.kill();
+            nameServer = null;
+        }
+        deleteRecursively(root);
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedRocketMQ[nameServer=" + nameServerAddress() + ", brokers=" + brokers.length
+                + ", rocketmq=" + runtime.rocketmqVersion() + "]";
+    }
+
+    /** Settings of an {@link EmbeddedRocketMQ}; defaults suit a 2-core test machine. */
+    public static final class Builder {
+
+        private int brokers = 1;
+        private boolean autoCreateTopic = true;
+        private String clusterName = "EmbeddedCluster";
+        private Duration sendQueueWait = Duration.ofSeconds(1);
+        private Duration startTimeout = Duration.ofSeconds(60);
+        private List<String> brokerJvmOptions = List.of("-Xms256m", "-Xmx512m");
+        private List<String> nameServerJvmOptions = List.of("-Xms64m", "-Xmx256m", "-XX:TieredStopAtLevel=1");
+
+        private Builder() {
+        }
+
+        /** Number of master brokers in the one cluster, named {@code broker-0..n-1}. Default 1. */
+        public Builder brokers(int brokers) {
+            if (brokers < 1) {
+                throw new IllegalArgumentException("brokers must be at least 1");
+            }
+            this.brokers = brokers;
+            return this;
+        }
+
+        /** Whether brokers create unknown topics on first send (RocketMQ's {@code autoCreateTopicEnable}). Default true. */
+        public Builder autoCreateTopic(boolean autoCreateTopic) {
+            this.autoCreateTopic = autoCreateTopic;
+            return this;
+        }
+
+        public Builder clusterName(String clusterName) {
+            this.clusterName = Objects.requireNonNull(clusterName);
+            return this;
+        }
+
+        /**
+         * How long a send may wait in the broker's queue before it answers "broker busy". RocketMQ's
+         * 200 ms default is too short for a cold broker on two cores; default 1 s.
+         */
+        public Builder sendQueueWait(Duration sendQueueWait) {
+            this.sendQueueWait = Objects.requireNonNull(sendQueueWait);
+            return this;
+        }
+
+        /** Upper bound for a node to start and become routable. Default 60 s. */
+        public Builder startTimeout(Duration startTimeout) {
+            this.startTimeout = Objects.requireNonNull(startTimeout);
+            return this;
+        }
+
+        /** JVM options of each broker process. Default {@code -Xms256m -Xmx512m}. */
+        public Builder brokerJvmOptions(List<String> options) {
+            this.brokerJvmOptions = List.copyOf(options);
+            return this;
+        }
+
+        public EmbeddedRocketMQ build() {
+            return new EmbeddedRocketMQ(this);
+        }
+    }
+}
