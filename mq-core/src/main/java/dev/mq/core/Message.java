@@ -1,0 +1,213 @@
+package dev.mq.core;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An immutable message to send. Build one with {@link #builder(String)}:
+ *
+ * <pre>{@code
+ * Message m = Message.builder("Orders").tags("created").keys("o-42")
+ *         .body("{\"id\":42}".getBytes(UTF_8)).property("tenant", "acme").build();
+ * }</pre>
+ *
+ * <p>The builder only collects values; the rules (topic syntax, sizes, reserved property names) are
+ * checked when the message is sent, before any I/O, and fail with {@link MQException.Reason#VALIDATION}.
+ */
+public final class Message {
+
+    private final String topic;
+    private final String tags;
+    private final List<String> keys;
+    private final byte[] body;
+    private final Map<String, String> properties;
+    private final int flag;
+    private final int delayLevel;
+    private final Duration deliveryDelay;
+    private final Instant deliverAt;
+
+    private Message(Builder b) {
+        this.topic = b.topic;
+        this.tags = b.tags;
+        this.keys = List.copyOf(b.keys);
+        this.body = b.body;
+        this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(b.properties));
+        this.flag = b.flag;
+        this.delayLevel = b.delayLevel;
+        this.deliveryDelay = b.deliveryDelay;
+        this.deliverAt = b.deliverAt;
+    }
+
+    /** Starts a message for {@code topic}. */
+    public static Builder builder(String topic) {
+        return new Builder(topic);
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    /** The tag, or null. A RocketMQ message carries at most one tag. */
+    public String tags() {
+        return tags;
+    }
+
+    /** Index keys; sent space-separated in the {@code KEYS} property. */
+    public List<String> keys() {
+        return keys;
+    }
+
+    /**
+     * The body. The array is shared, not copied, so that large bodies go to the wire without a
+     * copy: do not modify it after building the message.
+     */
+    public byte[] body() {
+        return body;
+    }
+
+    /** User properties, in insertion order. */
+    public Map<String, String> properties() {
+        return properties;
+    }
+
+    /** The user flag, stored by the broker as is. */
+    public int flag() {
+        return flag;
+    }
+
+    /** The broker delay level (1..18 on a default broker), or 0 for none. */
+    public int delayLevel() {
+        return delayLevel;
+    }
+
+    /** A relative delivery delay (5.x timer), or null. */
+    public Duration deliveryDelay() {
+        return deliveryDelay;
+    }
+
+    /** An absolute delivery time (5.x timer), or null. */
+    public Instant deliverAt() {
+        return deliverAt;
+    }
+
+    /** Whether any form of delayed delivery was asked for. */
+    public boolean isDelayed() {
+        return delayLevel > 0 || deliveryDelay != null || deliverAt != null;
+    }
+
+    /** A builder holding this message's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder(topic);
+        b.tags = tags;
+        b.keys.addAll(keys);
+        b.body = body;
+        b.properties.putAll(properties);
+        b.flag = flag;
+        b.delayLevel = delayLevel;
+        b.deliveryDelay = deliveryDelay;
+        b.deliverAt = deliverAt;
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "Message[topic=" + topic + ", tags=" + tags + ", keys=" + keys + ", bodyBytes="
+                + (body == null ? 0 : body.length) + ", properties=" + properties.keySet() + "]";
+    }
+
+    /** Collects the parts of a {@link Message}. Not thread-safe. */
+    public static final class Builder {
+
+        private String topic;
+        private String tags;
+        private final List<String> keys = new ArrayList<>();
+        private byte[] body;
+        private final Map<String, String> properties = new LinkedHashMap<>();
+        private int flag;
+        private int delayLevel;
+        private Duration deliveryDelay;
+        private Instant deliverAt;
+
+        private Builder(String topic) {
+            this.topic = topic;
+        }
+
+        public Builder topic(String topic) {
+            this.topic = topic;
+            return this;
+        }
+
+        public Builder tags(String tags) {
+            this.tags = tags;
+            return this;
+        }
+
+        /** Adds index keys (each must be non-empty and free of spaces). */
+        public Builder keys(String... keys) {
+            Collections.addAll(this.keys, keys);
+            return this;
+        }
+
+        public Builder keys(List<String> keys) {
+            this.keys.addAll(keys);
+            return this;
+        }
+
+        /** The body, shared and not copied (see {@link Message#body()}). */
+        public Builder body(byte[] body) {
+            this.body = body;
+            return this;
+        }
+
+        /** The body as UTF-8. */
+        public Builder body(String body) {
+            this.body = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
+            return this;
+        }
+
+        /** Adds a user property; reserved system names are refused when the message is sent. */
+        public Builder property(String name, String value) {
+            this.properties.put(name, value);
+            return this;
+        }
+
+        public Builder properties(Map<String, String> properties) {
+            this.properties.putAll(properties);
+            return this;
+        }
+
+        public Builder flag(int flag) {
+            this.flag = flag;
+            return this;
+        }
+
+        /** Delivers after the broker's delay level {@code level} (1 = 1 s ... 18 = 2 h on a default broker). */
+        public Builder delayLevel(int level) {
+            this.delayLevel = level;
+            return this;
+        }
+
+        /** Delivers after {@code delay} (RocketMQ 5.x timer; a 4.9 broker delivers at once). */
+        public Builder deliveryDelay(Duration delay) {
+            this.deliveryDelay = delay;
+            return this;
+        }
+
+        /** Delivers at {@code time} (RocketMQ 5.x timer; a 4.9 broker delivers at once). */
+        public Builder deliverAt(Instant time) {
+            this.deliverAt = time;
+            return this;
+        }
+
+        public Message build() {
+            return new Message(this);
+        }
+    }
+
+}
