@@ -1,0 +1,181 @@
+package dev.mq.core.remoting;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * Splits the byte stream into frames (16 MiB cap, as every RocketMQ server and client uses) and
+ * decodes each into a {@link RemotingCommand}, whichever header type it carries: JSON (type 0) or
+ * RocketMQ's binary header (type 1). Anything malformed raises {@link CorruptedFrameException}; the
+ * connection handler then closes the channel, which fails its in-flight requests.
+ */
+public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+
+    /** Largest frame accepted, counted after the length field (RocketMQ's {@code frameMaxLength}). */
+    public static final int MAX_FRAME_LENGTH = 16 * 1024 * 1024;
+
+    private static final int SERIALIZE_JSON = 0;
+    private static final int SERIALIZE_ROCKETMQ = 1;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    public FrameDecoder() {
+        super(MAX_FRAME_LENGTH, 0, 4, 0, 4);
+    }
+
+    @Override
+    protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+        ByteBuf frame = (ByteBuf) super.decode(ctx, in);
+        if (frame == null) {
+            return null;
+        }
+        try {
+            return decodeFrame(frame);
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** Decodes one frame without its leading length field. */
+    public static RemotingCommand decodeFrame(ByteBuf frame) {
+        if (frame.readableBytes() < 4) {
+            throw new CorruptedFrameException("frame of " + frame.readableBytes() + " bytes has no header word");
+        }
+        int headerWord = frame.readInt();
+        int type = (headerWord >>> 24) & 0xFF;
+        int headerLength = headerWord & 0xFFFFFF;
+        if (headerLength > frame.readableBytes()) {
+            throw new CorruptedFrameException("header length " + headerLength + " exceeds the frame ("
+                    + frame.readableBytes() + " bytes left)");
+        }
+        ByteBuf header = frame.readSlice(headerLength);
+        byte[] body = null;
+        if (frame.isReadable()) {
+            body = new byte[frame.readableBytes()];
+            frame.readBytes(body);
+        }
+        return switch (type) {
+            case SERIALIZE_JSON -> decodeJson(header, body);
+            case SERIALIZE_ROCKETMQ -> decodeBinary(header, body);
+            default -> throw new CorruptedFrameException("unknown header serialize type " + type);
+        };
+    }
+
+    private static RemotingCommand decodeJson(ByteBuf header, byte[] body) {
+        byte[] bytes = ByteBufUtil.getBytes(header);
+        int code = 0;
+        int version = 0;
+        int opaque = 0;
+        int flag = 0;
+        String language = null;
+        String remark = null;
+        Map<String, String> extFields = null;
+        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new CorruptedFrameException("JSON header is not an object");
+            }
+            String name;
+            while ((name = p.nextName()) != null) {
+                JsonToken value = p.nextToken();
+                switch (name) {
+                    case "code" -> code = intValue(p, value, name);
+                    case "version" -> version = intValue(p, value, name);
+                    case "opaque" -> opaque = intValue(p, value, name);
+                    case "flag" -> flag = intValue(p, value, name);
+                    case "language" -> language = value == JsonToken.VALUE_NULL ? null : p.getText();
+                    case "remark" -> remark = value == JsonToken.VALUE_NULL ? null : p.getText();
+                    case "extFields" -> extFields = readFields(p, value);
+                    default -> p.skipChildren();
+                }
+            }
+        } catch (JacksonException e) {
+            throw new CorruptedFrameException("malformed JSON header: " + e.getOriginalMessage(), e);
+        }
+        return new RemotingCommand(code, language, version, opaque, flag, remark, extFields, body);
+    }
+
+    private static int intValue(JsonParser p, JsonToken token, String name) {
+        if (token == JsonToken.VALUE_NUMBER_INT) {
+            return p.getIntValue();
+        }
+        if (token == JsonToken.VALUE_STRING) {
+            try {
+                return Integer.parseInt(p.getString());
+            } catch (NumberFormatException e) {
+                // fall through to the error below
+            }
+        }
+        throw new CorruptedFrameException("header field '" + name + "' is not an integer");
+    }
+
+    private static Map<String, String> readFields(JsonParser p, JsonToken token) {
+        if (token == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (token != JsonToken.START_OBJECT) {
+            throw new CorruptedFrameException("extFields is not an object");
+        }
+        Map<String, String> fields = new HashMap<>();
+        String name;
+        while ((name = p.nextName()) != null) {
+            JsonToken value = p.nextToken();
+            if (value.isScalarValue()) {
+                fields.put(name, value == JsonToken.VALUE_NULL ? null : p.getText());
+            } else {
+                p.skipChildren();
+            }
+        }
+        return fields;
+    }
+
+    private static RemotingCommand decodeBinary(ByteBuf h, byte[] body) {
+        try {
+            int code = h.readShort();
+            int languageCode = h.readByte();
+            int version = h.readShort();
+            int opaque = h.readInt();
+            int flag = h.readInt();
+            String remark = readString(h, h.readInt());
+            int extLength = h.readInt();
+            Map<String, String> extFields = null;
+            if (extLength > 0) {
+                if (extLength > h.readableBytes()) {
+                    throw new CorruptedFrameException("extFields length " + extLength + " exceeds the header");
+                }
+                ByteBuf ext = h.readSlice(extLength);
+                extFields = new HashMap<>();
+                while (ext.isReadable()) {
+                    String key = readString(ext, ext.readShort());
+                    String value = readString(ext, ext.readInt());
+                    extFields.put(key, value);
+                }
+            }
+            return new RemotingCommand(code, LanguageCodes.name(languageCode), version, opaque, flag, remark,
+                    extFields, body);
+        } catch (IndexOutOfBoundsException e) {
+            throw new CorruptedFrameException("truncated binary header", e);
+        }
+    }
+
+    private static String readString(ByteBuf buf, int length) {
+        if (length < 0 || length > buf.readableBytes()) {
+            throw new CorruptedFrameException("string length " + length + " exceeds the header");
+        }
+        if (length == 0) {
+            return null;
+        }
+        String s = buf.toString(buf.readerIndex(), length, StandardCharsets.UTF_8);
+        buf.skipBytes(length);
+        return s;
+    }
+}

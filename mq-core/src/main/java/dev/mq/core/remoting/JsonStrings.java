@@ -1,0 +1,58 @@
+package dev.mq.core.remoting;
+
+import io.netty.buffer.ByteBuf;
+
+/** JSON string literals written as UTF-8 straight into a buffer. */
+final class JsonStrings {
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private JsonStrings() {
+    }
+
+    /** Writes {@code "s"} with quotes, backslashes and control characters (e.g. property separators) escaped. */
+    static void write(ByteBuf out, String s) {
+        int length = s.length();
+        // Worst case 6 bytes per char (\\u0001); reserving once lets the loop use unchecked setByte.
+        out.ensureWritable(length * 6 + 2);
+        int i = out.writerIndex();
+        out.setByte(i++, '"');
+        for (int k = 0; k < length; k++) {
+            char c = s.charAt(k);
+            if (c >= 0x20 && c < 0x80) {
+                if (c == '"' || c == '\\') {
+                    out.setByte(i++, '\\');
+                }
+                out.setByte(i++, c);
+            } else if (c < 0x20) {
+                out.setByte(i++, '\\');
+                out.setByte(i++, 'u');
+                out.setByte(i++, '0');
+                out.setByte(i++, '0');
+                out.setByte(i++, HEX[c >> 4]);
+                out.setByte(i++, HEX[c & 0xF]);
+            } else if (c < 0x800) {
+                out.setByte(i++, 0xC0 | (c >> 6));
+                out.setByte(i++, 0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && k + 1 < length && Character.isLowSurrogate(s.charAt(k + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++k));
+                out.setByte(i++, 0xF0 | (cp >> 18));
+                out.setByte(i++, 0x80 | ((cp >> 12) & 0x3F));
+                out.setByte(i++, 0x80 | ((cp >> 6) & 0x3F));
+                out.setByte(i++, 0x80 | (cp & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                out.setByte(i++, '?'); // a lone surrogate has no UTF-8 form
+            } else {
+                out.setByte(i++, 0xE0 | (c >> 12));
+                out.setByte(i++, 0x80 | ((c >> 6) & 0x3F));
+                out.setByte(i++, 0x80 | (c & 0x3F));
+            }
+        }
+        out.setByte(i++, '"');
+        out.writerIndex(i);
+    }
+
+    static void writeAscii(ByteBuf out, String s) {
+        out.writeCharSequence(s, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,239 @@
+package dev.mq.core.remoting;
+
+import dev.mq.core.MQException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transport: one event-loop group, one timer wheel and one lazily opened, pipelined connection
+ * per server address.
+ *
+ * <p>{@link #invoke} encodes on the calling thread, sets the request's deadline on the timer wheel
+ * and queues it on the connection; the response (or timeout, or connection loss) is reported to a
+ * {@link ResponseCallback} on the event loop. Nothing blocks: a request for an address that is
+ * still connecting waits for the connection attempt, bounded by the connect timeout and by its own
+ * deadline. A failed attempt is forgotten, so the next request connects again.
+ */
+public final class RemotingClient implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RemotingClient.class);
+    private static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf(RemotingClient.class, "connection");
+
+    private final RemotingConfig config;
+    private final InboundRequestHandler inboundHandler;
+    private final Executor callbackExecutor;
+    private final EventLoopGroup group;
+    private final HashedWheelTimer timer;
+    private final Bootstrap bootstrap;
+    private final ConcurrentMap<String, Connection> connections = new ConcurrentHashMap<>();
+    private final AtomicInteger opaques = new AtomicInteger();
+    private volatile boolean closed;
+
+    /**
+     * @param name             names the threads: {@code mq-io-<name>-N}, {@code mq-timer-<name>}
+     * @param inboundHandler   serves server-initiated requests
+     * @param callbackExecutor runs {@code inboundHandler}; never the event loop
+     */
+    public RemotingClient(String name, RemotingConfig config, InboundRequestHandler inboundHandler,
+                          Executor callbackExecutor) {
+        this.config = config;
+        this.inboundHandler = inboundHandler;
+        this.callbackExecutor = callbackExecutor;
+        this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
+                new DefaultThreadFactory("mq-io-" + name, true), NioIoHandler.newFactory());
+        this.timer = new HashedWheelTimer(new DefaultThreadFactory("mq-timer-" + name, true),
+                10, TimeUnit.MILLISECONDS, 512);
+        this.bootstrap = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
+    }
+
+    /**
+     * Sends {@code frame} to {@code address}; {@code callback} learns the outcome before
+     * {@code deadlineNanos} (a {@link System#nanoTime()} value) at the latest.
+     */
+    public void invoke(String address, OutboundFrame frame, long deadlineNanos, ResponseCallback callback) {
+        if (closed) {
+            callback.onFailure(new MQException(MQException.Reason.SHUTDOWN, "client is closed"));
+            return;
+        }
+        long remaining = deadlineNanos - System.nanoTime();
+        if (remaining <= 0) {
+            callback.onFailure(new MQException(MQException.Reason.TIMEOUT,
+                    "deadline passed before the request to " + address + " was sent"));
+            return;
+        }
+        int opaque = opaques.incrementAndGet();
+        ByteBuf encoded = FrameEncoder.encode(frame, opaque, ByteBufAllocator.DEFAULT);
+        InFlightRequest request = new InFlightRequest(opaque, frame.isOneway(), address, encoded, callback);
+        try {
+            request.timeout(timer.newTimeout(request, remaining, TimeUnit.NANOSECONDS));
+            connection(address).send(request);
+        } catch (RejectedExecutionException | IllegalStateException e) { // close() raced with this call
+            request.fail(new MQException(MQException.Reason.SHUTDOWN, "client is closed"));
+        }
+    }
+
+    /** Convenience for control requests: the response as a future (completed on the event loop). */
+    public CompletableFuture<RemotingCommand> invoke(String address, OutboundFrame frame, Duration timeout) {
+        CompletableFuture<RemotingCommand> future = new CompletableFuture<>();
+        invoke(address, frame, System.nanoTime() + timeout.toNanos(), new ResponseCallback() {
+            @Override
+            public void onResponse(RemotingCommand response) {
+                future.complete(response);
+            }
+
+            @Override
+            public void onFailure(MQException error) {
+                future.completeExceptionally(error);
+            }
+        });
+        return future;
+    }
+
+    /** The usable connection to {@code address}, opening one if there is none. */
+    private Connection connection(String address) {
+        Connection connection = connections.get(address);
+        if (connection != null && connection.isUsable()) {
+            return connection;
+        }
+        Connection created = new Connection(address, group.next());
+        if (connection == null ? connections.putIfAbsent(address, created) == null
+                : connections.replace(address, connection, created)) {
+            open(created);
+            return created;
+        }
+        return connection(address);
+    }
+
+    /** Forgets {@code connection} so that the next request to its address opens a new one. */
+    void retire(Connection connection) {
+        connections.remove(connection.address(), connection);
+    }
+
+    void dispatchInbound(Connection connection, RemotingCommand request) {
+        try {
+            callbackExecutor.execute(() -> {
+                OutboundFrame response;
+                try {
+                    response = inboundHandler.handle(connection.address(), request);
+                } catch (RuntimeException e) {
+                    log.warn("handler failed on request {} from {}", request.code(), connection.address(), e);
+                    response = request.isOneway() ? null
+                            : OutboundFrame.response(request.opaque(), 1, String.valueOf(e));
+                }
+                if (response != null && !request.isOneway()) {
+                    Channel channel = connection.channel();
+                    channel.writeAndFlush(FrameEncoder.encode(response, request.opaque(), channel.alloc()));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.debug("dropping request {} from {}: client is closing", request.code(), connection.address());
+        }
+    }
+
+    /** Addresses with an open connection. */
+    public Set<String> connectedAddresses() {
+        Set<String> addresses = new TreeSet<>();
+        connections.forEach((address, c) -> {
+            if (c.isUsable() && c.channel() != null && c.channel().isActive()) {
+                addresses.add(address);
+            }
+        });
+        return addresses;
+    }
+
+    /** Closes the connection to {@code address}, failing what is in flight on it. */
+    public void closeConnection(String address) {
+        Connection connection = connections.remove(address);
+        if (connection != null) {
+            connection.close();
+        }
+    }
+
+    /**
+     * Closes every connection (failing in-flight requests with CONNECTION), then stops the event
+     * loops and the timer and waits for their threads to end.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (String address : connections.keySet()) {
+            closeConnection(address);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        for (Timeout pending : timer.stop()) {
+            if (pending.task() instanceof InFlightRequest request) {
+                request.fail(new MQException(MQException.Reason.SHUTDOWN, "client closed"));
+            }
+        }
+    }
+
+    /** Opens the channel for {@code connection} on the event loop it was assigned. */
+    private void open(Connection connection) {
+        HostAndPort target;
+        try {
+            target = HostAndPort.parse(connection.address());
+        } catch (IllegalArgumentException e) {
+            connectionFailed(connection, new MQException(MQException.Reason.CONNECTION, e.getMessage(), e));
+            return;
+        }
+        ChannelFuture future = bootstrap.clone(connection.eventLoop()).handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ChannelPipeline p = ch.pipeline();
+                if (config.sslContext() != null) {
+                    p.addLast("tls", config.sslContext().newHandler(ch.alloc(), target.host(), target.port()));
+                }
+                p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                p.addLast("decoder", new FrameDecoder());
+                p.addLast("handler", new ClientChannelHandler(connection, RemotingClient.this));
+            }
+        }).connect(target.host(), target.port());
+        future.addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                connection.opened(f.channel());
+            } else {
+                connectionFailed(connection, new MQException(MQException.Reason.CONNECTION,
+                        "cannot connect to " + connection.address() + ": " + f.cause().getMessage(), f.cause()));
+            }
+        });
+    }
+
+    private void connectionFailed(Connection connection, MQException reason) {
+        retire(connection);
+        connection.eventLoop().execute(() -> connection.closed(reason));
+    }
+}
