@@ -17,6 +17,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
+import io.netty.util.TimerTask;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.Set;
@@ -26,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -159,6 +161,19 @@ public final class RemotingClient implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             log.debug("dropping request {} from {}: client is closing", request.code(), connection.address());
         }
+    }
+
+    /** Runs {@code task} on the timer wheel after {@code delay} (10 ms resolution). */
+    public Timeout schedule(TimerTask task, long delay, TimeUnit unit) {
+        return timer.newTimeout(task, delay, unit);
+    }
+
+    /**
+     * Runs {@code task} periodically on an event loop. The task must not block: it runs where
+     * responses are decoded.
+     */
+    public ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long initialDelay, long period, TimeUnit unit) {
+        return group.next().scheduleAtFixedRate(task, initialDelay, period, unit);
     }
 
     /** Addresses with an open connection. */

@@ -1,0 +1,29 @@
+package dev.mq.core.client;
+
+import dev.mq.core.remoting.RemotingClient;
+import java.util.concurrent.Executor;
+
+/**
+ * What a producer needs from its {@link MQClientInstance}. An internal contract between the client
+ * and producer packages; applications never implement or call it.
+ */
+public interface ClientServices {
+
+    /** The id brokers know this client by ({@code ip@instance}). */
+    String clientId();
+
+    /** The shared transport. */
+    RemotingClient remoting();
+
+    /** The shared route cache. */
+    TopicRoutes routes();
+
+    /** Where completions and hooks run; never an event loop. */
+    Executor callbackExecutor();
+
+    /** Whether the client is RUNNING. */
+    boolean isRunning();
+
+    /** Removes a closed producer from heartbeats. */
+    void producerClosed(Object producer, String group);
+}

@@ -1,0 +1,466 @@
+package dev.mq.core.client;
+
+import dev.mq.core.MQException;
+import dev.mq.core.producer.DefaultProducer;
+import dev.mq.core.producer.Producer;
+import dev.mq.core.producer.ProducerConfig;
+import dev.mq.core.protocol.HeartbeatBody;
+import dev.mq.core.protocol.RequestCode;
+import dev.mq.core.remoting.CommandHeader;
+import dev.mq.core.remoting.HostAndPort;
+import dev.mq.core.remoting.InboundRequestHandler;
+import dev.mq.core.remoting.OutboundFrame;
+import dev.mq.core.remoting.RemotingClient;
+import dev.mq.core.remoting.RemotingCommand;
+import dev.mq.core.remoting.RemotingConfig;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CompletionException;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection to one RocketMQ cluster: the transport, the route cache, heartbeats, and the
+ * producers created from it. Create one per cluster (and namespace); instances never share state,
+ * so two instances pointed at different clusters cannot interfere.
+ *
+ * <pre>{@code
+ * MQClientInstance client = MQClientInstance.builder().nameServer("127.0.0.1:9876").build();
+ * client.start();
+ * Producer producer = client.newProducer(ProducerConfig.builder().group("orders").build());
+ * ...
+ * client.close();   // drains and closes producers, unregisters, closes connections
+ * }</pre>
+ *
+ * <p>Lifecycle: {@code CREATE_JUST -> RUNNING -> SHUTDOWN}, or {@code CREATE_JUST -> START_FAILED};
+ * every transition is atomic and checked.
+ */
+public final class MQClientInstance implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MQClientInstance.class);
+
+    private final Builder config;
+    private final String clientId;
+    private final AtomicReference<ClientState> state = new AtomicReference<>(ClientState.CREATE_JUST);
+    private final List<DefaultProducer> producers = new CopyOnWriteArrayList<>();
+    private final Set<String> heartbeatedBrokers = ConcurrentHashMap.newKeySet();
+    private final Services services = new Services();
+    private RemotingClient remoting;
+    private NameServerClient nameServers;
+    private TopicRoutes routes;
+    private Executor callbackExecutor;
+    private ExecutorService ownedExecutor;
+    private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+
+    private MQClientInstance(Builder config) {
+        this.config = config;
+        this.clientId = localAddress() + "@" + config.instanceName;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the transport, route refresh and heartbeats. Connections open lazily, so this does not
+     * fail when a NameServer is down: the first send reports it.
+     *
+     * @throws IllegalStateException if the client is not in CREATE_JUST
+     */
+    public void start() {
+        if (!state.compareAndSet(ClientState.CREATE_JUST, ClientState.RUNNING)) {
+            throw new IllegalStateException("client " + clientId + " cannot start from state " + state.get());
+        }
+        try {
+            if (config.callbackExecutor != null) {
+                callbackExecutor = config.callbackExecutor;
+            } else {
+                ownedExecutor = newCallbackExecutor(config.instanceName);
+                callbackExecutor = ownedExecutor;
+            }
+            RemotingConfig remotingConfig = RemotingConfig.defaults()
+                    .withConnectTimeout(config.connectTimeout)
+                    .withIoThreads(config.ioThreads)
+                    .withSslContext(config.sslContext);
+            remoting = new RemotingClient(config.instanceName, remotingConfig, InboundRequestHandler.UNSUPPORTED,
+                    callbackExecutor);
+            nameServers = new NameServerClient(config.nameServers, remoting, config.nameServerTimeout);
+            routes = new TopicRoutes(nameServers, callbackExecutor, this::routeChanged);
+            long refresh = config.routeRefreshInterval.toMillis();
+            long heartbeat = config.heartbeatInterval.toMillis();
+            tasks.add(remoting.scheduleAtFixedRate(this::refreshRoutes, refresh, refresh, TimeUnit.MILLISECONDS));
+            tasks.add(remoting.scheduleAtFixedRate(this::sendHeartbeats, heartbeat, heartbeat, TimeUnit.MILLISECONDS));
+        } catch (RuntimeException e) {
+            state.set(ClientState.START_FAILED);
+            releaseResources();
+            throw e;
+        }
+    }
+
+    /**
+     * Creates a producer on this client. The client must be RUNNING.
+     */
+    public Producer newProducer(ProducerConfig producerConfig) {
+        Objects.requireNonNull(producerConfig, "producerConfig");
+        if (state.get() != ClientState.RUNNING) {
+            throw new MQException(MQException.Reason.SHUTDOWN,
+                    "client " + clientId + " is " + state.get() + ": start it before creating producers");
+        }
+        DefaultProducer producer = new DefaultProducer(producerConfig, services);
+        producers.add(producer);
+        heartbeatedBrokers.clear(); // a new group must be announced to every broker
+        sendHeartbeats();
+        return producer;
+    }
+
+    public ClientState state() {
+        return state.get();
+    }
+
+    /** The id brokers know this client by: {@code ip@instanceName}. */
+    public String clientId() {
+        return clientId;
+    }
+
+    /** The NameServer addresses, in failover order. */
+    public List<String> nameServers() {
+        return config.nameServers;
+    }
+
+    /** When a NameServer last answered a request, if one ever did. */
+    public Optional<Instant> lastNameServerResponse() {
+        return nameServers == null ? Optional.empty() : nameServers.lastSuccess();
+    }
+
+    /** The last NameServer error (address and cause), or null if the last request succeeded. */
+    public String lastNameServerError() {
+        return nameServers == null ? null : nameServers.lastError();
+    }
+
+    /** Broker name to master address, for every broker in a cached route. */
+    public Map<String, String> knownBrokers() {
+        Map<String, String> brokers = new TreeMap<>();
+        if (routes != null) {
+            routes.snapshot().values().forEach(route -> brokers.putAll(route.masters()));
+        }
+        return brokers;
+    }
+
+    /** Topics with a cached route. */
+    public Set<String> knownTopics() {
+        return routes == null ? Set.of() : Collections.unmodifiableSet(routes.snapshot().keySet());
+    }
+
+    /** Producers created on this client and not closed. */
+    public List<Producer> producers() {
+        return List.copyOf(producers);
+    }
+
+    private void routeChanged(TopicPublishInfo route) {
+        for (String address : route.masters().values()) {
+            if (!heartbeatedBrokers.contains(address)) {
+                sendHeartbeat(address);
+            }
+        }
+    }
+
+    private void refreshRoutes() {
+        if (state.get() == ClientState.RUNNING) {
+            routes.refreshAll();
+        }
+    }
+
+    private void sendHeartbeats() {
+        if (state.get() != ClientState.RUNNING || routes == null) {
+            return;
+        }
+        for (String address : knownBrokers().values()) {
+            sendHeartbeat(address);
+        }
+    }
+
+    private void sendHeartbeat(String address) {
+        Set<String> groups = producerGroups();
+        if (groups.isEmpty()) {
+            return;
+        }
+        heartbeatedBrokers.add(address);
+        byte[] body = HeartbeatBody.encode(clientId, groups);
+        remoting.invoke(address, OutboundFrame.request(RequestCode.HEART_BEAT, CommandHeader.EMPTY, body),
+                config.nameServerTimeout).whenComplete((response, error) -> {
+                    if (error != null || response.code() != 0) {
+                        heartbeatedBrokers.remove(address);
+                        log.debug("heartbeat to {} failed: {}", address, error != null ? error.getMessage()
+                                : response.code() + " " + response.remark());
+                    }
+                });
+    }
+
+    private Set<String> producerGroups() {
+        Set<String> groups = new java.util.TreeSet<>();
+        for (DefaultProducer p : producers) {
+            groups.add(p.group());
+        }
+        return groups;
+    }
+
+    /**
+     * Closes every producer (each stops taking sends and waits for its in-flight sends up to its
+     * shutdown timeout), unregisters from the brokers, closes the connections and stops the
+     * threads. Every send future completes. Idempotent.
+     */
+    @Override
+    public void close() {
+        ClientState previous = state.getAndUpdate(s -> s == ClientState.RUNNING ? ClientState.SHUTDOWN : s);
+        if (previous != ClientState.RUNNING) {
+            return;
+        }
+        for (DefaultProducer producer : producers) {
+            producer.close();
+        }
+        tasks.forEach(t -> t.cancel(false));
+        unregister();
+        releaseResources();
+    }
+
+    private void unregister() {
+        List<CompletableFuture<RemotingCommand>> pending = new ArrayList<>();
+        Set<String> groups = producerGroups();
+        for (DefaultProducer producer : producers) {
+            groups.add(producer.group());
+        }
+        for (String address : knownBrokers().values()) {
+            for (String group : groups) {
+                pending.add(remoting.invoke(address, OutboundFrame.request(RequestCode.UNREGISTER_CLIENT, w -> {
+                    w.field("clientID", clientId);
+                    w.field("producerGroup", group);
+                }, null), Duration.ofSeconds(3)));
+            }
+        }
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(3, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("unregistering {} did not finish cleanly: {}", clientId, e.toString());
+        }
+    }
+
+    private void releaseResources() {
+        if (remoting != null) {
+            remoting.close();
+        }
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdown();
+            try {
+                if (!ownedExecutor.awaitTermination(10, TimeUnit.SECONDS)) {
+                    ownedExecutor.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ownedExecutor.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * Completions and hooks run here. The queue needs no bound of its own: every task stands for a
+     * request admitted under a producer's in-flight cap.
+     */
+    private static ExecutorService newCallbackExecutor(String name) {
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                new DefaultThreadFactory("mq-callback-" + name, true));
+    }
+
+    private static String localAddress() {
+        try {
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp() || nic.isLoopback()) {
+                    continue;
+                }
+                for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+                    if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress()) {
+                        return a.getHostAddress();
+                    }
+                }
+            }
+            return InetAddress.getLoopbackAddress().getHostAddress();
+        } catch (SocketException e) {
+            return "127.0.0.1";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MQClientInstance[" + clientId + ", nameServers=" + config.nameServers + ", state=" + state.get() + "]";
+    }
+
+    private final class Services implements ClientServices {
+
+        @Override
+        public String clientId() {
+            return clientId;
+        }
+
+        @Override
+        public RemotingClient remoting() {
+            return remoting;
+        }
+
+        @Override
+        public TopicRoutes routes() {
+            return routes;
+        }
+
+        @Override
+        public Executor callbackExecutor() {
+            return callbackExecutor;
+        }
+
+        @Override
+        public boolean isRunning() {
+            return state.get() == ClientState.RUNNING;
+        }
+
+        @Override
+        public void producerClosed(Object producer, String group) {
+            producers.remove(producer);
+        }
+    }
+
+    /** Settings of a {@link MQClientInstance}. */
+    public static final class Builder {
+
+        private List<String> nameServers = List.of();
+        private String instanceName = ProcessHandle.current().pid() + "#" + System.nanoTime();
+        private Executor callbackExecutor;
+        private Duration connectTimeout = Duration.ofSeconds(3);
+        private Duration nameServerTimeout = Duration.ofSeconds(3);
+        private Duration routeRefreshInterval = Duration.ofSeconds(30);
+        private Duration heartbeatInterval = Duration.ofSeconds(30);
+        private int ioThreads = 1;
+        private SslContext sslContext;
+
+        private Builder() {
+        }
+
+        /** One address or several separated by {@code ;} (for example {@code "ns1:9876;ns2:9876"}). */
+        public Builder nameServer(String addresses) {
+            if (addresses == null || addresses.isBlank()) {
+                throw MQException.validation("name server address is empty: expected host:port[;host:port...]");
+            }
+            List<String> parsed = new ArrayList<>();
+            for (String part : addresses.split(";")) {
+                String address = part.trim();
+                if (address.isEmpty()) {
+                    continue;
+                }
+                try {
+                    HostAndPort.parse(address);
+                } catch (IllegalArgumentException e) {
+                    throw MQException.validation("invalid name server address '" + address + "' in '" + addresses
+                            + "': expected host:port");
+                }
+                parsed.add(address);
+            }
+            if (parsed.isEmpty()) {
+                throw MQException.validation("name server address '" + addresses + "' lists no host:port");
+            }
+            this.nameServers = List.copyOf(parsed);
+            return this;
+        }
+
+        /** Distinguishes client instances of one process; defaults to {@code pid#nanoTime}. */
+        public Builder instanceName(String instanceName) {
+            if (instanceName == null || instanceName.isBlank()) {
+                throw MQException.validation("instance name must not be blank");
+            }
+            this.instanceName = instanceName;
+            return this;
+        }
+
+        /**
+         * Where completions, hooks and server-initiated requests run. Default: an owned pool of
+         * {@code max(2, cores)} daemon threads named {@code mq-callback-*}. A given executor (for
+         * example one running virtual threads) is not shut down by the client.
+         */
+        public Builder callbackExecutor(Executor executor) {
+            this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connect timeout");
+            return this;
+        }
+
+        /** Deadline of each NameServer request (route lookups); default 3 s. */
+        public Builder nameServerTimeout(Duration timeout) {
+            this.nameServerTimeout = positive(timeout, "name server timeout");
+            return this;
+        }
+
+        /** How often cached routes are re-fetched; default 30 s. */
+        public Builder routeRefreshInterval(Duration interval) {
+            this.routeRefreshInterval = positive(interval, "route refresh interval");
+            return this;
+        }
+
+        /** How often every known master broker is sent a heartbeat; default 30 s (brokers expire clients after 120 s). */
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = positive(interval, "heartbeat interval");
+            return this;
+        }
+
+        /** Event-loop threads for all connections; default 1, enough for tens of thousands of sends per second. */
+        public Builder ioThreads(int threads) {
+            if (threads < 1) {
+                throw MQException.validation("io threads must be at least 1, got " + threads);
+            }
+            this.ioThreads = threads;
+            return this;
+        }
+
+        /** TLS for every connection (NameServers and brokers), or null for plaintext. */
+        public Builder sslContext(SslContext context) {
+            this.sslContext = context;
+            return this;
+        }
+
+        public MQClientInstance build() {
+            if (nameServers.isEmpty()) {
+                throw MQException.validation("no name server configured: call nameServer(\"host:port\")");
+            }
+            return new MQClientInstance(this);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw MQException.validation(what + " must be positive, got " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.mq.core.client;
+
+import dev.mq.core.MQException;
+import dev.mq.core.protocol.RequestCode;
+import dev.mq.core.protocol.ResponseCode;
+import dev.mq.core.protocol.RouteCodec;
+import dev.mq.core.protocol.TopicRouteData;
+import dev.mq.core.remoting.OutboundFrame;
+import dev.mq.core.remoting.RemotingClient;
+import dev.mq.core.remoting.RemotingCommand;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Asks the NameServers for routes. Requests go to the current NameServer; one that cannot be
+ * reached (connection error or timeout) hands over to the next in the list, so a single NameServer
+ * outage costs at most one failed request per lookup.
+ */
+final class NameServerClient {
+
+    private final List<String> addresses;
+    private final RemotingClient remoting;
+    private final Duration requestTimeout;
+    private final AtomicInteger current = new AtomicInteger();
+    private volatile Instant lastSuccess;
+    private volatile String lastError;
+
+    NameServerClient(List<String> addresses, RemotingClient remoting, Duration requestTimeout) {
+        this.addresses = List.copyOf(addresses);
+        this.remoting = remoting;
+        this.requestTimeout = requestTimeout;
+    }
+
+    List<String> addresses() {
+        return addresses;
+    }
+
+    /** When a NameServer last answered, if ever. */
+    Optional<Instant> lastSuccess() {
+        return Optional.ofNullable(lastSuccess);
+    }
+
+    /** The last NameServer error, or null. */
+    String lastError() {
+        return lastError;
+    }
+
+    /**
+     * The route of {@code topic}: empty if the NameServers know no such topic (code 17), failed with
+     * CONNECTION or TIMEOUT if none of them answered.
+     */
+    CompletableFuture<Optional<TopicRouteData>> route(String topic) {
+        CompletableFuture<Optional<TopicRouteData>> result = new CompletableFuture<>();
+        OutboundFrame request = OutboundFrame.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, writer -> {
+            writer.field("topic", topic);
+            // Standard JSON (quoted map keys); also implied by our version >= 401 on 4.9.4+ servers.
+            writer.field("acceptStandardJsonOnly", true);
+        }, null);
+        attempt(request, topic, current.get(), addresses.size(), result);
+        return result;
+    }
+
+    private void attempt(OutboundFrame request, String topic, int index, int attemptsLeft,
+                         CompletableFuture<Optional<TopicRouteData>> result) {
+        String address = addresses.get(Math.floorMod(index, addresses.size()));
+        remoting.invoke(address, request, requestTimeout).whenComplete((response, error) -> {
+            if (error != null) {
+                lastError = address + ": " + error.getMessage();
+                if (attemptsLeft > 1) {
+                    current.compareAndSet(index, index + 1);
+                    attempt(request, topic, index + 1, attemptsLeft - 1, result);
+                } else {
+                    result.completeExceptionally(unreachable(error));
+                }
+                return;
+            }
+            lastSuccess = Instant.now();
+            lastError = null;
+            try {
+                result.complete(decode(topic, address, response));
+            } catch (MQException e) {
+                result.completeExceptionally(e);
+            }
+        });
+    }
+
+    private MQException unreachable(Throwable last) {
+        MQException.Reason reason = last instanceof MQException mq && mq.reason() == MQException.Reason.TIMEOUT
+                ? MQException.Reason.TIMEOUT : MQException.Reason.CONNECTION;
+        return new MQException(reason, "no name server of " + addresses + " answered: " + last.getMessage(), last);
+    }
+
+    private static Optional<TopicRouteData> decode(String topic, String address, RemotingCommand response) {
+        if (response.code() == ResponseCode.TOPIC_NOT_EXIST) {
+            return Optional.empty();
+        }
+        if (response.code() != ResponseCode.SUCCESS) {
+            throw MQException.brokerRejected("name server " + address + " refused the route of topic '" + topic
+                    + "': " + ResponseCode.name(response.code()) + " " + response.remark(),
+                    response.code(), response.remark());
+        }
+        if (response.body() == null) {
+            throw new MQException(MQException.Reason.NO_ROUTE,
+                    "name server " + address + " sent an empty route for topic '" + topic + "'");
+        }
+        return Optional.of(RouteCodec.decode(response.body()));
+    }
+}

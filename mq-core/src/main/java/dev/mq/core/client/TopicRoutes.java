@@ -1,0 +1,223 @@
+package dev.mq.core.client;
+
+import dev.mq.core.MQException;
+import dev.mq.core.protocol.TopicRouteData;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The route cache of a client instance. A send to a topic without a cached route waits for
+ * <em>one</em> asynchronous lookup, however many sends wait on it. A topic unknown to the
+ * NameServers falls back to the auto-create template topic ({@code TBW102}) when a broker offers it,
+ * so the broker creates the topic on the first send.
+ */
+public final class TopicRoutes {
+
+    /** RocketMQ's auto-create template topic. */
+    public static final String DEFAULT_TOPIC = "TBW102";
+    /** Queues per broker for a topic created from the template (RocketMQ's {@code defaultTopicQueueNums}). */
+    public static final int DEFAULT_TOPIC_QUEUES = 4;
+
+    private static final Logger log = LoggerFactory.getLogger(TopicRoutes.class);
+
+    private final NameServerClient nameServers;
+    private final Executor callbackExecutor;
+    private final Consumer<TopicPublishInfo> onNewRoute;
+    private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
+
+    TopicRoutes(NameServerClient nameServers, Executor callbackExecutor, Consumer<TopicPublishInfo> onNewRoute) {
+        this.nameServers = nameServers;
+        this.callbackExecutor = callbackExecutor;
+        this.onNewRoute = onNewRoute;
+    }
+
+    /** The cached route of {@code topic}, or null if it has none yet (or a lookup is under way). */
+    public TopicPublishInfo cached(String topic) {
+        Entry entry = entries.get(topic);
+        return entry == null ? null : entry.readyRoute();
+    }
+
+    /**
+     * Calls {@code waiter} with the route of {@code topic} once it is known, starting a lookup if none
+     * is under way. Waiters are resumed in the order they called, on the callback executor.
+     */
+    public void await(String topic, RouteWaiter waiter) {
+        while (true) {
+            Entry entry = entries.computeIfAbsent(topic, Entry::new);
+            switch (entry.enqueue(waiter)) {
+                case STARTED -> lookup(topic).whenComplete(entry::resolved);
+                case READY -> waiter.routeReady(entry.readyRoute()); // the caller's own thread: order kept
+                case DEAD -> {
+                    continue; // removed after a failed lookup: take a fresh entry
+                }
+                default -> { // QUEUED: resumed when the lookup under way finishes
+                }
+            }
+            return;
+        }
+    }
+
+    /** Topics with a cached route, and their routes. */
+    public Map<String, TopicPublishInfo> snapshot() {
+        Map<String, TopicPublishInfo> routes = new LinkedHashMap<>();
+        entries.forEach((topic, entry) -> {
+            TopicPublishInfo route = entry.readyRoute();
+            if (route != null) {
+                routes.put(topic, route);
+            }
+        });
+        return routes;
+    }
+
+    /** Re-fetches every cached route; a topic the NameServers no longer know keeps its old route. */
+    void refreshAll() {
+        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+            Entry entry = e.getValue();
+            if (entry.readyRoute() == null) {
+                continue;
+            }
+            lookup(e.getKey()).whenComplete((route, error) -> {
+                if (error == null) {
+                    entry.refreshed(route);
+                } else {
+                    log.debug("route refresh of {} failed: {}", e.getKey(), error.getMessage());
+                }
+            });
+        }
+    }
+
+    Set<String> topics() {
+        return entries.keySet();
+    }
+
+    private CompletableFuture<TopicPublishInfo> lookup(String topic) {
+        return nameServers.route(topic).thenCompose(route -> {
+            if (route.isPresent()) {
+                return CompletableFuture.completedFuture(build(topic, route.get(), false));
+            }
+            return nameServers.route(DEFAULT_TOPIC).thenApply(template -> {
+                Optional<TopicPublishInfo> info = template.map(t -> build(topic, t, true));
+                if (info.isEmpty() || info.get().isEmpty()) {
+                    throw new MQException(MQException.Reason.NO_ROUTE, "topic '" + topic
+                            + "' has no route on name servers " + nameServers.addresses()
+                            + ": create it or enable autoCreateTopicEnable on the brokers");
+                }
+                return info.get();
+            });
+        });
+    }
+
+    private TopicPublishInfo build(String topic, TopicRouteData route, boolean viaDefault) {
+        TopicPublishInfo info = TopicPublishInfo.from(topic, route, viaDefault,
+                viaDefault ? DEFAULT_TOPIC_QUEUES : Integer.MAX_VALUE);
+        if (info.isEmpty()) {
+            throw new MQException(MQException.Reason.NO_ROUTE, "topic '" + topic + "' has no writable queue "
+                    + "on any broker with a master (route from name servers " + nameServers.addresses() + ")");
+        }
+        return info;
+    }
+
+    private enum Enqueued { STARTED, QUEUED, READY, DEAD }
+
+    /** One topic: its route once known, and the sends waiting for it meanwhile. */
+    private final class Entry {
+
+        private final String topic;
+        private final ArrayDeque<RouteWaiter> waiters = new ArrayDeque<>();
+        private volatile TopicPublishInfo route;
+        private boolean lookingUp;
+        private boolean removed;
+
+        Entry(String topic) {
+            this.topic = topic;
+        }
+
+        /** The route if no waiter is still ahead of new sends. */
+        TopicPublishInfo readyRoute() {
+            return route;
+        }
+
+        /** Queues a waiter unless the route is ready; says what the caller must do next. */
+        synchronized Enqueued enqueue(RouteWaiter waiter) {
+            if (removed) {
+                return Enqueued.DEAD;
+            }
+            if (!lookingUp && route != null) {
+                return Enqueued.READY;
+            }
+            waiters.add(waiter);
+            if (lookingUp) {
+                return Enqueued.QUEUED;
+            }
+            lookingUp = true;
+            return Enqueued.STARTED;
+        }
+
+        void resolved(TopicPublishInfo found, Throwable error) {
+            MQException failure = error == null ? null : asMQException(error);
+            if (found != null) {
+                onNewRoute.accept(found);
+            }
+            callbackExecutor.execute(() -> resume(found, failure));
+        }
+
+        /** Resumes waiters in order; only then may new sends bypass the queue via {@link #route}. */
+        private void resume(TopicPublishInfo found, MQException failure) {
+            while (true) {
+                RouteWaiter next;
+                synchronized (this) {
+                    next = waiters.poll();
+                    if (next == null) {
+                        lookingUp = false;
+                        if (failure != null) {
+                            removed = true;
+                            entries.remove(topic, this);
+                        } else {
+                            route = found;
+                        }
+                        return;
+                    }
+                }
+                try {
+                    if (failure != null) {
+                        next.routeFailed(failure);
+                    } else {
+                        next.routeReady(found);
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("route waiter for {} failed", topic, e);
+                }
+            }
+        }
+
+        void refreshed(TopicPublishInfo fresh) {
+            TopicPublishInfo old = route;
+            route = fresh;
+            if (old == null || !old.masters().equals(fresh.masters())) {
+                onNewRoute.accept(fresh);
+            }
+        }
+    }
+
+    private static MQException asMQException(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        if (cause instanceof MQException mq) {
+            if (mq.reason() == MQException.Reason.CONNECTION || mq.reason() == MQException.Reason.TIMEOUT) {
+                return new MQException(mq.reason(), "cannot look up the route: " + mq.getMessage(), mq);
+            }
+            return mq;
+        }
+        return new MQException(MQException.Reason.NO_ROUTE, "route lookup failed: " + cause, cause);
+    }
+}

@@ -1,0 +1,241 @@
+package dev.mq.core.producer;
+
+import dev.mq.core.MQException;
+import dev.mq.core.protocol.Validation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Settings of one producer. Every knob has a default that suits most applications; only the group
+ * is required.
+ *
+ * <pre>{@code
+ * ProducerConfig config = ProducerConfig.builder().group("orders").sendTimeout(Duration.ofSeconds(2)).build();
+ * }</pre>
+ */
+public final class ProducerConfig {
+
+    private final String group;
+    private final Duration sendTimeout;
+    private final int retries;
+    private final int compressThreshold;
+    private final int compressLevel;
+    private final int maxMessageSize;
+    private final int maxInFlightRequests;
+    private final long maxInFlightBytes;
+    private final BackpressurePolicy backpressure;
+    private final boolean latencyFaultTolerance;
+    private final Duration shutdownTimeout;
+    private final String namespace;
+    private final List<SendHook> hooks;
+
+    private ProducerConfig(Builder b) {
+        this.group = b.group;
+        this.sendTimeout = b.sendTimeout;
+        this.retries = b.retries;
+        this.compressThreshold = b.compressThreshold;
+        this.compressLevel = b.compressLevel;
+        this.maxMessageSize = b.maxMessageSize;
+        this.maxInFlightRequests = b.maxInFlightRequests;
+        this.maxInFlightBytes = b.maxInFlightBytes;
+        this.backpressure = b.backpressure;
+        this.latencyFaultTolerance = b.latencyFaultTolerance;
+        this.shutdownTimeout = b.shutdownTimeout;
+        this.namespace = b.namespace;
+        this.hooks = List.copyOf(b.hooks);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String group() {
+        return group;
+    }
+
+    public Duration sendTimeout() {
+        return sendTimeout;
+    }
+
+    public int retries() {
+        return retries;
+    }
+
+    public int compressThreshold() {
+        return compressThreshold;
+    }
+
+    public int compressLevel() {
+        return compressLevel;
+    }
+
+    public int maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    public int maxInFlightRequests() {
+        return maxInFlightRequests;
+    }
+
+    public long maxInFlightBytes() {
+        return maxInFlightBytes;
+    }
+
+    public BackpressurePolicy backpressure() {
+        return backpressure;
+    }
+
+    public boolean latencyFaultTolerance() {
+        return latencyFaultTolerance;
+    }
+
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** The namespace prefixed to topics and the group ({@code ns%topic}), or null. */
+    public String namespace() {
+        return namespace;
+    }
+
+    public List<SendHook> hooks() {
+        return hooks;
+    }
+
+    /** Collects producer settings; {@link #build()} validates them. */
+    public static final class Builder {
+
+        private String group;
+        private Duration sendTimeout = Duration.ofSeconds(3);
+        private int retries = 2;
+        private int compressThreshold = 4 * 1024;
+        private int compressLevel = 5;
+        private int maxMessageSize = 4 * 1024 * 1024;
+        private int maxInFlightRequests = 4096;
+        private long maxInFlightBytes = 64L * 1024 * 1024;
+        private BackpressurePolicy backpressure = BackpressurePolicy.BLOCK;
+        private boolean latencyFaultTolerance = true;
+        private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private String namespace;
+        private final List<SendHook> hooks = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** The producer group (required): letters, digits, {@code %|_-}, at most 255 characters. */
+        public Builder group(String group) {
+            this.group = group;
+            return this;
+        }
+
+        /**
+         * The deadline of a send, counted from the call: it covers route lookup, waiting for
+         * in-flight capacity and every retry. Default 3 s.
+         */
+        public Builder sendTimeout(Duration timeout) {
+            this.sendTimeout = timeout;
+            return this;
+        }
+
+        /** Extra attempts after a failed one, each to another broker where there is one. Default 2. */
+        public Builder retries(int retries) {
+            this.retries = retries;
+            return this;
+        }
+
+        /** Bodies of at least this many bytes are sent zlib-compressed. Default 4096. */
+        public Builder compressThreshold(int bytes) {
+            this.compressThreshold = bytes;
+            return this;
+        }
+
+        /** zlib level 1 (fast) to 9 (small). Default 5. */
+        public Builder compressLevel(int level) {
+            this.compressLevel = level;
+            return this;
+        }
+
+        /** Largest body (and batch) accepted, before compression. Default 4 MiB, the broker's default. */
+        public Builder maxMessageSize(int bytes) {
+            this.maxMessageSize = bytes;
+            return this;
+        }
+
+        /** Most requests in flight at once for this producer. Default 4096. */
+        public Builder maxInFlightRequests(int requests) {
+            this.maxInFlightRequests = requests;
+            return this;
+        }
+
+        /** Most message bytes in flight at once for this producer. Default 64 MiB. */
+        public Builder maxInFlightBytes(long bytes) {
+            this.maxInFlightBytes = bytes;
+            return this;
+        }
+
+        /** Block (default) or fail when the in-flight cap is reached. */
+        public Builder backpressure(BackpressurePolicy policy) {
+            this.backpressure = policy;
+            return this;
+        }
+
+        /** Avoid, for a while, brokers that failed or answered slowly. Default on. */
+        public Builder latencyFaultTolerance(boolean enabled) {
+            this.latencyFaultTolerance = enabled;
+            return this;
+        }
+
+        /** How long {@code close()} waits for in-flight sends. Default 10 s. */
+        public Builder shutdownTimeout(Duration timeout) {
+            this.shutdownTimeout = timeout;
+            return this;
+        }
+
+        /** Prefixes topics and the group with {@code namespace%}, as RocketMQ namespaces do. */
+        public Builder namespace(String namespace) {
+            this.namespace = namespace;
+            return this;
+        }
+
+        /** Adds a hook; hooks run in the order added. */
+        public Builder hook(SendHook hook) {
+            this.hooks.add(Objects.requireNonNull(hook, "hook"));
+            return this;
+        }
+
+        public ProducerConfig build() {
+            Validation.checkGroup(group);
+            if (namespace != null) {
+                Validation.checkGroup(namespace);
+            }
+            positive(sendTimeout, "send timeout");
+            if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
+                throw MQException.validation("shutdown timeout must not be negative, got " + shutdownTimeout);
+            }
+            require(retries >= 0, "retries must not be negative, got " + retries);
+            require(compressThreshold > 0, "compress threshold must be positive, got " + compressThreshold);
+            require(compressLevel >= 1 && compressLevel <= 9, "compress level must be 1..9, got " + compressLevel);
+            require(maxMessageSize > 0, "max message size must be positive, got " + maxMessageSize);
+            require(maxInFlightRequests > 0, "max in-flight requests must be positive, got " + maxInFlightRequests);
+            require(maxInFlightBytes >= maxMessageSize, "max in-flight bytes (" + maxInFlightBytes
+                    + ") must be at least the max message size (" + maxMessageSize + ")");
+            require(maxInFlightBytes <= Integer.MAX_VALUE, "max in-flight bytes must be at most " + Integer.MAX_VALUE);
+            Objects.requireNonNull(backpressure, "backpressure");
+            return new ProducerConfig(this);
+        }
+
+        private static void positive(Duration d, String what) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw MQException.validation(what + " must be positive, got " + d);
+            }
+        }
+
+        private static void require(boolean condition, String message) {
+            if (!condition) {
+                throw MQException.validation(message);
+            }
+        }
+    }
+}

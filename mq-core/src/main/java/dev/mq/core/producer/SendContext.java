@@ -1,0 +1,117 @@
+package dev.mq.core.producer;
+
+import dev.mq.core.MessageQueue;
+import dev.mq.core.SendResult;
+import java.time.Duration;
+
+/**
+ * One send attempt as {@link SendHook}s see it. Immutable: {@code afterSend} receives a new
+ * instance carrying the outcome.
+ */
+public final class SendContext {
+
+    private final String producerGroup;
+    private final String topic;
+    private final SendMode mode;
+    private final int attempt;
+    private final int messageCount;
+    private final long messageBytes;
+    private final MessageQueue queue;
+    private final String brokerAddress;
+    private final long attemptNanos;
+    private final long totalNanos;
+    private final boolean finalAttempt;
+    private final SendResult result;
+    private final Throwable error;
+
+    SendContext(String producerGroup, String topic, SendMode mode, int attempt, int messageCount, long messageBytes,
+                MessageQueue queue, String brokerAddress, long attemptNanos, long totalNanos, boolean finalAttempt,
+                SendResult result, Throwable error) {
+        this.producerGroup = producerGroup;
+        this.topic = topic;
+        this.mode = mode;
+        this.attempt = attempt;
+        this.messageCount = messageCount;
+        this.messageBytes = messageBytes;
+        this.queue = queue;
+        this.brokerAddress = brokerAddress;
+        this.attemptNanos = attemptNanos;
+        this.totalNanos = totalNanos;
+        this.finalAttempt = finalAttempt;
+        this.result = result;
+        this.error = error;
+    }
+
+    public String producerGroup() {
+        return producerGroup;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public SendMode mode() {
+        return mode;
+    }
+
+    /** 1 for the first attempt, 2 for the first retry, ... */
+    public int attempt() {
+        return attempt;
+    }
+
+    /** 1, or the number of messages in a batch. */
+    public int messageCount() {
+        return messageCount;
+    }
+
+    /** Body bytes of the message(s) as given by the user, before compression. */
+    public long messageBytes() {
+        return messageBytes;
+    }
+
+    /** The queue chosen for this attempt; null if the attempt failed before one was chosen. */
+    public MessageQueue queue() {
+        return queue;
+    }
+
+    /** The broker name of {@link #queue()}, or null. */
+    public String brokerName() {
+        return queue == null ? null : queue.brokerName();
+    }
+
+    /** The broker address written to, or null. */
+    public String brokerAddress() {
+        return brokerAddress;
+    }
+
+    /** Time this attempt took (zero in {@code beforeSend}). */
+    public Duration attemptElapsed() {
+        return Duration.ofNanos(attemptNanos);
+    }
+
+    /** Time since the caller called send (covers route lookup, backpressure waits and earlier attempts). */
+    public Duration totalElapsed() {
+        return Duration.ofNanos(totalNanos);
+    }
+
+    /** Whether the caller receives this attempt's outcome (no retry follows). */
+    public boolean isFinalAttempt() {
+        return finalAttempt;
+    }
+
+    /** The result, in {@code afterSend} of a successful attempt; otherwise null. */
+    public SendResult result() {
+        return result;
+    }
+
+    /** The error, in {@code afterSend} of a failed attempt; otherwise null. */
+    public Throwable error() {
+        return error;
+    }
+
+    @Override
+    public String toString() {
+        return "SendContext[group=" + producerGroup + ", topic=" + topic + ", mode=" + mode + ", attempt=" + attempt
+                + ", queue=" + queue + ", final=" + finalAttempt + ", error=" + error + "]";
+    }
+}
