@@ -27,6 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -220,9 +221,9 @@ public final class MQClientInstance implements AutoCloseable {
     }
 
     private Set<String> producerGroups() {
-        Set<String> groups = new java.util.TreeSet<>();
+        Set<String> groups = new TreeSet<>();
         for (DefaultProducer p : producers) {
-            groups.add(p.group());
+            groups.add(p.wireGroup());
         }
         return groups;
     }
@@ -238,20 +239,17 @@ public final class MQClientInstance implements AutoCloseable {
         if (previous != ClientState.RUNNING) {
             return;
         }
+        Set<String> groups = producerGroups();
         for (DefaultProducer producer : producers) {
             producer.close();
         }
         tasks.forEach(t -> t.cancel(false));
-        unregister();
+        unregister(groups);
         releaseResources();
     }
 
-    private void unregister() {
+    private void unregister(Set<String> groups) {
         List<CompletableFuture<RemotingCommand>> pending = new ArrayList<>();
-        Set<String> groups = producerGroups();
-        for (DefaultProducer producer : producers) {
-            groups.add(producer.group());
-        }
         for (String address : knownBrokers().values()) {
             for (String group : groups) {
                 pending.add(remoting.invoke(address, OutboundFrame.request(RequestCode.UNREGISTER_CLIENT, w -> {

@@ -15,6 +15,7 @@ final class InFlightLimiter {
     private final Semaphore requests;
     private final Semaphore bytes;
     private final BackpressurePolicy policy;
+    private volatile boolean draining;
 
     InFlightLimiter(int maxRequests, long maxBytes, BackpressurePolicy policy) {
         this.maxRequests = maxRequests;
@@ -68,6 +69,31 @@ final class InFlightLimiter {
     void release(int size) {
         bytes.release(Math.min(size, maxBytes));
         requests.release();
+        if (draining && requests.availablePermits() == maxRequests) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+    }
+
+    /** Waits until nothing is in flight or the deadline passes; true if idle. */
+    boolean awaitIdle(long deadlineNanos) {
+        draining = true;
+        synchronized (this) {
+            while (requests.availablePermits() < maxRequests) {
+                long waitMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+                if (waitMs <= 0) {
+                    return false;
+                }
+                try {
+                    wait(waitMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     int inFlightRequests() {

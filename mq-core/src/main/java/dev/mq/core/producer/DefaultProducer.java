@@ -1,0 +1,368 @@
+package dev.mq.core.producer;
+
+import dev.mq.core.MQException;
+import dev.mq.core.Message;
+import dev.mq.core.SendResult;
+import dev.mq.core.client.ClientServices;
+import dev.mq.core.client.TopicRoutes;
+import dev.mq.core.protocol.BatchBody;
+import dev.mq.core.protocol.Compression;
+import dev.mq.core.protocol.MessageIdGenerator;
+import dev.mq.core.protocol.MessageProperties;
+import dev.mq.core.protocol.SysFlag;
+import dev.mq.core.protocol.Validation;
+import dev.mq.core.remoting.RemotingClient;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The producer. Create it with {@link dev.mq.core.client.MQClientInstance#newProducer}; see
+ * {@link Producer} for the contract.
+ */
+public final class DefaultProducer implements Producer {
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultProducer.class);
+    /** Header {@code i} of a batch: only WAIT, see the fact sheet on the batch UNIQ_KEY quirk. */
+    private static final String BATCH_PROPERTIES = MessageProperties.WAIT + MessageProperties.NAME_VALUE_SEPARATOR
+            + "true" + MessageProperties.PROPERTY_SEPARATOR;
+
+    private final ProducerConfig config;
+    private final ClientServices client;
+    private final String wireGroup;
+    private final List<SendHook> hooks;
+    private final InFlightLimiter limiter;
+    private final LatencyFaultTolerance faultTolerance;
+    private final MessageIdGenerator ids = MessageIdGenerator.shared();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final LongAdder retries = new LongAdder();
+
+    /** Internal: use {@link dev.mq.core.client.MQClientInstance#newProducer}. */
+    public DefaultProducer(ProducerConfig config, ClientServices client) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.client = Objects.requireNonNull(client, "client");
+        this.wireGroup = withNamespace(config.group());
+        this.hooks = config.hooks();
+        this.limiter = new InFlightLimiter(config.maxInFlightRequests(), config.maxInFlightBytes(), config.backpressure());
+        this.faultTolerance = new LatencyFaultTolerance(config.latencyFaultTolerance());
+    }
+
+    @Override
+    public String group() {
+        return config.group();
+    }
+
+    public ProducerConfig config() {
+        return config;
+    }
+
+    // ---- sync ----
+
+    @Override
+    public SendResult send(Message message) {
+        return send(message, config.sendTimeout());
+    }
+
+    @Override
+    public SendResult send(Message message, Duration timeout) {
+        return await(submit(prepare(message), SendMode.SYNC, null, null, timeout), timeout);
+    }
+
+    @Override
+    public SendResult send(Message message, QueueSelector selector, Object arg) {
+        return send(message, selector, arg, config.sendTimeout());
+    }
+
+    @Override
+    public SendResult send(Message message, QueueSelector selector, Object arg, Duration timeout) {
+        requireSelector(selector);
+        return await(submit(prepare(message), SendMode.SYNC, selector, arg, timeout), timeout);
+    }
+
+    @Override
+    public SendResult send(Collection<Message> batch) {
+        return send(batch, config.sendTimeout());
+    }
+
+    @Override
+    public SendResult send(Collection<Message> batch, Duration timeout) {
+        return await(submit(prepareBatch(batch), SendMode.SYNC, null, null, timeout), timeout);
+    }
+
+    // ---- async ----
+
+    @Override
+    public CompletableFuture<SendResult> sendAsync(Message message) {
+        return sendAsync(message, config.sendTimeout());
+    }
+
+    @Override
+    public CompletableFuture<SendResult> sendAsync(Message message, Duration timeout) {
+        return submitAsync(() -> prepare(message), null, null, timeout);
+    }
+
+    @Override
+    public CompletableFuture<SendResult> sendAsync(Message message, QueueSelector selector, Object arg) {
+        return sendAsync(message, selector, arg, config.sendTimeout());
+    }
+
+    @Override
+    public CompletableFuture<SendResult> sendAsync(Message message, QueueSelector selector, Object arg,
+                                                  Duration timeout) {
+        requireSelector(selector);
+        return submitAsync(() -> prepare(message), selector, arg, timeout);
+    }
+
+    @Override
+    public CompletableFuture<SendResult> sendAsync(Collection<Message> batch) {
+        return sendAsync(batch, config.sendTimeout());
+    }
+
+    @Override
+    public CompletableFuture<SendResult> sendAsync(Collection<Message> batch, Duration timeout) {
+        return submitAsync(() -> prepareBatch(batch), null, null, timeout);
+    }
+
+    // ---- oneway ----
+
+    @Override
+    public void sendOneway(Message message) {
+        submit(prepare(message), SendMode.ONEWAY, null, null, config.sendTimeout());
+    }
+
+    @Override
+    public void sendOneway(Message message, QueueSelector selector, Object arg) {
+        requireSelector(selector);
+        submit(prepare(message), SendMode.ONEWAY, selector, arg, config.sendTimeout());
+    }
+
+    // ---- the one send path ----
+
+    /**
+     * Validation, backpressure and the first write happen on the caller's thread (so sends issued in
+     * order reach the wire in order); everything after is asynchronous.
+     */
+    private CompletableFuture<SendResult> submit(Payload payload, SendMode mode, QueueSelector selector, Object arg,
+                                                 Duration timeout) {
+        long start = System.nanoTime();
+        checkTimeout(timeout);
+        if (!isRunning()) {
+            throw new MQException(MQException.Reason.SHUTDOWN, "producer '" + config.group() + "' is closed");
+        }
+        long deadline = start + timeout.toNanos();
+        limiter.acquire(payload.wireBytes(), deadline);
+        CompletableFuture<SendResult> future = mode == SendMode.ONEWAY ? null : new CompletableFuture<>();
+        new SendOperation(this, payload, mode, selector, arg, start, deadline, future).start();
+        return future;
+    }
+
+    private CompletableFuture<SendResult> submitAsync(java.util.function.Supplier<Payload> prepare,
+                                                      QueueSelector selector, Object arg, Duration timeout) {
+        try {
+            return submit(prepare.get(), SendMode.ASYNC, selector, arg, timeout);
+        } catch (MQException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private SendResult await(CompletableFuture<SendResult> future, Duration timeout) {
+        try {
+            // The operation fails itself at its deadline; the margin only guards against a lost completion.
+            return future.get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof MQException mq) {
+                throw mq;
+            }
+            throw new MQException(MQException.Reason.CONNECTION, "send failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new MQException(MQException.Reason.TIMEOUT, "no outcome within " + timeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MQException(MQException.Reason.TIMEOUT, "interrupted while waiting for the send", e);
+        }
+    }
+
+    // ---- encoding, once per send ----
+
+    private Payload prepare(Message message) {
+        if (message == null) {
+            throw MQException.validation("message must not be null");
+        }
+        Validation.checkMessage(message, config.maxMessageSize());
+        String id = ids.next();
+        String properties = MessageProperties.encode(message, id, true);
+        Validation.checkPropertiesSize(properties);
+        byte[] body = message.body();
+        int sysFlag = 0;
+        if (body.length >= config.compressThreshold()) {
+            byte[] compressed = Compression.zlib(body, config.compressLevel());
+            if (compressed.length < body.length) {
+                body = compressed;
+                sysFlag |= SysFlag.compressedZlib();
+            }
+        }
+        return new Payload(message.topic(), withNamespace(message.topic()), body, properties, sysFlag, message.flag(),
+                false, List.of(id), message, message.body().length);
+    }
+
+    private Payload prepareBatch(Collection<Message> batch) {
+        if (batch == null || batch.isEmpty()) {
+            throw MQException.validation("a batch needs at least one message");
+        }
+        String topic = null;
+        List<BatchBody.Record> records = new ArrayList<>(batch.size());
+        List<String> messageIds = new ArrayList<>(batch.size());
+        long userBytes = 0;
+        Message first = null;
+        for (Message message : batch) {
+            if (message == null) {
+                throw MQException.validation("a batch must not contain null messages");
+            }
+            Validation.checkMessage(message, config.maxMessageSize());
+            if (topic == null) {
+                topic = message.topic();
+                first = message;
+            } else if (!topic.equals(message.topic())) {
+                throw MQException.validation("all messages of a batch must have one topic: found '" + topic
+                        + "' and '" + message.topic() + "'");
+            }
+            if (message.isDelayed()) {
+                throw MQException.validation("delayed messages cannot be sent in a batch (topic '" + topic + "')");
+            }
+            String id = ids.next();
+            String properties = MessageProperties.encode(message, id, true);
+            Validation.checkPropertiesSize(properties);
+            records.add(new BatchBody.Record(message.flag(), message.body(), properties));
+            messageIds.add(id);
+            userBytes += message.body().length;
+        }
+        int size = BatchBody.encodedSize(records);
+        if (size > config.maxMessageSize()) {
+            throw MQException.validation("batch of " + batch.size() + " messages encodes to " + size
+                    + " bytes, over the max message size of " + config.maxMessageSize() + ": split it");
+        }
+        byte[] body = new byte[size];
+        ByteBuf out = Unpooled.wrappedBuffer(body).writerIndex(0);
+        BatchBody.encode(records, out);
+        return new Payload(topic, withNamespace(topic), body, BATCH_PROPERTIES, 0, 0, true, messageIds, first,
+                userBytes);
+    }
+
+    private String withNamespace(String name) {
+        return config.namespace() == null ? name : config.namespace() + "%" + name;
+    }
+
+    private static void requireSelector(QueueSelector selector) {
+        if (selector == null) {
+            throw MQException.validation("queue selector must not be null");
+        }
+    }
+
+    private static void checkTimeout(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw MQException.validation("send timeout must be positive, got " + timeout);
+        }
+    }
+
+    // ---- services for SendOperation ----
+
+    /** The group as brokers see it (with the namespace prefix, if any). */
+    public String wireGroup() {
+        return wireGroup;
+    }
+
+    List<SendHook> hooks() {
+        return hooks;
+    }
+
+    TopicRoutes routes() {
+        return client.routes();
+    }
+
+    RemotingClient remoting() {
+        return client.remoting();
+    }
+
+    Executor callbackExecutor() {
+        return client.callbackExecutor();
+    }
+
+    LatencyFaultTolerance faultTolerance() {
+        return faultTolerance;
+    }
+
+    void release(Payload payload) {
+        limiter.release(payload.wireBytes());
+    }
+
+    void countRetry() {
+        retries.increment();
+    }
+
+    void fireBefore(SendContext context) {
+        for (SendHook hook : hooks) {
+            try {
+                hook.beforeSend(context);
+            } catch (RuntimeException e) {
+                log.warn("send hook {} failed in beforeSend", hook, e);
+            }
+        }
+    }
+
+    void fireAfter(SendContext context) {
+        for (SendHook hook : hooks) {
+            try {
+                hook.afterSend(context);
+            } catch (RuntimeException e) {
+                log.warn("send hook {} failed in afterSend", hook, e);
+            }
+        }
+    }
+
+    // ---- lifecycle ----
+
+    @Override
+    public int inFlightRequests() {
+        return limiter.inFlightRequests();
+    }
+
+    /** Retries made since the producer started. */
+    public long retries() {
+        return retries.sum();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running.get() && client.isRunning();
+    }
+
+    @Override
+    public void close() {
+        if (!running.compareAndSet(true, false)) {
+            return;
+        }
+        if (!limiter.awaitIdle(System.nanoTime() + config.shutdownTimeout().toNanos())) {
+            log.warn("producer '{}' closed with {} sends still in flight after {} ms", config.group(),
+                    limiter.inFlightRequests(), config.shutdownTimeout().toMillis());
+        }
+        client.producerClosed(this, config.group());
+    }
+
+    @Override
+    public String toString() {
+        return "DefaultProducer[group=" + config.group() + ", running=" + isRunning() + "]";
+    }
+}

@@ -1,0 +1,82 @@
+package dev.mq.core.producer;
+
+import dev.mq.core.Message;
+import dev.mq.core.SendResult;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Sends messages to RocketMQ. Thread-safe; create one per producer group with
+ * {@link dev.mq.core.client.MQClientInstance#newProducer} and share it.
+ *
+ * <p>There is one send path. {@link #sendAsync} returns at once with a future (it may wait only for
+ * in-flight capacity, under {@link BackpressurePolicy#BLOCK}); {@link #send} is that future joined
+ * with the deadline; {@link #sendOneway} writes without waiting for any answer. The deadline
+ * ({@link ProducerConfig#sendTimeout()} unless given) starts at the call and covers route lookup,
+ * backpressure waits and every retry.
+ *
+ * <p>Every failure is an {@link dev.mq.core.MQException} with a reason; invalid messages fail before
+ * any I/O with {@code VALIDATION}; sends after {@link #close()} fail with {@code SHUTDOWN}.
+ */
+public interface Producer extends AutoCloseable {
+
+    /** The producer group. */
+    String group();
+
+    /** Sends and waits for the broker's answer. */
+    SendResult send(Message message);
+
+    /** Sends and waits, with a deadline other than the configured send timeout. */
+    SendResult send(Message message, Duration timeout);
+
+    /**
+     * Sends to the queue {@code selector} picks for {@code arg} and waits. Sends that pick the same
+     * queue keep their call order; an orderly send is never retried onto another queue.
+     */
+    SendResult send(Message message, QueueSelector selector, Object arg);
+
+    SendResult send(Message message, QueueSelector selector, Object arg, Duration timeout);
+
+    /**
+     * Sends messages of one topic as one SEND_BATCH_MESSAGE request and waits. The batch (bodies and
+     * properties together) must fit the max message size; delayed messages cannot be batched.
+     */
+    SendResult send(Collection<Message> batch);
+
+    SendResult send(Collection<Message> batch, Duration timeout);
+
+    /** Sends without waiting for the answer: the future completes on the callback executor. */
+    CompletableFuture<SendResult> sendAsync(Message message);
+
+    CompletableFuture<SendResult> sendAsync(Message message, Duration timeout);
+
+    CompletableFuture<SendResult> sendAsync(Message message, QueueSelector selector, Object arg);
+
+    CompletableFuture<SendResult> sendAsync(Message message, QueueSelector selector, Object arg, Duration timeout);
+
+    CompletableFuture<SendResult> sendAsync(Collection<Message> batch);
+
+    CompletableFuture<SendResult> sendAsync(Collection<Message> batch, Duration timeout);
+
+    /**
+     * Writes the message and expects no answer. Returns once the message is queued for writing;
+     * a broker that is overloaded may drop oneway messages without a trace.
+     */
+    void sendOneway(Message message);
+
+    void sendOneway(Message message, QueueSelector selector, Object arg);
+
+    /** Requests currently in flight (admitted under the cap and not yet answered). */
+    int inFlightRequests();
+
+    /** Whether the producer takes sends. */
+    boolean isRunning();
+
+    /**
+     * Stops taking sends, waits for in-flight sends up to the shutdown timeout, then gives up on the
+     * rest (their futures complete when the client closes). Idempotent.
+     */
+    @Override
+    void close();
+}

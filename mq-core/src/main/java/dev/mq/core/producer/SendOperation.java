@@ -1,0 +1,285 @@
+package dev.mq.core.producer;
+
+import dev.mq.core.MQException;
+import dev.mq.core.MessageQueue;
+import dev.mq.core.SendResult;
+import dev.mq.core.SendStatus;
+import dev.mq.core.client.RouteWaiter;
+import dev.mq.core.client.TopicPublishInfo;
+import dev.mq.core.protocol.RequestCode;
+import dev.mq.core.protocol.ResponseCode;
+import dev.mq.core.remoting.OutboundFrame;
+import dev.mq.core.remoting.RemotingCommand;
+import dev.mq.core.remoting.ResponseCallback;
+import io.netty.util.Timeout;
+import io.netty.util.TimerTask;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+/**
+ * One send from call to outcome: route, queue choice, attempts and retries, all inside one
+ * deadline. Responses arrive on the event loop; the outcome is handed to the callback executor
+ * (hooks, the caller's future), so no user code ever runs on the event loop.
+ */
+final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
+
+    private static final AtomicIntegerFieldUpdater<SendOperation> DONE =
+            AtomicIntegerFieldUpdater.newUpdater(SendOperation.class, "done");
+
+    private final DefaultProducer producer;
+    private final Payload payload;
+    private final SendMode mode;
+    private final QueueSelector selector;
+    private final Object selectorArg;
+    private final long startNanos;
+    private final long deadlineNanos;
+    private final int maxAttempts;
+    private final CompletableFuture<SendResult> future;
+    private final boolean completeInline;
+
+    private TopicPublishInfo route;
+    private int attempt;
+    private MessageQueue queue;
+    private String brokerAddress;
+    private long attemptStartNanos;
+    private Timeout routeTimeout;
+    private volatile int done;
+
+    SendOperation(DefaultProducer producer, Payload payload, SendMode mode, QueueSelector selector, Object selectorArg,
+                  long startNanos, long deadlineNanos, CompletableFuture<SendResult> future) {
+        this.producer = producer;
+        this.payload = payload;
+        this.mode = mode;
+        this.selector = selector;
+        this.selectorArg = selectorArg;
+        this.startNanos = startNanos;
+        this.deadlineNanos = deadlineNanos;
+        // Orderly and oneway sends are never retried: a retry could land out of order or twice.
+        this.maxAttempts = selector != null || mode == SendMode.ONEWAY ? 1 : 1 + producer.config().retries();
+        this.future = future;
+        // A sync caller owns its future and nothing is chained on it: complete it where the answer arrives.
+        this.completeInline = mode == SendMode.SYNC && producer.hooks().isEmpty();
+    }
+
+    /** Caller thread: starts with a cached route, or waits for the one lookup of the topic. */
+    void start() {
+        TopicPublishInfo cached = producer.routes().cached(payload.wireTopic());
+        if (cached != null) {
+            routeReady(cached);
+            return;
+        }
+        long remaining = deadlineNanos - System.nanoTime();
+        routeTimeout = producer.remoting().schedule(this, Math.max(remaining, 0), TimeUnit.NANOSECONDS);
+        producer.routes().await(payload.wireTopic(), this);
+    }
+
+    /** Timer: the deadline passed while waiting for the route. */
+    @Override
+    public void run(Timeout timeout) {
+        finishBeforeAttempt(new MQException(MQException.Reason.TIMEOUT, "the route of topic '" + payload.userTopic()
+                + "' was not available within the send deadline of " + producer.config().sendTimeout().toMillis()
+                + " ms"));
+    }
+
+    @Override
+    public void routeReady(TopicPublishInfo found) {
+        if (done != 0) {
+            return;
+        }
+        if (routeTimeout != null) {
+            routeTimeout.cancel();
+        }
+        this.route = found;
+        sendAttempt();
+    }
+
+    @Override
+    public void routeFailed(MQException error) {
+        if (routeTimeout != null) {
+            routeTimeout.cancel();
+        }
+        finishBeforeAttempt(error);
+    }
+
+    /** Caller thread or callback executor: chooses a queue and writes one attempt. */
+    private void sendAttempt() {
+        attempt++;
+        String lastBroker = queue == null ? null : queue.brokerName();
+        try {
+            queue = selector != null ? selectQueue() : route.select(lastBroker, producer.faultTolerance()::isAvailable);
+        } catch (MQException e) {
+            attempt--;
+            finishBeforeAttempt(e);
+            return;
+        }
+        brokerAddress = route.masterAddress(queue.brokerName());
+        attemptStartNanos = System.nanoTime();
+        producer.fireBefore(context(attempt, 0, false, null, null));
+        if (brokerAddress == null) {
+            onFailure(new MQException(MQException.Reason.NO_ROUTE, "broker " + queue.brokerName()
+                    + " of topic '" + payload.userTopic() + "' has no master address"));
+            return;
+        }
+        SendMessageHeader header = new SendMessageHeader(producer.wireGroup(), payload.wireTopic(), queue.queueId(),
+                payload.sysFlag(), System.currentTimeMillis(), payload.flag(), payload.properties(), payload.batch(),
+                queue.brokerName());
+        int code = payload.batch() ? RequestCode.SEND_BATCH_MESSAGE : RequestCode.SEND_MESSAGE_V2;
+        OutboundFrame frame = mode == SendMode.ONEWAY
+                ? OutboundFrame.oneway(code, header, payload.body())
+                : OutboundFrame.request(code, header, payload.body());
+        producer.remoting().invoke(brokerAddress, frame, deadlineNanos, this);
+    }
+
+    private MessageQueue selectQueue() {
+        MessageQueue chosen;
+        try {
+            chosen = selector.select(route.queues(), payload.first(), selectorArg);
+        } catch (MQException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw MQException.validation("queue selector failed: " + e);
+        }
+        if (chosen == null || !route.queues().contains(chosen)) {
+            throw MQException.validation("queue selector returned " + chosen + ", which is not a writable queue of topic '"
+                    + payload.userTopic() + "'");
+        }
+        return chosen;
+    }
+
+    /** Event loop: the broker answered (or, for oneway, the frame was written). */
+    @Override
+    public void onResponse(RemotingCommand response) {
+        long latencyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - attemptStartNanos);
+        if (response == null) { // oneway written
+            finish(null, null);
+            return;
+        }
+        SendStatus status = status(response.code());
+        if (status != null) {
+            producer.faultTolerance().record(queue.brokerName(), latencyMs, false);
+            finish(result(status, response), null);
+            return;
+        }
+        producer.faultTolerance().record(queue.brokerName(), latencyMs, true);
+        MQException error = MQException.brokerRejected("broker " + queue.brokerName() + " (" + brokerAddress
+                + ") rejected the message to topic '" + payload.userTopic() + "': " + ResponseCode.name(response.code())
+                + " (" + response.code() + ") " + response.remark(), response.code(), response.remark());
+        retryOrFail(error, ResponseCode.isRetryable(response.code()));
+    }
+
+    /** Event loop or timer: the attempt failed in transport. */
+    @Override
+    public void onFailure(MQException error) {
+        if (queue != null) {
+            producer.faultTolerance().record(queue.brokerName(), LatencyFaultTolerance.FAILURE_LATENCY_MS, true);
+        }
+        retryOrFail(error, error.reason() == MQException.Reason.CONNECTION
+                || error.reason() == MQException.Reason.NO_ROUTE);
+    }
+
+    private void retryOrFail(MQException error, boolean retryable) {
+        boolean retry = retryable && attempt < maxAttempts && System.nanoTime() < deadlineNanos
+                && producer.isRunning() && done == 0;
+        if (!retry) {
+            finish(null, error);
+            return;
+        }
+        SendContext failed = context(attempt, System.nanoTime() - attemptStartNanos, false, null, error);
+        producer.callbackExecutor().execute(() -> {
+            producer.fireAfter(failed);
+            producer.countRetry();
+            sendAttempt();
+        });
+    }
+
+    /**
+     * Fails the send before any attempt reached a broker (no route, no queue). Hooks still see one
+     * attempt, without a queue, so that metrics count the failure.
+     */
+    private void finishBeforeAttempt(MQException error) {
+        if (!DONE.compareAndSet(this, 0, 1)) {
+            return;
+        }
+        SendContext before = context(1, 0, false, null, null);
+        SendContext outcome = context(1, 0, true, null, error);
+        producer.callbackExecutor().execute(() -> {
+            producer.release(payload);
+            producer.fireBefore(before);
+            producer.fireAfter(outcome);
+            complete(null, error);
+        });
+    }
+
+    private void finish(SendResult result, MQException error) {
+        if (!DONE.compareAndSet(this, 0, 1)) {
+            return;
+        }
+        if (routeTimeout != null) {
+            routeTimeout.cancel();
+        }
+        SendContext outcome = context(attempt, System.nanoTime() - attemptStartNanos, true, result, error);
+        if (completeInline) {
+            producer.release(payload);
+            complete(result, error);
+            return;
+        }
+        producer.callbackExecutor().execute(() -> {
+            producer.release(payload);
+            producer.fireAfter(outcome);
+            complete(result, error);
+        });
+    }
+
+    private void complete(SendResult result, MQException error) {
+        if (future == null) {
+            return;
+        }
+        if (error != null) {
+            future.completeExceptionally(error);
+        } else {
+            future.complete(result);
+        }
+    }
+
+    private SendContext context(int attemptNumber, long attemptNanos, boolean last, SendResult result,
+                                Throwable error) {
+        return new SendContext(producer.group(), payload.userTopic(), mode, attemptNumber, payload.messageIds().size(),
+                payload.userBytes(), queue, brokerAddress, attemptNanos, System.nanoTime() - startNanos, last,
+                result, error);
+    }
+
+    private SendResult result(SendStatus status, RemotingCommand response) {
+        int queueId = parseInt(response.field("queueId"), queue.queueId());
+        long offset = parseLong(response.field("queueOffset"));
+        MessageQueue written = new MessageQueue(payload.userTopic(), queue.brokerName(), queueId);
+        return new SendResult(status, payload.messageIds(), response.field("msgId"), written, offset,
+                response.field("transactionId"));
+    }
+
+    private static SendStatus status(int code) {
+        return switch (code) {
+            case ResponseCode.SUCCESS -> SendStatus.SEND_OK;
+            case ResponseCode.FLUSH_DISK_TIMEOUT -> SendStatus.FLUSH_DISK_TIMEOUT;
+            case ResponseCode.FLUSH_SLAVE_TIMEOUT -> SendStatus.FLUSH_SLAVE_TIMEOUT;
+            case ResponseCode.SLAVE_NOT_AVAILABLE -> SendStatus.SLAVE_NOT_AVAILABLE;
+            default -> null;
+        };
+    }
+
+    private static int parseInt(String s, int fallback) {
+        try {
+            return s == null ? fallback : Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return s == null ? -1 : Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

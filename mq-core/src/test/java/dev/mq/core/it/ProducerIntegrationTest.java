@@ -1,0 +1,163 @@
+package dev.mq.core.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mq.core.Message;
+import dev.mq.core.SendResult;
+import dev.mq.core.SendStatus;
+import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.producer.Producer;
+import dev.mq.core.producer.ProducerConfig;
+import dev.mq.core.producer.QueueSelectors;
+import dev.mq.test.EmbeddedRocketMQ;
+import dev.mq.test.OfficialConsumer;
+import dev.mq.test.WithEmbeddedRocketMQ;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every send mode against the real broker, read back by Apache's own consumer. */
+@WithEmbeddedRocketMQ(topics = {"SyncTopic", "AsyncTopic", "OnewayTopic", "BigTopic", "OrderTopic", "BatchTopic"})
+class ProducerIntegrationTest {
+
+    private static final int N = 200;
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
+    private static MQClientInstance client;
+    private static Producer producer;
+
+    @BeforeAll
+    static void start(EmbeddedRocketMQ mq) {
+        client = MQClientInstance.builder().nameServer(mq.nameServerAddress()).build();
+        client.start();
+        producer = client.newProducer(ProducerConfig.builder().group("it-producer").build());
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+    }
+
+    private static Message message(String topic, int i) {
+        return Message.builder(topic).tags("tag-" + (i % 3)).keys("key-" + i, "k2-" + i)
+                .body("body-" + i + "-" + topic).property("tenant", "acme").property("index", Integer.toString(i))
+                .build();
+    }
+
+    @Test
+    void syncSendsArriveIntactWithTheirIds(EmbeddedRocketMQ mq) {
+        Map<String, Integer> sentIds = new java.util.HashMap<>();
+        for (int i = 0; i < N; i++) {
+            SendResult result = producer.send(message("SyncTopic", i));
+            assertThat(result.status()).isEqualTo(SendStatus.SEND_OK);
+            assertThat(result.messageId()).hasSize(32).matches("[0-9A-F]+");
+            assertThat(result.offsetMessageId()).hasSize(32);
+            assertThat(result.queueOffset()).isNotNegative();
+            sentIds.put(result.messageId(), i);
+        }
+        List<MessageExt> read = OfficialConsumer.readAll(mq.nameServerAddress(), "SyncTopic", N, READ_TIMEOUT);
+        assertReadBack(read, "SyncTopic");
+        assertThat(read).extracting(MessageExt::getMsgId).containsExactlyInAnyOrderElementsOf(sentIds.keySet());
+        for (MessageExt m : read) {
+            assertThat(m.getUserProperty("index")).isEqualTo(Integer.toString(sentIds.get(m.getMsgId())));
+        }
+    }
+
+    @Test
+    void asyncSendsArriveIntactWithTheirIds(EmbeddedRocketMQ mq) {
+        List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+        for (int i = 0; i < N; i++) {
+            futures.add(producer.sendAsync(message("AsyncTopic", i)));
+        }
+        List<String> ids = futures.stream().map(CompletableFuture::join).map(SendResult::messageId).toList();
+        List<MessageExt> read = OfficialConsumer.readAll(mq.nameServerAddress(), "AsyncTopic", N, READ_TIMEOUT);
+        assertReadBack(read, "AsyncTopic");
+        assertThat(read).extracting(MessageExt::getMsgId).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
+    void onewaySendsArriveIntact(EmbeddedRocketMQ mq) {
+        for (int i = 0; i < N; i++) {
+            producer.sendOneway(message("OnewayTopic", i));
+        }
+        List<MessageExt> read = OfficialConsumer.readAll(mq.nameServerAddress(), "OnewayTopic", N, READ_TIMEOUT);
+        assertReadBack(read, "OnewayTopic");
+        assertThat(read).extracting(MessageExt::getMsgId).doesNotHaveDuplicates().allMatch(id -> id.length() == 32);
+    }
+
+    @Test
+    void compressedLargeBodyArrivesIntact(EmbeddedRocketMQ mq) {
+        StringBuilder text = new StringBuilder();
+        while (text.length() < 64 * 1024) {
+            text.append("a compressible line of text number ").append(text.length()).append('\n');
+        }
+        byte[] body = text.substring(0, 64 * 1024).getBytes(StandardCharsets.UTF_8);
+        SendResult result = producer.send(Message.builder("BigTopic").body(body).build());
+        assertThat(result.isOk()).isTrue();
+        List<MessageExt> read = OfficialConsumer.readAll(mq.nameServerAddress(), "BigTopic", 1, READ_TIMEOUT);
+        assertThat(read).hasSize(1);
+        assertThat(read.get(0).getBody()).isEqualTo(body);
+        assertThat(read.get(0).getStoreSize()).isLessThan(body.length / 2); // it travelled compressed
+    }
+
+    @Test
+    void orderlySendsWithOneKeyLandOnOneQueueInCallOrder(EmbeddedRocketMQ mq) {
+        List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            futures.add(producer.sendAsync(Message.builder("OrderTopic").body("step-" + i).build(),
+                    QueueSelectors.hash(), "order-42"));
+        }
+        List<SendResult> results = futures.stream().map(CompletableFuture::join).toList();
+        assertThat(results).extracting(SendResult::queue).containsOnly(results.get(0).queue());
+        assertThat(results).extracting(SendResult::queueOffset).isSorted().doesNotHaveDuplicates();
+        List<MessageExt> read = new ArrayList<>(OfficialConsumer.readAll(mq.nameServerAddress(), "OrderTopic", 100,
+                READ_TIMEOUT));
+        read.sort(Comparator.comparingLong(MessageExt::getQueueOffset));
+        assertThat(read).extracting(m -> new String(m.getBody(), StandardCharsets.UTF_8))
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 100).mapToObj(i -> "step-" + i).toList());
+    }
+
+    @Test
+    void batchOfHundredArrivesAsHundredMessagesWithDistinctIds(EmbeddedRocketMQ mq) {
+        List<Message> batch = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            batch.add(message("BatchTopic", i));
+        }
+        SendResult result = producer.send(batch);
+        assertThat(result.isOk()).isTrue();
+        assertThat(result.messageIds()).hasSize(100).doesNotHaveDuplicates();
+        List<MessageExt> read = OfficialConsumer.readAll(mq.nameServerAddress(), "BatchTopic", 100, READ_TIMEOUT);
+        assertReadBack(read, "BatchTopic");
+        assertThat(read).extracting(MessageExt::getMsgId).containsExactlyInAnyOrderElementsOf(result.messageIds());
+    }
+
+    private static void assertReadBack(List<MessageExt> read, String topic) {
+        Set<String> bodies = new HashSet<>();
+        for (MessageExt m : read) {
+            String body = new String(m.getBody(), StandardCharsets.UTF_8);
+            int i = Integer.parseInt(m.getUserProperty("index"));
+            assertThat(body).isEqualTo("body-" + i + "-" + topic);
+            assertThat(m.getTags()).isEqualTo("tag-" + (i % 3));
+            assertThat(m.getKeys()).isEqualTo("key-" + i + " k2-" + i);
+            assertThat(m.getUserProperty("tenant")).isEqualTo("acme");
+            bodies.add(body);
+        }
+        int expected = topic.equals("BatchTopic") ? 100 : N;
+        assertThat(bodies).hasSize(expected);
+        assertThat(read).hasSize(expected);
+        Map<String, Long> perBody = read.stream().collect(Collectors.groupingBy(
+                m -> new String(m.getBody(), StandardCharsets.UTF_8), Collectors.counting()));
+        assertThat(perBody.values()).allMatch(c -> c == 1);
+    }
+}
