@@ -12,6 +12,9 @@ public interface ClientServices {
     /** The id brokers know this client by ({@code ip@instance}). */
     String clientId();
 
+    /** The namespace prefixed to topics and groups ({@code ns%topic}), or null. */
+    String namespace();
+
     /** The shared transport. */
     RemotingClient remoting();
 

@@ -78,7 +78,8 @@ public final class MQClientInstance implements AutoCloseable {
 
     private MQClientInstance(Builder config) {
         this.config = config;
-        this.clientId = localAddress() + "@" + config.instanceName;
+        this.clientId = localAddress() + "@" + config.instanceName
+                + (config.namespace == null ? "" : "@" + config.namespace);
     }
 
     public static Builder builder() {
@@ -323,6 +324,11 @@ public final class MQClientInstance implements AutoCloseable {
         }
 
         @Override
+        public String namespace() {
+            return config.namespace;
+        }
+
+        @Override
         public RemotingClient remoting() {
             return remoting;
         }
@@ -360,8 +366,21 @@ public final class MQClientInstance implements AutoCloseable {
         private Duration heartbeatInterval = Duration.ofSeconds(30);
         private int ioThreads = 1;
         private SslContext sslContext;
+        private String namespace;
 
         private Builder() {
+        }
+
+        /**
+         * A RocketMQ namespace: topics and producer groups travel as {@code namespace%name}, so that
+         * several environments can share one cluster. Default none.
+         */
+        public Builder namespace(String namespace) {
+            if (namespace != null) {
+                dev.mq.core.protocol.Validation.checkGroup(namespace);
+            }
+            this.namespace = namespace;
+            return this;
         }
 
         /** One address or several separated by {@code ;} (for example {@code "ns1:9876;ns2:9876"}). */

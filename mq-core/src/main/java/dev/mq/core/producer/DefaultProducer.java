@@ -46,6 +46,7 @@ public final class DefaultProducer implements Producer {
     private final List<SendHook> hooks;
     private final InFlightLimiter limiter;
     private final LatencyFaultTolerance faultTolerance;
+    private final OrderedLanes lanes;
     private final MessageIdGenerator ids = MessageIdGenerator.shared();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final LongAdder retries = new LongAdder();
@@ -58,6 +59,7 @@ public final class DefaultProducer implements Producer {
         this.hooks = config.hooks();
         this.limiter = new InFlightLimiter(config.maxInFlightRequests(), config.maxInFlightBytes(), config.backpressure());
         this.faultTolerance = new LatencyFaultTolerance(config.latencyFaultTolerance());
+        this.lanes = new OrderedLanes(client.callbackExecutor());
     }
 
     @Override
@@ -262,7 +264,8 @@ public final class DefaultProducer implements Producer {
     }
 
     private String withNamespace(String name) {
-        return config.namespace() == null ? name : config.namespace() + "%" + name;
+        String namespace = client.namespace();
+        return namespace == null ? name : namespace + "%" + name;
     }
 
     private static void requireSelector(QueueSelector selector) {
@@ -302,6 +305,10 @@ public final class DefaultProducer implements Producer {
 
     LatencyFaultTolerance faultTolerance() {
         return faultTolerance;
+    }
+
+    OrderedLanes lanes() {
+        return lanes;
     }
 
     void release(Payload payload) {

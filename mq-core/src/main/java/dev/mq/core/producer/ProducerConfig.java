@@ -28,7 +28,6 @@ public final class ProducerConfig {
     private final BackpressurePolicy backpressure;
     private final boolean latencyFaultTolerance;
     private final Duration shutdownTimeout;
-    private final String namespace;
     private final List<SendHook> hooks;
 
     private ProducerConfig(Builder b) {
@@ -43,7 +42,6 @@ public final class ProducerConfig {
         this.backpressure = b.backpressure;
         this.latencyFaultTolerance = b.latencyFaultTolerance;
         this.shutdownTimeout = b.shutdownTimeout;
-        this.namespace = b.namespace;
         this.hooks = List.copyOf(b.hooks);
     }
 
@@ -95,11 +93,6 @@ public final class ProducerConfig {
         return shutdownTimeout;
     }
 
-    /** The namespace prefixed to topics and the group ({@code ns%topic}), or null. */
-    public String namespace() {
-        return namespace;
-    }
-
     public List<SendHook> hooks() {
         return hooks;
     }
@@ -118,7 +111,6 @@ public final class ProducerConfig {
         private BackpressurePolicy backpressure = BackpressurePolicy.BLOCK;
         private boolean latencyFaultTolerance = true;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
-        private String namespace;
         private final List<SendHook> hooks = new ArrayList<>();
 
         private Builder() {
@@ -193,12 +185,6 @@ public final class ProducerConfig {
             return this;
         }
 
-        /** Prefixes topics and the group with {@code namespace%}, as RocketMQ namespaces do. */
-        public Builder namespace(String namespace) {
-            this.namespace = namespace;
-            return this;
-        }
-
         /** Adds a hook; hooks run in the order added. */
         public Builder hook(SendHook hook) {
             this.hooks.add(Objects.requireNonNull(hook, "hook"));
@@ -207,9 +193,6 @@ public final class ProducerConfig {
 
         public ProducerConfig build() {
             Validation.checkGroup(group);
-            if (namespace != null) {
-                Validation.checkGroup(namespace);
-            }
             positive(sendTimeout, "send timeout");
             if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
                 throw MQException.validation("shutdown timeout must not be negative, got " + shutdownTimeout);

@@ -44,6 +44,8 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
     private String brokerAddress;
     private long attemptStartNanos;
     private Timeout routeTimeout;
+    private Timeout parkedTimeout;
+    private boolean inLane;
     private volatile int done;
 
     SendOperation(DefaultProducer producer, Payload payload, SendMode mode, QueueSelector selector, Object selectorArg,
@@ -113,6 +115,36 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
             finishBeforeAttempt(e);
             return;
         }
+        if (selector != null && mode != SendMode.ONEWAY) {
+            inLane = true;
+            if (!producer.lanes().enter(queue, this)) {
+                parkedTimeout = producer.remoting().schedule(t -> finishBeforeAttempt(new MQException(
+                        MQException.Reason.TIMEOUT, "orderly send to " + queue + " waited behind earlier sends to the "
+                        + "same queue past its deadline")), Math.max(deadlineNanos - System.nanoTime(), 0),
+                        TimeUnit.NANOSECONDS);
+                return;
+            }
+        }
+        writeAttempt();
+    }
+
+    /** Callback executor: an earlier orderly send to the same queue finished. */
+    void resumeFromLane() {
+        if (parkedTimeout != null) {
+            parkedTimeout.cancel();
+        }
+        if (done == 0) {
+            writeAttempt();
+        } else {
+            producer.lanes().leave(queue); // expired while parked: pass the lane on
+        }
+    }
+
+    boolean isDone() {
+        return done != 0;
+    }
+
+    private void writeAttempt() {
         brokerAddress = route.masterAddress(queue.brokerName());
         attemptStartNanos = System.nanoTime();
         producer.fireBefore(context(attempt, 0, false, null, null));
@@ -217,6 +249,9 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         }
         if (routeTimeout != null) {
             routeTimeout.cancel();
+        }
+        if (inLane) {
+            producer.lanes().leave(queue);
         }
         SendContext outcome = context(attempt, System.nanoTime() - attemptStartNanos, true, result, error);
         if (completeInline) {

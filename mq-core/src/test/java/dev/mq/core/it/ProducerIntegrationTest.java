@@ -142,6 +142,19 @@ class ProducerIntegrationTest {
         assertThat(read).extracting(MessageExt::getMsgId).containsExactlyInAnyOrderElementsOf(result.messageIds());
     }
 
+    @Test
+    void namespacePrefixesTopicAndGroupOnTheWire(EmbeddedRocketMQ mq) {
+        try (MQClientInstance namespaced = MQClientInstance.builder().nameServer(mq.nameServerAddress())
+                .namespace("staging").build()) {
+            namespaced.start();
+            Producer p = namespaced.newProducer(ProducerConfig.builder().group("ns-producer").build());
+            SendResult result = p.send(Message.builder("NsTopic").body("namespaced").build());
+            assertThat(result.queue().topic()).isEqualTo("NsTopic");
+        }
+        List<MessageExt> read = OfficialConsumer.readAll(mq.nameServerAddress(), "staging%NsTopic", 1, READ_TIMEOUT);
+        assertThat(read).extracting(m -> new String(m.getBody(), StandardCharsets.UTF_8)).containsExactly("namespaced");
+    }
+
     private static void assertReadBack(List<MessageExt> read, String topic) {
         Set<String> bodies = new HashSet<>();
         for (MessageExt m : read) {
