@@ -123,13 +123,14 @@ public final class MQClientInstance implements AutoCloseable {
     }
 
     /**
-     * Creates a producer on this client. The client must be RUNNING.
+     * Creates a producer on this client. It may be created before {@link #start()} (as a dependency
+     * injection container does); it sends once the client is RUNNING.
      */
     public Producer newProducer(ProducerConfig producerConfig) {
         Objects.requireNonNull(producerConfig, "producerConfig");
-        if (state.get() != ClientState.RUNNING) {
-            throw new MQException(MQException.Reason.SHUTDOWN,
-                    "client " + clientId + " is " + state.get() + ": start it before creating producers");
+        ClientState current = state.get();
+        if (current != ClientState.RUNNING && current != ClientState.CREATE_JUST) {
+            throw new MQException(MQException.Reason.SHUTDOWN, "client " + clientId + " is " + current);
         }
         DefaultProducer producer = new DefaultProducer(producerConfig, services);
         producers.add(producer);
@@ -160,6 +161,18 @@ public final class MQClientInstance implements AutoCloseable {
     /** The last NameServer error (address and cause), or null if the last request succeeded. */
     public String lastNameServerError() {
         return nameServers == null ? null : nameServers.lastError();
+    }
+
+    /**
+     * Asks the NameServers (in failover order) which brokers are registered: a live check for health
+     * indicators. Fails with CONNECTION or TIMEOUT when no NameServer answers.
+     */
+    public CompletableFuture<ClusterStatus> clusterStatus() {
+        if (state.get() != ClientState.RUNNING) {
+            return CompletableFuture.failedFuture(new MQException(MQException.Reason.SHUTDOWN,
+                    "client " + clientId + " is " + state.get()));
+        }
+        return nameServers.clusterStatus();
     }
 
     /** Broker name to master address, for every broker in a cached route. */

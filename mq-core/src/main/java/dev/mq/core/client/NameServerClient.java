@@ -1,10 +1,12 @@
 package dev.mq.core.client;
 
 import dev.mq.core.MQException;
+import dev.mq.core.protocol.ClusterInfo;
 import dev.mq.core.protocol.RequestCode;
 import dev.mq.core.protocol.ResponseCode;
 import dev.mq.core.protocol.RouteCodec;
 import dev.mq.core.protocol.TopicRouteData;
+import dev.mq.core.remoting.CommandHeader;
 import dev.mq.core.remoting.OutboundFrame;
 import dev.mq.core.remoting.RemotingClient;
 import dev.mq.core.remoting.RemotingCommand;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 
 /**
  * Asks the NameServers for routes. Requests go to the current NameServer; one that cannot be
@@ -54,25 +57,42 @@ final class NameServerClient {
      * CONNECTION or TIMEOUT if none of them answered.
      */
     CompletableFuture<Optional<TopicRouteData>> route(String topic) {
-        CompletableFuture<Optional<TopicRouteData>> result = new CompletableFuture<>();
         OutboundFrame request = OutboundFrame.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, writer -> {
             writer.field("topic", topic);
             // Standard JSON (quoted map keys); also implied by our version >= 401 on 4.9.4+ servers.
             writer.field("acceptStandardJsonOnly", true);
         }, null);
-        attempt(request, topic, current.get(), addresses.size(), result);
+        return request(request, (address, response) -> decodeRoute(topic, address, response));
+    }
+
+    /** The cluster as the first NameServer that answers sees it, and that NameServer's address. */
+    CompletableFuture<ClusterStatus> clusterStatus() {
+        OutboundFrame request = OutboundFrame.request(RequestCode.GET_BROKER_CLUSTER_INFO, CommandHeader.EMPTY, null);
+        return request(request, (address, response) -> {
+            if (response.code() != ResponseCode.SUCCESS) {
+                throw MQException.brokerRejected("name server " + address + " refused the cluster info: "
+                        + ResponseCode.name(response.code()) + " " + response.remark(), response.code(), response.remark());
+            }
+            return new ClusterStatus(address, ClusterInfo.decode(response.body()).masters());
+        });
+    }
+
+    /** Sends {@code request} to the current NameServer, moving down the list while they cannot be reached. */
+    private <T> CompletableFuture<T> request(OutboundFrame request, BiFunction<String, RemotingCommand, T> decode) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        attempt(request, decode, current.get(), addresses.size(), result);
         return result;
     }
 
-    private void attempt(OutboundFrame request, String topic, int index, int attemptsLeft,
-                         CompletableFuture<Optional<TopicRouteData>> result) {
+    private <T> void attempt(OutboundFrame request, BiFunction<String, RemotingCommand, T> decode, int index,
+                             int attemptsLeft, CompletableFuture<T> result) {
         String address = addresses.get(Math.floorMod(index, addresses.size()));
         remoting.invoke(address, request, requestTimeout).whenComplete((response, error) -> {
             if (error != null) {
                 lastError = address + ": " + error.getMessage();
                 if (attemptsLeft > 1) {
                     current.compareAndSet(index, index + 1);
-                    attempt(request, topic, index + 1, attemptsLeft - 1, result);
+                    attempt(request, decode, index + 1, attemptsLeft - 1, result);
                 } else {
                     result.completeExceptionally(unreachable(error));
                 }
@@ -81,7 +101,7 @@ final class NameServerClient {
             lastSuccess = Instant.now();
             lastError = null;
             try {
-                result.complete(decode(topic, address, response));
+                result.complete(decode.apply(address, response));
             } catch (MQException e) {
                 result.completeExceptionally(e);
             }
@@ -94,7 +114,7 @@ final class NameServerClient {
         return new MQException(reason, "no name server of " + addresses + " answered: " + last.getMessage(), last);
     }
 
-    private static Optional<TopicRouteData> decode(String topic, String address, RemotingCommand response) {
+    private static Optional<TopicRouteData> decodeRoute(String topic, String address, RemotingCommand response) {
         if (response.code() == ResponseCode.TOPIC_NOT_EXIST) {
             return Optional.empty();
         }

@@ -59,7 +59,7 @@ public final class DefaultProducer implements Producer {
         this.hooks = config.hooks();
         this.limiter = new InFlightLimiter(config.maxInFlightRequests(), config.maxInFlightBytes(), config.backpressure());
         this.faultTolerance = new LatencyFaultTolerance(config.latencyFaultTolerance());
-        this.lanes = new OrderedLanes(client.callbackExecutor());
+        this.lanes = new OrderedLanes(client::callbackExecutor);
     }
 
     @Override
@@ -162,7 +162,8 @@ public final class DefaultProducer implements Producer {
         long start = System.nanoTime();
         checkTimeout(timeout);
         if (!isRunning()) {
-            throw new MQException(MQException.Reason.SHUTDOWN, "producer '" + config.group() + "' is closed");
+            throw new MQException(MQException.Reason.SHUTDOWN, "producer '" + config.group() + "' is "
+                    + (running.get() ? "not started: start its MQClientInstance first" : "closed"));
         }
         long deadline = start + timeout.toNanos();
         limiter.acquire(payload.wireBytes(), deadline);

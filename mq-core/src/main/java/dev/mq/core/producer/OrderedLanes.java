@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * Keeps orderly sends in order all the way into the store. A broker handles the requests of one
@@ -15,9 +16,10 @@ import java.util.concurrent.Executor;
 final class OrderedLanes {
 
     private final ConcurrentMap<MessageQueue, Lane> lanes = new ConcurrentHashMap<>();
-    private final Executor executor;
+    private final Supplier<Executor> executor;
 
-    OrderedLanes(Executor executor) {
+    /** @param executor where resumed sends run (looked up late: the client may not be started yet) */
+    OrderedLanes(Supplier<Executor> executor) {
         this.executor = executor;
     }
 
@@ -32,7 +34,7 @@ final class OrderedLanes {
         if (lane != null) {
             SendOperation next = lane.next();
             if (next != null) {
-                executor.execute(next::resumeFromLane);
+                executor.get().execute(next::resumeFromLane);
             }
         }
     }
