@@ -7,6 +7,7 @@ import dev.mq.core.producer.ProducerConfig;
 import dev.mq.core.protocol.HeartbeatBody;
 import dev.mq.core.protocol.RequestCode;
 import dev.mq.core.remoting.CommandHeader;
+import dev.mq.core.remoting.Credentials;
 import dev.mq.core.remoting.HostAndPort;
 import dev.mq.core.remoting.InboundRequestHandler;
 import dev.mq.core.remoting.OutboundFrame;
@@ -106,7 +107,8 @@ public final class MQClientInstance implements AutoCloseable {
             RemotingConfig remotingConfig = RemotingConfig.defaults()
                     .withConnectTimeout(config.connectTimeout)
                     .withIoThreads(config.ioThreads)
-                    .withSslContext(config.sslContext);
+                    .withSslContext(config.sslContext)
+                    .withCredentials(config.credentials);
             remoting = new RemotingClient(config.instanceName, remotingConfig, InboundRequestHandler.UNSUPPORTED,
                     callbackExecutor);
             nameServers = new NameServerClient(config.nameServers, remoting, config.nameServerTimeout);
@@ -379,6 +381,7 @@ public final class MQClientInstance implements AutoCloseable {
         private Duration heartbeatInterval = Duration.ofSeconds(30);
         private int ioThreads = 1;
         private SslContext sslContext;
+        private Credentials credentials;
         private String namespace;
 
         private Builder() {
@@ -470,6 +473,19 @@ public final class MQClientInstance implements AutoCloseable {
                 throw MQException.validation("io threads must be at least 1, got " + threads);
             }
             this.ioThreads = threads;
+            return this;
+        }
+
+        /**
+         * Signs every request with RocketMQ ACL credentials (the same signature serves ACL 1.0 on
+         * 4.9/5.x brokers and ACL 2.0 users on 5.3+ brokers).
+         */
+        public Builder credentials(String accessKey, String secretKey) {
+            try {
+                this.credentials = new Credentials(accessKey, secretKey);
+            } catch (RuntimeException e) {
+                throw MQException.validation("ACL credentials need a non-blank access key and secret key");
+            }
             return this;
         }
 

@@ -42,6 +42,11 @@ public final class OutboundFrame {
         return new OutboundFrame(code, FLAG_RESPONSE, CommandHeader.EMPTY, null, remark, opaque);
     }
 
+    /** The same frame with another header (used by request signing). */
+    OutboundFrame withHeader(CommandHeader newHeader) {
+        return new OutboundFrame(code, flag, newHeader, body, remark, responseOpaque);
+    }
+
     public int code() {
         return code;
     }

@@ -50,6 +50,7 @@ public final class RemotingClient implements AutoCloseable {
 
     private final RemotingConfig config;
     private final InboundRequestHandler inboundHandler;
+    private final AclSigner signer;
     private final Executor callbackExecutor;
     private final EventLoopGroup group;
     private final HashedWheelTimer timer;
@@ -67,6 +68,7 @@ public final class RemotingClient implements AutoCloseable {
                           Executor callbackExecutor) {
         this.config = config;
         this.inboundHandler = inboundHandler;
+        this.signer = config.credentials() == null ? null : new AclSigner(config.credentials());
         this.callbackExecutor = callbackExecutor;
         this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
                 new DefaultThreadFactory("mq-io-" + name, true), NioIoHandler.newFactory());
@@ -95,7 +97,8 @@ public final class RemotingClient implements AutoCloseable {
             return;
         }
         int opaque = opaques.incrementAndGet();
-        ByteBuf encoded = FrameEncoder.encode(frame, opaque, ByteBufAllocator.DEFAULT);
+        ByteBuf encoded = FrameEncoder.encode(signer == null ? frame : signer.sign(frame), opaque,
+                ByteBufAllocator.DEFAULT);
         InFlightRequest request = new InFlightRequest(opaque, frame.isOneway(), address, encoded, callback);
         try {
             request.timeout(timer.newTimeout(request, remaining, TimeUnit.NANOSECONDS));

@@ -12,8 +12,10 @@ import java.util.Objects;
  *                       servers close idle connections after 120 s, so this stays below that
  * @param ioThreads      event-loop threads shared by all connections of the client
  * @param sslContext     TLS for every connection, or null for plaintext
+ * @param credentials    ACL credentials to sign every request with, or null
  */
-public record RemotingConfig(Duration connectTimeout, Duration idleTimeout, int ioThreads, SslContext sslContext) {
+public record RemotingConfig(Duration connectTimeout, Duration idleTimeout, int ioThreads, SslContext sslContext,
+                             Credentials credentials) {
 
     public RemotingConfig {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -28,18 +30,22 @@ public record RemotingConfig(Duration connectTimeout, Duration idleTimeout, int 
 
     /** 3 s connect timeout, 60 s idle close, one event-loop thread, plaintext. */
     public static RemotingConfig defaults() {
-        return new RemotingConfig(Duration.ofSeconds(3), Duration.ofSeconds(60), 1, null);
+        return new RemotingConfig(Duration.ofSeconds(3), Duration.ofSeconds(60), 1, null, null);
     }
 
     public RemotingConfig withSslContext(SslContext context) {
-        return new RemotingConfig(connectTimeout, idleTimeout, ioThreads, context);
+        return new RemotingConfig(connectTimeout, idleTimeout, ioThreads, context, credentials);
     }
 
     public RemotingConfig withConnectTimeout(Duration timeout) {
-        return new RemotingConfig(timeout, idleTimeout, ioThreads, sslContext);
+        return new RemotingConfig(timeout, idleTimeout, ioThreads, sslContext, credentials);
     }
 
     public RemotingConfig withIoThreads(int threads) {
-        return new RemotingConfig(connectTimeout, idleTimeout, threads, sslContext);
+        return new RemotingConfig(connectTimeout, idleTimeout, threads, sslContext, credentials);
+    }
+
+    public RemotingConfig withCredentials(Credentials acl) {
+        return new RemotingConfig(connectTimeout, idleTimeout, ioThreads, sslContext, acl);
     }
 }

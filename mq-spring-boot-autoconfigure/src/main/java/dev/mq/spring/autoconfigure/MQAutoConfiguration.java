@@ -1,0 +1,130 @@
+package dev.mq.spring.autoconfigure;
+
+import dev.mq.core.MQException;
+import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.producer.Producer;
+import dev.mq.core.producer.SendHook;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.util.List;
+import javax.net.ssl.SSLException;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Auto-configuration of the mq client: the {@link MQClientInstance} (started and stopped with the
+ * context by {@link MQClientLifecycle}), the default {@link Producer} and {@link MQTemplate} when
+ * {@code mq.producer.group} is set, named producers from {@code mq.producers.*}, and the payload
+ * converter. Every bean backs off when the application defines its own.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@EnableConfigurationProperties(MQProperties.class)
+@Import(NamedProducersRegistrar.class)
+public final class MQAutoConfiguration {
+
+    /** Bean name of the default producer. */
+    public static final String PRODUCER_BEAN = "mqProducer";
+    /** Bean name of the default template. */
+    public static final String TEMPLATE_BEAN = "mqTemplate";
+
+    @Bean
+    @ConditionalOnMissingBean(MQConnectionDetails.class)
+    PropertiesMQConnectionDetails mqConnectionDetails(MQProperties properties) {
+        return new PropertiesMQConnectionDetails(properties);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    MQClientInstance mqClientInstance(MQProperties properties, MQConnectionDetails connection) {
+        MQProperties.Client client = properties.getClient();
+        MQClientInstance.Builder builder = MQClientInstance.builder();
+        try {
+            builder.nameServer(connection.getNameServer());
+        } catch (MQException e) {
+            throw new InvalidConfigurationPropertyValueException("mq.name-server", connection.getNameServer(),
+                    e.getMessage());
+        }
+        PropertyMapper map = PropertyMapper.get();
+        map.from(client.getInstanceName()).to(builder::instanceName);
+        map.from(client.getNamespace()).to(builder::namespace);
+        if (client.getIoThreads() < 1) {
+            throw new InvalidConfigurationPropertyValueException("mq.client.io-threads", client.getIoThreads(),
+                    "It must be at least 1.");
+        }
+        builder.ioThreads(client.getIoThreads());
+        if (client.getConnectTimeout() == null || client.getConnectTimeout().isNegative()
+                || client.getConnectTimeout().isZero()) {
+            throw new InvalidConfigurationPropertyValueException("mq.client.connect-timeout",
+                    client.getConnectTimeout(), "It must be a positive duration.");
+        }
+        builder.connectTimeout(client.getConnectTimeout());
+        if (client.getAccessKey() != null || client.getSecretKey() != null) {
+            if (client.getAccessKey() == null || client.getSecretKey() == null) {
+                throw new InvalidConfigurationPropertyValueException(client.getAccessKey() == null
+                        ? "mq.client.access-key" : "mq.client.secret-key", null,
+                        "ACL signing needs both mq.client.access-key and mq.client.secret-key.");
+            }
+            builder.credentials(client.getAccessKey(), client.getSecretKey());
+        }
+        if (client.getTls().isEnabled()) {
+            builder.sslContext(sslContext(client.getTls()));
+        }
+        return builder.build();
+    }
+
+    private static SslContext sslContext(MQProperties.Tls tls) {
+        try {
+            SslContextBuilder ssl = SslContextBuilder.forClient();
+            if (tls.isTrustAll()) {
+                ssl.trustManager(InsecureTrustManagerFactory.INSTANCE);
+            }
+            return ssl.build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot create the TLS context for mq.client.tls", e);
+        }
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    MQClientLifecycle mqClientLifecycle(MQClientInstance client) {
+        return new MQClientLifecycle(client);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    MQPayloadConverter mqPayloadConverter(ObjectProvider<JsonMapper> jsonMapper) {
+        return new JacksonPayloadConverter(jsonMapper.getIfAvailable(JsonMapper::shared));
+    }
+
+    @Bean(name = PRODUCER_BEAN)
+    @Primary
+    @ConditionalOnMissingBean(name = PRODUCER_BEAN)
+    @ConditionalOnProperty("mq.producer.group")
+    Producer mqProducer(MQClientInstance client, MQProperties properties, ObjectProvider<SendHook> hooks,
+                        ObjectProvider<ProducerCustomizer> customizers) {
+        return client.newProducer(ProducerConfigFactory.create(ProducerConfigFactory.DEFAULT_NAME, "mq.producer",
+                properties.getProducer(), List.copyOf(hooks.orderedStream().toList()),
+                customizers.orderedStream().toList()));
+    }
+
+    @Bean(name = TEMPLATE_BEAN)
+    @Primary
+    @ConditionalOnMissingBean(name = TEMPLATE_BEAN)
+    @ConditionalOnProperty("mq.producer.group")
+    MQTemplate mqTemplate(@org.springframework.beans.factory.annotation.Qualifier(PRODUCER_BEAN) Producer producer,
+                          MQPayloadConverter converter, MQProperties properties,
+                          ObjectProvider<SendObserverFactory> observers) {
+        return new MQTemplate(producer, converter,
+                SendObserverFactory.observer(observers, properties.getProducer(), producer.group()));
+    }
+}

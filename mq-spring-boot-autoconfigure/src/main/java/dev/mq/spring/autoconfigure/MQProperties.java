@@ -1,0 +1,209 @@
+package dev.mq.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+
+/**
+ * Configuration of the mq client, under the prefix {@code mq}.
+ *
+ * <pre>
+ * mq:
+ *   name-server: 127.0.0.1:9876
+ *   producer:
+ *     group: orders
+ * </pre>
+ */
+@ConfigurationProperties("mq")
+public class MQProperties {
+
+    /**
+     * NameServer address, or several separated by ';' (for example "ns1:9876;ns2:9876").
+     */
+    private @Nullable String nameServer;
+
+    /**
+     * The default producer, behind the MQTemplate bean.
+     */
+    @NestedConfigurationProperty
+    private final ProducerProperties producer = new ProducerProperties();
+
+    /**
+     * Further producers by name: each gets its own producer group, a Producer bean named
+     * "<name>Producer" and an MQTemplate bean named "<name>MQTemplate".
+     */
+    private final Map<String, ProducerProperties> producers = new LinkedHashMap<>();
+
+    private final Client client = new Client();
+
+    private final Metrics metrics = new Metrics();
+
+    public @Nullable String getNameServer() {
+        return nameServer;
+    }
+
+    public void setNameServer(@Nullable String nameServer) {
+        this.nameServer = nameServer;
+    }
+
+    public ProducerProperties getProducer() {
+        return producer;
+    }
+
+    public Map<String, ProducerProperties> getProducers() {
+        return producers;
+    }
+
+    public Client getClient() {
+        return client;
+    }
+
+    public Metrics getMetrics() {
+        return metrics;
+    }
+
+    /** Settings of the client instance shared by all producers. */
+    public static class Client {
+
+        /**
+         * Name of the client instance, part of the client id brokers see; defaults to "pid#nanoTime".
+         */
+        private @Nullable String instanceName;
+
+        /**
+         * RocketMQ namespace: topics and groups travel as "namespace%name".
+         */
+        private @Nullable String namespace;
+
+        /**
+         * Access key for ACL request signing (RocketMQ ACL 1.0 and 2.0).
+         */
+        private @Nullable String accessKey;
+
+        /**
+         * Secret key for ACL request signing. Never logged or shown by Actuator.
+         */
+        private @Nullable String secretKey;
+
+        /**
+         * Connect timeout of each connection to a NameServer or broker.
+         */
+        private Duration connectTimeout = Duration.ofSeconds(3);
+
+        /**
+         * Event-loop threads shared by all connections.
+         */
+        private int ioThreads = 1;
+
+        private final Tls tls = new Tls();
+
+        public @Nullable String getInstanceName() {
+            return instanceName;
+        }
+
+        public void setInstanceName(@Nullable String instanceName) {
+            this.instanceName = instanceName;
+        }
+
+        public @Nullable String getNamespace() {
+            return namespace;
+        }
+
+        public void setNamespace(@Nullable String namespace) {
+            this.namespace = namespace;
+        }
+
+        public @Nullable String getAccessKey() {
+            return accessKey;
+        }
+
+        public void setAccessKey(@Nullable String accessKey) {
+            this.accessKey = accessKey;
+        }
+
+        public @Nullable String getSecretKey() {
+            return secretKey;
+        }
+
+        public void setSecretKey(@Nullable String secretKey) {
+            this.secretKey = secretKey;
+        }
+
+        public Duration getConnectTimeout() {
+            return connectTimeout;
+        }
+
+        public void setConnectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+
+        public int getIoThreads() {
+            return ioThreads;
+        }
+
+        public void setIoThreads(int ioThreads) {
+            this.ioThreads = ioThreads;
+        }
+
+        public Tls getTls() {
+            return tls;
+        }
+
+        @Override
+        public String toString() {
+            return "Client[instanceName=" + instanceName + ", namespace=" + namespace + ", accessKey=" + accessKey
+                    + ", secretKey=" + (secretKey == null ? null : "******") + ", tls=" + tls.isEnabled() + "]";
+        }
+    }
+
+    /** TLS for every connection. */
+    public static class Tls {
+
+        /**
+         * Whether to use TLS for every connection (NameServers and brokers).
+         */
+        private boolean enabled;
+
+        /**
+         * Whether to accept any server certificate (as RocketMQ's own client does in its default
+         * test mode). Only for test clusters with self-signed certificates.
+         */
+        private boolean trustAll;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public boolean isTrustAll() {
+            return trustAll;
+        }
+
+        public void setTrustAll(boolean trustAll) {
+            this.trustAll = trustAll;
+        }
+    }
+
+    /** Metrics switches. */
+    public static class Metrics {
+
+        /**
+         * Whether to record send metrics in Micrometer (when a MeterRegistry is present).
+         */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+}
