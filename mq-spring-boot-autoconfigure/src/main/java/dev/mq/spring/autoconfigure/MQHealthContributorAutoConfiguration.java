@@ -1,0 +1,25 @@
+package dev.mq.spring.autoconfigure;
+
+import dev.mq.core.client.MQClientInstance;
+import java.time.Duration;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+/** The {@code mq} health indicator; {@code management.health.mq.enabled=false} switches it off. */
+@AutoConfiguration(after = MQAutoConfiguration.class)
+@ConditionalOnClass({HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class, MQClientInstance.class})
+@ConditionalOnBean(MQClientInstance.class)
+@ConditionalOnEnabledHealthIndicator("mq")
+public final class MQHealthContributorAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = {"mqHealthIndicator", "mqHealthContributor"})
+    MQHealthIndicator mqHealthIndicator(MQClientInstance client) {
+        return new MQHealthIndicator(client, Duration.ofSeconds(3));
+    }
+}

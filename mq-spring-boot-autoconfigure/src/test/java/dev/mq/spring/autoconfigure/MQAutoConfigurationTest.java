@@ -1,0 +1,211 @@
+package dev.mq.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mq.core.client.ClientState;
+import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.metrics.MicrometerSendHook;
+import dev.mq.core.producer.BackpressurePolicy;
+import dev.mq.core.producer.DefaultProducer;
+import dev.mq.core.producer.Producer;
+import dev.mq.core.producer.ProducerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.annotation.Order;
+
+class MQAutoConfigurationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(MQAutoConfiguration.class, MQMetricsAutoConfiguration.class,
+                    MQObservationAutoConfiguration.class, MQHealthContributorAutoConfiguration.class));
+
+    private static ProducerConfig configOf(Producer producer) {
+        return ((DefaultProducer) producer).config();
+    }
+
+    @Test
+    void withoutNameServerStartUpFailsNamingTheProperty() {
+        runner.run(context -> assertThat(context).getFailure().rootCause()
+                .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                .hasMessageContaining("mq.name-server"));
+    }
+
+    @Test
+    void nameServerAloneGivesAClientButNoProducer() {
+        runner.withPropertyValues("mq.name-server=127.0.0.1:9876").run(context -> {
+            assertThat(context).hasSingleBean(MQClientInstance.class).hasSingleBean(MQClientLifecycle.class)
+                    .hasSingleBean(MQPayloadConverter.class).doesNotHaveBean(Producer.class)
+                    .doesNotHaveBean(MQTemplate.class);
+            assertThat(context.getBean(MQClientInstance.class).state()).isEqualTo(ClientState.RUNNING);
+            assertThat(context.getBean(MQClientInstance.class).nameServers()).containsExactly("127.0.0.1:9876");
+        });
+    }
+
+    @Test
+    void groupGivesTheDefaultProducerAndTemplateWithDefaults() {
+        runner.withPropertyValues("mq.name-server=ns1:9876;ns2:9876", "mq.producer.group=orders").run(context -> {
+            assertThat(context).hasSingleBean(Producer.class).hasSingleBean(MQTemplate.class);
+            assertThat(context.getBean(MQClientInstance.class).nameServers()).containsExactly("ns1:9876", "ns2:9876");
+            ProducerConfig config = configOf(context.getBean(Producer.class));
+            assertThat(config.group()).isEqualTo("orders");
+            assertThat(config.sendTimeout()).isEqualTo(Duration.ofSeconds(3));
+            assertThat(config.retries()).isEqualTo(2);
+            assertThat(config.compressThreshold()).isEqualTo(4096);
+            assertThat(config.maxMessageSize()).isEqualTo(4 * 1024 * 1024);
+            assertThat(config.backpressure()).isEqualTo(BackpressurePolicy.BLOCK);
+            assertThat(context.getBean(MQTemplate.class).getProducer()).isSameAs(context.getBean(Producer.class));
+        });
+    }
+
+    @Test
+    void bindsEveryProducerProperty() {
+        runner.withPropertyValues("mq.name-server=127.0.0.1:9876", "mq.producer.group=orders",
+                "mq.producer.send-timeout=1500ms", "mq.producer.retries=5", "mq.producer.compress-threshold=8KB",
+                "mq.producer.max-message-size=1MB", "mq.producer.max-in-flight-requests=10",
+                "mq.producer.max-in-flight-bytes=2MB", "mq.producer.on-backpressure=fail",
+                "mq.producer.shutdown-timeout=2s", "mq.producer.latency-fault-tolerance=false",
+                "mq.client.instance-name=app-1", "mq.client.namespace=staging").run(context -> {
+                    ProducerConfig config = configOf(context.getBean(Producer.class));
+                    assertThat(config.sendTimeout()).isEqualTo(Duration.ofMillis(1500));
+                    assertThat(config.retries()).isEqualTo(5);
+                    assertThat(config.compressThreshold()).isEqualTo(8192);
+                    assertThat(config.maxMessageSize()).isEqualTo(1024 * 1024);
+                    assertThat(config.maxInFlightRequests()).isEqualTo(10);
+                    assertThat(config.maxInFlightBytes()).isEqualTo(2L * 1024 * 1024);
+                    assertThat(config.backpressure()).isEqualTo(BackpressurePolicy.FAIL);
+                    assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(2));
+                    assertThat(config.latencyFaultTolerance()).isFalse();
+                    assertThat(context.getBean(MQClientInstance.class).clientId()).endsWith("@app-1@staging");
+                    assertThat(((DefaultProducer) context.getBean(Producer.class)).wireGroup()).isEqualTo("staging%orders");
+                });
+    }
+
+    @Test
+    void badValuesFailStartUpNamingTheProperty() {
+        String[][] cases = {
+            {"mq.producer.retries=-1", "mq.producer.retries"},
+            {"mq.producer.send-timeout=0s", "mq.producer.send-timeout"},
+            {"mq.producer.max-in-flight-requests=0", "mq.producer.max-in-flight-requests"},
+            {"mq.producer.max-in-flight-bytes=1KB", "mq.producer.max-in-flight-bytes"},
+            {"mq.producer.compress-threshold=0B", "mq.producer.compress-threshold"},
+            {"mq.producer.group=bad group", "mq.producer.group"},
+            {"mq.client.io-threads=0", "mq.client.io-threads"},
+            {"mq.client.connect-timeout=-1s", "mq.client.connect-timeout"},
+            {"mq.client.access-key=ak", "mq.client.secret-key"},
+            {"mq.producer.observation-enabled=true", "mq.producer.observation-enabled"},
+        };
+        for (String[] c : cases) {
+            runner.withPropertyValues("mq.name-server=127.0.0.1:9876", "mq.producer.group=orders", c[0])
+                    .run(context -> assertThat(context).getFailure().rootCause()
+                            .as(c[0]).isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                            .hasMessageContaining(c[1]));
+        }
+        runner.withPropertyValues("mq.name-server=not-an-address").run(context -> assertThat(context).getFailure()
+                .rootCause().isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                .hasMessageContaining("mq.name-server").hasMessageContaining("not-an-address"));
+    }
+
+    @Test
+    void customizersRunInOrderAfterTheProperties() {
+        runner.withPropertyValues("mq.name-server=127.0.0.1:9876", "mq.producer.group=orders", "mq.producer.retries=1")
+                .withUserConfiguration(Customizers.class).run(context -> {
+                    ProducerConfig config = configOf(context.getBean(Producer.class));
+                    assertThat(config.retries()).isEqualTo(4); // (1 + 1) * 2: first, then second
+                });
+    }
+
+    @Test
+    void backsOffFromTheApplicationsOwnBeans() {
+        MQClientInstance own = MQClientInstance.builder().nameServer("10.0.0.1:9876").instanceName("own").build();
+        MQPayloadConverter converter = payload -> new MQPayloadConverter.Body(new byte[] {1}, null);
+        runner.withPropertyValues("mq.name-server=127.0.0.1:9876")
+                .withBean(MQClientInstance.class, () -> own)
+                .withBean(MQPayloadConverter.class, () -> converter)
+                .run(context -> {
+                    assertThat(context.getBean(MQClientInstance.class)).isSameAs(own);
+                    assertThat(context.getBean(MQPayloadConverter.class)).isSameAs(converter);
+                });
+        runner.withBean(MQConnectionDetails.class, () -> () -> "192.0.2.1:9876").run(context ->
+                assertThat(context.getBean(MQClientInstance.class).nameServers()).containsExactly("192.0.2.1:9876"));
+    }
+
+    @Test
+    void namedProducersGetTheirOwnGroupProducerAndTemplate() {
+        runner.withPropertyValues("mq.name-server=127.0.0.1:9876", "mq.producer.group=orders",
+                "mq.producers.audit.group=audit", "mq.producers.audit.retries=0",
+                "mq.producers.billing.group=billing").run(context -> {
+                    assertThat(context).hasBean("auditProducer").hasBean("auditMQTemplate")
+                            .hasBean("billingProducer").hasBean("billingMQTemplate");
+                    assertThat(context.getBean("auditProducer", Producer.class).group()).isEqualTo("audit");
+                    assertThat(configOf(context.getBean("auditProducer", Producer.class)).retries()).isZero();
+                    assertThat(context.getBean("billingMQTemplate", MQTemplate.class).getProducer().group())
+                            .isEqualTo("billing");
+                    assertThat(context.getBean(MQTemplate.class).getProducer().group()).isEqualTo("orders");
+                    assertThat(context.getBean(MQClientInstance.class).producers()).hasSize(3);
+                });
+        runner.withPropertyValues("mq.name-server=127.0.0.1:9876", "mq.producers.audit.retries=1")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("mq.producers.audit.group"));
+    }
+
+    @Test
+    void metricsHookIsAddedWhenAMeterRegistryExistsAndCanBeSwitchedOff() {
+        ApplicationContextRunner withRegistry = runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withPropertyValues("mq.name-server=127.0.0.1:9876", "mq.producer.group=orders");
+        withRegistry.run(context -> {
+            assertThat(context).hasSingleBean(MicrometerSendHook.class);
+            assertThat(configOf(context.getBean(Producer.class)).hooks())
+                    .containsExactly(context.getBean(MicrometerSendHook.class));
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            context.getBean("mqProducerInFlightMetrics", io.micrometer.core.instrument.binder.MeterBinder.class)
+                    .bindTo(registry);
+            assertThat(registry.find(MicrometerSendHook.IN_FLIGHT).tag("group", "orders").gauge()).isNotNull();
+        });
+        withRegistry.withPropertyValues("mq.metrics.enabled=false").run(context -> {
+            assertThat(context).doesNotHaveBean(MicrometerSendHook.class);
+            assertThat(configOf(context.getBean(Producer.class)).hooks()).isEmpty();
+        });
+        runner.withPropertyValues("mq.name-server=127.0.0.1:9876")
+                .run(context -> assertThat(context).doesNotHaveBean(MicrometerSendHook.class));
+    }
+
+    @Test
+    void healthIndicatorIsOnByDefaultAndSwitchable() {
+        ApplicationContextRunner base = runner.withPropertyValues("mq.name-server=127.0.0.1:9876");
+        base.run(context -> assertThat(context).hasSingleBean(MQHealthIndicator.class).hasBean("mqHealthIndicator"));
+        base.withPropertyValues("management.health.mq.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(MQHealthIndicator.class));
+        base.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(MQHealthIndicator.class));
+    }
+
+    @Test
+    void secretKeyNeverShowsInToString() {
+        MQProperties.Client client = new MQProperties.Client();
+        client.setAccessKey("ak");
+        client.setSecretKey("top-secret");
+        assertThat(client.toString()).contains("ak").doesNotContain("top-secret");
+    }
+
+    static class Customizers {
+
+        @org.springframework.context.annotation.Bean
+        @Order(1)
+        ProducerCustomizer first() {
+            return (name, builder) -> builder.retries(2);
+        }
+
+        @org.springframework.context.annotation.Bean
+        @Order(2)
+        ProducerCustomizer second() {
+            return (name, builder) -> builder.retries(4);
+        }
+    }
+}
