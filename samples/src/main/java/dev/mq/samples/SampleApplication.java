@@ -1,27 +1,17 @@
 package dev.mq.samples;
 
-import dev.mq.test.EmbeddedRocketMQ;
-import java.util.concurrent.CountDownLatch;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * Starts the real Apache RocketMQ NameServer and Broker embedded (in child JVMs) and keeps them
- * running until the process is stopped, printing the address a client would use.
+ * The sample: {@code POST /orders} sends an order as JSON, a demo sends in all three modes at
+ * start-up, and Actuator shows {@code health} and {@code metrics}. Without {@code mq.name-server} it
+ * runs the real RocketMQ embedded (see {@link EmbeddedRocketMQDefault}).
  */
-public final class SampleApplication {
+@SpringBootApplication
+public class SampleApplication {
 
-    private SampleApplication() {
-    }
-
-    public static void main(String[] args) throws InterruptedException {
-        EmbeddedRocketMQ mq = EmbeddedRocketMQ.builder().build().start();
-        mq.createTopic("SampleTopic", 4);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            mq.close();
-            stopped.countDown();
-        }, "sample-shutdown"));
-        System.out.println("Embedded RocketMQ " + mq + " is running; topic SampleTopic created.");
-        System.out.println("mq.name-server=" + mq.nameServerAddress() + "  (Ctrl+C to stop)");
-        stopped.await();
+    public static void main(String[] args) {
+        SpringApplication.run(SampleApplication.class, args);
     }
 }
