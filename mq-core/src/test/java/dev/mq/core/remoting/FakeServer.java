@@ -18,9 +18,10 @@ import java.util.function.BiConsumer;
 
 /**
  * A scriptable remoting server for transport tests: every decoded frame goes to a behaviour that
- * may answer (or not), close the channel, or write raw bytes.
+ * may answer (or not), close the channel, or write raw bytes. Public so that tests of other
+ * packages can stand it up as a fake NameServer or broker.
  */
-final class FakeServer implements AutoCloseable {
+public final class FakeServer implements AutoCloseable {
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final List<RemotingCommand> received = new CopyOnWriteArrayList<>();
@@ -28,11 +29,11 @@ final class FakeServer implements AutoCloseable {
     private final Channel server;
     private volatile BiConsumer<ChannelHandlerContext, RemotingCommand> behaviour;
 
-    FakeServer(BiConsumer<ChannelHandlerContext, RemotingCommand> behaviour) {
+    public FakeServer(BiConsumer<ChannelHandlerContext, RemotingCommand> behaviour) {
         this(0, behaviour);
     }
 
-    FakeServer(int port, BiConsumer<ChannelHandlerContext, RemotingCommand> behaviour) {
+    public FakeServer(int port, BiConsumer<ChannelHandlerContext, RemotingCommand> behaviour) {
         this.behaviour = behaviour;
         this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -51,7 +52,7 @@ final class FakeServer implements AutoCloseable {
     }
 
     /** Answers every request with {@code code} and the request's opaque. */
-    static BiConsumer<ChannelHandlerContext, RemotingCommand> answering(int code) {
+    public static BiConsumer<ChannelHandlerContext, RemotingCommand> answering(int code) {
         return (ctx, request) -> {
             if (!request.isOneway()) {
                 ctx.writeAndFlush(response(request.opaque(), code, null));
@@ -59,27 +60,27 @@ final class FakeServer implements AutoCloseable {
         };
     }
 
-    static ByteBuf response(int opaque, int code, String remark) {
+    public static ByteBuf response(int opaque, int code, String remark) {
         return FrameEncoder.encode(OutboundFrame.response(opaque, code, remark), 0, ByteBufAllocator.DEFAULT);
     }
 
-    void behaviour(BiConsumer<ChannelHandlerContext, RemotingCommand> behaviour) {
+    public void behaviour(BiConsumer<ChannelHandlerContext, RemotingCommand> behaviour) {
         this.behaviour = behaviour;
     }
 
-    String address() {
+    public String address() {
         return "127.0.0.1:" + port();
     }
 
-    int port() {
+    public int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
-    List<RemotingCommand> received() {
+    public List<RemotingCommand> received() {
         return received;
     }
 
-    List<Channel> channels() {
+    public List<Channel> channels() {
         return channels;
     }
 

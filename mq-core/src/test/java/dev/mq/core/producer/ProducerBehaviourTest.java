@@ -1,0 +1,922 @@
+package dev.mq.core.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mq.core.MQException;
+import dev.mq.core.Message;
+import dev.mq.core.SendResult;
+import dev.mq.core.SendStatus;
+import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.protocol.Compression;
+import dev.mq.core.protocol.RequestCode;
+import dev.mq.core.protocol.SysFlag;
+import dev.mq.core.remoting.FakeServer;
+import dev.mq.core.remoting.RemotingCommand;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The producer against fake servers: a real {@link MQClientInstance} talks to a {@link FakeServer}
+ * playing the NameServer and others playing brokers, so every behaviour is observed on the wire.
+ */
+class ProducerBehaviourTest {
+
+    private static final String GROUP = "pg-behaviour";
+    private static final String IO_THREAD_PREFIX = "mq-io-";
+    private static final int GET_ROUTE = RequestCode.GET_ROUTEINFO_BY_TOPIC;
+
+    private final List<MQClientInstance> clients = new ArrayList<>();
+    private final List<FakeServer> servers = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        clients.forEach(MQClientInstance::close);
+        servers.forEach(FakeServer::close);
+    }
+
+    // ------------------------------------------------------------------ route lookup
+
+    @Test
+    void concurrentSendsToAnUnknownTopicTriggerExactlyOneRouteRequest() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        CompletableFuture<Void> allSubmitted = new CompletableFuture<>();
+        FakeServer ns = nameServer(topic -> topic.equals("Coalesced") ? route(4, broker) : null, 200, allSubmitted);
+        Producer producer = producer(client(ns.address()), b -> b);
+
+        int threads = 8;
+        int perThread = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<List<CompletableFuture<SendResult>>>> submitted = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                submitted.add(pool.submit(() -> {
+                    go.await();
+                    List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        futures.add(producer.sendAsync(message("Coalesced", "t" + thread + "-" + i)));
+                    }
+                    return futures;
+                }));
+            }
+            go.countDown();
+            List<CompletableFuture<SendResult>> all = new ArrayList<>();
+            for (Future<List<CompletableFuture<SendResult>>> f : submitted) {
+                all.addAll(f.get(5, TimeUnit.SECONDS));
+            }
+            // Every send was issued while the lookup was under way: the name server holds its answer.
+            assertThat(all).noneMatch(CompletableFuture::isDone);
+            allSubmitted.complete(null);
+            for (CompletableFuture<SendResult> f : all) {
+                assertThat(f.get(5, TimeUnit.SECONDS).status()).isEqualTo(SendStatus.SEND_OK);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(routeRequests(ns, "Coalesced")).isEqualTo(1);
+        assertThat(ns.received()).extracting(RemotingCommand::code).containsOnly(GET_ROUTE).hasSize(1);
+        assertThat(broker.sends()).hasSize(threads * perThread);
+    }
+
+    @Test
+    void asyncSendsFromOneThreadReachTheBrokerInCallOrderIncludingThoseThatWaitedForTheRoute() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        AtomicLong routeAnsweredAt = new AtomicLong();
+        FakeServer ns = nameServer(topic -> {
+            routeAnsweredAt.set(System.nanoTime()); // (the answer is written 200 ms after this)
+            return route(4, broker);
+        }, 200);
+        Producer producer = producer(client(ns.address()), b -> b);
+
+        int n = 600;
+        List<String> bodies = new ArrayList<>();
+        long[] issuedAt = new long[n];
+        List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String body = "m-" + i;
+            bodies.add(body);
+            issuedAt[i] = System.nanoTime();
+            futures.add(producer.sendAsync(message("Ordered", body)));
+            LockSupport.parkNanos(500_000); // pace the sends so that they span the route lookup
+        }
+        for (CompletableFuture<SendResult> f : futures) {
+            assertThat(f.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        }
+        long answered = routeAnsweredAt.get() + TimeUnit.MILLISECONDS.toNanos(200);
+        long waitedForRoute = Arrays.stream(issuedAt).filter(t -> t < answered).count();
+        assertThat(waitedForRoute).as("sends issued before the route was known").isGreaterThan(10).isLessThan(n);
+
+        assertThat(broker.sends()).extracting(ProducerBehaviourTest::bodyOf).containsExactlyElementsOf(bodies);
+        assertThat(routeRequests(ns, "Ordered")).isEqualTo(1);
+    }
+
+    @Test
+    void orderlyAsyncSendsWithOneKeyReachOneQueueInCallOrder() throws Exception {
+        FakeBroker a = broker("broker-a");
+        FakeBroker b = broker("broker-b");
+        FakeServer ns = nameServer(topic -> route(4, a, b), 100);
+        Producer producer = producer(client(ns.address()), c -> c);
+
+        List<String> bodies = new ArrayList<>();
+        List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String body = "step-" + i;
+            bodies.add(body);
+            futures.add(producer.sendAsync(message("OrderlyOrder", body), QueueSelectors.hash(), "order-42"));
+            LockSupport.parkNanos(500_000); // span the route lookup
+        }
+        for (CompletableFuture<SendResult> f : futures) {
+            assertThat(f.get(5, TimeUnit.SECONDS).queue()).isEqualTo(futures.get(0).join().queue());
+        }
+        List<RemotingCommand> sends = new ArrayList<>(a.sends());
+        sends.addAll(b.sends());
+        assertThat(sends).hasSize(300);
+        FakeBroker target = a.sends().isEmpty() ? b : a;
+        assertThat(target.sends()).extracting(s -> s.field("e")).containsOnly(target.sends().get(0).field("e"));
+        assertThat(target.sends()).extracting(ProducerBehaviourTest::bodyOf).containsExactlyElementsOf(bodies);
+    }
+
+    @Test
+    void deadlineCoversTheRouteLookupAndATimedOutSendIsNeverWrittenLater() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(4, broker), 1_000);
+        MQClientInstance client = client(ns.address());
+        Producer producer = producer(client, b -> b.sendTimeout(Duration.ofMillis(300)));
+
+        long start = System.nanoTime();
+        MQException error = failure(producer.sendAsync(message("SlowRoute", "late")));
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertThat(error.reason()).isEqualTo(MQException.Reason.TIMEOUT);
+        assertThat(error.getMessage()).contains("'SlowRoute'");
+        assertThat(elapsedMs).isBetween(250L, 500L);
+        assertThat(producer.inFlightRequests()).isZero();
+        // Once the route arrives (and its waiters were resumed), the expired send stays unsent.
+        waitUntil(() -> client.knownTopics().contains("SlowRoute"));
+        assertThat(broker.sends()).isEmpty();
+    }
+
+    @Test
+    void namespacePrefixesTopicAndGroupOnTheWireOnly() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> topic.equals("tenant1%Spaced") ? route(4, broker) : null, 0);
+        Producer producer = producer(client(ns.address()), b -> b.namespace("tenant1"));
+
+        SendResult result = producer.send(message("Spaced", "x"));
+
+        assertThat(result.queue().topic()).isEqualTo("Spaced");
+        assertThat(routeRequests(ns, "tenant1%Spaced")).isEqualTo(1);
+        RemotingCommand wire = broker.sends().get(0);
+        assertThat(wire.field("a")).isEqualTo("tenant1%" + GROUP);
+        assertThat(wire.field("b")).isEqualTo("tenant1%Spaced");
+        waitUntil(() -> !broker.received(RequestCode.HEART_BEAT).isEmpty());
+        assertThat(new String(broker.received(RequestCode.HEART_BEAT).get(0).body(), StandardCharsets.UTF_8))
+                .contains("\"groupName\":\"tenant1%" + GROUP + "\"");
+    }
+
+    @Test
+    void largeBodiesTravelCompressedWithTheZlibFlag() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(4, broker), 0);
+        Producer producer = producer(client(ns.address()), b -> b.compressThreshold(100));
+        String small = "s".repeat(99);
+        String large = "compressible text ".repeat(100);
+
+        producer.send(message("Zipped", small));
+        producer.send(message("Zipped", large));
+
+        RemotingCommand plain = broker.sends().get(0);
+        RemotingCommand zipped = broker.sends().get(1);
+        assertThat(bodyOf(plain)).isEqualTo(small);
+        assertThat(Integer.parseInt(plain.field("f")) & SysFlag.COMPRESSED).isZero();
+        assertThat(Integer.parseInt(zipped.field("f"))).isEqualTo(SysFlag.compressedZlib());
+        assertThat(zipped.body().length).isLessThan(large.length() / 4);
+        assertThat(new String(Compression.inflate(zipped.body()), StandardCharsets.UTF_8))
+                .isEqualTo(large);
+    }
+
+    @Test
+    void onewayIsWrittenOnceWithTheOnewayFlagAndHoldsNoCapacity() throws Exception {
+        FakeBroker a = broker("broker-a", request -> null);
+        FakeBroker b = broker("broker-b", request -> null);
+        FakeServer ns = nameServer(topic -> route(2, a, b), 0);
+        Producer producer = producer(client(ns.address()), c -> c);
+
+        producer.sendOneway(message("Oneway", "x"));
+
+        waitUntil(() -> a.sends().size() + b.sends().size() == 1);
+        RemotingCommand wire = a.sends().isEmpty() ? b.sends().get(0) : a.sends().get(0);
+        assertThat(wire.isOneway()).isTrue();
+        waitUntil(() -> producer.inFlightRequests() == 0);
+    }
+
+    @Test
+    void failBackpressureRefusesASendPastTheCapWithoutIo() throws Exception {
+        FakeBroker broker = broker("broker-a", request -> null);
+        FakeServer ns = nameServer(topic -> route(4, broker), 0);
+        Producer producer = producer(client(ns.address()), b -> b.maxInFlightRequests(2)
+                .backpressure(BackpressurePolicy.FAIL).sendTimeout(Duration.ofSeconds(2))
+                .shutdownTimeout(Duration.ofMillis(100)));
+        CompletableFuture<SendResult> first = producer.sendAsync(message("Capped", "1"));
+        CompletableFuture<SendResult> second = producer.sendAsync(message("Capped", "2"));
+        waitUntil(() -> broker.sends().size() == 2);
+
+        assertThat(failure(producer.sendAsync(message("Capped", "3"))).reason())
+                .isEqualTo(MQException.Reason.BACKPRESSURE);
+        assertThatThrownBy(() -> producer.send(message("Capped", "4")))
+                .isInstanceOfSatisfying(MQException.class,
+                        e -> assertThat(e.reason()).isEqualTo(MQException.Reason.BACKPRESSURE));
+        assertThat(producer.inFlightRequests()).isEqualTo(2);
+        assertThat(first).isNotDone();
+        assertThat(second).isNotDone();
+        assertThat(broker.sends()).hasSize(2);
+    }
+
+    @Test
+    void blockBackpressureWaitsUpToTheDeadlineThenTimesOut() throws Exception {
+        FakeBroker broker = broker("broker-a", request -> null);
+        FakeServer ns = nameServer(topic -> route(4, broker), 0);
+        Producer producer = producer(client(ns.address()), b -> b.maxInFlightRequests(1)
+                .sendTimeout(Duration.ofSeconds(3)).shutdownTimeout(Duration.ofMillis(100)));
+        CompletableFuture<SendResult> first = producer.sendAsync(message("Blocked", "1"));
+        waitUntil(() -> broker.sends().size() == 1);
+
+        long start = System.nanoTime();
+        MQException error = failure(producer.sendAsync(message("Blocked", "2"), Duration.ofMillis(300)));
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertThat(error.reason()).isEqualTo(MQException.Reason.TIMEOUT);
+        assertThat(elapsedMs).isBetween(250L, 500L);
+        assertThat(first).isNotDone();
+        assertThat(broker.sends()).hasSize(1);
+    }
+
+    @Test
+    void unknownTopicWithoutAutoCreateFailsWithNoRouteAndNothingReachesABroker() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> null, 0); // 17 for the topic and for TBW102
+        Producer producer = producer(client(ns.address()), b -> b);
+
+        CompletableFuture<SendResult> future = producer.sendAsync(message("Nowhere", "x"));
+        MQException error = failure(future);
+        assertThat(error.reason()).isEqualTo(MQException.Reason.NO_ROUTE);
+        assertThat(error.getMessage()).contains("'Nowhere'").contains(ns.address());
+
+        assertThatThrownBy(() -> producer.send(message("Nowhere", "y")))
+                .isInstanceOfSatisfying(MQException.class,
+                        e -> assertThat(e.reason()).isEqualTo(MQException.Reason.NO_ROUTE));
+
+        assertThat(ns.received()).extracting(c -> c.field("topic")).contains("Nowhere", "TBW102");
+        assertThat(broker.server.received()).isEmpty();
+        assertThat(broker.server.channels()).isEmpty();
+        assertThat(producer.inFlightRequests()).isZero();
+    }
+
+    @Test
+    void unknownTopicIsSentViaTheAutoCreateTemplateWithQueueIdsClampedToFour() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> topic.equals("TBW102") ? route(8, broker) : null, 0);
+        Producer producer = producer(client(ns.address()), b -> b);
+
+        for (int i = 0; i < 12; i++) {
+            SendResult result = producer.send(message("AutoCreated", "m-" + i));
+            assertThat(result.queue().topic()).isEqualTo("AutoCreated");
+            assertThat(result.queue().queueId()).isBetween(0, 3);
+        }
+        List<RemotingCommand> sends = broker.sends();
+        assertThat(sends).hasSize(12);
+        assertThat(sends).allSatisfy(s -> {
+            assertThat(s.field("b")).isEqualTo("AutoCreated");
+            assertThat(s.field("c")).isEqualTo("TBW102");
+            assertThat(s.field("d")).isEqualTo("4");
+        });
+        assertThat(sends).extracting(s -> Integer.parseInt(s.field("e"))).containsOnly(0, 1, 2, 3);
+        assertThat(routeRequests(ns, "AutoCreated")).isEqualTo(1);
+        assertThat(routeRequests(ns, "TBW102")).isEqualTo(1);
+    }
+
+    @Test
+    void nameServerFailoverFindsTheRouteOnTheNextNameServer() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer live = nameServer(topic -> route(4, broker), 0);
+        String dead = "127.0.0.1:" + freePort();
+        MQClientInstance client = client(dead + ";" + live.address());
+        Producer producer = producer(client, b -> b);
+
+        SendResult result = producer.send(message("Failover", "x"));
+        assertThat(result.isOk()).isTrue();
+        assertThat(routeRequests(live, "Failover")).isEqualTo(1);
+        assertThat(client.lastNameServerResponse()).isPresent();
+        assertThat(broker.sends()).hasSize(1);
+    }
+
+    // ------------------------------------------------------------------ results and retries
+
+    @Test
+    void sendResultCarriesWhatTheBrokerAnswered() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(4, broker), 0);
+        Producer producer = producer(client(ns.address()), b -> b);
+
+        SendResult first = producer.send(message("Results", "a"));
+        SendResult second = producer.send(message("Results", "b"));
+        assertThat(first.status()).isEqualTo(SendStatus.SEND_OK);
+        assertThat(first.queue().brokerName()).isEqualTo("broker-a");
+        assertThat(first.offsetMessageId()).isEqualTo("broker-a-OFFSET-0");
+        assertThat(first.queueOffset()).isZero();
+        assertThat(second.queueOffset()).isEqualTo(1);
+        RemotingCommand wire = broker.sends().get(0);
+        assertThat(first.queue().queueId()).isEqualTo(Integer.parseInt(wire.field("e")));
+        assertThat(wire.field("a")).isEqualTo(GROUP);
+        assertThat(wire.field("i")).contains(first.messageId());
+        assertThat(first.messageId()).isNotEqualTo(second.messageId());
+    }
+
+    @Test
+    void storedButNotFlushedIsAResultNotARetry() throws Exception {
+        FakeBroker a = broker("broker-a", request -> 10); // FLUSH_DISK_TIMEOUT
+        FakeBroker b = broker("broker-b", request -> 10);
+        FakeServer ns = nameServer(topic -> route(2, a, b), 0);
+        Producer producer = producer(client(ns.address()), c -> c);
+
+        assertThat(producer.send(message("Flush", "x")).status()).isEqualTo(SendStatus.FLUSH_DISK_TIMEOUT);
+        assertThat(a.sends().size() + b.sends().size()).isEqualTo(1);
+    }
+
+    @Test
+    void batchGoesAsOneSendBatchMessage() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(4, broker), 0);
+        Producer producer = producer(client(ns.address()), b -> b);
+
+        SendResult result = producer.send(List.of(message("Batch", "1"), message("Batch", "2"), message("Batch", "3")));
+        assertThat(result.isOk()).isTrue();
+        assertThat(result.messageIds()).hasSize(3).doesNotHaveDuplicates();
+        assertThat(broker.server.received()).filteredOn(c -> c.code() == RequestCode.SEND_BATCH_MESSAGE).hasSize(1);
+        assertThat(broker.server.received()).filteredOn(c -> c.code() == RequestCode.SEND_MESSAGE_V2).isEmpty();
+    }
+
+    @Test
+    void retryableRejectionIsRetriedOnTheOtherBroker() throws Exception {
+        AtomicBoolean rejectedOnce = new AtomicBoolean();
+        Function<RemotingCommand, Integer> firstSendGets14 = request -> rejectedOnce.compareAndSet(false, true) ? 14 : 0;
+        FakeBroker a = broker("broker-a", firstSendGets14);
+        FakeBroker b = broker("broker-b", firstSendGets14);
+        FakeServer ns = nameServer(topic -> route(2, a, b), 0);
+        Producer producer = producer(client(ns.address()), c -> c);
+
+        SendResult result = producer.send(message("Retry", "x"));
+
+        assertThat(result.status()).isEqualTo(SendStatus.SEND_OK);
+        assertThat(a.sends()).hasSize(1);
+        assertThat(b.sends()).hasSize(1);
+        FakeBroker rejecting = Integer.valueOf(14).equals(a.firstSendCode) ? a : b;
+        FakeBroker accepting = rejecting == a ? b : a;
+        assertThat(rejecting.firstSendCode).isEqualTo(14);
+        assertThat(accepting.firstSendCode).isEqualTo(0);
+        assertThat(result.queue().brokerName()).isEqualTo(accepting.name);
+        // The retry resends the same message: same UNIQ_KEY in the same properties.
+        assertThat(accepting.sends().get(0).field("i")).isEqualTo(rejecting.sends().get(0).field("i"));
+        assertThat(((DefaultProducer) producer).retries()).isEqualTo(1);
+    }
+
+    @Test
+    void nonRetryableRejectionFailsAtOnceWithTheCodeAndRemark() throws Exception {
+        FakeBroker a = broker("broker-a", request -> 13);
+        FakeBroker b = broker("broker-b", request -> 13);
+        FakeServer ns = nameServer(topic -> route(2, a, b), 0);
+        Producer producer = producer(client(ns.address()), c -> c);
+
+        MQException error = failure(producer.sendAsync(message("Rejected", "x")));
+
+        assertThat(error.reason()).isEqualTo(MQException.Reason.BROKER_REJECTED);
+        assertThat(error.responseCode()).isEqualTo(13);
+        assertThat(error.remark()).isEqualTo("remark of 13");
+        assertThat(error.getMessage()).contains("MESSAGE_ILLEGAL").contains("remark of 13").contains("'Rejected'");
+        assertThat(a.sends().size() + b.sends().size()).isEqualTo(1);
+        assertThat(((DefaultProducer) producer).retries()).isZero();
+    }
+
+    @Test
+    void silentBrokerGivesTimeoutAtTheDeadlineAndNoRetry() throws Exception {
+        AtomicBoolean answer = new AtomicBoolean(true);
+        FakeBroker broker = broker("broker-a", request -> answer.get() ? 0 : null);
+        FakeServer ns = nameServer(topic -> route(4, broker), 0);
+        Producer producer = producer(client(ns.address()), b -> b.sendTimeout(Duration.ofMillis(500)));
+        assertThat(producer.send(message("Silent", "warm-up")).isOk()).isTrue(); // route and connection ready
+        answer.set(false);
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> producer.send(message("Silent", "lost")))
+                .isInstanceOfSatisfying(MQException.class,
+                        e -> assertThat(e.reason()).isEqualTo(MQException.Reason.TIMEOUT));
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertThat(elapsedMs).isBetween(450L, 700L);
+        // The outcome is final: a retry would have been decided before the future failed.
+        assertThat(broker.sends()).extracting(ProducerBehaviourTest::bodyOf).containsExactly("warm-up", "lost");
+        assertThat(producer.inFlightRequests()).isZero();
+    }
+
+    @Test
+    void orderlySendIsNeverRetried() throws Exception {
+        FakeBroker a = broker("broker-a", request -> 14);
+        FakeBroker b = broker("broker-b", request -> 14);
+        FakeServer ns = nameServer(topic -> route(2, a, b), 0);
+        Producer producer = producer(client(ns.address()), c -> c);
+
+        MQException async = failure(producer.sendAsync(message("Orderly", "x"), QueueSelectors.hash(), "key-1"));
+        assertThat(async.reason()).isEqualTo(MQException.Reason.BROKER_REJECTED);
+        assertThat(async.responseCode()).isEqualTo(14);
+        assertThat(a.sends().size() + b.sends().size()).isEqualTo(1);
+
+        assertThatThrownBy(() -> producer.send(message("Orderly", "y"), QueueSelectors.hash(), "key-1"))
+                .isInstanceOfSatisfying(MQException.class, e -> assertThat(e.responseCode()).isEqualTo(14));
+        assertThat(a.sends().size() + b.sends().size()).isEqualTo(2);
+        assertThat(((DefaultProducer) producer).retries()).isZero();
+    }
+
+    // ------------------------------------------------------------------ hooks and threads
+
+    @Test
+    void hooksFireOncePerAttemptWithNumberedAttemptsAndOneFinal() throws Exception {
+        FakeBroker a = broker("broker-a", request -> 14);
+        FakeBroker b = broker("broker-b", request -> 14);
+        FakeServer ns = nameServer(topic -> route(2, a, b), 0);
+        RecordingHook hook = new RecordingHook();
+        Producer producer = producer(client(ns.address()), c -> c.hook(hook));
+
+        assertThatThrownBy(() -> producer.send(message("Hooked", "x")))
+                .isInstanceOfSatisfying(MQException.class, e -> assertThat(e.responseCode()).isEqualTo(14));
+
+        assertThat(hook.events).containsExactly("before 1", "after 1", "before 2", "after 2", "before 3", "after 3");
+        assertThat(hook.before).extracting(SendContext::attempt).containsExactly(1, 2, 3);
+        assertThat(hook.after).extracting(SendContext::attempt).containsExactly(1, 2, 3);
+        assertThat(hook.after).extracting(SendContext::isFinalAttempt).containsExactly(false, false, true);
+        assertThat(hook.before).extracting(SendContext::isFinalAttempt).containsOnly(false);
+        assertThat(hook.before).allSatisfy(c -> {
+            assertThat(c.result()).isNull();
+            assertThat(c.error()).isNull();
+            assertThat(c.queue()).isNotNull();
+            assertThat(c.topic()).isEqualTo("Hooked");
+            assertThat(c.producerGroup()).isEqualTo(GROUP);
+        });
+        assertThat(hook.after).allSatisfy(c -> {
+            assertThat(c.result()).isNull();
+            assertThat(c.error()).isInstanceOf(MQException.class);
+        });
+        assertThat(hook.after.get(1).brokerName()).isNotEqualTo(hook.after.get(0).brokerName());
+        assertThat(a.sends().size() + b.sends().size()).isEqualTo(3);
+        assertThat(hook.threads).noneMatch(t -> t.startsWith(IO_THREAD_PREFIX));
+    }
+
+    @Test
+    void successfulAsyncSendFiresOneBeforeAndOneFinalAfterWithTheResult() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(4, broker), 0);
+        RecordingHook hook = new RecordingHook();
+        Producer producer = producer(client(ns.address()), c -> c.hook(hook));
+
+        SendResult result = producer.sendAsync(message("HookedOk", "x")).get(5, TimeUnit.SECONDS);
+
+        assertThat(hook.events).containsExactly("before 1", "after 1");
+        SendContext after = hook.after.get(0);
+        assertThat(after.isFinalAttempt()).isTrue();
+        assertThat(after.result()).isEqualTo(result);
+        assertThat(after.error()).isNull();
+        assertThat(after.mode()).isEqualTo(SendMode.ASYNC);
+        assertThat(after.messageCount()).isEqualTo(1);
+        assertThat(after.messageBytes()).isEqualTo(1);
+        assertThat(after.brokerAddress()).isEqualTo(broker.server.address());
+        assertThat(hook.threads).noneMatch(t -> t.startsWith(IO_THREAD_PREFIX));
+    }
+
+    @Test
+    void noRouteFailureFiresExactlyOneBeforeAndOneAfterWithoutAQueue() throws Exception {
+        FakeServer ns = nameServer(topic -> null, 0);
+        RecordingHook hook = new RecordingHook();
+        Producer producer = producer(client(ns.address()), c -> c.hook(hook));
+
+        assertThat(failure(producer.sendAsync(message("NoRouteHooked", "x"))).reason())
+                .isEqualTo(MQException.Reason.NO_ROUTE);
+
+        assertThat(hook.events).containsExactly("before 1", "after 1");
+        assertThat(hook.before.get(0).queue()).isNull();
+        assertThat(hook.after.get(0).queue()).isNull();
+        assertThat(hook.after.get(0).isFinalAttempt()).isTrue();
+        assertThat(hook.after.get(0).error()).isInstanceOfSatisfying(MQException.class,
+                e -> assertThat(e.reason()).isEqualTo(MQException.Reason.NO_ROUTE));
+        assertThat(hook.threads).noneMatch(t -> t.startsWith(IO_THREAD_PREFIX));
+    }
+
+    @Test
+    void asyncCompletionsNeverRunOnIoThreads() throws Exception {
+        AtomicLong count = new AtomicLong();
+        FakeBroker broker = broker("broker-a", request -> count.incrementAndGet() % 5 == 0 ? 13 : 0);
+        FakeServer ns = nameServer(topic -> route(4, broker), 100);
+        Producer producer = producer(client(ns.address()), b -> b.retries(0));
+
+        List<CompletableFuture<String>> threads = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            threads.add(producer.sendAsync(message("Completions", "m-" + i))
+                    .handle((result, error) -> Thread.currentThread().getName()));
+        }
+        Set<String> names = new HashSet<>();
+        for (CompletableFuture<String> f : threads) {
+            names.add(f.get(5, TimeUnit.SECONDS));
+        }
+        assertThat(names).noneMatch(t -> t.startsWith(IO_THREAD_PREFIX));
+        // The check means something: completions did run off the caller's thread.
+        assertThat(names).anyMatch(t -> !t.equals(Thread.currentThread().getName()));
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Test
+    void sendAfterProducerCloseFailsWithShutdown() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(4, broker), 0);
+        MQClientInstance client = client(ns.address());
+        Producer producer = producer(client, b -> b);
+        assertThat(producer.send(message("Closing", "before")).isOk()).isTrue();
+
+        producer.close();
+
+        assertThat(producer.isRunning()).isFalse();
+        assertShutdown(producer);
+        assertThat(client.producers()).doesNotContain(producer);
+        assertThat(broker.sends()).hasSize(1);
+    }
+
+    @Test
+    void sendAfterClientCloseFailsWithShutdown() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(4, broker), 0);
+        MQClientInstance client = client(ns.address());
+        Producer producer = producer(client, b -> b);
+        assertThat(producer.send(message("Closing", "before")).isOk()).isTrue();
+
+        client.close();
+
+        assertThat(producer.isRunning()).isFalse();
+        assertShutdown(producer);
+        assertThatThrownBy(() -> client.newProducer(ProducerConfig.builder().group("other").build()))
+                .isInstanceOfSatisfying(MQException.class,
+                        e -> assertThat(e.reason()).isEqualTo(MQException.Reason.SHUTDOWN));
+        assertThat(broker.sends()).hasSize(1);
+    }
+
+    @Test
+    void clientCloseCompletesEverySendInFlightToASilentBroker() throws Exception {
+        FakeBroker broker = broker("broker-a", request -> null); // answers heartbeats, never sends
+        FakeServer ns = nameServer(topic -> route(4, broker), 0);
+        MQClientInstance client = client(ns.address());
+        Producer producer = producer(client, b -> b.sendTimeout(Duration.ofSeconds(30))
+                .shutdownTimeout(Duration.ofMillis(200)));
+        List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            futures.add(producer.sendAsync(message("InFlight", "m-" + i)));
+        }
+        waitUntil(() -> broker.sends().size() == 20);
+        assertThat(futures).noneMatch(CompletableFuture::isDone);
+
+        long start = System.nanoTime();
+        client.close();
+        for (CompletableFuture<SendResult> f : futures) {
+            assertThat(failure(f).reason()).isIn(MQException.Reason.CONNECTION, MQException.Reason.SHUTDOWN);
+        }
+        // Far below the 30 s send timeout: close failed the sends, their deadline did not.
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(4_000);
+        assertThat(producer.inFlightRequests()).isZero();
+    }
+
+    @Test
+    void invalidSendsFailWithValidationBeforeAnyIo() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(4, broker), 0);
+        Producer producer = producer(client(ns.address()), b -> b);
+
+        MQException nullBody = failure(producer.sendAsync(Message.builder("Valid").build()));
+        assertThat(nullBody.reason()).isEqualTo(MQException.Reason.VALIDATION);
+        assertThat(nullBody.getMessage()).contains("body is null");
+
+        assertThatThrownBy(() -> producer.send(message("bad topic", "x")))
+                .isInstanceOfSatisfying(MQException.class,
+                        e -> assertThat(e.reason()).isEqualTo(MQException.Reason.VALIDATION))
+                .hasMessageContaining("'bad topic'");
+        assertThatThrownBy(() -> producer.send((Message) null))
+                .isInstanceOfSatisfying(MQException.class,
+                        e -> assertThat(e.reason()).isEqualTo(MQException.Reason.VALIDATION));
+        assertThatThrownBy(() -> producer.send(message("Valid", "x"), Duration.ZERO))
+                .isInstanceOfSatisfying(MQException.class,
+                        e -> assertThat(e.reason()).isEqualTo(MQException.Reason.VALIDATION));
+        assertThatThrownBy(() -> producer.send(List.of(message("Valid", "x"), message("Other", "y"))))
+                .isInstanceOfSatisfying(MQException.class,
+                        e -> assertThat(e.reason()).isEqualTo(MQException.Reason.VALIDATION))
+                .hasMessageContaining("one topic");
+        assertThatThrownBy(() -> producer.sendOneway(message("Valid", "x"), null, "key"))
+                .isInstanceOfSatisfying(MQException.class,
+                        e -> assertThat(e.reason()).isEqualTo(MQException.Reason.VALIDATION));
+
+        assertThat(ns.received()).isEmpty();
+        assertThat(broker.server.received()).isEmpty();
+        assertThat(producer.inFlightRequests()).isZero();
+        // The servers are wired: a valid send does reach them.
+        assertThat(producer.send(message("Valid", "x")).isOk()).isTrue();
+        assertThat(ns.received()).isNotEmpty();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void heartbeatNamesTheGroupAndCloseUnregisters() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(4, broker), 0);
+        MQClientInstance client = client(ns.address());
+        Producer producer = producer(client, b -> b);
+
+        assertThat(producer.send(message("Beat", "x")).isOk()).isTrue();
+        waitUntil(() -> !broker.received(RequestCode.HEART_BEAT).isEmpty());
+
+        RemotingCommand heartbeat = broker.received(RequestCode.HEART_BEAT).get(0);
+        Map<?, ?> body = JsonMapper.builder().build().readValue(heartbeat.body(), Map.class);
+        assertThat(body.get("clientID")).isEqualTo(client.clientId());
+        assertThat((List<Object>) body.get("producerDataSet")).containsExactly(Map.of("groupName", GROUP));
+        assertThat(broker.received(RequestCode.UNREGISTER_CLIENT)).isEmpty();
+
+        client.close();
+
+        List<RemotingCommand> unregister = broker.received(RequestCode.UNREGISTER_CLIENT);
+        assertThat(unregister).hasSize(1);
+        assertThat(unregister.get(0).field("clientID")).isEqualTo(client.clientId());
+        assertThat(unregister.get(0).field("producerGroup")).isEqualTo(GROUP);
+    }
+
+    // ------------------------------------------------------------------ fixtures
+
+    private static void assertShutdown(Producer producer) throws Exception {
+        assertThatThrownBy(() -> producer.send(message("Closing", "after")))
+                .isInstanceOfSatisfying(MQException.class,
+                        e -> assertThat(e.reason()).isEqualTo(MQException.Reason.SHUTDOWN));
+        assertThat(failure(producer.sendAsync(message("Closing", "after"))).reason())
+                .isEqualTo(MQException.Reason.SHUTDOWN);
+        assertThatThrownBy(() -> producer.sendOneway(message("Closing", "after")))
+                .isInstanceOfSatisfying(MQException.class,
+                        e -> assertThat(e.reason()).isEqualTo(MQException.Reason.SHUTDOWN));
+    }
+
+    private MQClientInstance client(String nameServers) {
+        MQClientInstance client = MQClientInstance.builder().nameServer(nameServers).build();
+        clients.add(client);
+        client.start();
+        return client;
+    }
+
+    private static Producer producer(MQClientInstance client, UnaryOperator<ProducerConfig.Builder> config) {
+        return client.newProducer(config.apply(ProducerConfig.builder().group(GROUP)
+                .shutdownTimeout(Duration.ofSeconds(1))).build());
+    }
+
+    private static Message message(String topic, String body) {
+        return Message.builder(topic).body(body).build();
+    }
+
+    private static String bodyOf(RemotingCommand send) {
+        return new String(send.body(), StandardCharsets.UTF_8);
+    }
+
+    private static long routeRequests(FakeServer ns, String topic) {
+        return ns.received().stream().filter(c -> c.code() == GET_ROUTE && topic.equals(c.field("topic"))).count();
+    }
+
+    /** The failure of {@code future}, which must fail within 5 s. */
+    private static MQException failure(CompletableFuture<?> future) throws Exception {
+        try {
+            future.get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(MQException.class);
+            return (MQException) e.getCause();
+        }
+        throw new AssertionError("expected the send to fail");
+    }
+
+    private static void waitUntil(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 5 s");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /**
+     * A fake NameServer: answers GET_ROUTEINFO_BY_TOPIC with {@code routes.apply(topic)} as the
+     * body, or TOPIC_NOT_EXIST (17) when that is null, after {@code delayMs}.
+     */
+    private FakeServer nameServer(Function<String, byte[]> routes, long delayMs) {
+        return nameServer(routes, delayMs, CompletableFuture.completedFuture(null));
+    }
+
+    /** As above, but no answer leaves before {@code gate} completes. */
+    private FakeServer nameServer(Function<String, byte[]> routes, long delayMs, CompletableFuture<Void> gate) {
+        FakeServer server = new FakeServer((ctx, request) -> {
+            if (request.isResponse() || request.isOneway()) {
+                return;
+            }
+            ByteBuf answer;
+            if (request.code() == GET_ROUTE) {
+                String topic = request.field("topic");
+                byte[] body = routes.apply(topic);
+                answer = body == null
+                        ? frame(request.opaque(), 17, "No topic route info in name server for the topic: " + topic,
+                                Map.of(), null)
+                        : frame(request.opaque(), 0, null, Map.of(), body);
+            } else {
+                answer = FakeServer.response(request.opaque(), 3, "not supported");
+            }
+            gate.thenRun(() -> {
+                if (delayMs > 0) {
+                    ctx.executor().schedule(() -> ctx.writeAndFlush(answer), delayMs, TimeUnit.MILLISECONDS);
+                } else {
+                    ctx.writeAndFlush(answer);
+                }
+            });
+        });
+        servers.add(server);
+        return server;
+    }
+
+    private FakeBroker broker(String name) {
+        return broker(name, request -> 0);
+    }
+
+    /** A fake broker answering sends with {@code sendCode.apply(request)} (null: no answer). */
+    private FakeBroker broker(String name, Function<RemotingCommand, Integer> sendCode) {
+        FakeBroker broker = new FakeBroker(name, sendCode);
+        servers.add(broker.server);
+        return broker;
+    }
+
+    private static final class FakeBroker {
+
+        final String name;
+        final FakeServer server;
+        final AtomicLong offsets = new AtomicLong();
+        volatile Integer firstSendCode;
+
+        FakeBroker(String name, Function<RemotingCommand, Integer> sendCode) {
+            this.name = name;
+            this.server = new FakeServer((ctx, request) -> {
+                switch (request.code()) {
+                    case RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE -> {
+                        Integer code = sendCode.apply(request);
+                        if (firstSendCode == null) {
+                            firstSendCode = code;
+                        }
+                        if (code == null || request.isOneway()) {
+                            return;
+                        }
+                        if (code == 0 || code == 10 || code == 11 || code == 12) {
+                            long offset = offsets.getAndIncrement();
+                            Map<String, String> fields = new LinkedHashMap<>();
+                            fields.put("msgId", name + "-OFFSET-" + offset);
+                            fields.put("queueId", request.field("e"));
+                            fields.put("queueOffset", Long.toString(offset));
+                            ctx.writeAndFlush(frame(request.opaque(), code, null, fields, null));
+                        } else {
+                            ctx.writeAndFlush(FakeServer.response(request.opaque(), code, "remark of " + code));
+                        }
+                    }
+                    case RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT ->
+                            ctx.writeAndFlush(FakeServer.response(request.opaque(), 0, null));
+                    default -> {
+                        if (!request.isResponse() && !request.isOneway()) {
+                            ctx.writeAndFlush(FakeServer.response(request.opaque(), 3, "not supported"));
+                        }
+                    }
+                }
+            });
+        }
+
+        /** SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE requests, in arrival order. */
+        List<RemotingCommand> sends() {
+            return server.received().stream().filter(c -> c.code() == RequestCode.SEND_MESSAGE_V2
+                    || c.code() == RequestCode.SEND_BATCH_MESSAGE).toList();
+        }
+
+        List<RemotingCommand> received(int code) {
+            return server.received().stream().filter(c -> c.code() == code).toList();
+        }
+
+        String address() {
+            return server.address();
+        }
+    }
+
+    /** A route body in the standard JSON form: every broker a master with {@code queues} read/write queues. */
+    private static byte[] route(int queues, FakeBroker... brokers) {
+        String brokerDatas = Arrays.stream(brokers).map(b -> "{\"brokerAddrs\":{\"0\":\"" + b.address()
+                + "\"},\"brokerName\":\"" + b.name + "\",\"cluster\":\"DefaultCluster\",\"enableActingMaster\":false}")
+                .collect(Collectors.joining(","));
+        String queueDatas = Arrays.stream(brokers).map(b -> "{\"brokerName\":\"" + b.name
+                + "\",\"perm\":6,\"readQueueNums\":" + queues + ",\"topicSysFlag\":0,\"writeQueueNums\":" + queues + "}")
+                .collect(Collectors.joining(","));
+        return ("{\"brokerDatas\":[" + brokerDatas + "],\"filterServerTable\":{},\"queueDatas\":[" + queueDatas + "]}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A response frame written by hand — {@code int32 length | int32 headerLength | JSON header | body}
+     * — since {@code OutboundFrame.response} carries neither header fields nor a body.
+     */
+    static ByteBuf frame(int opaque, int code, String remark, Map<String, String> extFields, byte[] body) {
+        StringBuilder json = new StringBuilder("{\"code\":").append(code).append(",\"extFields\":{");
+        boolean first = true;
+        for (Map.Entry<String, String> field : extFields.entrySet()) {
+            if (!first) {
+                json.append(',');
+            }
+            first = false;
+            json.append(quote(field.getKey())).append(':').append(quote(field.getValue()));
+        }
+        json.append("},\"flag\":1,\"language\":\"JAVA\",\"opaque\":").append(opaque);
+        if (remark != null) {
+            json.append(",\"remark\":").append(quote(remark));
+        }
+        json.append(",\"serializeTypeCurrentRPC\":\"JSON\",\"version\":479}");
+        byte[] header = json.toString().getBytes(StandardCharsets.UTF_8);
+        int bodyLength = body == null ? 0 : body.length;
+        ByteBuf out = Unpooled.buffer(8 + header.length + bodyLength);
+        out.writeInt(4 + header.length + bodyLength);
+        out.writeInt(header.length); // serialize type JSON (0) in the high byte
+        out.writeBytes(header);
+        if (body != null) {
+            out.writeBytes(body);
+        }
+        return out;
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** Records every hook call, its thread, and a compact event log. */
+    private static final class RecordingHook implements SendHook {
+
+        final List<String> events = new CopyOnWriteArrayList<>();
+        final List<SendContext> before = new CopyOnWriteArrayList<>();
+        final List<SendContext> after = new CopyOnWriteArrayList<>();
+        final List<String> threads = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void beforeSend(SendContext context) {
+            threads.add(Thread.currentThread().getName());
+            before.add(context);
+            events.add("before " + context.attempt());
+        }
+
+        @Override
+        public void afterSend(SendContext context) {
+            threads.add(Thread.currentThread().getName());
+            after.add(context);
+            events.add("after " + context.attempt());
+        }
+    }
+}
