@@ -256,8 +256,11 @@ public final class MQClientInstance implements AutoCloseable {
             return;
         }
         Set<String> groups = producerGroups();
-        for (DefaultProducer producer : producers) {
-            producer.close();
+        long start = System.nanoTime();
+        List<DefaultProducer> closing = List.copyOf(producers);
+        closing.forEach(DefaultProducer::stopIntake);
+        for (DefaultProducer producer : closing) {
+            producer.awaitDrained(start + producer.config().shutdownTimeout().toNanos());
         }
         tasks.forEach(t -> t.cancel(false));
         unregister(groups);
@@ -392,8 +395,9 @@ public final class MQClientInstance implements AutoCloseable {
          * several environments can share one cluster. Default none.
          */
         public Builder namespace(String namespace) {
-            if (namespace != null) {
-                dev.mq.core.protocol.Validation.checkGroup(namespace);
+            if (namespace != null && !namespace.matches("[a-zA-Z0-9_-]{1,64}")) {
+                throw MQException.validation("namespace '" + namespace + "' is invalid: use 1 to 64 letters, digits, "
+                        + "'_' or '-'");
             }
             this.namespace = namespace;
             return this;

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,7 +169,11 @@ public final class TopicRoutes {
             if (found != null) {
                 onNewRoute.accept(found);
             }
-            callbackExecutor.execute(() -> resume(found, failure));
+            try {
+                callbackExecutor.execute(() -> resume(found, failure));
+            } catch (RejectedExecutionException e) { // the client is closing: waiters must still hear
+                resume(found, failure);
+            }
         }
 
         /** Resumes waiters in order; only then may new sends bypass the queue via {@link #route}. */

@@ -21,11 +21,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,11 +170,17 @@ public final class DefaultProducer implements Producer {
         long deadline = start + timeout.toNanos();
         limiter.acquire(payload.wireBytes(), deadline);
         CompletableFuture<SendResult> future = mode == SendMode.ONEWAY ? null : new CompletableFuture<>();
-        new SendOperation(this, payload, mode, selector, arg, start, deadline, future).start();
+        SendOperation operation = new SendOperation(this, payload, mode, selector, arg, start, deadline, future);
+        try {
+            operation.start();
+        } catch (RuntimeException e) { // e.g. the transport closed under us: never leak the permit
+            operation.abort(e instanceof MQException mq ? mq
+                    : new MQException(MQException.Reason.SHUTDOWN, "producer '" + config.group() + "' is closing", e));
+        }
         return future;
     }
 
-    private CompletableFuture<SendResult> submitAsync(java.util.function.Supplier<Payload> prepare,
+    private CompletableFuture<SendResult> submitAsync(Supplier<Payload> prepare,
                                                       QueueSelector selector, Object arg, Duration timeout) {
         try {
             return submit(prepare.get(), SendMode.ASYNC, selector, arg, timeout);
@@ -304,6 +312,18 @@ public final class DefaultProducer implements Producer {
         return client.callbackExecutor();
     }
 
+    /**
+     * Runs {@code task} on the callback executor, or right here once that executor no longer takes
+     * tasks (the client is closing): an outcome must never be lost.
+     */
+    void runCallback(Runnable task) {
+        try {
+            client.callbackExecutor().execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run();
+        }
+    }
+
     LatencyFaultTolerance faultTolerance() {
         return faultTolerance;
     }
@@ -359,10 +379,23 @@ public final class DefaultProducer implements Producer {
 
     @Override
     public void close() {
-        if (!running.compareAndSet(true, false)) {
-            return;
+        if (stopIntake()) {
+            awaitDrained(System.nanoTime() + config.shutdownTimeout().toNanos());
         }
-        if (!limiter.awaitIdle(System.nanoTime() + config.shutdownTimeout().toNanos())) {
+    }
+
+    /**
+     * First half of {@link #close()}: stop taking sends. Returns false if already stopped. The client
+     * instance stops all its producers first, then waits for them together, so closing several
+     * producers takes the longest shutdown timeout rather than their sum.
+     */
+    public boolean stopIntake() {
+        return running.compareAndSet(true, false);
+    }
+
+    /** Second half of {@link #close()}: wait for in-flight sends until {@code deadlineNanos}. */
+    public void awaitDrained(long deadlineNanos) {
+        if (!limiter.awaitIdle(deadlineNanos)) {
             log.warn("producer '{}' closed with {} sends still in flight after {} ms", config.group(),
                     limiter.inFlightRequests(), config.shutdownTimeout().toMillis());
         }

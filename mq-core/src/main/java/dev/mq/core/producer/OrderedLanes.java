@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -34,7 +35,11 @@ final class OrderedLanes {
         if (lane != null) {
             SendOperation next = lane.next();
             if (next != null) {
-                executor.get().execute(next::resumeFromLane);
+                try {
+                    executor.get().execute(next::resumeFromLane);
+                } catch (RejectedExecutionException e) { // the client is closing: resume here
+                    next.resumeFromLane();
+                }
             }
         }
     }

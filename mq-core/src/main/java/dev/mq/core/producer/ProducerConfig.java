@@ -5,7 +5,6 @@ import dev.mq.core.protocol.Validation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Settings of one producer. Every knob has a default that suits most applications; only the group
@@ -187,7 +186,10 @@ public final class ProducerConfig {
 
         /** Adds a hook; hooks run in the order added. */
         public Builder hook(SendHook hook) {
-            this.hooks.add(Objects.requireNonNull(hook, "hook"));
+            if (hook == null) {
+                throw MQException.validation("send hook must not be null");
+            }
+            this.hooks.add(hook);
             return this;
         }
 
@@ -204,8 +206,9 @@ public final class ProducerConfig {
             require(maxInFlightRequests > 0, "max in-flight requests must be positive, got " + maxInFlightRequests);
             require(maxInFlightBytes >= maxMessageSize, "max in-flight bytes (" + maxInFlightBytes
                     + ") must be at least the max message size (" + maxMessageSize + ")");
-            require(maxInFlightBytes <= Integer.MAX_VALUE, "max in-flight bytes must be at most " + Integer.MAX_VALUE);
-            Objects.requireNonNull(backpressure, "backpressure");
+            require(maxInFlightBytes <= Integer.MAX_VALUE, "max in-flight bytes must be at most " + Integer.MAX_VALUE
+                    + ", got " + maxInFlightBytes);
+            require(backpressure != null, "backpressure policy must not be null: use BLOCK or FAIL");
             return new ProducerConfig(this);
         }
 

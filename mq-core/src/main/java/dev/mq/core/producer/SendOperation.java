@@ -76,12 +76,22 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         producer.routes().await(payload.wireTopic(), this);
     }
 
-    /** Timer: the deadline passed while waiting for the route. */
+    /** Timer: the deadline passed while waiting for the route (or the client closed the timer). */
     @Override
     public void run(Timeout timeout) {
+        if (!producer.isRunning()) {
+            finishBeforeAttempt(new MQException(MQException.Reason.SHUTDOWN, "the client closed while the send to '"
+                    + payload.userTopic() + "' waited for its route"));
+            return;
+        }
         finishBeforeAttempt(new MQException(MQException.Reason.TIMEOUT, "the route of topic '" + payload.userTopic()
-                + "' was not available within the send deadline of " + producer.config().sendTimeout().toMillis()
-                + " ms"));
+                + "' was not available within the send deadline of "
+                + TimeUnit.NANOSECONDS.toMillis(deadlineNanos - startNanos) + " ms"));
+    }
+
+    /** The send could not even start: complete it with {@code error} and release what it holds. */
+    void abort(MQException error) {
+        finishBeforeAttempt(error);
     }
 
     @Override
@@ -218,7 +228,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
             return;
         }
         SendContext failed = context(attempt, System.nanoTime() - attemptStartNanos, false, null, error);
-        producer.callbackExecutor().execute(() -> {
+        producer.runCallback(() -> {
             producer.fireAfter(failed);
             producer.countRetry();
             sendAttempt();
@@ -235,7 +245,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         }
         SendContext before = context(1, 0, false, null, null);
         SendContext outcome = context(1, 0, true, null, error);
-        producer.callbackExecutor().execute(() -> {
+        producer.runCallback(() -> {
             producer.release(payload);
             producer.fireBefore(before);
             producer.fireAfter(outcome);
@@ -259,7 +269,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
             complete(result, error);
             return;
         }
-        producer.callbackExecutor().execute(() -> {
+        producer.runCallback(() -> {
             producer.release(payload);
             producer.fireAfter(outcome);
             complete(result, error);

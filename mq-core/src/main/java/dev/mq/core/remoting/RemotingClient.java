@@ -212,9 +212,16 @@ public final class RemotingClient implements AutoCloseable {
             closeConnection(address);
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // Deadlines that never fired would leave their requests (or route waits) open forever.
         for (Timeout pending : timer.stop()) {
             if (pending.task() instanceof InFlightRequest request) {
                 request.fail(new MQException(MQException.Reason.SHUTDOWN, "client closed"));
+            } else {
+                try {
+                    pending.task().run(pending);
+                } catch (Exception e) {
+                    log.warn("pending timer task failed during close", e);
+                }
             }
         }
     }

@@ -19,6 +19,9 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import dev.mq.core.producer.SendContext;
+import dev.mq.core.producer.SendHook;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -191,7 +194,10 @@ class ProducerBehaviourTest {
     void namespacePrefixesTopicAndGroupOnTheWireOnly() throws Exception {
         FakeBroker broker = broker("broker-a");
         FakeServer ns = nameServer(topic -> topic.equals("tenant1%Spaced") ? route(4, broker) : null, 0);
-        Producer producer = producer(client(ns.address()), b -> b.namespace("tenant1"));
+        MQClientInstance namespaced = MQClientInstance.builder().nameServer(ns.address()).namespace("tenant1").build();
+        clients.add(namespaced);
+        namespaced.start();
+        Producer producer = producer(namespaced, b -> b);
 
         SendResult result = producer.send(message("Spaced", "x"));
 
@@ -683,6 +689,72 @@ class ProducerBehaviourTest {
     }
 
     // ------------------------------------------------------------------ fixtures
+
+    @Test
+    void clientCloseCompletesASendStillWaitingForItsRoute() throws Exception {
+        FakeServer ns = new FakeServer((ctx, request) -> { }); // never answers
+        servers.add(ns);
+        MQClientInstance client = client(ns.address());
+        Producer producer = producer(client, b -> b.sendTimeout(Duration.ofSeconds(30))
+                .shutdownTimeout(Duration.ofMillis(200)));
+        CompletableFuture<SendResult> waiting = producer.sendAsync(message("NeverRouted", "x"));
+        waitUntil(() -> routeRequests(ns, "NeverRouted") == 1);
+        client.close();
+        assertThat(failure(waiting).reason()).isIn(MQException.Reason.CONNECTION, MQException.Reason.SHUTDOWN);
+        assertThat(producer.inFlightRequests()).isZero();
+    }
+
+    @Test
+    void clientCloseCompletesARouteWaitingSendEvenWhenTheCallbackExecutorIsBusy() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(t -> null, 0);
+        ns.behaviour((ctx, r) -> {
+            if ("Busy".equals(r.field("topic"))) {
+                ctx.writeAndFlush(frame(r.opaque(), 0, null, Map.of(), route(4, broker)));
+            }
+        });
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors()); // the client's default pool size
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger blocked = new AtomicInteger();
+        SendHook slow = new SendHook() {
+            @Override
+            public void afterSend(SendContext c) {
+                if (c.topic().equals("Busy")) {
+                    blocked.incrementAndGet();
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        MQClientInstance client = client(ns.address());
+        Producer p = producer(client, b -> b.hook(slow).shutdownTimeout(Duration.ofMillis(100))
+                .sendTimeout(Duration.ofSeconds(30)));
+        for (int i = 0; i < threads; i++) {
+            p.sendAsync(message("Busy", "m-" + i));
+        }
+        waitUntil(() -> blocked.get() == threads);
+        CompletableFuture<SendResult> waiting = p.sendAsync(message("NeverRouted", "x"));
+        waitUntil(() -> routeRequests(ns, "NeverRouted") == 1);
+        Thread closer = new Thread(client::close);
+        closer.start();
+        waitUntil(() -> Arrays.stream(closer.getStackTrace()).anyMatch(f -> f.getMethodName().equals("awaitTermination")));
+        release.countDown();
+        closer.join(10_000);
+        assertThat(failure(waiting).reason()).isIn(MQException.Reason.CONNECTION, MQException.Reason.SHUTDOWN);
+    }
+
+    @Test
+    void routeTimeoutMessageQuotesTheCallsOwnDeadline() throws Exception {
+        FakeServer ns = new FakeServer((ctx, request) -> { }); // never answers
+        servers.add(ns);
+        Producer producer = producer(client(ns.address()), b -> b);
+        MQException e = failure(producer.sendAsync(message("Slow", "x"), Duration.ofMillis(300)));
+        assertThat(e.reason()).isEqualTo(MQException.Reason.TIMEOUT);
+        assertThat(e.getMessage()).contains("300 ms");
+    }
 
     private static void assertShutdown(Producer producer) throws Exception {
         assertThatThrownBy(() -> producer.send(message("Closing", "after")))

@@ -35,7 +35,6 @@ class ProducerConfigTest {
         assertThat(config.backpressure()).isEqualTo(BackpressurePolicy.BLOCK);
         assertThat(config.latencyFaultTolerance()).isTrue();
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(config.namespace()).isNull();
         assertThat(config.hooks()).isEmpty();
     }
 
@@ -45,7 +44,7 @@ class ProducerConfigTest {
         ProducerConfig config = valid().sendTimeout(Duration.ofMillis(700)).retries(0).compressThreshold(10)
                 .compressLevel(9).maxMessageSize(1024).maxInFlightRequests(1).maxInFlightBytes(1024)
                 .backpressure(BackpressurePolicy.FAIL).latencyFaultTolerance(false).shutdownTimeout(Duration.ZERO)
-                .namespace("ns1").hook(hook).build();
+                .hook(hook).build();
         assertThat(config.sendTimeout()).isEqualTo(Duration.ofMillis(700));
         assertThat(config.retries()).isZero();
         assertThat(config.compressThreshold()).isEqualTo(10);
@@ -56,7 +55,6 @@ class ProducerConfigTest {
         assertThat(config.backpressure()).isEqualTo(BackpressurePolicy.FAIL);
         assertThat(config.latencyFaultTolerance()).isFalse();
         assertThat(config.shutdownTimeout()).isZero();
-        assertThat(config.namespace()).isEqualTo("ns1");
         assertThat(config.hooks()).containsExactly(hook);
     }
 
@@ -91,8 +89,13 @@ class ProducerConfigTest {
     }
 
     @Test
-    void invalidNamespaceIsRejected() {
-        rejects(b -> b.namespace("ns 1")).hasMessageContaining("ns 1");
+    void invalidNamespaceIsRejectedByTheClientBuilder() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.mq.core.client.MQClientInstance.builder()
+                .namespace("ns 1")).isInstanceOfSatisfying(dev.mq.core.MQException.class, e -> {
+                    org.assertj.core.api.Assertions.assertThat(e.reason())
+                            .isEqualTo(dev.mq.core.MQException.Reason.VALIDATION);
+                    org.assertj.core.api.Assertions.assertThat(e.getMessage()).contains("'ns 1'", "namespace");
+                });
     }
 
     @Test
@@ -151,5 +154,15 @@ class ProducerConfigTest {
     @Test
     void byteCapEqualToTheMaxMessageSizeIsAccepted() {
         assertThat(valid().maxMessageSize(2048).maxInFlightBytes(2048).build().maxInFlightBytes()).isEqualTo(2048);
+    }
+
+    @Test
+    void nullBackpressurePolicyIsRejected() {
+        rejects(b -> b.backpressure(null)).hasMessageContaining("backpressure");
+    }
+
+    @Test
+    void byteCapAboveIntRangeIsRejectedNamingTheValue() {
+        rejects(b -> b.maxInFlightBytes(3L * 1024 * 1024 * 1024)).hasMessageContaining("3221225472");
     }
 }
