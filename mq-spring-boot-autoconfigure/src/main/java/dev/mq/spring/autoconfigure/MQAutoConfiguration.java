@@ -10,15 +10,19 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.util.List;
 import javax.net.ssl.SSLException;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -45,9 +49,16 @@ public final class MQAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    MQClientInstance mqClientInstance(MQProperties properties, MQConnectionDetails connection) {
+    MQClientInstance mqClientInstance(MQProperties properties, MQConnectionDetails connection,
+                                      Environment environment) {
         MQProperties.Client client = properties.getClient();
         MQClientInstance.Builder builder = MQClientInstance.builder();
+        if (Threading.VIRTUAL.isActive(environment)) {
+            // spring.threads.virtual.enabled on Java 21+: completions and hooks run on virtual threads.
+            SimpleAsyncTaskExecutor virtual = new SimpleAsyncTaskExecutor("mq-callback-");
+            virtual.setVirtualThreads(true);
+            builder.callbackExecutor(virtual);
+        }
         try {
             builder.nameServer(connection.getNameServer());
         } catch (MQException e) {
@@ -121,7 +132,7 @@ public final class MQAutoConfiguration {
     @Primary
     @ConditionalOnMissingBean(name = TEMPLATE_BEAN)
     @ConditionalOnProperty("mq.producer.group")
-    MQTemplate mqTemplate(@org.springframework.beans.factory.annotation.Qualifier(PRODUCER_BEAN) Producer producer,
+    MQTemplate mqTemplate(@Qualifier(PRODUCER_BEAN) Producer producer,
                           MQPayloadConverter converter, MQProperties properties,
                           ObjectProvider<SendObserverFactory> observers) {
         return new MQTemplate(producer, converter,
