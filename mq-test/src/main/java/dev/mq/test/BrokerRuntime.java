@@ -15,35 +15,69 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * The classpath of the child JVMs that run the real RocketMQ NameServer and Broker.
+ * How to start the child JVMs that run the real RocketMQ NameServer and Broker of one release line:
+ * classpath, launcher class and the JVM flags that line needs. The only class that knows how the
+ * lines differ.
  *
- * <p>{@code mq-test-broker} records, at build time, the broker's own resolved dependencies relative to
- * the local Maven repository. This class turns that list into real paths and adds the launcher's
- * own classes. Nothing is resolved or downloaded at test time.
+ * <p>Each launcher module ({@code mq-test-broker} for 5.x, {@code mq-test-broker-4} for 4.9) records,
+ * at build time, the broker's own resolved dependencies relative to the local Maven repository. This
+ * class turns that list into real paths and adds the launcher's own classes. Nothing is resolved or
+ * downloaded at test time.
  */
 final class BrokerRuntime {
 
-    static final String MAIN_CLASS = "dev.mq.test.broker.NodeMain";
-    private static final String CLASSPATH_RESOURCE = "META-INF/mq-test-broker/classpath.txt";
-    private static final String PROPERTIES_RESOURCE = "mq-test-broker.properties";
     private static final String REPO_PLACEHOLDER = "@M2@";
 
+    /**
+     * RocketMQ 4.x frees mapped store files and direct buffers through JDK internals (the buffer's
+     * cleaner, {@code jdk.internal.ref.Cleaner}, {@code sun.nio.ch.DirectBuffer}); on Java 17 they
+     * must be opened to the unnamed module. 5.x needs none of them.
+     */
+    private static final List<String> JDK17_OPENS_FOR_4X = List.of(
+            "--add-opens", "java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED");
+
+    private final RocketMQVersion version;
+    private final String module;
+    private final String mainClass;
+    private final List<String> jvmOptions;
     private final String classpath;
     private final String rocketmqVersion;
 
-    private BrokerRuntime(String classpath, String rocketmqVersion) {
+    private BrokerRuntime(RocketMQVersion version, String module, String mainClass, List<String> jvmOptions,
+                          String classpath, String rocketmqVersion) {
+        this.version = version;
+        this.module = module;
+        this.mainClass = mainClass;
+        this.jvmOptions = jvmOptions;
         this.classpath = classpath;
         this.rocketmqVersion = rocketmqVersion;
     }
 
-    static BrokerRuntime load() {
+    static BrokerRuntime load(RocketMQVersion version) {
+        return switch (version) {
+            // 5.x logs through its own shaded logback, which reads rmq.logback.configurationFile.
+            case V5 -> load(version, "mq-test-broker", "dev.mq.test.broker.NodeMain",
+                    List.of("-Drmq.logback.configurationFile=mq-test-broker-logback.xml"));
+            // 4.9 logs through plain slf4j + logback 1.2.
+            case V4_9 -> {
+                List<String> options = new ArrayList<>(JDK17_OPENS_FOR_4X);
+                options.add("-Dlogback.configurationFile=mq-test-broker-4-logback.xml");
+                yield load(version, "mq-test-broker-4", "dev.mq.test.broker4.NodeMain", options);
+            }
+        };
+    }
+
+    private static BrokerRuntime load(RocketMQVersion version, String module, String mainClass,
+                                      List<String> jvmOptions) {
         ClassLoader loader = BrokerRuntime.class.getClassLoader();
         Properties properties = new Properties();
         String recorded;
-        try (InputStream props = loader.getResourceAsStream(PROPERTIES_RESOURCE);
-             InputStream list = loader.getResourceAsStream(CLASSPATH_RESOURCE)) {
+        try (InputStream props = loader.getResourceAsStream(module + ".properties");
+             InputStream list = loader.getResourceAsStream("META-INF/" + module + "/classpath.txt")) {
             if (props == null || list == null) {
-                throw new IllegalStateException("mq-test-broker is not on the classpath: add dev.mq:mq-test-broker");
+                throw new IllegalStateException(module + " is not on the classpath: add dev.mq:" + module);
             }
             properties.load(props);
             recorded = new String(list.readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -52,16 +86,17 @@ final class BrokerRuntime {
         }
         Path repository = localRepository(properties.getProperty("local.repository"));
         List<String> entries = new ArrayList<>();
-        entries.add(launcherLocation(loader).toString());
+        entries.add(launcherLocation(loader, module, mainClass).toString());
         for (String entry : recorded.split(File.pathSeparator)) {
             Path jar = Paths.get(entry.trim().replace(REPO_PLACEHOLDER, repository.toString()));
             if (!jar.toFile().isFile()) {
                 throw new IllegalStateException("broker dependency " + jar + " is missing from the local Maven "
-                        + "repository; rebuild mq-test-broker (mvn install) or set -Dmaven.repo.local");
+                        + "repository; rebuild " + module + " (mvn install) or set -Dmaven.repo.local");
             }
             entries.add(jar.toString());
         }
-        return new BrokerRuntime(String.join(File.pathSeparator, entries), properties.getProperty("rocketmq.version"));
+        return new BrokerRuntime(version, module, mainClass, List.copyOf(jvmOptions),
+                String.join(File.pathSeparator, entries), properties.getProperty("rocketmq.version"));
     }
 
     private static Path localRepository(String recordedAtBuild) {
@@ -76,11 +111,11 @@ final class BrokerRuntime {
     }
 
     /** The directory or jar holding the launcher, found without loading it (it needs RocketMQ). */
-    private static Path launcherLocation(ClassLoader loader) {
-        String resource = MAIN_CLASS.replace('.', '/') + ".class";
+    private static Path launcherLocation(ClassLoader loader, String module, String mainClass) {
+        String resource = mainClass.replace('.', '/') + ".class";
         URL url = loader.getResource(resource);
         if (url == null) {
-            throw new IllegalStateException("launcher " + MAIN_CLASS + " not found: add dev.mq:mq-test-broker");
+            throw new IllegalStateException("launcher " + mainClass + " not found: add dev.mq:" + module);
         }
         try {
             String spec = url.toString();
@@ -94,15 +129,35 @@ final class BrokerRuntime {
             }
             return root;
         } catch (URISyntaxException | IllegalArgumentException e) {
-            throw new IllegalStateException("cannot locate " + MAIN_CLASS + " from " + url, e);
+            throw new IllegalStateException("cannot locate " + mainClass + " from " + url, e);
         }
+    }
+
+    RocketMQVersion version() {
+        return version;
+    }
+
+    /** The launcher class the child JVM runs. */
+    String mainClass() {
+        return mainClass;
+    }
+
+    /** JVM options this release line needs on top of heap settings (module opens, logging). */
+    List<String> jvmOptions() {
+        return jvmOptions;
     }
 
     String classpath() {
         return classpath;
     }
 
+    /** The exact RocketMQ release, e.g. {@code 5.5.0} or {@code 4.9.7}. */
     String rocketmqVersion() {
         return rocketmqVersion;
+    }
+
+    @Override
+    public String toString() {
+        return module + " (RocketMQ " + rocketmqVersion + ")";
     }
 }

@@ -47,7 +47,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
 
     private EmbeddedRocketMQ(Builder config) {
         this.config = config;
-        this.runtime = BrokerRuntime.load();
+        this.runtime = BrokerRuntime.load(config.rocketmqVersion);
         try {
             this.root = Files.createTempDirectory("mq-embedded-");
         } catch (IOException e) {
@@ -61,7 +61,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         this.brokers = new NodeProcess[config.brokers];
     }
 
-    /** A builder with one broker, topic auto-creation on, and heaps fit for a small machine. */
+    /** A builder with one RocketMQ 5.x broker, topic auto-creation on, and heaps fit for a small machine. */
     public static Builder builder() {
         return new Builder();
     }
@@ -77,10 +77,14 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         }
         started = true;
         try {
-            launchNameServer();
+            // All JVMs start together: a broker keeps registering until the NameServer lists it, so it
+            // does not matter which one is up first, and the start-up times overlap.
+            Path home = directory("namesrv");
+            nameServer = launchNameServerProcess(home);
             for (int i = 0; i < brokers.length; i++) {
                 brokers[i] = launchBroker(i);
             }
+            nameServer.awaitReady(config.startTimeout);
             for (NodeProcess broker : brokers) {
                 broker.awaitReady(config.startTimeout);
             }
@@ -94,6 +98,11 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     /** {@code 127.0.0.1:port} of the NameServer. */
     public String nameServerAddress() {
         return "127.0.0.1:" + nameServerPort;
+    }
+
+    /** The release line this instance runs ({@link RocketMQVersion#V5} unless the builder chose otherwise). */
+    public RocketMQVersion rocketmqVersion() {
+        return runtime.version();
     }
 
     public String clusterName() {
@@ -156,8 +165,8 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     }
 
     /**
-     * Shuts broker {@code index} down the way an operator would. RocketMQ takes 10–20 s for this;
-     * prefer {@link #stopBroker(int)} unless the test needs the graceful path.
+     * Shuts broker {@code index} down the way an operator would. RocketMQ takes 10–20 s for this on 5.x
+     * and 5–10 s on 4.9; prefer {@link #stopBroker(int)} unless the test needs the graceful path.
      */
     public synchronized void stopBrokerGracefully(int index) {
         checkRunning();
@@ -206,10 +215,13 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     }
 
     private void launchNameServer() {
-        Path home = directory("namesrv");
-        nameServer = NodeProcess.launch("namesrv", home, runtime, config.nameServerJvmOptions,
-                List.of("namesrv", "--port=" + nameServerPort, "--home=" + home));
+        nameServer = launchNameServerProcess(directory("namesrv"));
         nameServer.awaitReady(config.startTimeout);
+    }
+
+    private NodeProcess launchNameServerProcess(Path home) {
+        return NodeProcess.launch("namesrv", home, runtime, config.nameServerJvmOptions,
+                List.of("namesrv", "--port=" + nameServerPort, "--home=" + home));
     }
 
     private NodeProcess launchBroker(int index) {
@@ -292,7 +304,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     @Override
     public String toString() {
         return "EmbeddedRocketMQ[nameServer=" + nameServerAddress() + ", brokers=" + brokers.length
-                + ", rocketmq=" + runtime.rocketmqVersion() + "]";
+                + ", rocketmq=" + runtime.version() + " (" + runtime.rocketmqVersion() + ")]";
     }
 
     /** Settings of an {@link EmbeddedRocketMQ}; defaults suit a 2-core test machine. */
@@ -300,6 +312,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
 
         private int brokers = 1;
         private boolean autoCreateTopic = true;
+        private RocketMQVersion rocketmqVersion = RocketMQVersion.V5;
         private String clusterName = "EmbeddedCluster";
         private Duration sendQueueWait = Duration.ofSeconds(1);
         private Duration startTimeout = Duration.ofSeconds(60);
@@ -321,6 +334,15 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         /** Whether brokers create unknown topics on first send (RocketMQ's {@code autoCreateTopicEnable}). Default true. */
         public Builder autoCreateTopic(boolean autoCreateTopic) {
             this.autoCreateTopic = autoCreateTopic;
+            return this;
+        }
+
+        /**
+         * Which Apache RocketMQ release line to run: {@link RocketMQVersion#V5} (5.5.0, the default) or
+         * {@link RocketMQVersion#V4_9} (4.9.7, needs {@code dev.mq:mq-test-broker-4}, which mq-test brings).
+         */
+        public Builder rocketmqVersion(RocketMQVersion rocketmqVersion) {
+            this.rocketmqVersion = Objects.requireNonNull(rocketmqVersion);
             return this;
         }
 

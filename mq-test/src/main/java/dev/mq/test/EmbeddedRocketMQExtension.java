@@ -46,6 +46,7 @@ public final class EmbeddedRocketMQExtension implements BeforeAllCallback, After
 
     private static EmbeddedRocketMQ start(WithEmbeddedRocketMQ settings) {
         EmbeddedRocketMQ mq = EmbeddedRocketMQ.builder()
+                .rocketmqVersion(settings.version())
                 .brokers(settings.brokers())
                 .autoCreateTopic(settings.autoCreateTopic())
                 .build()
@@ -57,7 +58,8 @@ public final class EmbeddedRocketMQExtension implements BeforeAllCallback, After
     }
 
     private static String key(WithEmbeddedRocketMQ settings) {
-        return "mq:" + settings.brokers() + ":" + settings.autoCreateTopic() + ":" + settings.queues() + ":"
+        return "mq:" + settings.version() + ":" + settings.brokers() + ":" + settings.autoCreateTopic() + ":"
+                + settings.queues() + ":"
                 + Arrays.toString(settings.topics());
     }
 

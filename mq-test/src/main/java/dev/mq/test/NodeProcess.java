@@ -53,10 +53,10 @@ final class NodeProcess {
         command.add("-Duser.home=" + home);
         command.add("-Dmq.node.home=" + home);
         command.add("-Drocketmq.home.dir=" + home);
-        command.add("-Drmq.logback.configurationFile=mq-test-broker-logback.xml");
+        command.addAll(runtime.jvmOptions());
         command.add("-cp");
         command.add(runtime.classpath());
-        command.add(BrokerRuntime.MAIN_CLASS);
+        command.add(runtime.mainClass());
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(home.toFile())

@@ -33,6 +33,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EmbeddedRocketMQExtension.class)
 public @interface WithEmbeddedRocketMQ {
 
+    /** The Apache RocketMQ release line to run: 5.5.0 by default, or {@link RocketMQVersion#V4_9} for 4.9.7. */
+    RocketMQVersion version() default RocketMQVersion.V5;
+
     /** Number of master brokers in the cluster. */
     int brokers() default 1;
 
