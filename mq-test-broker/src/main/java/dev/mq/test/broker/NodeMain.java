@@ -35,6 +35,11 @@ public final class NodeMain {
         // The official start-up scripts set this; without it every request carries version 0 and
         // the NameServer decodes broker registrations in the pre-4.x format, dropping all topics.
         System.setProperty(RemotingCommand.REMOTING_VERSION_KEY, Integer.toString(MQVersion.CURRENT_VERSION));
+        // Servers default to TLS "permissive" mode, which builds a self-signed certificate at start-up
+        // (seconds on a small machine). Tests speak plain TCP unless they ask for TLS.
+        if (System.getProperty("tls.server.mode") == null) {
+            System.setProperty("tls.server.mode", "disabled");
+        }
         Map<String, String> options = parseOptions(args);
         Node node = switch (args[0]) {
             case "namesrv" -> new NameServerNode(options);
