@@ -278,7 +278,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         deleteRecursively(root);
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.apache.rocketmq.client.producer.SendStatus;
-import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +28,7 @@ class EmbeddedRocketMQ49SmokeTest {
             }
         }
 
-        List<MessageExt> read = OfficialConsumer.readAll(mq.nameServerAddress(), TOPIC, COUNT, Duration.ofSeconds(60));
+        List<StoredMessage> read = OfficialConsumer.readAll(mq.nameServerAddress(), TOPIC, COUNT, Duration.ofSeconds(60));
 
         assertThat(read).extracting(m -> new String(m.getBody(), StandardCharsets.UTF_8))
                 .containsExactlyInAnyOrderElementsOf(sent);
@@ -52,7 +51,7 @@ class EmbeddedRocketMQ49SmokeTest {
         mq.stopBroker(0);
         mq.startBroker(0);
 
-        List<MessageExt> read = OfficialConsumer.readAll(mq.nameServerAddress(), RESTART_TOPIC, sent.size(),
+        List<StoredMessage> read = OfficialConsumer.readAll(mq.nameServerAddress(), RESTART_TOPIC, sent.size(),
                 Duration.ofSeconds(30));
 
         assertThat(read).extracting(m -> new String(m.getBody(), StandardCharsets.UTF_8))

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Set;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
-import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.Test;
 
 class EmbeddedRocketMQClusterTest {
@@ -80,7 +79,7 @@ class EmbeddedRocketMQClusterTest {
                 .isEmpty();
     }
 
-    private static List<String> bodies(List<MessageExt> messages) {
+    private static List<String> bodies(List<StoredMessage> messages) {
         return messages.stream().map(m -> new String(m.getBody(), StandardCharsets.UTF_8)).toList();
     }
 }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.apache.rocketmq.client.producer.SendStatus;
-import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.Test;
 
 /** Proves the embedded broker is the real thing: Apache's own producer and consumer round-trip through it. */
@@ -25,7 +24,7 @@ class EmbeddedRocketMQSmokeTest {
             }
         }
 
-        List<MessageExt> read = OfficialConsumer.readAll(mq.nameServerAddress(), TOPIC, COUNT, Duration.ofSeconds(60));
+        List<StoredMessage> read = OfficialConsumer.readAll(mq.nameServerAddress(), TOPIC, COUNT, Duration.ofSeconds(60));
 
         assertThat(read).extracting(m -> new String(m.getBody(), StandardCharsets.UTF_8))
                 .containsExactlyInAnyOrderElementsOf(sent);

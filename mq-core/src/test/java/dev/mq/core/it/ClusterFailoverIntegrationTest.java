@@ -16,7 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.apache.rocketmq.common.message.MessageExt;
+import dev.mq.test.StoredMessage;
 import org.junit.jupiter.api.Test;
 
 /** A broker of a two-broker cluster dies mid-stream: sends go on on the other, nothing acknowledged is lost. */
@@ -55,7 +55,7 @@ class ClusterFailoverIntegrationTest {
             }
 
             mq.startBroker(1);
-            List<MessageExt> read = OfficialConsumer.readAll(mq.nameServerAddress(), "Failover", acknowledged.size(),
+            List<StoredMessage> read = OfficialConsumer.readAll(mq.nameServerAddress(), "Failover", acknowledged.size(),
                     Duration.ofSeconds(60));
             assertThat(read).extracting(m -> new String(m.getBody(), StandardCharsets.UTF_8))
                     .containsExactlyInAnyOrderElementsOf(acknowledged);

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import org.apache.rocketmq.common.message.MessageExt;
+import dev.mq.test.StoredMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,10 +66,10 @@ class ProducerIntegrationTest {
             assertThat(result.queueOffset()).isNotNegative();
             sentIds.put(result.messageId(), i);
         }
-        List<MessageExt> read = OfficialConsumer.readAll(mq.nameServerAddress(), "SyncTopic", N, READ_TIMEOUT);
+        List<StoredMessage> read = OfficialConsumer.readAll(mq.nameServerAddress(), "SyncTopic", N, READ_TIMEOUT);
         assertReadBack(read, "SyncTopic");
-        assertThat(read).extracting(MessageExt::getMsgId).containsExactlyInAnyOrderElementsOf(sentIds.keySet());
-        for (MessageExt m : read) {
+        assertThat(read).extracting(StoredMessage::getMsgId).containsExactlyInAnyOrderElementsOf(sentIds.keySet());
+        for (StoredMessage m : read) {
             assertThat(m.getUserProperty("index")).isEqualTo(Integer.toString(sentIds.get(m.getMsgId())));
         }
     }
@@ -81,9 +81,9 @@ class ProducerIntegrationTest {
             futures.add(producer.sendAsync(message("AsyncTopic", i)));
         }
         List<String> ids = futures.stream().map(CompletableFuture::join).map(SendResult::messageId).toList();
-        List<MessageExt> read = OfficialConsumer.readAll(mq.nameServerAddress(), "AsyncTopic", N, READ_TIMEOUT);
+        List<StoredMessage> read = OfficialConsumer.readAll(mq.nameServerAddress(), "AsyncTopic", N, READ_TIMEOUT);
         assertReadBack(read, "AsyncTopic");
-        assertThat(read).extracting(MessageExt::getMsgId).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(read).extracting(StoredMessage::getMsgId).containsExactlyInAnyOrderElementsOf(ids);
     }
 
     @Test
@@ -91,9 +91,9 @@ class ProducerIntegrationTest {
         for (int i = 0; i < N; i++) {
             producer.sendOneway(message("OnewayTopic", i));
         }
-        List<MessageExt> read = OfficialConsumer.readAll(mq.nameServerAddress(), "OnewayTopic", N, READ_TIMEOUT);
+        List<StoredMessage> read = OfficialConsumer.readAll(mq.nameServerAddress(), "OnewayTopic", N, READ_TIMEOUT);
         assertReadBack(read, "OnewayTopic");
-        assertThat(read).extracting(MessageExt::getMsgId).doesNotHaveDuplicates().allMatch(id -> id.length() == 32);
+        assertThat(read).extracting(StoredMessage::getMsgId).doesNotHaveDuplicates().allMatch(id -> id.length() == 32);
     }
 
     @Test
@@ -105,7 +105,7 @@ class ProducerIntegrationTest {
         byte[] body = text.substring(0, 64 * 1024).getBytes(StandardCharsets.UTF_8);
         SendResult result = producer.send(Message.builder("BigTopic").body(body).build());
         assertThat(result.isOk()).isTrue();
-        List<MessageExt> read = OfficialConsumer.readAll(mq.nameServerAddress(), "BigTopic", 1, READ_TIMEOUT);
+        List<StoredMessage> read = OfficialConsumer.readAll(mq.nameServerAddress(), "BigTopic", 1, READ_TIMEOUT);
         assertThat(read).hasSize(1);
         assertThat(read.get(0).getBody()).isEqualTo(body);
         assertThat(read.get(0).getStoreSize()).isLessThan(body.length / 2); // it travelled compressed
@@ -121,9 +121,9 @@ class ProducerIntegrationTest {
         List<SendResult> results = futures.stream().map(CompletableFuture::join).toList();
         assertThat(results).extracting(SendResult::queue).containsOnly(results.get(0).queue());
         assertThat(results).extracting(SendResult::queueOffset).isSorted().doesNotHaveDuplicates();
-        List<MessageExt> read = new ArrayList<>(OfficialConsumer.readAll(mq.nameServerAddress(), "OrderTopic", 100,
+        List<StoredMessage> read = new ArrayList<>(OfficialConsumer.readAll(mq.nameServerAddress(), "OrderTopic", 100,
                 READ_TIMEOUT));
-        read.sort(Comparator.comparingLong(MessageExt::getQueueOffset));
+        read.sort(Comparator.comparingLong(StoredMessage::getQueueOffset));
         assertThat(read).extracting(m -> new String(m.getBody(), StandardCharsets.UTF_8))
                 .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 100).mapToObj(i -> "step-" + i).toList());
     }
@@ -137,9 +137,9 @@ class ProducerIntegrationTest {
         SendResult result = producer.send(batch);
         assertThat(result.isOk()).isTrue();
         assertThat(result.messageIds()).hasSize(100).doesNotHaveDuplicates();
-        List<MessageExt> read = OfficialConsumer.readAll(mq.nameServerAddress(), "BatchTopic", 100, READ_TIMEOUT);
+        List<StoredMessage> read = OfficialConsumer.readAll(mq.nameServerAddress(), "BatchTopic", 100, READ_TIMEOUT);
         assertReadBack(read, "BatchTopic");
-        assertThat(read).extracting(MessageExt::getMsgId).containsExactlyInAnyOrderElementsOf(result.messageIds());
+        assertThat(read).extracting(StoredMessage::getMsgId).containsExactlyInAnyOrderElementsOf(result.messageIds());
     }
 
     @Test
@@ -151,13 +151,13 @@ class ProducerIntegrationTest {
             SendResult result = p.send(Message.builder("NsTopic").body("namespaced").build());
             assertThat(result.queue().topic()).isEqualTo("NsTopic");
         }
-        List<MessageExt> read = OfficialConsumer.readAll(mq.nameServerAddress(), "staging%NsTopic", 1, READ_TIMEOUT);
+        List<StoredMessage> read = OfficialConsumer.readAll(mq.nameServerAddress(), "staging%NsTopic", 1, READ_TIMEOUT);
         assertThat(read).extracting(m -> new String(m.getBody(), StandardCharsets.UTF_8)).containsExactly("namespaced");
     }
 
-    private static void assertReadBack(List<MessageExt> read, String topic) {
+    private static void assertReadBack(List<StoredMessage> read, String topic) {
         Set<String> bodies = new HashSet<>();
-        for (MessageExt m : read) {
+        for (StoredMessage m : read) {
             String body = new String(m.getBody(), StandardCharsets.UTF_8);
             int i = Integer.parseInt(m.getUserProperty("index"));
             assertThat(body).isEqualTo("body-" + i + "-" + topic);

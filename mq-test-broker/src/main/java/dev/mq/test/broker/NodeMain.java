@@ -44,6 +44,7 @@ public final class NodeMain {
         Node node = switch (args[0]) {
             case "namesrv" -> new NameServerNode(options);
             case "broker" -> new BrokerNode(options);
+            case "reader" -> new ReaderNode();
             default -> throw new IllegalArgumentException("unknown role " + args[0]);
         };
         try {

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.rocketmq.common.message.MessageExt;
+import dev.mq.test.StoredMessage;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -76,12 +76,12 @@ class StarterEndToEndTest {
             template.sendOneWay(TOPIC + ":oneway", ("oneway-" + i).getBytes(StandardCharsets.UTF_8));
         }
 
-        List<MessageExt> read = OfficialConsumer.readAll(mq.nameServerAddress(), TOPIC, 3 * PER_MODE,
+        List<StoredMessage> read = OfficialConsumer.readAll(mq.nameServerAddress(), TOPIC, 3 * PER_MODE,
                 Duration.ofSeconds(60));
         assertThat(read).hasSize(3 * PER_MODE);
-        assertThat(read).extracting(MessageExt::getMsgId).containsAll(ids);
+        assertThat(read).extracting(StoredMessage::getMsgId).containsAll(ids);
         JsonMapper json = JsonMapper.shared();
-        for (MessageExt m : read) {
+        for (StoredMessage m : read) {
             String body = new String(m.getBody(), StandardCharsets.UTF_8);
             switch (m.getTags()) {
                 case "sync" -> {
