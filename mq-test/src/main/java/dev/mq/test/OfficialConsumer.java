@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.rocketmq.acl.common.AclClientRPCHook;
+import org.apache.rocketmq.acl.common.SessionCredentials;
 import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
 import org.apache.rocketmq.client.consumer.PullResult;
 import org.apache.rocketmq.client.exception.MQClientException;
@@ -43,9 +45,22 @@ public final class OfficialConsumer {
      * was read. The caller asserts on the result; this method never fails on a short count. A queue
      * whose broker cannot be reached is retried until the time is up.
      */
-    @SuppressWarnings("deprecation") // the classic pull consumer is the one reader that works on 4.x and 5.x
     public static List<MessageExt> readAll(String nameServer, String topic, int expected, Duration timeout) {
-        DefaultMQPullConsumer consumer = new DefaultMQPullConsumer("mq-test-reader-" + UUID.randomUUID());
+        return readAll(nameServer, topic, expected, timeout, Access.PLAIN);
+    }
+
+    /**
+     * As {@link #readAll(String, String, int, Duration)}, for a cluster that wants signed requests
+     * ({@link EmbeddedRocketMQ.Builder#authentication}) or TLS ({@link TlsMode#ENFORCING}).
+     */
+    @SuppressWarnings("deprecation") // the classic pull consumer is the one reader that works on 4.x and 5.x
+    public static List<MessageExt> readAll(String nameServer, String topic, int expected, Duration timeout,
+                                           Access access) {
+        String group = "mq-test-reader-" + UUID.randomUUID();
+        DefaultMQPullConsumer consumer = access.accessKey == null ? new DefaultMQPullConsumer(group)
+                : new DefaultMQPullConsumer(group, new AclClientRPCHook(
+                        new SessionCredentials(access.accessKey, access.secretKey)));
+        consumer.setUseTLS(access.tls);
         consumer.setNamesrvAddr(nameServer);
         consumer.setInstanceName("mq-test-reader-" + UUID.randomUUID());
         List<MessageExt> read = new ArrayList<>();
@@ -78,6 +93,43 @@ public final class OfficialConsumer {
             return read;
         } finally {
             consumer.shutdown();
+        }
+    }
+
+    /**
+     * How the reader reaches the cluster: plaintext and unsigned ({@link #PLAIN}), signed with ACL
+     * credentials, over TLS (trusting any certificate, like RocketMQ's own client in TLS test mode), or
+     * both.
+     */
+    public static final class Access {
+
+        /** Plaintext, unsigned requests. */
+        public static final Access PLAIN = new Access(null, null, false);
+
+        private final String accessKey;
+        private final String secretKey;
+        private final boolean tls;
+
+        private Access(String accessKey, String secretKey, boolean tls) {
+            this.accessKey = accessKey;
+            this.secretKey = secretKey;
+            this.tls = tls;
+        }
+
+        /** Signs every request with {@code accessKey}/{@code secretKey}. */
+        public Access withCredentials(String accessKey, String secretKey) {
+            return new Access(accessKey, secretKey, tls);
+        }
+
+        /** Speaks TLS to the NameServer and brokers. */
+        public Access withTls() {
+            return new Access(accessKey, secretKey, true);
+        }
+
+        @Override
+        public String toString() {
+            return "Access[accessKey=" + accessKey + ", secretKey=" + (secretKey == null ? null : "******")
+                    + ", tls=" + tls + "]";
         }
     }
 
