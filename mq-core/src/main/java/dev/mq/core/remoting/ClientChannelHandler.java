@@ -35,11 +35,13 @@ final class ClientChannelHandler extends SimpleChannelInboundHandler<RemotingCom
     protected void channelRead0(ChannelHandlerContext ctx, RemotingCommand command) {
         receivedAny = true;
         if (command.isResponse()) {
-            connection.complete(command);
             if (command.code() == GO_AWAY) {
+                // Before completing: the completion may run the caller's next request at once, and it
+                // must not be queued on this connection, which closes once its last answer is in.
                 client.retire(connection);
                 connection.goAway();
             }
+            connection.complete(command);
         } else {
             client.dispatchInbound(connection, command);
         }
