@@ -35,7 +35,9 @@ public final class Message {
     private Message(Builder b) {
         this.topic = b.topic;
         this.tags = b.tags;
-        this.keys = List.copyOf(b.keys);
+        // Not List.copyOf: it throws NullPointerException on a null key, which must instead fail at send
+        // with VALIDATION like every other rule.
+        this.keys = Collections.unmodifiableList(new ArrayList<>(b.keys));
         this.body = b.body;
         this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(b.properties));
         this.flag = b.flag;
@@ -148,13 +150,24 @@ public final class Message {
             return this;
         }
 
-        /** Adds index keys (each must be non-empty and free of spaces). */
+        /**
+         * Adds index keys (each must be non-empty and free of spaces).
+         *
+         * @throws MQException VALIDATION if the array itself is null (null elements fail at send)
+         */
         public Builder keys(String... keys) {
+            if (keys == null) {
+                throw MQException.validation("keys must not be null: pass no keys, or non-empty keys");
+            }
             Collections.addAll(this.keys, keys);
             return this;
         }
 
+        /** @throws MQException VALIDATION if the list itself is null (null elements fail at send) */
         public Builder keys(List<String> keys) {
+            if (keys == null) {
+                throw MQException.validation("keys must not be null: pass an empty list for none");
+            }
             this.keys.addAll(keys);
             return this;
         }
@@ -177,7 +190,11 @@ public final class Message {
             return this;
         }
 
+        /** @throws MQException VALIDATION if the map itself is null (bad entries fail at send) */
         public Builder properties(Map<String, String> properties) {
+            if (properties == null) {
+                throw MQException.validation("properties must not be null: pass an empty map for none");
+            }
             this.properties.putAll(properties);
             return this;
         }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -107,6 +108,16 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
 
     public String clusterName() {
         return config.clusterName;
+    }
+
+    /** How the servers treat TLS ({@link TlsMode#DISABLED} unless the builder chose otherwise). */
+    public TlsMode tlsMode() {
+        return config.tlsMode;
+    }
+
+    /** Whether brokers require signed requests (see {@link Builder#authentication}). */
+    public boolean isAuthenticationEnabled() {
+        return config.accessKey != null;
     }
 
     public int brokerCount() {
@@ -220,13 +231,13 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     }
 
     private NodeProcess launchNameServerProcess(Path home) {
-        return NodeProcess.launch("namesrv", home, runtime, config.nameServerJvmOptions,
+        return NodeProcess.launch("namesrv", home, runtime, withTls(config.nameServerJvmOptions),
                 List.of("namesrv", "--port=" + nameServerPort, "--home=" + home));
     }
 
     private NodeProcess launchBroker(int index) {
         Path home = directory(brokerName(index));
-        return NodeProcess.launch(brokerName(index), home, runtime, config.brokerJvmOptions, List.of(
+        List<String> arguments = new ArrayList<>(List.of(
                 "broker",
                 "--name=" + brokerName(index),
                 "--cluster=" + config.clusterName,
@@ -235,6 +246,19 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
                 "--store=" + home,
                 "--autoCreateTopic=" + config.autoCreateTopic,
                 "--sendQueueWaitMs=" + config.sendQueueWait.toMillis()));
+        if (config.accessKey != null) {
+            // A test fixture's throwaway user: the child JVM's command line is good enough a channel.
+            arguments.add("--authAccessKey=" + config.accessKey);
+            arguments.add("--authSecretKey=" + config.secretKey);
+        }
+        return NodeProcess.launch(brokerName(index), home, runtime, withTls(config.brokerJvmOptions), arguments);
+    }
+
+    /** The launchers leave {@code tls.server.mode} alone when it is set, so the mode travels as a JVM flag. */
+    private List<String> withTls(List<String> jvmOptions) {
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add("-Dtls.server.mode=" + config.tlsMode.propertyValue());
+        return options;
     }
 
     private Path directory(String name) {
@@ -304,7 +328,8 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     @Override
     public String toString() {
         return "EmbeddedRocketMQ[nameServer=" + nameServerAddress() + ", brokers=" + brokers.length
-                + ", rocketmq=" + runtime.version() + " (" + runtime.rocketmqVersion() + ")]";
+                + ", rocketmq=" + runtime.version() + " (" + runtime.rocketmqVersion() + "), tls=" + config.tlsMode
+                + (config.accessKey == null ? "" : ", authentication=" + config.accessKey) + "]";
     }
 
     /** Settings of an {@link EmbeddedRocketMQ}; defaults suit a 2-core test machine. */
@@ -318,6 +343,9 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         private Duration startTimeout = Duration.ofSeconds(60);
         private List<String> brokerJvmOptions = List.of("-Xms256m", "-Xmx512m");
         private List<String> nameServerJvmOptions = List.of("-Xms64m", "-Xmx256m", "-XX:TieredStopAtLevel=1");
+        private TlsMode tlsMode = TlsMode.DISABLED;
+        private String accessKey;
+        private String secretKey;
 
         private Builder() {
         }
@@ -372,7 +400,38 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How the NameServer and brokers treat TLS. Default {@link TlsMode#DISABLED}: tests speak plain
+         * TCP and the servers skip generating a certificate at start-up.
+         */
+        public Builder tls(TlsMode mode) {
+            this.tlsMode = Objects.requireNonNull(mode);
+            return this;
+        }
+
+        /**
+         * Turns on RocketMQ's authentication (ACL 2.0) on every broker, with one user whose name is
+         * {@code accessKey} and whose password is {@code secretKey}: every request to a broker must then
+         * be signed with exactly this pair, or the broker answers NO_PERMISSION (16). Authorization
+         * stays off, so the user may do anything. NameServers do not authenticate in RocketMQ 5.x.
+         * RocketMQ 5.x only.
+         */
+        public Builder authentication(String accessKey, String secretKey) {
+            if (accessKey == null || accessKey.isBlank() || secretKey == null || secretKey.isBlank()
+                    || (accessKey + secretKey).chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("authentication needs a non-blank access key and secret key "
+                        + "without whitespace");
+            }
+            this.accessKey = accessKey;
+            this.secretKey = secretKey;
+            return this;
+        }
+
         public EmbeddedRocketMQ build() {
+            if (accessKey != null && rocketmqVersion != RocketMQVersion.V5) {
+                throw new IllegalStateException("authentication(...) needs RocketMQ 5.x (ACL 2.0); the 4.9 line "
+                        + "is not supported");
+            }
             return new EmbeddedRocketMQ(this);
         }
     }

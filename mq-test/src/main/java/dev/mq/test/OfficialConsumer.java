@@ -34,8 +34,17 @@ public final class OfficialConsumer {
      * whose broker cannot be reached is retried until the time is up.
      */
     public static List<StoredMessage> readAll(String nameServer, String topic, int expected, Duration timeout) {
-        String reply = reader().command("READ " + nameServer + " " + topic + " " + expected + " " + timeout.toMillis(),
-                timeout.plusSeconds(30));
+        return readAll(nameServer, topic, expected, timeout, Access.PLAIN);
+    }
+
+    /**
+     * As {@link #readAll(String, String, int, Duration)}, for a cluster that wants signed requests
+     * ({@link EmbeddedRocketMQ.Builder#authentication}) or TLS ({@link TlsMode#ENFORCING}).
+     */
+    public static List<StoredMessage> readAll(String nameServer, String topic, int expected, Duration timeout,
+                                              Access access) {
+        String reply = reader().command("READ " + nameServer + " " + topic + " " + expected + " " + timeout.toMillis()
+                + " " + access.wireForm(), timeout.plusSeconds(30));
         String[] parts = reply.split(" ");
         int count = Integer.parseInt(parts[0]);
         List<StoredMessage> messages = new ArrayList<>(count);
@@ -43,6 +52,48 @@ public final class OfficialConsumer {
             messages.add(StoredMessage.decode(parts[i]));
         }
         return messages;
+    }
+
+    /**
+     * How the reader reaches the cluster: plaintext and unsigned ({@link #PLAIN}), signed with ACL
+     * credentials, over TLS (trusting any certificate, like RocketMQ's own client in TLS test mode), or
+     * both.
+     */
+    public static final class Access {
+
+        /** Plaintext, unsigned requests. */
+        public static final Access PLAIN = new Access(null, null, false);
+
+        private final String accessKey;
+        private final String secretKey;
+        private final boolean tls;
+
+        private Access(String accessKey, String secretKey, boolean tls) {
+            this.accessKey = accessKey;
+            this.secretKey = secretKey;
+            this.tls = tls;
+        }
+
+        /** Signs every request with {@code accessKey}/{@code secretKey}. */
+        public Access withCredentials(String accessKey, String secretKey) {
+            return new Access(accessKey, secretKey, tls);
+        }
+
+        /** Speaks TLS to the NameServer and brokers. */
+        public Access withTls() {
+            return new Access(accessKey, secretKey, true);
+        }
+
+        /** {@code accessKey secretKey tls} for the reader's command line ({@code -} for none). */
+        String wireForm() {
+            return (accessKey == null ? "-" : accessKey) + " " + (secretKey == null ? "-" : secretKey) + " " + tls;
+        }
+
+        @Override
+        public String toString() {
+            return "Access[accessKey=" + accessKey + ", secretKey=" + (secretKey == null ? null : "******")
+                    + ", tls=" + tls + "]";
+        }
     }
 
     private static synchronized NodeProcess reader() {

@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -129,7 +128,9 @@ public final class MQClientInstance implements AutoCloseable {
      * injection container does); it sends once the client is RUNNING.
      */
     public Producer newProducer(ProducerConfig producerConfig) {
-        Objects.requireNonNull(producerConfig, "producerConfig");
+        if (producerConfig == null) {
+            throw MQException.validation("producer config is null: build one with ProducerConfig.builder()");
+        }
         ClientState current = state.get();
         if (current != ClientState.RUNNING && current != ClientState.CREATE_JUST) {
             throw new MQException(MQException.Reason.SHUTDOWN, "client " + clientId + " is " + current);
@@ -418,7 +419,7 @@ public final class MQClientInstance implements AutoCloseable {
                     HostAndPort.parse(address);
                 } catch (IllegalArgumentException e) {
                     throw MQException.validation("invalid name server address '" + address + "' in '" + addresses
-                            + "': expected host:port");
+                            + "': " + e.getMessage() + " (expected host:port[;host:port...])");
                 }
                 parsed.add(address);
             }
@@ -444,7 +445,10 @@ public final class MQClientInstance implements AutoCloseable {
          * example one running virtual threads) is not shut down by the client.
          */
         public Builder callbackExecutor(Executor executor) {
-            this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+            if (executor == null) {
+                throw MQException.validation("callback executor is null: leave it unset for the default pool");
+            }
+            this.callbackExecutor = executor;
             return this;
         }
 
@@ -485,11 +489,7 @@ public final class MQClientInstance implements AutoCloseable {
          * 4.9/5.x brokers and ACL 2.0 users on 5.3+ brokers).
          */
         public Builder credentials(String accessKey, String secretKey) {
-            try {
-                this.credentials = new Credentials(accessKey, secretKey);
-            } catch (RuntimeException e) {
-                throw MQException.validation("ACL credentials need a non-blank access key and secret key");
-            }
+            this.credentials = new Credentials(accessKey, secretKey);
             return this;
         }
 

@@ -92,7 +92,7 @@ public final class DefaultProducer implements Producer {
 
     @Override
     public SendResult send(Message message, QueueSelector selector, Object arg, Duration timeout) {
-        requireSelector(selector);
+        requireSelector(selector, arg);
         return await(submit(prepare(message), SendMode.SYNC, selector, arg, timeout), timeout);
     }
 
@@ -126,8 +126,10 @@ public final class DefaultProducer implements Producer {
     @Override
     public CompletableFuture<SendResult> sendAsync(Message message, QueueSelector selector, Object arg,
                                                   Duration timeout) {
-        requireSelector(selector);
-        return submitAsync(() -> prepare(message), selector, arg, timeout);
+        return submitAsync(() -> {
+            requireSelector(selector, arg);
+            return prepare(message);
+        }, selector, arg, timeout);
     }
 
     @Override
@@ -149,7 +151,7 @@ public final class DefaultProducer implements Producer {
 
     @Override
     public void sendOneway(Message message, QueueSelector selector, Object arg) {
-        requireSelector(selector);
+        requireSelector(selector, arg);
         submit(prepare(message), SendMode.ONEWAY, selector, arg, config.sendTimeout());
     }
 
@@ -210,7 +212,7 @@ public final class DefaultProducer implements Producer {
 
     private Payload prepare(Message message) {
         if (message == null) {
-            throw MQException.validation("message must not be null");
+            throw MQException.validation("message is null: nothing to send");
         }
         Validation.checkMessage(message, config.maxMessageSize());
         String id = ids.next();
@@ -230,8 +232,11 @@ public final class DefaultProducer implements Producer {
     }
 
     private Payload prepareBatch(Collection<Message> batch) {
-        if (batch == null || batch.isEmpty()) {
-            throw MQException.validation("a batch needs at least one message");
+        if (batch == null) {
+            throw MQException.validation("batch is null: a batch needs at least one message");
+        }
+        if (batch.isEmpty()) {
+            throw MQException.validation("batch is empty: a batch needs at least one message");
         }
         String topic = null;
         List<BatchBody.Record> records = new ArrayList<>(batch.size());
@@ -240,7 +245,8 @@ public final class DefaultProducer implements Producer {
         Message first = null;
         for (Message message : batch) {
             if (message == null) {
-                throw MQException.validation("a batch must not contain null messages");
+                throw MQException.validation("batch message #" + records.size() + " is null: a batch must not "
+                        + "contain null messages");
             }
             Validation.checkMessage(message, config.maxMessageSize());
             if (topic == null) {
@@ -277,10 +283,11 @@ public final class DefaultProducer implements Producer {
         return namespace == null ? name : namespace + "%" + name;
     }
 
-    private static void requireSelector(QueueSelector selector) {
+    private static void requireSelector(QueueSelector selector, Object arg) {
         if (selector == null) {
-            throw MQException.validation("queue selector must not be null");
+            throw MQException.validation("queue selector is null: an orderly send needs one (e.g. QueueSelectors.hash())");
         }
+        selector.checkArgument(arg);
     }
 
     private static void checkTimeout(Duration timeout) {

@@ -19,4 +19,14 @@ public interface QueueSelector {
      * @return one of {@code queues}
      */
     MessageQueue select(List<MessageQueue> queues, Message message, Object arg);
+
+    /**
+     * Refuses an argument this selector can never use, before any I/O: the send then fails at once with
+     * {@code VALIDATION} instead of after a route lookup. Runs on the caller's thread. Accepts anything
+     * by default.
+     *
+     * @throws dev.mq.core.MQException VALIDATION for an unusable {@code arg}
+     */
+    default void checkArgument(Object arg) {
+    }
 }

@@ -1,7 +1,9 @@
 package dev.mq.core.producer;
 
 import dev.mq.core.MQException;
+import dev.mq.core.Message;
 import dev.mq.core.MessageQueue;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Ready-made {@link QueueSelector}s. */
@@ -15,11 +17,24 @@ public final class QueueSelectors {
      * as the topic's queue layout does not change, every send with one key lands on one queue.
      */
     public static QueueSelector hash() {
-        return (queues, message, arg) -> {
-            if (arg == null) {
-                throw MQException.validation("an orderly send needs a non-null hash key");
+        return new QueueSelector() {
+            @Override
+            public MessageQueue select(List<MessageQueue> queues, Message message, Object arg) {
+                checkArgument(arg);
+                return queues.get(Math.floorMod(arg.hashCode(), queues.size()));
             }
-            return queues.get(Math.floorMod(arg.hashCode(), queues.size()));
+
+            @Override
+            public void checkArgument(Object arg) {
+                if (arg == null) {
+                    throw MQException.validation("hash key is null: an orderly send needs a non-null hash key");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "QueueSelectors.hash()";
+            }
         };
     }
 
@@ -29,8 +44,15 @@ public final class QueueSelectors {
         return (queues, message, arg) -> queues.get(Math.floorMod(next.getAndIncrement(), queues.size()));
     }
 
-    /** Always the given queue id on the first broker that has it (mainly for tests). */
+    /**
+     * Always the given queue id on the first broker that has it (mainly for tests).
+     *
+     * @throws MQException VALIDATION for a negative id
+     */
     public static QueueSelector queueId(int queueId) {
+        if (queueId < 0) {
+            throw MQException.validation("queue id " + queueId + " is negative: queue ids start at 0");
+        }
         return (queues, message, arg) -> {
             for (MessageQueue q : queues) {
                 if (q.queueId() == queueId) {

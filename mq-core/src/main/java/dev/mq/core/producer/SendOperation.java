@@ -206,8 +206,21 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         producer.faultTolerance().record(queue.brokerName(), latencyMs, true);
         MQException error = MQException.brokerRejected("broker " + queue.brokerName() + " (" + brokerAddress
                 + ") rejected the message to topic '" + payload.userTopic() + "': " + ResponseCode.name(response.code())
-                + " (" + response.code() + ") " + response.remark(), response.code(), response.remark());
+                + " (" + response.code() + ") " + response.remark() + permissionHint(response.code()),
+                response.code(), response.remark());
         retryOrFail(error, ResponseCode.isRetryable(response.code()));
+    }
+
+    /** NO_PERMISSION alone does not say whether the credentials or the rights are wrong; say what to check. */
+    private String permissionHint(int code) {
+        if (code != ResponseCode.NO_PERMISSION) {
+            return "";
+        }
+        return producer.remoting().signsRequests()
+                ? " (the broker refused this client's ACL credentials, or their user may not write to this topic:"
+                        + " check the access key and secret key and the user's permissions)"
+                : " (this client sends no ACL credentials: if the cluster requires authentication, set them with"
+                        + " MQClientInstance.Builder.credentials, or mq.client.access-key and mq.client.secret-key)";
     }
 
     /** Event loop or timer: the attempt failed in transport. */

@@ -3,7 +3,9 @@ package dev.mq.core.remoting;
 import dev.mq.core.MQException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.nio.channels.ClosedChannelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,21 +21,27 @@ final class ClientChannelHandler extends SimpleChannelInboundHandler<RemotingCom
 
     private final Connection connection;
     private final RemotingClient client;
+    private final boolean tls;
     private Throwable failure;
+    private boolean receivedAny;
 
-    ClientChannelHandler(Connection connection, RemotingClient client) {
+    ClientChannelHandler(Connection connection, RemotingClient client, boolean tls) {
         this.connection = connection;
         this.client = client;
+        this.tls = tls;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, RemotingCommand command) {
+        receivedAny = true;
         if (command.isResponse()) {
-            connection.complete(command);
             if (command.code() == GO_AWAY) {
+                // Before completing: the completion may run the caller's next request at once, and it
+                // must not be queued on this connection, which closes once its last answer is in.
                 client.retire(connection);
                 connection.goAway();
             }
+            connection.complete(command);
         } else {
             client.dispatchInbound(connection, command);
         }
@@ -43,7 +51,7 @@ final class ClientChannelHandler extends SimpleChannelInboundHandler<RemotingCom
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof IdleStateEvent && connection.inFlightCount() == 0) {
             log.debug("closing idle connection to {}", connection.address());
-            ctx.close();
+            connection.close();
         }
     }
 
@@ -59,8 +67,30 @@ final class ClientChannelHandler extends SimpleChannelInboundHandler<RemotingCom
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         client.retire(connection);
-        String why = failure == null ? "connection to " + connection.address() + " closed"
-                : "connection to " + connection.address() + " lost: " + failure;
-        connection.closed(new MQException(MQException.Reason.CONNECTION, why, failure));
+        connection.closed(new MQException(MQException.Reason.CONNECTION, closeReason(ctx), failure));
+    }
+
+    private String closeReason(ChannelHandlerContext ctx) {
+        String address = connection.address();
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        if (ssl != null && !ssl.handshakeFuture().isSuccess() && !connection.closeRequested()) {
+            Throwable cause = ssl.handshakeFuture().cause();
+            return "TLS handshake with " + address + " did not complete"
+                    + (cause == null || cause instanceof ClosedChannelException ? "" : ": " + cause)
+                    + "; if the server does not accept TLS (RocketMQ tls.server.mode=disabled), turn TLS off on this "
+                    + "client, otherwise check that it trusts the server's certificate";
+        }
+        if (failure != null) {
+            return "connection to " + address + " lost: " + failure;
+        }
+        if (connection.closeRequested() || receivedAny) {
+            return "connection to " + address + " closed";
+        }
+        // The server hung up without a word. A RocketMQ server in TLS "enforcing" mode does exactly
+        // this to a plaintext client, at its first byte; so does one that is shutting down or sees a
+        // frame it cannot read.
+        return "connection to " + address + " was closed by the server before it answered anything"
+                + (tls ? "" : "; if the server requires TLS (RocketMQ tls.server.mode=enforcing), enable TLS on "
+                        + "this client (MQClientInstance.Builder.sslContext, or mq.client.tls.enabled=true)");
     }
 }

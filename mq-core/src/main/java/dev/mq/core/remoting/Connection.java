@@ -31,6 +31,7 @@ final class Connection {
     private volatile Channel channel;
     private volatile boolean closed;
     private volatile boolean goingAway;
+    private volatile boolean closeRequested;
     private volatile MQException closeReason;
 
     Connection(String address, EventLoop eventLoop) {
@@ -162,8 +163,14 @@ final class Connection {
         return inFlight.size();
     }
 
+    /** Whether this side asked for the close (shutdown, GO_AWAY drained, idle), not the server. */
+    boolean closeRequested() {
+        return closeRequested;
+    }
+
     /** Closes the channel (if open); in-flight requests fail with CONNECTION. */
     void close() {
+        closeRequested = true;
         Channel ch = channel;
         if (ch != null) {
             ch.close();

@@ -1,6 +1,6 @@
 package dev.mq.core.remoting;
 
-import java.util.Objects;
+import dev.mq.core.MQException;
 
 /**
  * An ACL access key and secret key. The secret never appears in {@link #toString()}, logs or
@@ -11,11 +11,21 @@ public final class Credentials {
     private final String accessKey;
     private final String secretKey;
 
+    /**
+     * @throws MQException VALIDATION if either key is null or blank; the message names the key, never
+     *                     its value
+     */
     public Credentials(String accessKey, String secretKey) {
-        this.accessKey = Objects.requireNonNull(accessKey, "accessKey");
-        this.secretKey = Objects.requireNonNull(secretKey, "secretKey");
-        if (accessKey.isBlank() || secretKey.isBlank()) {
-            throw new IllegalArgumentException("access key and secret key must not be blank");
+        check(accessKey, "access key");
+        check(secretKey, "secret key");
+        this.accessKey = accessKey;
+        this.secretKey = secretKey;
+    }
+
+    private static void check(String key, String what) {
+        if (key == null || key.isBlank()) {
+            throw MQException.validation("ACL " + what + " is " + (key == null ? "null" : "blank")
+                    + ": request signing needs a non-blank access key and secret key");
         }
     }
 

@@ -22,7 +22,12 @@ import tools.jackson.core.json.JsonFactory;
  */
 public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
-    /** Largest frame accepted, counted after the length field (RocketMQ's {@code frameMaxLength}). */
+    /**
+     * Largest frame accepted, RocketMQ's {@code frameMaxLength}: it counts the whole frame including its
+     * 4-byte length field (Netty's {@code LengthFieldBasedFrameDecoder}, which RocketMQ's servers use the
+     * same way), so the length field itself may say at most {@code MAX_FRAME_LENGTH - 4}. A larger
+     * length is refused as soon as the length field arrives, before anything is buffered for it.
+     */
     public static final int MAX_FRAME_LENGTH = 16 * 1024 * 1024;
 
     private static final int SERIALIZE_JSON = 0;
@@ -92,8 +97,8 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
                     case "version" -> version = intValue(p, value, name);
                     case "opaque" -> opaque = intValue(p, value, name);
                     case "flag" -> flag = intValue(p, value, name);
-                    case "language" -> language = value == JsonToken.VALUE_NULL ? null : p.getText();
-                    case "remark" -> remark = value == JsonToken.VALUE_NULL ? null : p.getText();
+                    case "language" -> language = text(p, value, name);
+                    case "remark" -> remark = text(p, value, name);
                     case "extFields" -> extFields = readFields(p, value);
                     default -> p.skipChildren();
                 }
@@ -102,6 +107,20 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
             throw new CorruptedFrameException("malformed JSON header: " + e.getOriginalMessage(), e);
         }
         return new RemotingCommand(code, language, version, opaque, flag, remark, extFields, body);
+    }
+
+    /**
+     * A scalar as text. An object or array is refused: reading on inside it would take its keys for the
+     * header's own fields (a nested {@code "code"} would replace the real one).
+     */
+    private static String text(JsonParser p, JsonToken token, String name) {
+        if (token == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (!token.isScalarValue()) {
+            throw new CorruptedFrameException("header field '" + name + "' is not a string");
+        }
+        return p.getText();
     }
 
     private static int intValue(JsonParser p, JsonToken token, String name) {

@@ -179,6 +179,11 @@ public final class RemotingClient implements AutoCloseable {
         return group.next().scheduleAtFixedRate(task, initialDelay, period, unit);
     }
 
+    /** Whether requests are signed with ACL credentials. */
+    public boolean signsRequests() {
+        return signer != null;
+    }
+
     /** Addresses with an open connection. */
     public Set<String> connectedAddresses() {
         Set<String> addresses = new TreeSet<>();
@@ -244,7 +249,8 @@ public final class RemotingClient implements AutoCloseable {
                 }
                 p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
                 p.addLast("decoder", new FrameDecoder());
-                p.addLast("handler", new ClientChannelHandler(connection, RemotingClient.this));
+                p.addLast("handler", new ClientChannelHandler(connection, RemotingClient.this,
+                        config.sslContext() != null));
             }
         }).connect(target.host(), target.port());
         future.addListener((ChannelFuture f) -> {

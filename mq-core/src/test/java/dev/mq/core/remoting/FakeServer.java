@@ -46,6 +46,12 @@ public final class FakeServer implements AutoCloseable {
                                 received.add(command);
                                 FakeServer.this.behaviour.accept(ctx, command);
                             }
+
+                            @Override
+                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                // A frame it cannot read (say, a TLS hello): hang up, as a RocketMQ server does.
+                                ctx.close();
+                            }
                         });
                     }
                 }).bind("127.0.0.1", port).syncUninterruptibly().channel();

@@ -173,6 +173,30 @@ class RemotingClientTest {
     }
 
     @Test
+    void aRequestSentFromTheGoAwayCompletionItselfGoesToAFreshConnection() throws Exception {
+        // The completion of the GO_AWAY answer runs on the event loop, before anything else can happen
+        // there: a request sent from it must already see the old connection retired.
+        try (FakeServer server = new FakeServer((ctx, request) ->
+                ctx.writeAndFlush(FakeServer.response(request.opaque(), request.field("n").equals("1") ? 1500 : 0, null)))) {
+            CompletableFuture<CompletableFuture<RemotingCommand>> next = new CompletableFuture<>();
+            client.invoke(server.address(), ping(1), System.nanoTime() + TimeUnit.SECONDS.toNanos(5),
+                    new ResponseCallback() {
+                        @Override
+                        public void onResponse(RemotingCommand response) {
+                            next.complete(client.invoke(server.address(), ping(2), Duration.ofSeconds(5)));
+                        }
+
+                        @Override
+                        public void onFailure(MQException error) {
+                            next.completeExceptionally(error);
+                        }
+                    });
+            assertThat(next.get(5, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS).code()).isZero();
+            assertThat(server.channels()).hasSize(2);
+        }
+    }
+
+    @Test
     void oversizedOrCorruptFrameClosesTheConnectionAndFailsWhatWasInFlight() throws Exception {
         try (FakeServer server = new FakeServer((ctx, request) -> {
             ByteBuf garbage = Unpooled.buffer().writeInt(FrameDecoder.MAX_FRAME_LENGTH + 1).writeInt(0);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
@@ -94,7 +95,7 @@ public class MQTemplate {
 
     /** Delivered to consumers at {@code deliverAt} (RocketMQ 5 timer). */
     public SendResult syncSendAt(String destination, Object payload, Instant deliverAt) {
-        return sync(destination, payload, null, null, null, Objects.requireNonNull(deliverAt, "deliverAt"));
+        return sync(destination, payload, null, null, null, requireDeliverAt(deliverAt));
     }
 
     /** Sends the payloads as one batch (one request); they must fit the max message size together. */
@@ -134,20 +135,20 @@ public class MQTemplate {
     }
 
     public CompletableFuture<SendResult> asyncSendOrderly(String destination, Object payload, String hashKey) {
-        return async(destination, payload, null, requireKey(hashKey), null, null);
+        return failFast(() -> async(destination, payload, null, requireKey(hashKey), null, null));
     }
 
     public CompletableFuture<SendResult> asyncSendOrderly(String destination, Object payload, String hashKey,
                                                           Duration timeout) {
-        return async(destination, payload, timeout, requireKey(hashKey), null, null);
+        return failFast(() -> async(destination, payload, timeout, requireKey(hashKey), null, null));
     }
 
     public CompletableFuture<SendResult> asyncSendDelayed(String destination, Object payload, Duration delay) {
-        return async(destination, payload, null, null, requireDelay(delay), null);
+        return failFast(() -> async(destination, payload, null, null, requireDelay(delay), null));
     }
 
     public CompletableFuture<SendResult> asyncSendAt(String destination, Object payload, Instant deliverAt) {
-        return async(destination, payload, null, null, null, Objects.requireNonNull(deliverAt, "deliverAt"));
+        return failFast(() -> async(destination, payload, null, null, null, requireDeliverAt(deliverAt)));
     }
 
     public CompletableFuture<SendResult> asyncSend(String destination, Collection<?> payloads) {
@@ -187,7 +188,7 @@ public class MQTemplate {
     }
 
     public void sendOneWayAt(String destination, Object payload, Instant deliverAt) {
-        oneway(destination, payload, null, null, Objects.requireNonNull(deliverAt, "deliverAt"));
+        oneway(destination, payload, null, null, requireDeliverAt(deliverAt));
     }
 
     // ---- the three modes ----
@@ -253,6 +254,15 @@ public class MQTemplate {
         } catch (RuntimeException e) {
             scope.failure(e);
             throw e;
+        }
+    }
+
+    /** Async sends report bad arguments through the future, like every other failure. */
+    private static CompletableFuture<SendResult> failFast(Supplier<CompletableFuture<SendResult>> send) {
+        try {
+            return send.get();
+        } catch (MQException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 
@@ -360,9 +370,16 @@ public class MQTemplate {
 
     private static String requireKey(String hashKey) {
         if (hashKey == null) {
-            throw MQException.validation("an orderly send needs a non-null hash key");
+            throw MQException.validation("hash key is null: an orderly send needs a non-null hash key");
         }
         return hashKey;
+    }
+
+    private static Instant requireDeliverAt(Instant deliverAt) {
+        if (deliverAt == null) {
+            throw MQException.validation("deliverAt is null: a scheduled send needs a delivery time");
+        }
+        return deliverAt;
     }
 
     private static Duration requireDelay(Duration delay) {

@@ -3,6 +3,10 @@ package dev.mq.test.broker;
 import java.io.File;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.rocketmq.auth.authentication.enums.UserType;
+import org.apache.rocketmq.auth.authentication.model.User;
+import org.apache.rocketmq.auth.authentication.provider.LocalAuthenticationMetadataProvider;
+import org.apache.rocketmq.auth.config.AuthConfig;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.common.BrokerConfig;
 import org.apache.rocketmq.common.MixAll;
@@ -33,6 +37,8 @@ final class BrokerNode implements Node {
     private final File store;
     private final boolean autoCreateTopic;
     private final long sendQueueWaitMs;
+    private final String authAccessKey;
+    private final String authSecretKey;
     private BrokerController controller;
 
     BrokerNode(Map<String, String> options) {
@@ -43,6 +49,11 @@ final class BrokerNode implements Node {
         this.store = new File(Node.require(options, "store"));
         this.autoCreateTopic = Boolean.parseBoolean(options.getOrDefault("autoCreateTopic", "true"));
         this.sendQueueWaitMs = Long.parseLong(options.getOrDefault("sendQueueWaitMs", "1000"));
+        this.authAccessKey = options.get("authAccessKey");
+        this.authSecretKey = options.get("authSecretKey");
+        if ((authAccessKey == null) != (authSecretKey == null)) {
+            throw new IllegalArgumentException("--authAccessKey and --authSecretKey go together");
+        }
     }
 
     @Override
@@ -78,12 +89,36 @@ final class BrokerNode implements Node {
         storeConfig.setDiskSpaceCleanForciblyRatio(97);
         storeConfig.setHaListenPort(port + 1);
 
-        controller = new BrokerController(broker, server, new NettyClientConfig(), storeConfig);
+        controller = new BrokerController(broker, server, new NettyClientConfig(), storeConfig, authConfig());
         if (!controller.initialize()) {
             throw new IllegalStateException("Broker failed to initialize");
         }
+        if (authAccessKey != null) {
+            // A super user: authorization is off anyway, so any signed request of this user passes.
+            controller.getAuthenticationMetadataManager()
+                    .createUser(User.of(authAccessKey, authSecretKey, UserType.SUPER)).join();
+        }
         controller.start();
         awaitRegistered();
+    }
+
+    /**
+     * ACL 2.0 as {@code BrokerStartup} would set it up from {@code authenticationEnabled=true} and
+     * {@code authenticationMetadataProvider=...LocalAuthenticationMetadataProvider} in broker.conf: users
+     * live in a RocksDB under the store. Without {@code --authAccessKey} the broker gets no AuthConfig at
+     * all, as before (no request pipeline).
+     */
+    private AuthConfig authConfig() {
+        if (authAccessKey == null) {
+            return null;
+        }
+        AuthConfig auth = new AuthConfig();
+        auth.setConfigName(brokerName);
+        auth.setClusterName(clusterName);
+        auth.setAuthConfigPath(new File(store, "config").getPath());
+        auth.setAuthenticationEnabled(true);
+        auth.setAuthenticationMetadataProvider(LocalAuthenticationMetadataProvider.class.getName());
+        return auth;
     }
 
     /** The first registration can be lost and the periodic one starts 10 s later: push until visible. */

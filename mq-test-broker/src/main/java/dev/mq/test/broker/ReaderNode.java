@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.rocketmq.acl.common.AclClientRPCHook;
+import org.apache.rocketmq.acl.common.SessionCredentials;
 import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
 import org.apache.rocketmq.client.consumer.PullResult;
 import org.apache.rocketmq.common.message.MessageDecoder;
@@ -22,7 +24,7 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * Apache RocketMQ's own consumer, run here so that the test JVM needs no RocketMQ artifact: the
  * independent reader that proves what a producer wrote is what a RocketMQ consumer sees.
  *
- * <p>{@code READ nameServer topic expected timeoutMs} reads every queue from offset 0 with the
+ * <p>{@code READ nameServer topic expected timeoutMs [accessKey secretKey tls]} reads every queue from offset 0 with the
  * classic pull (request code 11, served by 4.x and 5.x brokers alike) until {@code expected}
  * messages arrived plus a short grace period that would reveal duplicates, or the time is up. The
  * reply is the count followed by one Base64 record per message.
@@ -42,14 +44,20 @@ final class ReaderNode implements Node {
     public String handle(String[] command) throws Exception {
         return switch (command[0]) {
             case "PING" -> "PONG";
-            case "READ" -> read(command[1], command[2], Integer.parseInt(command[3]), Long.parseLong(command[4]));
+            case "READ" -> read(command[1], command[2], Integer.parseInt(command[3]), Long.parseLong(command[4]),
+                    command.length > 5 ? command[5] : "-", command.length > 6 ? command[6] : "-",
+                    command.length > 7 && Boolean.parseBoolean(command[7]));
             default -> throw new IllegalArgumentException("unknown command " + command[0]);
         };
     }
 
     @SuppressWarnings("deprecation") // the classic pull consumer is the one reader that works on 4.x and 5.x
-    private String read(String nameServer, String topic, int expected, long timeoutMs) throws Exception {
-        DefaultMQPullConsumer consumer = new DefaultMQPullConsumer("mq-test-reader-" + UUID.randomUUID());
+    private String read(String nameServer, String topic, int expected, long timeoutMs, String accessKey,
+                        String secretKey, boolean tls) throws Exception {
+        String group = "mq-test-reader-" + UUID.randomUUID();
+        DefaultMQPullConsumer consumer = accessKey.equals("-") ? new DefaultMQPullConsumer(group)
+                : new DefaultMQPullConsumer(group, new AclClientRPCHook(new SessionCredentials(accessKey, secretKey)));
+        consumer.setUseTLS(tls);
         consumer.setNamesrvAddr(nameServer);
         consumer.setInstanceName("mq-test-reader-" + UUID.randomUUID());
         List<MessageExt> read = new ArrayList<>();
