@@ -2,12 +2,14 @@ package dev.mq.test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
 import org.apache.rocketmq.client.consumer.PullResult;
 import org.apache.rocketmq.client.exception.MQClientException;
@@ -43,8 +45,20 @@ public final class OfficialConsumer {
      * was read. The caller asserts on the result; this method never fails on a short count. A queue
      * whose broker cannot be reached is retried until the time is up.
      */
-    @SuppressWarnings("deprecation") // the classic pull consumer is the one reader that works on 4.x and 5.x
     public static List<MessageExt> readAll(String nameServer, String topic, int expected, Duration timeout) {
+        return readUntil(nameServer, topic, read -> read.size() >= expected, timeout);
+    }
+
+    /**
+     * Reads every queue of {@code topic} from offset 0 until {@code complete} holds for what was read
+     * (plus the same short grace period as {@link #readAll}) or {@code timeout} passed, and returns what
+     * was read. Use it when the number of stored messages is not known in advance — after a fault,
+     * a retried send may have been stored twice — but the messages that must be there are: for
+     * example "every acknowledged body has been read".
+     */
+    @SuppressWarnings("deprecation") // the classic pull consumer is the one reader that works on 4.x and 5.x
+    public static List<MessageExt> readUntil(String nameServer, String topic, Predicate<List<MessageExt>> complete,
+                                             Duration timeout) {
         DefaultMQPullConsumer consumer = new DefaultMQPullConsumer("mq-test-reader-" + UUID.randomUUID());
         consumer.setNamesrvAddr(nameServer);
         consumer.setInstanceName("mq-test-reader-" + UUID.randomUUID());
@@ -63,7 +77,7 @@ public final class OfficialConsumer {
                 for (Map.Entry<MessageQueue, Long> queue : next.entrySet()) {
                     found |= pullOnce(consumer, queue, read);
                 }
-                if (read.size() >= expected && graceEnd == Long.MAX_VALUE) {
+                if (graceEnd == Long.MAX_VALUE && complete.test(Collections.unmodifiableList(read))) {
                     graceEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS);
                 }
                 if (!found) {
