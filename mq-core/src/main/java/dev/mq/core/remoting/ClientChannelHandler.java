@@ -29,11 +29,13 @@ final class ClientChannelHandler extends SimpleChannelInboundHandler<RemotingCom
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, RemotingCommand command) {
         if (command.isResponse()) {
-            connection.complete(command);
             if (command.code() == GO_AWAY) {
+                // Before the answer completes its request: whoever it wakes (a retry, the next send)
+                // must already find the connection retired, or its request lands on a closing channel.
                 client.retire(connection);
                 connection.goAway();
             }
+            connection.complete(command);
         } else {
             client.dispatchInbound(connection, command);
         }

@@ -173,6 +173,30 @@ class RemotingClientTest {
     }
 
     @Test
+    void aRequestSentWhileTheGoAwayAnswerIsHandledUsesAFreshConnection() throws Exception {
+        try (FakeServer server = new FakeServer((ctx, request) ->
+                ctx.writeAndFlush(FakeServer.response(request.opaque(), request.field("n").equals("1") ? 1500 : 0, null)))) {
+            // The retry a producer makes on GO_AWAY is issued from the answer's callback: on the event
+            // loop, before the handler has returned. It must not be queued on the connection going away.
+            CompletableFuture<CompletableFuture<RemotingCommand>> retry = new CompletableFuture<>();
+            client.invoke(server.address(), ping(1), System.nanoTime() + TimeUnit.SECONDS.toNanos(5),
+                    new ResponseCallback() {
+                        @Override
+                        public void onResponse(RemotingCommand response) {
+                            retry.complete(client.invoke(server.address(), ping(2), Duration.ofSeconds(5)));
+                        }
+
+                        @Override
+                        public void onFailure(MQException error) {
+                            retry.completeExceptionally(error);
+                        }
+                    });
+            assertThat(retry.get(5, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS).code()).isZero();
+            assertThat(server.channels()).hasSize(2);
+        }
+    }
+
+    @Test
     void oversizedOrCorruptFrameClosesTheConnectionAndFailsWhatWasInFlight() throws Exception {
         try (FakeServer server = new FakeServer((ctx, request) -> {
             ByteBuf garbage = Unpooled.buffer().writeInt(FrameDecoder.MAX_FRAME_LENGTH + 1).writeInt(0);
