@@ -82,7 +82,7 @@ class OverloadTest {
         Reliability.print("overload-block", "load %s; cap %d, %d threads x %d async sends of %d KiB, answers delayed "
                         + "%d ms: issuing took %d ms (floor %.0f ms if the cap holds), longest single call blocked "
                         + "%.1f ms, max in flight %d; %d SEND_OK, %d failed %s; used heap after GC before %.1f MiB, "
-                        + "mid-load %.1f MiB (+%.1f), after %.1f MiB (+%.1f); all bodies together %.0f MiB",
+                        + "mid-load %.1f MiB (%+.1f), after %.1f MiB (%+.1f); all bodies together %.0f MiB",
                 Reliability.uptime(), CAP, THREADS, SENDS / THREADS, BODY_BYTES / 1024, ANSWER_DELAY.toMillis(),
                 run.issueMillis, floorMillis, run.longestCallMillis, run.maxInFlight, run.ok, run.failed,
                 run.reasons, mib(run.heapBefore), mib(run.heapMid), mib(run.heapMid - run.heapBefore),
@@ -104,7 +104,7 @@ class OverloadTest {
         double floorMillis = (double) (SENDS - CAP) / CAP * ANSWER_DELAY.toMillis();
         Reliability.print("overload-fail", "load %s; cap %d, %d threads x %d async sends of %d KiB, answers delayed "
                         + "%d ms: issuing took %d ms, longest single call %.1f ms, max in flight %d; %d SEND_OK, %d "
-                        + "failed %s; used heap after GC before %.1f MiB, after %.1f MiB (+%.1f)",
+                        + "failed %s; used heap after GC before %.1f MiB, after %.1f MiB (%+.1f)",
                 Reliability.uptime(), CAP, THREADS, SENDS / THREADS, BODY_BYTES / 1024, ANSWER_DELAY.toMillis(),
                 run.issueMillis, run.longestCallMillis, run.maxInFlight, run.ok, run.failed, run.reasons,
                 mib(run.heapBefore), mib(run.heapAfter), mib(run.heapAfter - run.heapBefore));
