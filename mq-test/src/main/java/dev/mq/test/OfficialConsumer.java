@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Reads a topic from the beginning with Apache RocketMQ's own consumer: the independent reader that
@@ -21,6 +23,8 @@ import java.util.List;
 public final class OfficialConsumer {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** Bound of one pass of {@link #readUntil}. */
+    private static final Duration SNAPSHOT_READ = Duration.ofSeconds(10);
     private static NodeProcess reader;
     private static Path readerHome;
 
@@ -52,6 +56,28 @@ public final class OfficialConsumer {
             messages.add(StoredMessage.decode(parts[i]));
         }
         return messages;
+    }
+
+    /**
+     * Reads every queue of {@code topic} from offset 0, again and again, until {@code complete} holds
+     * for what was read or {@code timeout} passed, and returns the last read. Use it when the number of
+     * stored messages is not known in advance — after a fault, a retried send may have been stored
+     * twice — but the messages that must be there are: for example "every acknowledged body has been
+     * read".
+     */
+    public static List<StoredMessage> readUntil(String nameServer, String topic,
+                                                Predicate<List<StoredMessage>> complete, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<StoredMessage> read;
+        do {
+            long left = Math.max(deadline - System.nanoTime(), 0);
+            // expected 0: a snapshot, every queue read to its current end
+            read = readAll(nameServer, topic, 0, Duration.ofNanos(Math.min(left, SNAPSHOT_READ.toNanos())));
+            if (complete.test(Collections.unmodifiableList(read))) {
+                return read;
+            }
+        } while (System.nanoTime() < deadline);
+        return read;
     }
 
     /**

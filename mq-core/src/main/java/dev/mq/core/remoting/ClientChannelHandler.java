@@ -57,10 +57,15 @@ final class ClientChannelHandler extends SimpleChannelInboundHandler<RemotingCom
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Once a connection breaks, every request still queued on it fails its write with another
+        // exception. One warning per connection: thousands of lines logged on the event loop would
+        // hold up reconnection and every other connection's responses and deadlines.
         if (failure == null) {
             failure = cause;
+            log.warn("closing connection to {}: {}", connection.address(), cause.toString());
+        } else {
+            log.debug("connection to {} already failing: {}", connection.address(), cause.toString());
         }
-        log.warn("closing connection to {}: {}", connection.address(), cause.toString());
         ctx.close();
     }
 

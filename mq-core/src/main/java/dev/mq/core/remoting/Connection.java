@@ -51,9 +51,14 @@ final class Connection {
         return channel;
     }
 
-    /** Whether new requests may use this connection (connecting or open, not closing). */
+    /**
+     * Whether new requests may use this connection (connecting or open, not closing). A channel that
+     * is no longer active counts as closed at once: Netty reports the close to the handler a moment
+     * later, and a request queued here in between would fail instead of opening a new connection.
+     */
     boolean isUsable() {
-        return !closed && !goingAway;
+        Channel ch = channel;
+        return !closed && !goingAway && (ch == null || ch.isActive());
     }
 
     /** Queues an encoded request for writing; callable from any thread. */

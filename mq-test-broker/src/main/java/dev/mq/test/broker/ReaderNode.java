@@ -27,7 +27,8 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * <p>{@code READ nameServer topic expected timeoutMs [accessKey secretKey tls]} reads every queue from offset 0 with the
  * classic pull (request code 11, served by 4.x and 5.x brokers alike) until {@code expected}
  * messages arrived plus a short grace period that would reveal duplicates, or the time is up. The
- * reply is the count followed by one Base64 record per message.
+ * reply is the count followed by one Base64 record per message. With {@code expected} 0 it reads a
+ * snapshot: every queue to its current end.
  */
 final class ReaderNode implements Node {
 
@@ -74,6 +75,9 @@ final class ReaderNode implements Node {
                 boolean found = false;
                 for (Map.Entry<MessageQueue, Long> queue : next.entrySet()) {
                     found |= pullOnce(consumer, queue, read);
+                }
+                if (expected <= 0 && !found) {
+                    break; // a snapshot: every queue has been read to its end
                 }
                 if (read.size() >= expected && graceEnd == Long.MAX_VALUE) {
                     graceEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS);

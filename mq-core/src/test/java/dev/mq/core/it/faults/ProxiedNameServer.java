@@ -1,0 +1,78 @@
+package dev.mq.core.it.faults;
+
+import dev.mq.core.protocol.RequestCode;
+import dev.mq.core.protocol.ResponseCode;
+import dev.mq.core.remoting.FakeServer;
+import dev.mq.core.remoting.RemotingCommand;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A stand-in NameServer that answers route lookups with routes the test chose, so that a client can be
+ * sent to a {@link dev.mq.test.FaultProxy} in front of a real broker.
+ *
+ * <p>Why: a real broker registers its own address with the real NameServer, and a client goes where
+ * the route says. The engine has no test-only switch to redirect it, and should not have one. So the
+ * client under test is given this NameServer, which names the proxy as the broker's master address;
+ * the broker behind the proxy is the real one (same broker name, same topic and queues), and
+ * everything else — the official consumer that reads the messages back, the broker's own
+ * registration — still uses the real NameServer.
+ */
+final class ProxiedNameServer implements AutoCloseable {
+
+    private final Map<String, byte[]> routes = new ConcurrentHashMap<>();
+    private final FakeServer server = new FakeServer(this::handle);
+
+    /** Routes {@code topic} to one master, {@code brokerName} at {@code address}, with {@code queues} queues. */
+    ProxiedNameServer route(String topic, String brokerName, String address, int queues) {
+        String json = "{\"brokerDatas\":[{\"brokerAddrs\":{\"0\":\"" + address + "\"},\"brokerName\":\"" + brokerName
+                + "\",\"cluster\":\"EmbeddedCluster\"}],\"filterServerTable\":{},\"queueDatas\":[{\"brokerName\":\""
+                + brokerName + "\",\"perm\":6,\"readQueueNums\":" + queues + ",\"topicSysFlag\":0,\"writeQueueNums\":"
+                + queues + "}]}";
+        routes.put(topic, json.getBytes(StandardCharsets.UTF_8));
+        return this;
+    }
+
+    String address() {
+        return server.address();
+    }
+
+    private void handle(ChannelHandlerContext ctx, RemotingCommand request) {
+        if (request.isOneway() || request.isResponse()) {
+            return;
+        }
+        if (request.code() != RequestCode.GET_ROUTEINFO_BY_TOPIC) {
+            ctx.writeAndFlush(FakeServer.response(request.opaque(), ResponseCode.REQUEST_CODE_NOT_SUPPORTED,
+                    "not supported by the test name server"));
+            return;
+        }
+        byte[] route = routes.get(request.field("topic"));
+        if (route == null) {
+            ctx.writeAndFlush(FakeServer.response(request.opaque(), ResponseCode.TOPIC_NOT_EXIST,
+                    "no route for " + request.field("topic")));
+        } else {
+            ctx.writeAndFlush(responseWithBody(request.opaque(), route));
+        }
+    }
+
+    /** {@code int32 length | int32 JSON header length | header | body}: a SUCCESS response carrying a body. */
+    private static ByteBuf responseWithBody(int opaque, byte[] body) {
+        byte[] header = ("{\"code\":0,\"extFields\":{},\"flag\":1,\"language\":\"JAVA\",\"opaque\":" + opaque
+                + ",\"serializeTypeCurrentRPC\":\"JSON\",\"version\":479}").getBytes(StandardCharsets.UTF_8);
+        ByteBuf frame = Unpooled.buffer(8 + header.length + body.length);
+        frame.writeInt(4 + header.length + body.length);
+        frame.writeInt(header.length); // high byte 0: JSON header
+        frame.writeBytes(header);
+        frame.writeBytes(body);
+        return frame;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
