@@ -14,6 +14,7 @@ final class Options {
     Duration warmup = Duration.ofSeconds(1);
     Duration duration = Duration.ofSeconds(3);
     long messages;
+    int rounds = 3;
     List<Scenario.BrokerKind> brokers = List.of(Scenario.BrokerKind.NULL, Scenario.BrokerKind.REAL);
     List<Mode> modes = List.of(Mode.SYNC, Mode.ASYNC, Mode.ONEWAY);
     List<Integer> sizes = List.of(128, 1024, 16384);
@@ -38,6 +39,8 @@ final class Options {
                   --warmup=1s              warm-up per client and scenario (ms, s or m)
                   --duration=3s            timed window per client and scenario
                   --messages=N             send exactly N messages in the timed phase instead of --duration
+                  --rounds=3               cut the timed window into this many phases that alternate between
+                                           the clients, so that outside load falls on both alike
                   --scenarios=a,b*         only scenarios whose names match (exact or with * wildcards),
                                            e.g. real-async-1024 or 'null-*'
                   --brokers=null,real      null: acknowledges at once, in its own JVM; real: Apache RocketMQ
@@ -73,6 +76,7 @@ final class Options {
                 case "warmup" -> o.warmup = duration(value);
                 case "duration" -> o.duration = duration(value);
                 case "messages" -> o.messages = Long.parseLong(value);
+                case "rounds" -> o.rounds = Integer.parseInt(value);
                 case "scenarios" -> o.filters = list(value).stream().map(Options::glob).toList();
                 case "brokers" -> o.brokers = list(value).stream().map(Scenario.BrokerKind::of).toList();
                 case "modes" -> o.modes = list(value).stream().map(Mode::of).toList();
@@ -91,8 +95,8 @@ final class Options {
                 default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + usage());
             }
         }
-        if (o.threads < 1 || o.inFlight < 1 || o.messages < 0 || o.duration.isNegative() || o.warmup.isNegative()) {
-            throw new IllegalArgumentException("threads and inflight must be positive, durations and messages not negative");
+        if (o.threads < 1 || o.inFlight < 1 || o.rounds < 1 || o.messages < 0 || o.duration.isNegative() || o.warmup.isNegative()) {
+            throw new IllegalArgumentException("threads, inflight and rounds must be positive, durations and messages not negative");
         }
         return o;
     }

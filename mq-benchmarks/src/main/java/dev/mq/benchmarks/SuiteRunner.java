@@ -17,6 +17,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,6 +56,7 @@ final class SuiteRunner {
     private final List<String> ratios = new ArrayList<>();
     private final Map<String, RunOutcome> oursResults = new LinkedHashMap<>();
     private int sequence;
+    private int scenarioIndex;
     private int failures;
 
     SuiteRunner(Options options, PrintStream out, PrintStream progress) {
@@ -157,79 +159,113 @@ final class SuiteRunner {
             if (mq != null) {
                 mq.createTopic(topic, REAL_TOPIC_QUEUES);
             }
+            worker(client).call("START namesrv=" + nameServer + " group=bench_warmup_" + client, Duration.ofMinutes(1));
             RunSpec spec = new RunSpec("warmup", Mode.ASYNC, topic, 1024, options.threads, options.inFlight, 0,
                     options.brokerWarmup.toNanos(), 0);
-            String reply = worker(client).call("RUN namesrv=" + nameServer + " group=bench_warmup_" + client + " "
-                    + spec.toLine(), options.brokerWarmup.plus(Duration.ofMinutes(2)));
-            if (!Boolean.parseBoolean(KeyValues.parse(reply).get("close_ok"))) {
-                workers.remove(client).close();
-            }
+            worker(client).call("MEASURE " + spec.toLine(), options.brokerWarmup.plus(Duration.ofMinutes(2)));
+            stop(client, "warmup");
+        }
+    }
+
+    /** One client's part of a scenario. */
+    private static final class Session {
+        final String client;
+        final String topic;
+        final String group;
+        final List<RunOutcome> parts = new ArrayList<>();
+        boolean failed;
+
+        Session(String client, String topic, String group) {
+            this.client = client;
+            this.topic = topic;
+            this.group = group;
         }
     }
 
     /**
      * Runs {@code scenario} for each client against the real broker ({@code mq}) or the null broker
-     * ({@code nullBroker}) at {@code nameServer}.
+     * ({@code nullBroker}) at {@code nameServer}: each client gets a fresh producer (and, on the real
+     * broker, a fresh topic); then the timed window is cut into {@code --rounds} phases that alternate
+     * between the clients (who goes first alternates too), so that load from outside the benchmark
+     * and drift in the broker fall on both alike; the first phase of each client starts with the
+     * warm-up.
      */
     private void runScenario(Scenario scenario, String nameServer, EmbeddedRocketMQ mq, ChildProcess nullBroker) {
-        List<String> order = new ArrayList<>(options.clients);
-        if (sequence % 2 == 1) {
-            java.util.Collections.reverse(order); // alternate who goes first, so drift in the broker is shared
-        }
-        Map<String, RunOutcome> results = new LinkedHashMap<>();
-        for (String client : order) {
+        String name = scenario.name();
+        int index = scenarioIndex++;
+        List<Session> sessions = new ArrayList<>();
+        for (String client : options.clients) {
             int id = ++sequence;
-            String name = scenario.name();
-            String topic = "bench-" + id + "-" + name + "-" + client;
-            String group = "bench_" + client + "_" + id;
-            progress.println("[bench] " + name + " " + client);
+            Session session = new Session(client, "bench-" + id + "-" + name + "-" + client, "bench_" + client + "_" + id);
+            sessions.add(session);
             try {
                 if (mq != null) {
-                    mq.createTopic(topic, REAL_TOPIC_QUEUES);
+                    mq.createTopic(session.topic, REAL_TOPIC_QUEUES);
                 }
-                RunSpec spec = new RunSpec(name, scenario.mode(), topic, scenario.bytes(), options.threads,
-                        scenario.mode() == Mode.ASYNC ? scenario.inFlight() : 1, options.warmup.toNanos(),
-                        options.duration.toNanos(), options.messages);
-                Duration timeout = options.messages > 0 ? Duration.ofMinutes(10)
-                        : options.warmup.plus(options.duration).plus(Duration.ofMinutes(2));
-                long arrivedBefore = nullBroker != null ? onewayArrivals(nullBroker) : 0;
-                String reply = worker(client).call(
-                        "RUN namesrv=" + nameServer + " group=" + group + " " + spec.toLine(), timeout);
-                RunOutcome outcome = RunOutcome.fromLine(reply);
-                if (!Boolean.parseBoolean(KeyValues.parse(reply).get("close_ok"))) {
-                    out.println("# " + name + " " + client + ": the client did not close in time; its JVM is replaced");
-                    workers.remove(client).close();
+                worker(client).call("START namesrv=" + nameServer + " group=" + session.group, Duration.ofMinutes(1));
+            } catch (RuntimeException e) {
+                failed(session, name, e);
+            }
+        }
+        int rounds = options.rounds;
+        long sliceNanos = options.duration.toNanos() / rounds;
+        long sliceMessages = options.messages > 0 ? (options.messages + rounds - 1) / rounds : 0;
+        Duration timeout = options.messages > 0 ? Duration.ofMinutes(10)
+                : options.warmup.plus(Duration.ofNanos(sliceNanos)).plus(Duration.ofMinutes(2));
+        for (int round = 0; round < rounds; round++) {
+            List<Session> order = new ArrayList<>(sessions);
+            if ((index + round) % 2 == 1) {
+                Collections.reverse(order);
+            }
+            for (Session session : order) {
+                if (session.failed) {
+                    continue;
                 }
+                progress.println("[bench] " + name + " " + session.client + " " + (round + 1) + "/" + rounds);
+                RunSpec spec = new RunSpec(name, scenario.mode(), session.topic, scenario.bytes(), options.threads,
+                        scenario.mode() == Mode.ASYNC ? scenario.inFlight() : 1,
+                        round == 0 ? options.warmup.toNanos() : 0, sliceNanos, sliceMessages);
+                try {
+                    session.parts.add(RunOutcome.fromLine(worker(session.client).call("MEASURE " + spec.toLine(), timeout)));
+                } catch (RuntimeException e) {
+                    failed(session, name, e);
+                }
+            }
+        }
+        Map<String, RunOutcome> results = new LinkedHashMap<>();
+        for (Session session : sessions) {
+            try {
+                stop(session.client, name);
+                if (session.failed) {
+                    continue;
+                }
+                RunOutcome outcome = RunOutcome.combine(session.parts);
                 long errors = outcome.errors();
                 if (mq != null) {
-                    errors += checkStored(scenario, client, topic, nameServer, outcome);
+                    errors += checkStored(scenario, session.client, session.topic, nameServer, outcome);
                 } else if (scenario.mode() == Mode.ONEWAY) {
-                    printLoss(name, client, outcome.totalOk(), settledOnewayArrivals(nullBroker) - arrivedBefore);
+                    printLoss(name, session.client, outcome.totalOk(), settledOnewayArrivals(nullBroker, session.topic));
                 }
                 if (outcome.firstError() != null) {
-                    out.println("# " + name + " " + client + " first error: " + outcome.firstError());
+                    out.println("# " + name + " " + session.client + " first error (warm-up included): " + outcome.firstError());
                 }
-                results.put(client, outcome);
-                if (client.equals(OURS)) {
+                results.put(session.client, outcome);
+                if (session.client.equals(OURS)) {
                     oursResults.put(name, outcome);
                 }
-                String line = String.format(Locale.ROOT,
+                out.println(String.format(Locale.ROOT,
                         "RESULT scenario=%s client=%s msgs_per_s=%.0f p50_us=%.1f p99_us=%.1f cpu_us_per_msg=%.2f "
                                 + "alloc_bytes_per_msg=%.0f errors=%d",
-                        name, client, outcome.messagesPerSecond(), outcome.p50Nanos() / 1e3, outcome.p99Nanos() / 1e3,
-                        outcome.cpuMicrosPerMessage(), outcome.allocatedBytesPerMessage(), errors);
-                out.println(line);
-                summary.add(String.format(Locale.ROOT, "| %s | %s | %.0f | %.1f | %.1f | %.2f | %.0f | %d |", name, client,
-                        outcome.messagesPerSecond(), outcome.p50Nanos() / 1e3, outcome.p99Nanos() / 1e3,
+                        name, session.client, outcome.messagesPerSecond(), outcome.p50Nanos() / 1e3,
+                        outcome.p99Nanos() / 1e3, outcome.cpuMicrosPerMessage(), outcome.allocatedBytesPerMessage(), errors));
+                summary.add(String.format(Locale.ROOT, "| %s | %s | %.0f | %.1f | %.1f | %.2f | %.0f | %d |", name,
+                        session.client, outcome.messagesPerSecond(), outcome.p50Nanos() / 1e3, outcome.p99Nanos() / 1e3,
                         outcome.cpuMicrosPerMessage(), outcome.allocatedBytesPerMessage(), errors));
                 if (errors > 0) {
                     failures++;
                 }
             } catch (RuntimeException e) {
-                failures++;
-                out.println("FAILED scenario=" + name + " client=" + client + " error="
-                        + KeyValues.escape(String.valueOf(e.getMessage())));
-                progress.println("[bench] " + name + " " + client + " failed: " + e.getMessage());
+                failed(session, name, e);
             }
         }
         RunOutcome ours = results.get(OURS);
@@ -240,8 +276,31 @@ final class SuiteRunner {
                     ratio(ours.p99Nanos(), official.p99Nanos()),
                     ratio(ours.cpuMicrosPerMessage(), official.cpuMicrosPerMessage()),
                     ratio(ours.allocatedBytesPerMessage(), official.allocatedBytesPerMessage()));
-            out.println("RATIO scenario=" + scenario.name() + " " + ratio);
-            ratios.add("| " + scenario.name() + " | " + ratio.replaceAll("\\w+=", "").replace(" ", " | ") + " |");
+            out.println("RATIO scenario=" + name + " " + ratio);
+            ratios.add("| " + name + " | " + ratio.replaceAll("\\w+=", "").replace(" ", " | ") + " |");
+        }
+    }
+
+    private void failed(Session session, String scenario, RuntimeException e) {
+        if (!session.failed) {
+            failures++;
+        }
+        session.failed = true;
+        out.println("FAILED scenario=" + scenario + " client=" + session.client + " error="
+                + KeyValues.escape(String.valueOf(e.getMessage())));
+        progress.println("[bench] " + scenario + " " + session.client + " failed: " + e.getMessage());
+    }
+
+    /** Closes the client's producer; a client that cannot be closed gets its JVM replaced. */
+    private void stop(String client, String scenario) {
+        ChildProcess worker = workers.get(client);
+        if (worker == null) {
+            return;
+        }
+        String reply = worker.call("STOP", Duration.ofMinutes(1));
+        if (!Boolean.parseBoolean(KeyValues.parse(reply).get("close_ok"))) {
+            out.println("# " + scenario + " " + client + ": the client did not close in time; its JVM is replaced");
+            workers.remove(client).close();
         }
     }
 
@@ -270,18 +329,18 @@ final class SuiteRunner {
                 sent == 0 ? 0.0 : Math.max(0, sent - stored) * 100.0 / sent);
     }
 
-    private static long onewayArrivals(ChildProcess nullBroker) {
-        return Long.parseLong(KeyValues.parse(nullBroker.call("STATS", Duration.ofSeconds(10))).get("oneway"));
+    private static long onewayArrivals(ChildProcess nullBroker, String topic) {
+        return Long.parseLong(KeyValues.parse(nullBroker.call("ONEWAY topic=" + topic, Duration.ofSeconds(10))).get("received"));
     }
 
-    /** The null broker's count of oneway frames once it stopped moving for a second (at most 15 s). */
-    private static long settledOnewayArrivals(ChildProcess nullBroker) {
+    /** The null broker's count of oneway sends to {@code topic} once it stopped moving for a second (at most 15 s). */
+    private static long settledOnewayArrivals(ChildProcess nullBroker, String topic) {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        long last = onewayArrivals(nullBroker);
+        long last = onewayArrivals(nullBroker, topic);
         long stableSince = System.nanoTime();
         while (System.nanoTime() < deadline && System.nanoTime() - stableSince < Duration.ofSeconds(1).toNanos()) {
             sleep(200);
-            long now = onewayArrivals(nullBroker);
+            long now = onewayArrivals(nullBroker, topic);
             if (now != last) {
                 last = now;
                 stableSince = System.nanoTime();

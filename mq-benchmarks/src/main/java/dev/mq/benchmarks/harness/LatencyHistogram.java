@@ -8,14 +8,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>Values below {@value #SUB_BUCKETS} ns have a bucket each; above that, every power of two is cut
  * into {@value #HALF} equal buckets, so a reported percentile is within about 0.8 % of the truth
- * (it reports the middle of its bucket). 3,776 buckets cover up to {@code Long.MAX_VALUE}.
+ * (it reports the middle of its bucket). 3,712 buckets cover up to {@code Long.MAX_VALUE}.
  */
 public final class LatencyHistogram {
 
     private static final int SUB_BITS = 7;
     private static final int SUB_BUCKETS = 1 << SUB_BITS;
     private static final int HALF = SUB_BUCKETS / 2;
-    private static final int BUCKETS = SUB_BUCKETS + (64 - SUB_BITS) * HALF;
+    private static final int BUCKETS = SUB_BUCKETS + (63 - SUB_BITS) * HALF;
 
     private final AtomicLongArray counts = new AtomicLongArray(BUCKETS);
 
@@ -62,6 +62,43 @@ public final class LatencyHistogram {
             }
         }
         return midpoint(BUCKETS - 1);
+    }
+
+    /** Adds every value recorded in {@code other} to this histogram. */
+    public void add(LatencyHistogram other) {
+        for (int i = 0; i < BUCKETS; i++) {
+            long n = other.counts.get(i);
+            if (n != 0) {
+                counts.addAndGet(i, n);
+            }
+        }
+    }
+
+    /** The non-empty buckets as {@code index:count} pairs joined by {@code ,}: one token of a command line. */
+    public String encode() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < BUCKETS; i++) {
+            long n = counts.get(i);
+            if (n != 0) {
+                if (sb.length() > 0) {
+                    sb.append(',');
+                }
+                sb.append(i).append(':').append(n);
+            }
+        }
+        return sb.length() == 0 ? "-" : sb.toString();
+    }
+
+    /** The inverse of {@link #encode()}. */
+    public static LatencyHistogram decode(String encoded) {
+        LatencyHistogram h = new LatencyHistogram();
+        if (!encoded.equals("-")) {
+            for (String pair : encoded.split(",")) {
+                int colon = pair.indexOf(':');
+                h.counts.addAndGet(Integer.parseInt(pair.substring(0, colon)), Long.parseLong(pair.substring(colon + 1)));
+            }
+        }
+        return h;
     }
 
     static int index(long value) {

@@ -73,10 +73,9 @@ public final class SendDriver {
             }
             long messages = ok.sum();
             Throwable error = firstError;
-            return new RunOutcome(messages, elapsed, latencies.quantile(0.50), latencies.quantile(0.99),
-                    after.cpuNanosSince(before), after.allocatedBytesSince(before), errors.sum(),
-                    totalOk.get(), totalOk.get() + totalErrors.get(),
-                    error == null ? null : error.getClass().getSimpleName() + ": " + error.getMessage());
+            return new RunOutcome(messages, elapsed, after.cpuNanosSince(before), after.allocatedBytesSince(before),
+                    errors.sum(), totalOk.get(), totalOk.get() + totalErrors.get(),
+                    error == null ? null : error.getClass().getSimpleName() + ": " + error.getMessage(), latencies);
         } finally {
             for (Thread t : threads) {
                 t.interrupt();

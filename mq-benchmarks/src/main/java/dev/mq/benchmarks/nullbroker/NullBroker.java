@@ -15,6 +15,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +57,7 @@ public final class NullBroker implements AutoCloseable {
     private final LongAdder oneways = new LongAdder();
     private final LongAdder others = new LongAdder();
     private final Set<Integer> unsupportedSeen = ConcurrentHashMap.newKeySet();
+    private final Map<String, LongAdder> onewayByTopic = new ConcurrentHashMap<>();
 
     public NullBroker(int port, int ioThreads) {
         group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
@@ -80,6 +82,12 @@ public final class NullBroker implements AutoCloseable {
     /** Sends answered, oneway frames received, and other requests answered so far. */
     public String stats() {
         return "sends=" + sends.sum() + " oneway=" + oneways.sum() + " other=" + others.sum();
+    }
+
+    /** Oneway sends received for {@code topic}. */
+    public long onewaySends(String topic) {
+        LongAdder count = onewayByTopic.get(topic);
+        return count == null ? 0 : count.sum();
     }
 
     /** The route of any topic: this process as the master of broker {@value #BROKER_NAME}. */
@@ -118,6 +126,9 @@ public final class NullBroker implements AutoCloseable {
                 case SEND_MESSAGE, SEND_MESSAGE_V2, SEND_BATCH_MESSAGE -> {
                     if (header.isOneway()) {
                         oneways.increment();
+                        if (header.topic != null) {
+                            onewayByTopic.computeIfAbsent(header.topic, t -> new LongAdder()).increment();
+                        }
                         return;
                     }
                     sends.increment();

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Runs a {@link NullBroker} in its own JVM (so its work is not charged to the client being measured):
  * {@code NullBrokerMain [--port=N] [--io-threads=N]}. Prints {@code @@bench READY port=N}, answers
- * {@code STATS} on stdin, and exits on {@code QUIT} or when stdin closes.
+ * {@code STATS} and {@code ONEWAY topic=T} (oneway sends received for T) on stdin, and exits on {@code QUIT} or when stdin closes.
  */
 public final class NullBrokerMain {
 
@@ -33,10 +33,15 @@ public final class NullBrokerMain {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null && !line.trim().equals("QUIT")) {
-                if (line.trim().equals("STATS")) {
+                String command = line.trim();
+                if (command.equals("STATS")) {
                     System.out.println(WorkerMain.PREFIX + "OK " + broker.stats());
-                    System.out.flush();
+                } else if (command.startsWith("ONEWAY topic=")) {
+                    System.out.println(WorkerMain.PREFIX + "OK received=" + broker.onewaySends(command.substring(13)));
+                } else {
+                    System.out.println(WorkerMain.PREFIX + "ERR unknown+command");
                 }
+                System.out.flush();
             }
         }
         System.exit(0);

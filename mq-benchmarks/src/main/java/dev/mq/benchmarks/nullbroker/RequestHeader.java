@@ -16,6 +16,7 @@ final class RequestHeader {
     private static final byte[] FLAG = ascii("flag");
     private static final byte[] EXT_FIELDS = ascii("extFields");
     private static final byte[] TOPIC = ascii("topic");
+    private static final byte[] TOPIC_V2 = ascii("b");
     private static final byte[] QUEUE_ID_V2 = ascii("e");
     private static final byte[] QUEUE_ID_V1 = ascii("queueId");
 
@@ -82,7 +83,7 @@ final class RequestHeader {
             int keyStart = stringStart();
             int keyEnd = stringEnd(keyStart);
             expect(':');
-            if (is(keyStart, keyEnd, TOPIC)) {
+            if (is(keyStart, keyEnd, TOPIC) || is(keyStart, keyEnd, TOPIC_V2)) {
                 topic = readString();
             } else if (is(keyStart, keyEnd, QUEUE_ID_V2) || is(keyStart, keyEnd, QUEUE_ID_V1)) {
                 queueId = readString();

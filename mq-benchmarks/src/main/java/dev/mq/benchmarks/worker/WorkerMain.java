@@ -52,7 +52,7 @@ public final class WorkerMain {
             commands.close();
         }
         out.flush();
-        if (RunCommand.abandonedClient) {
+        if (ClientWorker.abandonedClient) {
             // a client that could not be closed may have shutdown hooks that wait on it
             Runtime.getRuntime().halt(0);
         }
