@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -31,8 +32,9 @@ import java.util.stream.Collectors;
  * Broker in theirs (EmbeddedRocketMQ). So a client's CPU time and allocation are its own alone.
  *
  * <p>Prints, per scenario and client, a {@code RESULT} line, then a {@code RATIO} line (ours divided by
- * official); {@code STORED} / {@code LOSS} lines for the real broker's read-back check; a
- * {@code CEILING} line; and a summary table.
+ * official); {@code STORED} lines for the real broker's read-back check and {@code LOSS} lines for
+ * oneway sends (stored by the real broker, received by the null broker); a {@code CEILING} line; and
+ * summary tables. See docs/performance.md.
  */
 final class SuiteRunner {
 
@@ -44,7 +46,7 @@ final class SuiteRunner {
      * Broker-side RocketMQ jars left off the official client's classpath, so that it runs (and logs)
      * as in an application that depends on rocketmq-client alone.
      */
-    private static final java.util.regex.Pattern SERVER_JARS = java.util.regex.Pattern.compile(
+    private static final Pattern SERVER_JARS = Pattern.compile(
             "rocketmq-(broker|namesrv|controller|tools|store|tiered-store|srvutil|container|proxy)-.*\\.jar");
 
     private final Options options;
