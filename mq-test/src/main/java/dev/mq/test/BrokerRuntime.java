@@ -8,11 +8,16 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Properties;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 
 /**
  * How to start the child JVMs that run the real RocketMQ NameServer and Broker of one release line:
@@ -55,48 +60,84 @@ final class BrokerRuntime {
         this.rocketmqVersion = rocketmqVersion;
     }
 
-    static BrokerRuntime load(RocketMQVersion version) {
+    /**
+     * The runtime of {@code version}.
+     *
+     * @param scratch a directory owned by the caller, used when the launcher has to be extracted
+     *                from a larger jar (see {@link #launcherLocation})
+     */
+    static BrokerRuntime load(RocketMQVersion version, Path scratch) {
         return switch (version) {
             // 5.x logs through its own shaded logback, which reads rmq.logback.configurationFile.
-            case V5 -> load(version, "mq-test-broker", "dev.mq.test.broker.NodeMain",
-                    List.of("-Drmq.logback.configurationFile=mq-test-broker-logback.xml"));
+            case V5 -> load(version, "mq-test-broker", "dev.mq.test.broker.NodeMain", "mq-test-broker-logback.xml",
+                    List.of("-Drmq.logback.configurationFile=mq-test-broker-logback.xml"), scratch);
             // 4.9 logs through plain slf4j + logback 1.2.
             case V4_9 -> {
                 List<String> options = new ArrayList<>(JDK17_OPENS_FOR_4X);
                 options.add("-Dlogback.configurationFile=mq-test-broker-4-logback.xml");
-                yield load(version, "mq-test-broker-4", "dev.mq.test.broker4.NodeMain", options);
+                yield load(version, "mq-test-broker-4", "dev.mq.test.broker4.NodeMain",
+                        "mq-test-broker-4-logback.xml", options, scratch);
             }
         };
     }
 
-    private static BrokerRuntime load(RocketMQVersion version, String module, String mainClass,
-                                      List<String> jvmOptions) {
+    /**
+     * The dependency jars of the 5.x runtime (RocketMQ and its own versions of Netty, fastjson,
+     * {@code rocketmq-client}, ...), without the launcher.
+     */
+    static List<Path> libraries() {
         ClassLoader loader = BrokerRuntime.class.getClassLoader();
+        return libraries(loader, "mq-test-broker", properties(loader, "mq-test-broker"));
+    }
+
+    private static BrokerRuntime load(RocketMQVersion version, String module, String mainClass, String logback,
+                                      List<String> jvmOptions, Path scratch) {
+        ClassLoader loader = BrokerRuntime.class.getClassLoader();
+        Properties properties = properties(loader, module);
+        List<String> entries = new ArrayList<>();
+        entries.add(launcherLocation(loader.getResource(mainClass.replace('.', '/') + ".class"), mainClass, module,
+                logback, scratch).toString());
+        for (Path jar : libraries(loader, module, properties)) {
+            entries.add(jar.toString());
+        }
+        return new BrokerRuntime(version, module, mainClass, List.copyOf(jvmOptions),
+                String.join(File.pathSeparator, entries), properties.getProperty("rocketmq.version"));
+    }
+
+    private static Properties properties(ClassLoader loader, String module) {
         Properties properties = new Properties();
-        String recorded;
-        try (InputStream props = loader.getResourceAsStream(module + ".properties");
-             InputStream list = loader.getResourceAsStream("META-INF/" + module + "/classpath.txt")) {
-            if (props == null || list == null) {
+        try (InputStream props = loader.getResourceAsStream(module + ".properties")) {
+            if (props == null) {
                 throw new IllegalStateException(module + " is not on the classpath: add dev.mq:" + module);
             }
             properties.load(props);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties;
+    }
+
+    private static List<Path> libraries(ClassLoader loader, String module, Properties properties) {
+        String recorded;
+        try (InputStream list = loader.getResourceAsStream("META-INF/" + module + "/classpath.txt")) {
+            if (list == null) {
+                throw new IllegalStateException(module + " is not on the classpath: add dev.mq:" + module);
+            }
             recorded = new String(list.readAllBytes(), StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         Path repository = localRepository(properties.getProperty("local.repository"));
-        List<String> entries = new ArrayList<>();
-        entries.add(launcherLocation(loader, module, mainClass).toString());
+        List<Path> jars = new ArrayList<>();
         for (String entry : recorded.split(File.pathSeparator)) {
             Path jar = Paths.get(entry.trim().replace(REPO_PLACEHOLDER, repository.toString()));
             if (!jar.toFile().isFile()) {
                 throw new IllegalStateException("broker dependency " + jar + " is missing from the local Maven "
                         + "repository; rebuild " + module + " (mvn install) or set -Dmaven.repo.local");
             }
-            entries.add(jar.toString());
+            jars.add(jar);
         }
-        return new BrokerRuntime(version, module, mainClass, List.copyOf(jvmOptions),
-                String.join(File.pathSeparator, entries), properties.getProperty("rocketmq.version"));
+        return jars;
     }
 
     private static Path localRepository(String recordedAtBuild) {
@@ -110,26 +151,75 @@ final class BrokerRuntime {
         return Paths.get(System.getProperty("user.home"), ".m2", "repository");
     }
 
-    /** The directory or jar holding the launcher, found without loading it (it needs RocketMQ). */
-    private static Path launcherLocation(ClassLoader loader, String module, String mainClass) {
-        String resource = mainClass.replace('.', '/') + ".class";
-        URL url = loader.getResource(resource);
+    /**
+     * The directory or jar holding the launcher, found without loading it (it needs RocketMQ).
+     *
+     * <p>The launcher's location goes first on the child's classpath. That is right for the launcher
+     * module's own jar or classes directory, but not when the launcher was repackaged into a larger jar
+     * (a shaded, executable jar of a tool that uses {@link EmbeddedRocketMQ}): such a jar carries the
+     * tool's own dependencies — Netty 4.2, for one — and would shadow the broker's. The launcher's
+     * classes and its logging configuration are then extracted into {@code scratch} and that directory
+     * is used instead.
+     */
+    static Path launcherLocation(URL url, String mainClass, String module, String logback, Path scratch) {
         if (url == null) {
             throw new IllegalStateException("launcher " + mainClass + " not found: add dev.mq:" + module);
         }
+        String launcherPackage = mainClass.substring(0, mainClass.lastIndexOf('.') + 1).replace('.', '/');
         try {
             String spec = url.toString();
             if (spec.startsWith("jar:")) {
-                return Paths.get(URI.create(spec.substring(4, spec.indexOf("!/"))));
+                Path jar = Paths.get(URI.create(spec.substring(4, spec.indexOf("!/"))));
+                return holdsOnly(jar, launcherPackage) ? jar
+                        : extract(jar, launcherPackage, logback, scratch.resolve(module + "-launcher"));
             }
-            Path classFile = Paths.get(url.toURI());
-            Path root = classFile;
-            for (int i = 0; i < resource.split("/").length; i++) {
+            Path root = Paths.get(url.toURI());
+            for (int i = 0; i < mainClass.split("\\.").length; i++) {
                 root = root.getParent();
             }
             return root;
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw new IllegalStateException("cannot locate " + mainClass + " from " + url, e);
+        }
+    }
+
+    /** Whether every class in {@code jar} is in {@code launcherPackage} (true for the launcher module's jar). */
+    private static boolean holdsOnly(Path jar, String launcherPackage) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Enumeration<JarEntry> entries = file.entries();
+            while (entries.hasMoreElements()) {
+                String name = entries.nextElement().getName();
+                if (name.endsWith(".class") && !name.startsWith(launcherPackage)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + jar, e);
+        }
+    }
+
+    private static Path extract(Path jar, String launcherPackage, String logback, Path target) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Enumeration<JarEntry> entries = file.entries();
+            while (entries.hasMoreElements()) {
+                JarEntry entry = entries.nextElement();
+                String name = entry.getName();
+                if (entry.isDirectory() || !(name.startsWith(launcherPackage) || name.equals(logback))) {
+                    continue;
+                }
+                Path out = target.resolve(name).normalize();
+                if (!out.startsWith(target)) {
+                    throw new IllegalStateException("unexpected entry " + name + " in " + jar);
+                }
+                Files.createDirectories(out.getParent());
+                try (InputStream in = file.getInputStream(entry)) {
+                    Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot extract the broker launcher from " + jar, e);
         }
     }
 

@@ -48,11 +48,16 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
 
     private EmbeddedRocketMQ(Builder config) {
         this.config = config;
-        this.runtime = BrokerRuntime.load(config.rocketmqVersion);
         try {
             this.root = Files.createTempDirectory("mq-embedded-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        try {
+            this.runtime = BrokerRuntime.load(config.rocketmqVersion, root);
+        } catch (RuntimeException e) {
+            deleteRecursively(root);
+            throw e;
         }
         this.nameServerPort = FreePorts.single();
         this.brokerPorts = new int[config.brokers];
@@ -60,6 +65,16 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
             brokerPorts[i] = FreePorts.forBroker();
         }
         this.brokers = new NodeProcess[config.brokers];
+    }
+
+    /**
+     * The jars the nodes run on: Apache RocketMQ with the dependency versions it was released with
+     * (Netty 4.1, fastjson, and {@code rocketmq-client} among them). A tool that wants Apache's own
+     * client on its own versions, away from the project's Netty 4.2, starts a child JVM on these
+     * (the benchmarks do).
+     */
+    public static List<Path> runtimeLibraries() {
+        return BrokerRuntime.libraries();
     }
 
     /** A builder with one RocketMQ 5.x broker, topic auto-creation on, and heaps fit for a small machine. */

@@ -129,7 +129,7 @@ public final class OfficialConsumer {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            reader = NodeProcess.launch("reader", readerHome, BrokerRuntime.load(RocketMQVersion.V5),
+            reader = NodeProcess.launch("reader", readerHome, BrokerRuntime.load(RocketMQVersion.V5, readerHome),
                     List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), List.of("reader"));
             reader.awaitReady(START_TIMEOUT);
             Runtime.getRuntime().addShutdownHook(new Thread(OfficialConsumer::stopReader, "mq-test-reader-stop"));

@@ -1,0 +1,175 @@
+package dev.mq.benchmarks;
+
+import dev.mq.benchmarks.harness.Mode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The suite's command-line options; {@link #usage()} lists them. */
+final class Options {
+
+    Duration warmup = Duration.ofSeconds(1);
+    Duration duration = Duration.ofSeconds(3);
+    long messages;
+    int rounds = 3;
+    List<Scenario.BrokerKind> brokers = List.of(Scenario.BrokerKind.NULL, Scenario.BrokerKind.REAL);
+    List<Mode> modes = List.of(Mode.SYNC, Mode.ASYNC, Mode.ONEWAY);
+    List<Integer> sizes = List.of(128, 1024, 16384);
+    int threads = 4;
+    int inFlight = Scenario.STANDARD_IN_FLIGHT;
+    List<Integer> inFlightSweep = List.of(64, 256);
+    int sweepBytes = 1024;
+    List<Scenario.BrokerKind> sweepBrokers = List.of(Scenario.BrokerKind.REAL);
+    Duration brokerWarmup = Duration.ofSeconds(2);
+    List<String> workerJvmArgs = List.of();
+    List<String> clients = List.of("ours", "official");
+    List<Pattern> filters = List.of();
+    boolean ceiling = true;
+    boolean batching;
+    String workerHeap = "1g";
+
+    static String usage() {
+        return """
+                usage: java -jar mq-benchmarks.jar [options]       the side-by-side suite
+                       java -jar mq-benchmarks.jar jmh [JMH options] the JMH hot-path benchmarks (e.g. -prof gc)
+
+                  --warmup=1s              warm-up per client and scenario (ms, s or m)
+                  --duration=3s            timed window per client and scenario
+                  --messages=N             send exactly N messages in the timed phase instead of --duration
+                  --rounds=3               cut the timed window into this many phases that alternate between
+                                           the clients, so that outside load falls on both alike
+                  --scenarios=a,b*         only scenarios whose names match (exact or with * wildcards),
+                                           e.g. real-async-1024 or 'null-*'
+                  --brokers=null,real      null: acknowledges at once, in its own JVM; real: Apache RocketMQ
+                  --modes=sync,async,oneway
+                  --sizes=128,1024,16384   body sizes in bytes
+                  --threads=4              sender threads for sync and oneway
+                  --inflight=1024          asynchronous sends in flight
+                  --inflight-sweep=64,256  extra async scenarios at --sweep-bytes with these in-flight limits
+                                           (empty to skip)
+                  --sweep-bytes=1024
+                  --sweep-brokers=real     brokers the in-flight sweep runs on
+                  --broker-warmup=2s       unreported async load from each client before a broker's first
+                                           scenario, so that no client meets a cold broker
+                  --clients=ours,official
+                  --ceiling=true           measure the pipelined-loop ceiling against the null broker
+                  --batching=off           auto-batching (not in mq-core yet; only off is accepted)
+                  --worker-heap=1g         heap of each client's JVM
+                  --worker-jvm-args='...'  extra options for the client JVMs, e.g. a JFR recording
+                                           (with --clients=ours or official, so that only one writes it)
+                """;
+    }
+
+    static Options parse(String[] args) {
+        Options o = new Options();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (!arg.startsWith("--") || eq < 0) {
+                throw new IllegalArgumentException("unknown argument '" + arg + "'\n" + usage());
+            }
+            String name = arg.substring(2, eq);
+            String value = arg.substring(eq + 1);
+            switch (name) {
+                case "warmup" -> o.warmup = duration(value);
+                case "duration" -> o.duration = duration(value);
+                case "messages" -> o.messages = Long.parseLong(value);
+                case "rounds" -> o.rounds = Integer.parseInt(value);
+                case "scenarios" -> o.filters = list(value).stream().map(Options::glob).toList();
+                case "brokers" -> o.brokers = list(value).stream().map(Scenario.BrokerKind::of).toList();
+                case "modes" -> o.modes = list(value).stream().map(Mode::of).toList();
+                case "sizes" -> o.sizes = list(value).stream().map(Integer::parseInt).toList();
+                case "threads" -> o.threads = Integer.parseInt(value);
+                case "inflight" -> o.inFlight = Integer.parseInt(value);
+                case "inflight-sweep" -> o.inFlightSweep = list(value).stream().map(Integer::parseInt).toList();
+                case "sweep-bytes" -> o.sweepBytes = Integer.parseInt(value);
+                case "sweep-brokers" -> o.sweepBrokers = list(value).stream().map(Scenario.BrokerKind::of).toList();
+                case "broker-warmup" -> o.brokerWarmup = duration(value);
+                case "worker-jvm-args" -> o.workerJvmArgs = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+                case "clients" -> o.clients = list(value).stream().peek(Options::checkClient).toList();
+                case "ceiling" -> o.ceiling = Boolean.parseBoolean(value);
+                case "batching" -> o.batching = batching(value);
+                case "worker-heap" -> o.workerHeap = value;
+                default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + usage());
+            }
+        }
+        if (o.threads < 1 || o.inFlight < 1 || o.rounds < 1 || o.messages < 0 || o.duration.isNegative() || o.warmup.isNegative()) {
+            throw new IllegalArgumentException("threads, inflight and rounds must be positive, durations and messages not negative");
+        }
+        return o;
+    }
+
+    /** The scenarios to run, in order: by broker, then mode, then size; the in-flight sweep after its broker's async ones. */
+    List<Scenario> scenarios() {
+        Set<Scenario> all = new LinkedHashSet<>();
+        for (Scenario.BrokerKind broker : brokers) {
+            for (Mode mode : modes) {
+                for (int size : sizes) {
+                    all.add(new Scenario(broker, mode, size, mode == Mode.ASYNC ? inFlight : 0, batching));
+                }
+                if (mode == Mode.ASYNC && sweepBrokers.contains(broker)) {
+                    for (int n : inFlightSweep) {
+                        all.add(new Scenario(broker, mode, sweepBytes, n, batching));
+                    }
+                }
+            }
+        }
+        List<Scenario> selected = new ArrayList<>();
+        for (Scenario s : all) {
+            if (filters.isEmpty() || filters.stream().anyMatch(p -> p.matcher(s.name()).matches())) {
+                selected.add(s);
+            }
+        }
+        return selected;
+    }
+
+    private static boolean batching(String value) {
+        if (value.equals("off")) {
+            return false;
+        }
+        throw new IllegalArgumentException("--batching=" + value + ": auto-batching is not in mq-core yet; only 'off'");
+    }
+
+    private static void checkClient(String client) {
+        if (!client.equals("ours") && !client.equals("official")) {
+            throw new IllegalArgumentException("unknown client '" + client + "': ours or official");
+        }
+    }
+
+    private static List<String> list(String value) {
+        List<String> items = new ArrayList<>();
+        for (String item : value.split(",")) {
+            if (!item.isBlank()) {
+                items.add(item.trim());
+            }
+        }
+        return items;
+    }
+
+    private static Pattern glob(String glob) {
+        StringBuilder regex = new StringBuilder();
+        for (String part : glob.split("\\*", -1)) {
+            if (regex.length() > 0) {
+                regex.append(".*");
+            }
+            regex.append(Pattern.quote(part));
+        }
+        return Pattern.compile(regex.toString());
+    }
+
+    static Duration duration(String value) {
+        String v = value.trim();
+        if (v.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+        }
+        if (v.endsWith("s")) {
+            return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+        }
+        if (v.endsWith("m")) {
+            return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)) * 60);
+        }
+        throw new IllegalArgumentException("duration '" + value + "': use e.g. 500ms, 3s or 1m");
+    }
+}

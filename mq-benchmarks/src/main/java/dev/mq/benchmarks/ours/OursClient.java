@@ -1,0 +1,54 @@
+package dev.mq.benchmarks.ours;
+
+import dev.mq.benchmarks.harness.BenchClient;
+import dev.mq.core.Message;
+import dev.mq.core.SendResult;
+import dev.mq.core.SendStatus;
+import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.producer.Producer;
+import dev.mq.core.producer.ProducerConfig;
+
+/** mq-core with its default settings. */
+public final class OursClient implements BenchClient {
+
+    private MQClientInstance client;
+    private Producer producer;
+
+    @Override
+    public void start(String nameServer, String group) {
+        client = MQClientInstance.builder().nameServer(nameServer).instanceName(group).build();
+        client.start();
+        producer = client.newProducer(ProducerConfig.builder().group(group).build());
+    }
+
+    private static Message message(String topic, byte[] body) {
+        return OursMessages.message(topic, body);
+    }
+
+    @Override
+    public void sendSync(String topic, byte[] body) {
+        SendResult result = producer.send(message(topic, body));
+        if (result.status() != SendStatus.SEND_OK) {
+            throw new IllegalStateException("send status " + result.status());
+        }
+    }
+
+    @Override
+    public void sendAsync(String topic, byte[] body, long startNanos, Completion done) {
+        producer.sendAsync(message(topic, body)).whenComplete((result, error) -> done.completed(startNanos,
+                error != null || result.status() == SendStatus.SEND_OK ? error
+                        : new IllegalStateException("send status " + result.status())));
+    }
+
+    @Override
+    public void sendOneway(String topic, byte[] body) {
+        producer.sendOneway(message(topic, body));
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+}
