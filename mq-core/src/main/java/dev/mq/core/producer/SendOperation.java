@@ -300,8 +300,12 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         }
     }
 
+    /** The hooks' view of this attempt; null when there are no hooks to show it to (the common case). */
     private SendContext context(int attemptNumber, long attemptNanos, boolean last, SendResult result,
                                 Throwable error) {
+        if (producer.hooks().isEmpty()) {
+            return null;
+        }
         return new SendContext(producer.group(), payload.userTopic(), mode, attemptNumber, payload.messageIds().size(),
                 payload.userBytes(), queue, brokerAddress, attemptNanos, System.nanoTime() - startNanos, last,
                 result, error);

@@ -13,8 +13,9 @@ final class JsonStrings {
     /** Writes {@code "s"} with quotes, backslashes and control characters (e.g. property separators) escaped. */
     static void write(ByteBuf out, String s) {
         int length = s.length();
-        // Worst case 6 bytes per char (\\u0001); reserving once lets the loop use unchecked setByte.
-        out.ensureWritable(length * 6 + 2);
+        // Reserving the exact worst case once lets the loop use unchecked setByte; reserving 6 bytes per
+        // char instead made small frames outgrow their buffer and reallocate.
+        out.ensureWritable(worstCaseBytes(s, length) + 2);
         int i = out.writerIndex();
         out.setByte(i++, '"');
         for (int k = 0; k < length; k++) {
@@ -50,6 +51,22 @@ final class JsonStrings {
         }
         out.setByte(i++, '"');
         out.writerIndex(i);
+    }
+
+    /** Upper bound of the bytes {@link #write} produces for {@code s}, quotes excluded. */
+    private static int worstCaseBytes(String s, int length) {
+        int bytes = length;
+        for (int k = 0; k < length; k++) {
+            char c = s.charAt(k);
+            if (c < 0x20) {
+                bytes += 5; // a six-byte escape sequence
+            } else if (c == '"' || c == '\\') {
+                bytes += 1;
+            } else if (c >= 0x80) {
+                bytes += 2; // up to 3 UTF-8 bytes per char (a surrogate pair: 4 bytes for 2 chars)
+            }
+        }
+        return bytes;
     }
 
     static void writeAscii(ByteBuf out, String s) {
