@@ -68,11 +68,34 @@ public final class FrameEncoder {
     }
 
     private static void writeInt(ByteBuf out, int value) {
-        if (value >= 0 && value < 10) {
-            out.writeByte('0' + value);
-        } else {
-            JsonStrings.writeAscii(out, Integer.toString(value));
+        writeDigits(out, value);
+    }
+
+    /** Writes {@code value} in decimal without building a String (header numbers, once per field per send). */
+    static void writeDigits(ByteBuf out, long value) {
+        if (value == Long.MIN_VALUE) {
+            JsonStrings.writeAscii(out, Long.toString(value));
+            return;
         }
+        if (value < 0) {
+            out.writeByte('-');
+            value = -value;
+        }
+        if (value < 10) {
+            out.writeByte((int) ('0' + value));
+            return;
+        }
+        int digits = 1;
+        for (long rest = value / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        out.ensureWritable(digits);
+        int end = out.writerIndex() + digits;
+        for (int i = end - 1; i >= out.writerIndex(); i--) {
+            out.setByte(i, (int) ('0' + value % 10));
+            value /= 10;
+        }
+        out.writerIndex(end);
     }
 
     private static byte[] ascii(String s) {
@@ -101,6 +124,25 @@ public final class FrameEncoder {
             JsonStrings.write(out, name);
             out.writeByte(':');
             JsonStrings.write(out, value);
+        }
+
+        // extFields values are JSON strings even for numbers: "e":"3".
+        @Override
+        public void field(String name, int value) {
+            field(name, (long) value);
+        }
+
+        @Override
+        public void field(String name, long value) {
+            if (!first) {
+                out.writeByte(',');
+            }
+            first = false;
+            JsonStrings.write(out, name);
+            out.writeByte(':');
+            out.writeByte('"');
+            writeDigits(out, value);
+            out.writeByte('"');
         }
     }
 }

@@ -116,4 +116,27 @@ class FrameCodecTest {
         assertThatThrownBy(() -> FrameDecoder.decodeFrame(Unpooled.buffer().writeInt(0x05000000)))
                 .isInstanceOf(CorruptedFrameException.class).hasMessageContaining("serialize type 5");
     }
+
+    @Test
+    void numericHeaderFieldsTravelAsDecimalStrings() {
+        CommandHeader numbers = w -> {
+            w.field("zero", 0);
+            w.field("int", -2147483648);
+            w.field("long", 9223372036854775807L);
+            w.field("negative", -42L);
+            w.field("min", Long.MIN_VALUE);
+            w.field("flag", true);
+        };
+        ByteBuf frame = FrameEncoder.encode(OutboundFrame.request(310, numbers, null), 1234567, ByteBufAllocator.DEFAULT);
+        try {
+            frame.readInt();
+            RemotingCommand decoded = FrameDecoder.decodeFrame(frame);
+            assertThat(decoded.opaque()).isEqualTo(1234567);
+            assertThat(decoded.extFields()).containsEntry("zero", "0").containsEntry("int", "-2147483648")
+                    .containsEntry("long", "9223372036854775807").containsEntry("negative", "-42")
+                    .containsEntry("min", Long.toString(Long.MIN_VALUE)).containsEntry("flag", "true");
+        } finally {
+            frame.release();
+        }
+    }
 }
