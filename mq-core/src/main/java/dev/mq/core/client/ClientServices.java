@@ -21,12 +21,15 @@ public interface ClientServices {
     /** The shared route cache. */
     TopicRoutes routes();
 
-    /** Where completions and hooks run; never an event loop. */
+    /**
+     * Where completions and hooks run; never an event loop. It never rejects a task: once it stops
+     * taking tasks (the client is closing), they run on the calling thread.
+     */
     Executor callbackExecutor();
 
     /** Whether the client is RUNNING. */
     boolean isRunning();
 
     /** Removes a closed producer from heartbeats. */
-    void producerClosed(Object producer, String group);
+    void producerClosed(Object producer);
 }

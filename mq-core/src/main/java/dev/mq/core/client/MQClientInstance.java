@@ -34,6 +34,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -97,12 +98,12 @@ public final class MQClientInstance implements AutoCloseable {
             throw new IllegalStateException("client " + clientId + " cannot start from state " + state.get());
         }
         try {
-            if (config.callbackExecutor != null) {
-                callbackExecutor = config.callbackExecutor;
-            } else {
+            Executor executor = config.callbackExecutor;
+            if (executor == null) {
                 ownedExecutor = newCallbackExecutor(config.instanceName);
-                callbackExecutor = ownedExecutor;
+                executor = ownedExecutor;
             }
+            callbackExecutor = runInlineWhenRejected(executor);
             RemotingConfig remotingConfig = RemotingConfig.defaults()
                     .withConnectTimeout(config.connectTimeout)
                     .withIoThreads(config.ioThreads)
@@ -303,6 +304,21 @@ public final class MQClientInstance implements AutoCloseable {
     }
 
     /**
+     * Once the executor stops taking tasks (the client is closing, or an application executor shut
+     * down first), tasks run on the calling thread: an outcome — a future to complete, a route waiter
+     * to resume — must never be dropped.
+     */
+    private static Executor runInlineWhenRejected(Executor executor) {
+        return task -> {
+            try {
+                executor.execute(task);
+            } catch (RejectedExecutionException e) {
+                task.run();
+            }
+        };
+    }
+
+    /**
      * Completions and hooks run here. The queue needs no bound of its own: every task stands for a
      * request admitted under a producer's in-flight cap.
      */
@@ -368,7 +384,7 @@ public final class MQClientInstance implements AutoCloseable {
         }
 
         @Override
-        public void producerClosed(Object producer, String group) {
+        public void producerClosed(Object producer) {
             producers.remove(producer);
         }
     }

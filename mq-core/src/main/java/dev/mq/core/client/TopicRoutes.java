@@ -6,12 +6,10 @@ import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,10 +95,6 @@ public final class TopicRoutes {
         }
     }
 
-    Set<String> topics() {
-        return entries.keySet();
-    }
-
     private CompletableFuture<TopicPublishInfo> lookup(String topic) {
         return nameServers.route(topic).thenCompose(route -> {
             if (route.isPresent()) {
@@ -169,11 +163,7 @@ public final class TopicRoutes {
             if (found != null) {
                 onNewRoute.accept(found);
             }
-            try {
-                callbackExecutor.execute(() -> resume(found, failure));
-            } catch (RejectedExecutionException e) { // the client is closing: waiters must still hear
-                resume(found, failure);
-            }
+            callbackExecutor.execute(() -> resume(found, failure));
         }
 
         /** Resumes waiters in order; only then may new sends bypass the queue via {@link #route}. */

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -319,16 +318,9 @@ public final class DefaultProducer implements Producer {
         return client.callbackExecutor();
     }
 
-    /**
-     * Runs {@code task} on the callback executor, or right here once that executor no longer takes
-     * tasks (the client is closing): an outcome must never be lost.
-     */
+    /** Runs {@code task} on the callback executor (which never drops a task, see {@link ClientServices}). */
     void runCallback(Runnable task) {
-        try {
-            client.callbackExecutor().execute(task);
-        } catch (RejectedExecutionException e) {
-            task.run();
-        }
+        client.callbackExecutor().execute(task);
     }
 
     LatencyFaultTolerance faultTolerance() {
@@ -406,7 +398,7 @@ public final class DefaultProducer implements Producer {
             log.warn("producer '{}' closed with {} sends still in flight after {} ms", config.group(),
                     limiter.inFlightRequests(), config.shutdownTimeout().toMillis());
         }
-        client.producerClosed(this, config.group());
+        client.producerClosed(this);
     }
 
     @Override

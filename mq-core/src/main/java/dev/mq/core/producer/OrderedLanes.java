@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -35,11 +34,7 @@ final class OrderedLanes {
         if (lane != null) {
             SendOperation next = lane.next();
             if (next != null) {
-                try {
-                    executor.get().execute(next::resumeFromLane);
-                } catch (RejectedExecutionException e) { // the client is closing: resume here
-                    next.resumeFromLane();
-                }
+                executor.get().execute(next::resumeFromLane);
             }
         }
     }

@@ -51,24 +51,20 @@ public final class FrameEncoder {
 
     private static void writeHeader(OutboundFrame frame, int opaque, ByteBuf out) {
         out.writeBytes(CODE);
-        writeInt(out, frame.code());
+        writeDigits(out, frame.code());
         out.writeBytes(EXT_FIELDS);
         JsonFieldWriter fields = new JsonFieldWriter(out);
         frame.header().writeTo(fields);
         out.writeByte('}');
         out.writeBytes(FLAG);
-        writeInt(out, frame.flag());
+        writeDigits(out, frame.flag());
         out.writeBytes(LANGUAGE_OPAQUE);
-        writeInt(out, frame.isResponse() ? frame.responseOpaque() : opaque);
+        writeDigits(out, frame.isResponse() ? frame.responseOpaque() : opaque);
         if (frame.remark() != null) {
             out.writeBytes(REMARK);
             JsonStrings.write(out, frame.remark());
         }
         out.writeBytes(TAIL);
-    }
-
-    private static void writeInt(ByteBuf out, int value) {
-        writeDigits(out, value);
     }
 
     /** Writes {@code value} in decimal without building a String (header numbers, once per field per send). */
