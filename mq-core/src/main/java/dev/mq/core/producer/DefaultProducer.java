@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,8 @@ public final class DefaultProducer implements Producer {
     private final InFlightLimiter limiter;
     private final LatencyFaultTolerance faultTolerance;
     private final OrderedLanes lanes;
+    /** Built once: a method reference per send would be an allocation on the hot path. */
+    private final Predicate<String> brokerAvailable;
     private final MessageIdGenerator ids = MessageIdGenerator.shared();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final LongAdder retries = new LongAdder();
@@ -61,6 +64,7 @@ public final class DefaultProducer implements Producer {
         this.limiter = new InFlightLimiter(config.maxInFlightRequests(), config.maxInFlightBytes(), config.backpressure());
         this.faultTolerance = new LatencyFaultTolerance(config.latencyFaultTolerance());
         this.lanes = new OrderedLanes(client::callbackExecutor);
+        this.brokerAvailable = faultTolerance::isAvailable;
     }
 
     @Override
@@ -321,6 +325,11 @@ public final class DefaultProducer implements Producer {
     /** Runs {@code task} on the callback executor (which never drops a task, see {@link ClientServices}). */
     void runCallback(Runnable task) {
         client.callbackExecutor().execute(task);
+    }
+
+    /** Whether latency fault tolerance currently lets sends go to a broker. */
+    Predicate<String> brokerAvailable() {
+        return brokerAvailable;
     }
 
     LatencyFaultTolerance faultTolerance() {

@@ -119,7 +119,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         attempt++;
         String lastBroker = queue == null ? null : queue.brokerName();
         try {
-            queue = selector != null ? selectQueue() : route.select(lastBroker, producer.faultTolerance()::isAvailable);
+            queue = selector != null ? selectQueue() : route.select(lastBroker, producer.brokerAvailable());
         } catch (MQException e) {
             attempt--;
             finishBeforeAttempt(e);
