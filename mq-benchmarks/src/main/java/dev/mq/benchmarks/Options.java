@@ -28,7 +28,8 @@ final class Options {
     List<String> clients = List.of("ours", "official");
     List<Pattern> filters = List.of();
     boolean ceiling = true;
-    boolean batching;
+    /** Async scenarios at these sizes run a second time with mq-core's auto-batching on. */
+    List<Integer> batchedSizes = List.of(1024);
     String workerHeap = "1g";
 
     static String usage() {
@@ -56,7 +57,8 @@ final class Options {
                                            scenario, so that no client meets a cold broker
                   --clients=ours,official
                   --ceiling=true           measure the pipelined-loop ceiling against the null broker
-                  --batching=off           auto-batching (not in mq-core yet; only off is accepted)
+                  --batched-sizes=1024     async scenarios at these sizes also run with mq-core's
+                                           auto-batching on (-batched; empty to skip)
                   --worker-heap=1g         heap of each client's JVM
                   --worker-jvm-args='...'  extra options for the client JVMs, e.g. a JFR recording
                                            (with --clients=ours or official, so that only one writes it)
@@ -90,7 +92,7 @@ final class Options {
                 case "worker-jvm-args" -> o.workerJvmArgs = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
                 case "clients" -> o.clients = list(value).stream().peek(Options::checkClient).toList();
                 case "ceiling" -> o.ceiling = Boolean.parseBoolean(value);
-                case "batching" -> o.batching = batching(value);
+                case "batched-sizes" -> o.batchedSizes = list(value).stream().map(Integer::parseInt).toList();
                 case "worker-heap" -> o.workerHeap = value;
                 default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + usage());
             }
@@ -107,11 +109,16 @@ final class Options {
         for (Scenario.BrokerKind broker : brokers) {
             for (Mode mode : modes) {
                 for (int size : sizes) {
-                    all.add(new Scenario(broker, mode, size, mode == Mode.ASYNC ? inFlight : 0, batching));
+                    all.add(new Scenario(broker, mode, size, mode == Mode.ASYNC ? inFlight : 0, false));
+                }
+                if (mode == Mode.ASYNC) {
+                    for (int size : batchedSizes) {
+                        all.add(new Scenario(broker, mode, size, inFlight, true));
+                    }
                 }
                 if (mode == Mode.ASYNC && sweepBrokers.contains(broker)) {
                     for (int n : inFlightSweep) {
-                        all.add(new Scenario(broker, mode, sweepBytes, n, batching));
+                        all.add(new Scenario(broker, mode, sweepBytes, n, false));
                     }
                 }
             }
@@ -123,13 +130,6 @@ final class Options {
             }
         }
         return selected;
-    }
-
-    private static boolean batching(String value) {
-        if (value.equals("off")) {
-            return false;
-        }
-        throw new IllegalArgumentException("--batching=" + value + ": auto-batching is not in mq-core yet; only 'off'");
     }
 
     private static void checkClient(String client) {

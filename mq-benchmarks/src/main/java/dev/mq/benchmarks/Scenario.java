@@ -8,8 +8,9 @@ import dev.mq.benchmarks.harness.Mode;
  *
  * <p>Its name is {@code <broker>-<mode>-<bytes>}, with {@code -inflight<N>} when an asynchronous
  * scenario keeps other than {@value #STANDARD_IN_FLIGHT} sends in flight, and {@code -batched} when
- * auto-batching is on. Auto-batching is not in mq-core yet: the dimension is here so that scenarios
- * with it slot in without renaming the existing ones.
+ * mq-core runs with auto-batching ({@code AutoBatching.whenBusy()}). The official client has no
+ * auto-batching: in a batched scenario it runs as in every other, so the ratio compares ours batched
+ * with the official client's only way of sending one message at a time asynchronously.
  */
 record Scenario(BrokerKind broker, Mode mode, int bytes, int inFlight, boolean batching) {
 

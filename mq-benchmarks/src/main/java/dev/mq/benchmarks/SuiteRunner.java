@@ -204,7 +204,9 @@ final class SuiteRunner {
                 if (mq != null) {
                     mq.createTopic(session.topic, REAL_TOPIC_QUEUES);
                 }
-                worker(client).call("START namesrv=" + nameServer + " group=" + session.group, Duration.ofMinutes(1));
+                boolean batching = scenario.batching() && client.equals(OURS);
+                worker(client).call("START namesrv=" + nameServer + " group=" + session.group + " batching=" + batching,
+                        Duration.ofMinutes(1));
             } catch (RuntimeException e) {
                 failed(session, name, e);
             }

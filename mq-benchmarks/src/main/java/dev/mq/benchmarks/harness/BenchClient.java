@@ -7,8 +7,11 @@ package dev.mq.benchmarks.harness;
  */
 public interface BenchClient extends AutoCloseable {
 
-    /** Starts a producer of {@code group} against {@code nameServer}. */
-    void start(String nameServer, String group) throws Exception;
+    /**
+     * Starts a producer of {@code group} against {@code nameServer}, with auto-batching of
+     * asynchronous sends if {@code autoBatching} (a client without it refuses).
+     */
+    void start(String nameServer, String group, boolean autoBatching) throws Exception;
 
     /** Sends and waits for the broker's answer; throws if the send failed. */
     void sendSync(String topic, byte[] body) throws Exception;

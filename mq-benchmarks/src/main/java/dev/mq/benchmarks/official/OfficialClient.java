@@ -14,7 +14,10 @@ public final class OfficialClient implements BenchClient {
     private DefaultMQProducer producer;
 
     @Override
-    public void start(String nameServer, String group) throws Exception {
+    public void start(String nameServer, String group, boolean autoBatching) throws Exception {
+        if (autoBatching) {
+            throw new UnsupportedOperationException("the official client has no auto-batching");
+        }
         producer = new DefaultMQProducer(group);
         producer.setNamesrvAddr(nameServer);
         producer.setInstanceName(group);

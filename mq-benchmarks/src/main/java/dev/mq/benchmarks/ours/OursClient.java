@@ -5,20 +5,22 @@ import dev.mq.core.Message;
 import dev.mq.core.SendResult;
 import dev.mq.core.SendStatus;
 import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.producer.AutoBatching;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerConfig;
 
-/** mq-core with its default settings. */
+/** mq-core with its default settings (plus {@code AutoBatching.whenBusy()} in batched scenarios). */
 public final class OursClient implements BenchClient {
 
     private MQClientInstance client;
     private Producer producer;
 
     @Override
-    public void start(String nameServer, String group) {
+    public void start(String nameServer, String group, boolean autoBatching) {
         client = MQClientInstance.builder().nameServer(nameServer).instanceName(group).build();
         client.start();
-        producer = client.newProducer(ProducerConfig.builder().group(group).build());
+        producer = client.newProducer(ProducerConfig.builder().group(group)
+                .autoBatching(autoBatching ? AutoBatching.whenBusy() : AutoBatching.off()).build());
     }
 
     private static Message message(String topic, byte[] body) {

@@ -46,7 +46,7 @@ public abstract class ClientWorker implements WorkerCommands {
                 }
                 BenchClient fresh = newClient();
                 try {
-                    fresh.start(args.get("namesrv"), args.get("group"));
+                    fresh.start(args.get("namesrv"), args.get("group"), Boolean.parseBoolean(args.get("batching")));
                 } catch (Exception | Error e) {
                     closeWithin(fresh);
                     throw e;

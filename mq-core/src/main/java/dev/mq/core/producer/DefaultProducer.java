@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class DefaultProducer implements Producer {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultProducer.class);
-    /** Header {@code i} of a batch: only WAIT, see the fact sheet on the batch UNIQ_KEY quirk. */
-    private static final String BATCH_PROPERTIES = MessageProperties.WAIT + MessageProperties.NAME_VALUE_SEPARATOR
+    /** Header {@code i} of a batch: only WAIT (brokers up to 5.3.3 copy it into every message of the batch). */
+    static final String BATCH_PROPERTIES = MessageProperties.WAIT + MessageProperties.NAME_VALUE_SEPARATOR
             + "true" + MessageProperties.PROPERTY_SEPARATOR;
 
     private final ProducerConfig config;
@@ -49,11 +49,14 @@ public final class DefaultProducer implements Producer {
     private final InFlightLimiter limiter;
     private final LatencyFaultTolerance faultTolerance;
     private final OrderedLanes lanes;
+    /** Null when auto-batching is off. */
+    private final AutoBatcher batcher;
     /** Built once: a method reference per send would be an allocation on the hot path. */
     private final Predicate<String> brokerAvailable;
     private final MessageIdGenerator ids = MessageIdGenerator.shared();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final LongAdder retries = new LongAdder();
+    private final LongAdder autoBatches = new LongAdder();
 
     /** Internal: use {@link dev.mq.core.client.MQClientInstance#newProducer}. */
     public DefaultProducer(ProducerConfig config, ClientServices client) {
@@ -64,6 +67,7 @@ public final class DefaultProducer implements Producer {
         this.limiter = new InFlightLimiter(config.maxInFlightRequests(), config.maxInFlightBytes(), config.backpressure());
         this.faultTolerance = new LatencyFaultTolerance(config.latencyFaultTolerance());
         this.lanes = new OrderedLanes(client::callbackExecutor);
+        this.batcher = config.autoBatching().enabled() ? new AutoBatcher(this, config.autoBatching()) : null;
         this.brokerAvailable = faultTolerance::isAvailable;
     }
 
@@ -220,7 +224,7 @@ public final class DefaultProducer implements Producer {
         Validation.checkMessage(message, config.maxMessageSize());
         String id = ids.next();
         String properties = MessageProperties.encode(message, id, true);
-        Validation.checkPropertiesSize(properties);
+        int propertiesLength = Validation.checkPropertiesSize(properties);
         byte[] body = message.body();
         int sysFlag = 0;
         if (body.length >= config.compressThreshold()) {
@@ -230,8 +234,8 @@ public final class DefaultProducer implements Producer {
                 sysFlag |= SysFlag.compressedZlib();
             }
         }
-        return new Payload(message.topic(), withNamespace(message.topic()), body, properties, sysFlag, message.flag(),
-                false, List.of(id), message, message.body().length);
+        return new Payload(message.topic(), withNamespace(message.topic()), body, properties, propertiesLength, sysFlag,
+                message.flag(), false, List.of(id), message, message.body().length);
     }
 
     private Payload prepareBatch(Collection<Message> batch) {
@@ -277,8 +281,8 @@ public final class DefaultProducer implements Producer {
         byte[] body = new byte[size];
         ByteBuf out = Unpooled.wrappedBuffer(body).writerIndex(0);
         BatchBody.encode(records, out);
-        return new Payload(topic, withNamespace(topic), body, BATCH_PROPERTIES, 0, 0, true, messageIds, first,
-                userBytes);
+        return new Payload(topic, withNamespace(topic), body, BATCH_PROPERTIES, BATCH_PROPERTIES.length(), 0, 0, true,
+                messageIds, first, userBytes);
     }
 
     private String withNamespace(String name) {
@@ -340,12 +344,21 @@ public final class DefaultProducer implements Producer {
         return lanes;
     }
 
+    /** The auto-batcher, or null when auto-batching is off. */
+    AutoBatcher batcher() {
+        return batcher;
+    }
+
     void release(Payload payload) {
         limiter.release(payload.wireBytes());
     }
 
     void countRetry() {
         retries.increment();
+    }
+
+    void countAutoBatch() {
+        autoBatches.increment();
     }
 
     void fireBefore(SendContext context) {
@@ -378,6 +391,11 @@ public final class DefaultProducer implements Producer {
     /** Retries made since the producer started. */
     public long retries() {
         return retries.sum();
+    }
+
+    /** Automatic batches (of two messages or more) written since the producer started; see {@link AutoBatching}. */
+    public long autoBatches() {
+        return autoBatches.sum();
     }
 
     @Override

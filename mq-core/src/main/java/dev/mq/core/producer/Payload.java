@@ -11,6 +11,7 @@ import java.util.List;
  * @param wireTopic    the topic on the wire (with the namespace prefix, if any)
  * @param body         the body to send: compressed, or the encoded batch
  * @param properties   the encoded property string for header field {@code i}
+ * @param propertiesUtf8Length its length in UTF-8
  * @param sysFlag      compression bits
  * @param flag         the user flag
  * @param batch        whether this is a SEND_BATCH_MESSAGE
@@ -18,11 +19,11 @@ import java.util.List;
  * @param first        the (first) message, for queue selectors
  * @param userBytes    body bytes as given by the user, before compression
  */
-record Payload(String userTopic, String wireTopic, byte[] body, String properties, int sysFlag, int flag,
-               boolean batch, List<String> messageIds, Message first, long userBytes) {
+record Payload(String userTopic, String wireTopic, byte[] body, String properties, int propertiesUtf8Length,
+               int sysFlag, int flag, boolean batch, List<String> messageIds, Message first, long userBytes) {
 
     /** Bytes counted against the in-flight cap: what goes on the wire, near enough. */
     int wireBytes() {
-        return body.length + properties.length();
+        return body.length + propertiesUtf8Length;
     }
 }

@@ -27,6 +27,7 @@ public final class ProducerConfig {
     private final BackpressurePolicy backpressure;
     private final boolean latencyFaultTolerance;
     private final Duration shutdownTimeout;
+    private final AutoBatching autoBatching;
     private final List<SendHook> hooks;
 
     private ProducerConfig(Builder b) {
@@ -41,6 +42,7 @@ public final class ProducerConfig {
         this.backpressure = b.backpressure;
         this.latencyFaultTolerance = b.latencyFaultTolerance;
         this.shutdownTimeout = b.shutdownTimeout;
+        this.autoBatching = b.autoBatching;
         this.hooks = List.copyOf(b.hooks);
     }
 
@@ -92,6 +94,10 @@ public final class ProducerConfig {
         return shutdownTimeout;
     }
 
+    public AutoBatching autoBatching() {
+        return autoBatching;
+    }
+
     public List<SendHook> hooks() {
         return hooks;
     }
@@ -110,6 +116,7 @@ public final class ProducerConfig {
         private BackpressurePolicy backpressure = BackpressurePolicy.BLOCK;
         private boolean latencyFaultTolerance = true;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private AutoBatching autoBatching = AutoBatching.off();
         private final List<SendHook> hooks = new ArrayList<>();
 
         private Builder() {
@@ -184,6 +191,12 @@ public final class ProducerConfig {
             return this;
         }
 
+        /** Coalescing of asynchronous sends into batches; see {@link AutoBatching}. Default off. */
+        public Builder autoBatching(AutoBatching autoBatching) {
+            this.autoBatching = autoBatching;
+            return this;
+        }
+
         /** Adds a hook; hooks run in the order added. */
         public Builder hook(SendHook hook) {
             if (hook == null) {
@@ -209,6 +222,9 @@ public final class ProducerConfig {
             require(maxInFlightBytes <= Integer.MAX_VALUE, "max in-flight bytes must be at most " + Integer.MAX_VALUE
                     + ", got " + maxInFlightBytes);
             require(backpressure != null, "backpressure policy must not be null: use BLOCK or FAIL");
+            require(autoBatching != null, "auto-batching must not be null: use AutoBatching.off() to turn it off");
+            require(!autoBatching.enabled() || autoBatching.maxBytes() <= maxMessageSize, "auto-batching max bytes ("
+                    + autoBatching.maxBytes() + ") must not exceed the max message size (" + maxMessageSize + ")");
             return new ProducerConfig(this);
         }
 

@@ -37,6 +37,8 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
     private final int maxAttempts;
     private final CompletableFuture<SendResult> future;
     private final boolean completeInline;
+    /** Whether attempts go through the producer's {@link AutoBatcher}. */
+    private final boolean batchable;
 
     private TopicPublishInfo route;
     private int attempt;
@@ -46,6 +48,8 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
     private Timeout routeTimeout;
     private Timeout parkedTimeout;
     private boolean inLane;
+    /** This attempt was written alone through the auto-batcher and holds its queue's flight. */
+    private boolean holdsBatchFlight;
     private volatile int done;
 
     SendOperation(DefaultProducer producer, Payload payload, SendMode mode, QueueSelector selector, Object selectorArg,
@@ -62,6 +66,8 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         this.future = future;
         // A sync caller owns its future and nothing is chained on it: complete it where the answer arrives.
         this.completeInline = mode == SendMode.SYNC && producer.hooks().isEmpty();
+        this.batchable = mode == SendMode.ASYNC && selector == null && producer.batcher() != null
+                && producer.batcher().accepts(payload);
     }
 
     /** Caller thread: starts with a cached route, or waits for the one lookup of the topic. */
@@ -125,6 +131,10 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
             finishBeforeAttempt(e);
             return;
         }
+        if (batchable) {
+            producer.batcher().submit(queue, this);
+            return;
+        }
         if (selector != null && mode != SendMode.ONEWAY) {
             inLane = true;
             if (!producer.lanes().enter(queue, this)) {
@@ -152,6 +162,73 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
 
     boolean isDone() {
         return done != 0;
+    }
+
+    Payload payload() {
+        return payload;
+    }
+
+    long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    TopicPublishInfo route() {
+        return route;
+    }
+
+    // ---- auto-batching (see AutoBatcher, BatchSend) ----
+
+    /** The auto-batcher lets this attempt go alone; it holds the queue's flight until its outcome. */
+    void writeAlone() {
+        holdsBatchFlight = true;
+        writeAttempt();
+    }
+
+    /** Callback executor: the attempt that held the queue's flight has its outcome. */
+    private void leaveBatchFlight() {
+        if (holdsBatchFlight) {
+            holdsBatchFlight = false;
+            producer.batcher().flightDone(queue);
+        }
+    }
+
+    /** The attempt joins a batch being written to {@code address}. */
+    void joinBatch(String address, long attemptStart) {
+        brokerAddress = address;
+        attemptStartNanos = attemptStart;
+        producer.fireBefore(context(attempt, 0, false, null, null));
+    }
+
+    /** Callback executor: the batch this attempt was part of was stored. */
+    void batchSucceeded(SendResult result) {
+        if (DONE.compareAndSet(this, 0, 1)) {
+            completion(result, null, context(attempt, System.nanoTime() - attemptStartNanos, true, result, null));
+        }
+    }
+
+    /** Callback executor: the batch this attempt was part of failed; retry alone (or in another batch) or fail. */
+    void batchFailed(MQException error, boolean retryable) {
+        if (retryable && attempt < maxAttempts && System.nanoTime() < deadlineNanos && producer.isRunning()
+                && done == 0) {
+            producer.fireAfter(context(attempt, System.nanoTime() - attemptStartNanos, false, null, error));
+            producer.countRetry();
+            sendAttempt();
+        } else if (DONE.compareAndSet(this, 0, 1)) {
+            completion(null, error, context(attempt, System.nanoTime() - attemptStartNanos, true, null, error));
+        }
+    }
+
+    /** Timer: the deadline passed while the send waited in its queue's line (mixed timeouts only). */
+    void expireWhileWaiting(MQException error) {
+        if (!DONE.compareAndSet(this, 0, 1)) {
+            return;
+        }
+        SendContext before = context(attempt, 0, false, null, null);
+        SendContext outcome = context(attempt, 0, true, null, error);
+        producer.runCallback(() -> {
+            producer.fireBefore(before);
+            completion(null, error, outcome);
+        });
     }
 
     private void writeAttempt() {
@@ -204,15 +281,21 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
             return;
         }
         producer.faultTolerance().record(queue.brokerName(), latencyMs, true);
-        MQException error = MQException.brokerRejected("broker " + queue.brokerName() + " (" + brokerAddress
-                + ") rejected the message to topic '" + payload.userTopic() + "': " + ResponseCode.name(response.code())
-                + " (" + response.code() + ") " + response.remark() + permissionHint(response.code()),
+        retryOrFail(rejection(producer, queue, brokerAddress, payload.userTopic(), response),
+                ResponseCode.isRetryable(response.code()));
+    }
+
+    /** The error for a broker's refusal to store what was sent to {@code queue}. */
+    static MQException rejection(DefaultProducer producer, MessageQueue queue, String brokerAddress, String topic,
+                                 RemotingCommand response) {
+        return MQException.brokerRejected("broker " + queue.brokerName() + " (" + brokerAddress
+                + ") rejected the message to topic '" + topic + "': " + ResponseCode.name(response.code())
+                + " (" + response.code() + ") " + response.remark() + permissionHint(producer, response.code()),
                 response.code(), response.remark());
-        retryOrFail(error, ResponseCode.isRetryable(response.code()));
     }
 
     /** NO_PERMISSION alone does not say whether the credentials or the rights are wrong; say what to check. */
-    private String permissionHint(int code) {
+    private static String permissionHint(DefaultProducer producer, int code) {
         if (code != ResponseCode.NO_PERMISSION) {
             return "";
         }
@@ -242,6 +325,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         }
         SendContext failed = context(attempt, System.nanoTime() - attemptStartNanos, false, null, error);
         producer.runCallback(() -> {
+            leaveBatchFlight();
             producer.fireAfter(failed);
             producer.countRetry();
             sendAttempt();
@@ -259,15 +343,16 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         SendContext before = context(1, 0, false, null, null);
         SendContext outcome = context(1, 0, true, null, error);
         producer.runCallback(() -> {
-            producer.release(payload);
             producer.fireBefore(before);
-            producer.fireAfter(outcome);
-            complete(null, error);
+            completion(null, error, outcome);
         });
     }
 
     private void finish(SendResult result, MQException error) {
         if (!DONE.compareAndSet(this, 0, 1)) {
+            if (holdsBatchFlight) { // finished meanwhile by its route timer: still pass the flight on
+                producer.runCallback(this::leaveBatchFlight);
+            }
             return;
         }
         if (routeTimeout != null) {
@@ -278,18 +363,19 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         }
         SendContext outcome = context(attempt, System.nanoTime() - attemptStartNanos, true, result, error);
         if (completeInline) {
-            producer.release(payload);
-            complete(result, error);
+            completion(result, error, null);
             return;
         }
         producer.runCallback(() -> {
-            producer.release(payload);
-            producer.fireAfter(outcome);
-            complete(result, error);
+            leaveBatchFlight();
+            completion(result, error, outcome);
         });
     }
 
-    private void complete(SendResult result, MQException error) {
+    /** The outcome reaches the caller: capacity released, hooks told, future completed. */
+    private void completion(SendResult result, MQException error, SendContext outcome) {
+        producer.release(payload);
+        producer.fireAfter(outcome);
         if (future == null) {
             return;
         }
@@ -319,7 +405,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
                 response.field("transactionId"));
     }
 
-    private static SendStatus status(int code) {
+    static SendStatus status(int code) {
         return switch (code) {
             case ResponseCode.SUCCESS -> SendStatus.SEND_OK;
             case ResponseCode.FLUSH_DISK_TIMEOUT -> SendStatus.FLUSH_DISK_TIMEOUT;
@@ -329,7 +415,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         };
     }
 
-    private static int parseInt(String s, int fallback) {
+    static int parseInt(String s, int fallback) {
         try {
             return s == null ? fallback : Integer.parseInt(s);
         } catch (NumberFormatException e) {
@@ -337,7 +423,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         }
     }
 
-    private static long parseLong(String s) {
+    static long parseLong(String s) {
         try {
             return s == null ? -1 : Long.parseLong(s);
         } catch (NumberFormatException e) {

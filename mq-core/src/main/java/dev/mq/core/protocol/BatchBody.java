@@ -64,16 +64,28 @@ public final class BatchBody {
     public static void encode(List<Record> records, ByteBuf out) {
         for (int i = 0, n = records.size(); i < n; i++) {
             Record r = records.get(i);
-            int propLen = propertiesLength(r, i);
-            out.writeInt(RECORD_OVERHEAD + r.body.length + propLen);
-            out.writeInt(0);
-            out.writeInt(0);
-            out.writeInt(r.flag);
-            out.writeInt(r.body.length);
-            out.writeBytes(r.body);
-            out.writeShort(propLen);
-            writeUtf8(out, r.properties, propLen);
+            writeRecord(out, r.flag, r.body, r.properties, propertiesLength(r, i));
         }
+    }
+
+    /** The encoded size of one record with {@code bodyLength} body bytes and {@code propertiesUtf8Length}. */
+    public static int recordSize(int bodyLength, int propertiesUtf8Length) {
+        return RECORD_OVERHEAD + bodyLength + propertiesUtf8Length;
+    }
+
+    /**
+     * Writes one record. {@code propertiesUtf8Length} must be {@link MessageProperties#utf8Length} of
+     * {@code properties}, at most {@link MessageProperties#MAX_UTF8_LENGTH}.
+     */
+    public static void writeRecord(ByteBuf out, int flag, byte[] body, String properties, int propertiesUtf8Length) {
+        out.writeInt(recordSize(body.length, propertiesUtf8Length));
+        out.writeInt(0);
+        out.writeInt(0);
+        out.writeInt(flag);
+        out.writeInt(body.length);
+        out.writeBytes(body);
+        out.writeShort(propertiesUtf8Length);
+        writeUtf8(out, properties, propertiesUtf8Length);
     }
 
     private static void writeUtf8(ByteBuf out, String s, int utf8Length) {

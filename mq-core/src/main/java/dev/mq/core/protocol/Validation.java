@@ -85,12 +85,13 @@ public final class Validation {
     }
 
     /** An encoded property string that fits the int16 length it is stored with. */
-    public static void checkPropertiesSize(String encodedProperties) {
+    public static int checkPropertiesSize(String encodedProperties) {
         int len = MessageProperties.utf8Length(encodedProperties);
         if (len > MessageProperties.MAX_UTF8_LENGTH) {
             throw MQException.validation("message properties are " + len + " bytes in UTF-8 (tags, keys and"
                     + " properties together): at most " + MessageProperties.MAX_UTF8_LENGTH + " are allowed");
         }
+        return len;
     }
 
     private static void checkName(String what, String name, int maxLength) {

@@ -33,8 +33,9 @@ final class AclSigner {
         TreeMap<String, String> fields = new TreeMap<>();
         frame.header().writeTo(fields::put);
         fields.put(ACCESS_KEY, credentials.accessKey());
-        fields.put(SIGNATURE, signature(fields, frame.body()));
-        return frame.withHeader(CommandHeader.of(fields));
+        byte[] body = frame.body();
+        fields.put(SIGNATURE, signature(fields, body));
+        return frame.signed(CommandHeader.of(fields), body);
     }
 
     String signature(Map<String, String> sortedFields, byte[] body) {

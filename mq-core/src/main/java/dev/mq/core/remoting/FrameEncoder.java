@@ -38,7 +38,7 @@ public final class FrameEncoder {
             writeHeader(frame, opaque, out);
             int headerLength = out.writerIndex() - headerStart;
             if (bodyLength > 0) {
-                out.writeBytes(frame.body());
+                frame.writeBody(out);
             }
             out.setInt(start, 4 + headerLength + bodyLength);
             out.setInt(start + 4, headerLength); // serialize type JSON = 0 in the high byte

@@ -6,6 +6,8 @@ import dev.mq.core.Message;
 import dev.mq.core.SendResult;
 import dev.mq.core.SendStatus;
 import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.producer.AutoBatching;
+import dev.mq.core.producer.DefaultProducer;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerConfig;
 import dev.mq.core.producer.QueueSelectors;
@@ -143,6 +145,38 @@ class ProducerIntegrationTest {
     }
 
     @Test
+    void autoBatchedAsyncSendsArriveIntactEachWithItsOwnIdQueueAndOffset(EmbeddedRocketMQ mq) {
+        String topic = "AutoBatchTopic";
+        mq.createTopic(topic, 2);
+        int n = 2_000;
+        Map<String, SendResult> sent = new java.util.HashMap<>();
+        try (Producer batching = client.newProducer(ProducerConfig.builder().group("it-auto-batch")
+                .autoBatching(AutoBatching.whenBusy()).build())) {
+            List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                futures.add(batching.sendAsync(message(topic, i)));
+            }
+            for (CompletableFuture<SendResult> f : futures) {
+                SendResult result = f.join();
+                assertThat(result.status()).isEqualTo(SendStatus.SEND_OK);
+                sent.put(result.messageId(), result);
+            }
+            assertThat(((DefaultProducer) batching).autoBatches()).as("two queues, %d sends at once", n)
+                    .isPositive().isLessThan(n / 2);
+        }
+        assertThat(sent).hasSize(n);
+        List<StoredMessage> read = OfficialConsumer.readAll(mq.nameServerAddress(), topic, n, READ_TIMEOUT);
+        assertReadBack(read, topic, n);
+        for (StoredMessage stored : read) {
+            SendResult result = sent.get(stored.getMsgId());
+            assertThat(result).as("stored message %s was acknowledged", stored.getMsgId()).isNotNull();
+            assertThat(result.queue().queueId()).isEqualTo(stored.getQueueId());
+            assertThat(result.queue().brokerName()).isEqualTo(stored.getBrokerName());
+            assertThat(result.queueOffset()).as("the offset the caller was told").isEqualTo(stored.getQueueOffset());
+        }
+    }
+
+    @Test
     void namespacePrefixesTopicAndGroupOnTheWire(EmbeddedRocketMQ mq) {
         try (MQClientInstance namespaced = MQClientInstance.builder().nameServer(mq.nameServerAddress())
                 .namespace("staging").build()) {
@@ -156,6 +190,10 @@ class ProducerIntegrationTest {
     }
 
     private static void assertReadBack(List<StoredMessage> read, String topic) {
+        assertReadBack(read, topic, topic.equals("BatchTopic") ? 100 : N);
+    }
+
+    private static void assertReadBack(List<StoredMessage> read, String topic, int expected) {
         Set<String> bodies = new HashSet<>();
         for (StoredMessage m : read) {
             String body = new String(m.getBody(), StandardCharsets.UTF_8);
@@ -166,7 +204,6 @@ class ProducerIntegrationTest {
             assertThat(m.getUserProperty("tenant")).isEqualTo("acme");
             bodies.add(body);
         }
-        int expected = topic.equals("BatchTopic") ? 100 : N;
         assertThat(bodies).hasSize(expected);
         assertThat(read).hasSize(expected);
         Map<String, Long> perBody = read.stream().collect(Collectors.groupingBy(

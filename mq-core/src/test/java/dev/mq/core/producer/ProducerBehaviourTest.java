@@ -1,5 +1,7 @@
 package dev.mq.core.producer;
 
+import static dev.mq.core.producer.FakeCluster.frame;
+import static dev.mq.core.producer.FakeCluster.route;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,8 +15,6 @@ import dev.mq.core.protocol.RequestCode;
 import dev.mq.core.protocol.SysFlag;
 import dev.mq.core.remoting.FakeServer;
 import dev.mq.core.remoting.RemotingCommand;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +25,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +42,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -59,12 +57,12 @@ class ProducerBehaviourTest {
     private static final int GET_ROUTE = RequestCode.GET_ROUTEINFO_BY_TOPIC;
 
     private final List<MQClientInstance> clients = new ArrayList<>();
-    private final List<FakeServer> servers = new ArrayList<>();
+    private final FakeCluster cluster = new FakeCluster();
 
     @AfterEach
     void tearDown() {
         clients.forEach(MQClientInstance::close);
-        servers.forEach(FakeServer::close);
+        cluster.close();
     }
 
     // ------------------------------------------------------------------ route lookup
@@ -693,7 +691,7 @@ class ProducerBehaviourTest {
     @Test
     void clientCloseCompletesASendStillWaitingForItsRoute() throws Exception {
         FakeServer ns = new FakeServer((ctx, request) -> { }); // never answers
-        servers.add(ns);
+        cluster.add(ns);
         MQClientInstance client = client(ns.address());
         Producer producer = producer(client, b -> b.sendTimeout(Duration.ofSeconds(30))
                 .shutdownTimeout(Duration.ofMillis(200)));
@@ -749,7 +747,7 @@ class ProducerBehaviourTest {
     @Test
     void routeTimeoutMessageQuotesTheCallsOwnDeadline() throws Exception {
         FakeServer ns = new FakeServer((ctx, request) -> { }); // never answers
-        servers.add(ns);
+        cluster.add(ns);
         Producer producer = producer(client(ns.address()), b -> b);
         MQException e = failure(producer.sendAsync(message("Slow", "x"), Duration.ofMillis(300)));
         assertThat(e.reason()).isEqualTo(MQException.Reason.TIMEOUT);
@@ -812,161 +810,26 @@ class ProducerBehaviourTest {
         }
     }
 
+    private FakeServer nameServer(Function<String, byte[]> routes, long delayMs) {
+        return cluster.nameServer(routes, delayMs);
+    }
+
+    private FakeServer nameServer(Function<String, byte[]> routes, long delayMs, CompletableFuture<Void> gate) {
+        return cluster.nameServer(routes, delayMs, gate);
+    }
+
+    private FakeBroker broker(String name) {
+        return cluster.broker(name);
+    }
+
+    private FakeBroker broker(String name, Function<RemotingCommand, Integer> sendCode) {
+        return cluster.broker(name, sendCode);
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    /**
-     * A fake NameServer: answers GET_ROUTEINFO_BY_TOPIC with {@code routes.apply(topic)} as the
-     * body, or TOPIC_NOT_EXIST (17) when that is null, after {@code delayMs}.
-     */
-    private FakeServer nameServer(Function<String, byte[]> routes, long delayMs) {
-        return nameServer(routes, delayMs, CompletableFuture.completedFuture(null));
-    }
-
-    /** As above, but no answer leaves before {@code gate} completes. */
-    private FakeServer nameServer(Function<String, byte[]> routes, long delayMs, CompletableFuture<Void> gate) {
-        FakeServer server = new FakeServer((ctx, request) -> {
-            if (request.isResponse() || request.isOneway()) {
-                return;
-            }
-            ByteBuf answer;
-            if (request.code() == GET_ROUTE) {
-                String topic = request.field("topic");
-                byte[] body = routes.apply(topic);
-                answer = body == null
-                        ? frame(request.opaque(), 17, "No topic route info in name server for the topic: " + topic,
-                                Map.of(), null)
-                        : frame(request.opaque(), 0, null, Map.of(), body);
-            } else {
-                answer = FakeServer.response(request.opaque(), 3, "not supported");
-            }
-            gate.thenRun(() -> {
-                if (delayMs > 0) {
-                    ctx.executor().schedule(() -> ctx.writeAndFlush(answer), delayMs, TimeUnit.MILLISECONDS);
-                } else {
-                    ctx.writeAndFlush(answer);
-                }
-            });
-        });
-        servers.add(server);
-        return server;
-    }
-
-    private FakeBroker broker(String name) {
-        return broker(name, request -> 0);
-    }
-
-    /** A fake broker answering sends with {@code sendCode.apply(request)} (null: no answer). */
-    private FakeBroker broker(String name, Function<RemotingCommand, Integer> sendCode) {
-        FakeBroker broker = new FakeBroker(name, sendCode);
-        servers.add(broker.server);
-        return broker;
-    }
-
-    private static final class FakeBroker {
-
-        final String name;
-        final FakeServer server;
-        final AtomicLong offsets = new AtomicLong();
-        volatile Integer firstSendCode;
-
-        FakeBroker(String name, Function<RemotingCommand, Integer> sendCode) {
-            this.name = name;
-            this.server = new FakeServer((ctx, request) -> {
-                switch (request.code()) {
-                    case RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE -> {
-                        Integer code = sendCode.apply(request);
-                        if (firstSendCode == null) {
-                            firstSendCode = code;
-                        }
-                        if (code == null || request.isOneway()) {
-                            return;
-                        }
-                        if (code == 0 || code == 10 || code == 11 || code == 12) {
-                            long offset = offsets.getAndIncrement();
-                            Map<String, String> fields = new LinkedHashMap<>();
-                            fields.put("msgId", name + "-OFFSET-" + offset);
-                            fields.put("queueId", request.field("e"));
-                            fields.put("queueOffset", Long.toString(offset));
-                            ctx.writeAndFlush(frame(request.opaque(), code, null, fields, null));
-                        } else {
-                            ctx.writeAndFlush(FakeServer.response(request.opaque(), code, "remark of " + code));
-                        }
-                    }
-                    case RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT ->
-                            ctx.writeAndFlush(FakeServer.response(request.opaque(), 0, null));
-                    default -> {
-                        if (!request.isResponse() && !request.isOneway()) {
-                            ctx.writeAndFlush(FakeServer.response(request.opaque(), 3, "not supported"));
-                        }
-                    }
-                }
-            });
-        }
-
-        /** SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE requests, in arrival order. */
-        List<RemotingCommand> sends() {
-            return server.received().stream().filter(c -> c.code() == RequestCode.SEND_MESSAGE_V2
-                    || c.code() == RequestCode.SEND_BATCH_MESSAGE).toList();
-        }
-
-        List<RemotingCommand> received(int code) {
-            return server.received().stream().filter(c -> c.code() == code).toList();
-        }
-
-        String address() {
-            return server.address();
-        }
-    }
-
-    /** A route body in the standard JSON form: every broker a master with {@code queues} read/write queues. */
-    private static byte[] route(int queues, FakeBroker... brokers) {
-        String brokerDatas = Arrays.stream(brokers).map(b -> "{\"brokerAddrs\":{\"0\":\"" + b.address()
-                + "\"},\"brokerName\":\"" + b.name + "\",\"cluster\":\"DefaultCluster\",\"enableActingMaster\":false}")
-                .collect(Collectors.joining(","));
-        String queueDatas = Arrays.stream(brokers).map(b -> "{\"brokerName\":\"" + b.name
-                + "\",\"perm\":6,\"readQueueNums\":" + queues + ",\"topicSysFlag\":0,\"writeQueueNums\":" + queues + "}")
-                .collect(Collectors.joining(","));
-        return ("{\"brokerDatas\":[" + brokerDatas + "],\"filterServerTable\":{},\"queueDatas\":[" + queueDatas + "]}")
-                .getBytes(StandardCharsets.UTF_8);
-    }
-
-    /**
-     * A response frame written by hand — {@code int32 length | int32 headerLength | JSON header | body}
-     * — since {@code OutboundFrame.response} carries neither header fields nor a body.
-     */
-    static ByteBuf frame(int opaque, int code, String remark, Map<String, String> extFields, byte[] body) {
-        StringBuilder json = new StringBuilder("{\"code\":").append(code).append(",\"extFields\":{");
-        boolean first = true;
-        for (Map.Entry<String, String> field : extFields.entrySet()) {
-            if (!first) {
-                json.append(',');
-            }
-            first = false;
-            json.append(quote(field.getKey())).append(':').append(quote(field.getValue()));
-        }
-        json.append("},\"flag\":1,\"language\":\"JAVA\",\"opaque\":").append(opaque);
-        if (remark != null) {
-            json.append(",\"remark\":").append(quote(remark));
-        }
-        json.append(",\"serializeTypeCurrentRPC\":\"JSON\",\"version\":479}");
-        byte[] header = json.toString().getBytes(StandardCharsets.UTF_8);
-        int bodyLength = body == null ? 0 : body.length;
-        ByteBuf out = Unpooled.buffer(8 + header.length + bodyLength);
-        out.writeInt(4 + header.length + bodyLength);
-        out.writeInt(header.length); // serialize type JSON (0) in the high byte
-        out.writeBytes(header);
-        if (body != null) {
-            out.writeBytes(body);
-        }
-        return out;
-    }
-
-    private static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     /** Records every hook call, its thread, and a compact event log. */

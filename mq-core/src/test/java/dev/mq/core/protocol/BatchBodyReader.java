@@ -6,12 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Reads a batch body back into records, checking the fixed fields on the way. Tests only. */
-final class BatchBodyReader {
+public final class BatchBodyReader {
 
     private BatchBodyReader() {
     }
 
-    static List<BatchBody.Record> read(ByteBuf in) {
+    public static List<BatchBody.Record> read(ByteBuf in) {
         List<BatchBody.Record> records = new ArrayList<>();
         while (in.isReadable()) {
             int start = in.readerIndex();

@@ -1,6 +1,7 @@
 package dev.mq.spring.autoconfigure;
 
 import dev.mq.core.MQException;
+import dev.mq.core.producer.AutoBatching;
 import dev.mq.core.producer.BackpressurePolicy;
 import dev.mq.core.producer.ProducerConfig;
 import dev.mq.core.producer.SendHook;
@@ -55,10 +56,29 @@ final class ProducerConfigFactory {
                 .backpressure(properties.getOnBackpressure() == ProducerProperties.Backpressure.FAIL
                         ? BackpressurePolicy.FAIL : BackpressurePolicy.BLOCK)
                 .latencyFaultTolerance(properties.isLatencyFaultTolerance())
-                .shutdownTimeout(properties.getShutdownTimeout());
+                .shutdownTimeout(properties.getShutdownTimeout())
+                .autoBatching(autoBatching(prefix + ".auto-batch", properties.getAutoBatch(), maxMessage));
         hooks.forEach(builder::hook);
         customizers.forEach(c -> c.customize(name, builder));
         return builder.build();
+    }
+
+    private static AutoBatching autoBatching(String prefix, ProducerProperties.AutoBatch properties, int maxMessage) {
+        if (!properties.isEnabled()) {
+            return AutoBatching.off();
+        }
+        Duration linger = properties.getLinger();
+        if (linger == null || linger.isNegative()) {
+            throw new InvalidConfigurationPropertyValueException(prefix + ".linger", linger,
+                    "It must be zero (no added latency) or a positive duration.");
+        }
+        int maxSize = bytes(prefix + ".max-size", properties.getMaxSize());
+        if (maxSize > maxMessage) {
+            throw new InvalidConfigurationPropertyValueException(prefix + ".max-size", properties.getMaxSize(),
+                    "A batch must fit the max message size (" + maxMessage + "B).");
+        }
+        atLeast(prefix + ".max-messages", properties.getMaxMessages(), 2);
+        return AutoBatching.linger(linger).maxBytes(maxSize).maxMessages(properties.getMaxMessages());
     }
 
     private static void checked(String property, Object value, Runnable check) {

@@ -64,6 +64,11 @@ public class ProducerProperties {
      */
     private boolean observationEnabled;
 
+    /**
+     * Coalescing of asynchronous sends that wait for the same queue into one batch request.
+     */
+    private final AutoBatch autoBatch = new AutoBatch();
+
     public @Nullable String getGroup() {
         return group;
     }
@@ -158,5 +163,67 @@ public class ProducerProperties {
         BLOCK,
         /** Fail at once with BACKPRESSURE. */
         FAIL
+    }
+
+    public AutoBatch getAutoBatch() {
+        return autoBatch;
+    }
+
+    /** {@code mq.producer.auto-batch.*}: see {@code dev.mq.core.producer.AutoBatching}. */
+    public static class AutoBatch {
+
+        /**
+         * Whether asynchronous sends that wait behind a queue's request in flight leave together,
+         * as one batch request (each caller still gets its own result).
+         */
+        private boolean enabled;
+
+        /**
+         * How long a message to an idle queue waits for others to join it. 0 adds no latency:
+         * only messages that wait anyway are batched.
+         */
+        private Duration linger = Duration.ZERO;
+
+        /**
+         * Largest encoded batch (bodies, properties and 22 bytes per message).
+         */
+        private DataSize maxSize = DataSize.ofKilobytes(256);
+
+        /**
+         * Most messages in one batch.
+         */
+        private int maxMessages = 512;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getLinger() {
+            return linger;
+        }
+
+        public void setLinger(Duration linger) {
+            this.linger = linger;
+        }
+
+        public DataSize getMaxSize() {
+            return maxSize;
+        }
+
+        public void setMaxSize(DataSize maxSize) {
+            this.maxSize = maxSize;
+        }
+
+        public int getMaxMessages() {
+            return maxMessages;
+        }
+
+        public void setMaxMessages(int maxMessages) {
+            this.maxMessages = maxMessages;
+        }
     }
 }

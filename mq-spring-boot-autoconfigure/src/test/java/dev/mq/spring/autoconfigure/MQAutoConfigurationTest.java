@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mq.core.client.ClientState;
 import dev.mq.core.client.MQClientInstance;
 import dev.mq.core.metrics.MicrometerSendHook;
+import dev.mq.core.producer.AutoBatching;
 import dev.mq.core.producer.BackpressurePolicy;
 import dev.mq.core.producer.DefaultProducer;
 import dev.mq.core.producer.Producer;
@@ -100,9 +101,16 @@ class MQAutoConfigurationTest {
             {"mq.client.connect-timeout=-1s", "mq.client.connect-timeout"},
             {"mq.client.access-key=ak", "mq.client.secret-key"},
             {"mq.producer.observation-enabled=true", "mq.producer.observation-enabled"},
+            {"mq.producer.auto-batch.enabled=true,mq.producer.auto-batch.linger=-1ms", "mq.producer.auto-batch.linger"},
+            {"mq.producer.auto-batch.enabled=true,mq.producer.auto-batch.max-size=0B", "mq.producer.auto-batch.max-size"},
+            {"mq.producer.auto-batch.enabled=true,mq.producer.auto-batch.max-size=8MB",
+                "mq.producer.auto-batch.max-size"},
+            {"mq.producer.auto-batch.enabled=true,mq.producer.auto-batch.max-messages=1",
+                "mq.producer.auto-batch.max-messages"},
         };
         for (String[] c : cases) {
-            runner.withPropertyValues("mq.name-server=127.0.0.1:9876", "mq.producer.group=orders", c[0])
+            runner.withPropertyValues("mq.name-server=127.0.0.1:9876", "mq.producer.group=orders")
+                    .withPropertyValues(c[0].split(","))
                     .run(context -> assertThat(context).getFailure().rootCause()
                             .as(c[0]).isInstanceOf(InvalidConfigurationPropertyValueException.class)
                             .hasMessageContaining(c[1]));
@@ -110,6 +118,20 @@ class MQAutoConfigurationTest {
         runner.withPropertyValues("mq.name-server=not-an-address").run(context -> assertThat(context).getFailure()
                 .rootCause().isInstanceOf(InvalidConfigurationPropertyValueException.class)
                 .hasMessageContaining("mq.name-server").hasMessageContaining("not-an-address"));
+    }
+
+    @Test
+    void autoBatchingIsOffByDefaultAndBindsFromItsProperties() {
+        runner.withPropertyValues("mq.name-server=127.0.0.1:9876", "mq.producer.group=orders").run(context ->
+                assertThat(configOf(context.getBean(Producer.class)).autoBatching()).isEqualTo(AutoBatching.off()));
+        runner.withPropertyValues("mq.name-server=127.0.0.1:9876", "mq.producer.group=orders",
+                "mq.producer.auto-batch.enabled=true").run(context ->
+                assertThat(configOf(context.getBean(Producer.class)).autoBatching()).isEqualTo(AutoBatching.whenBusy()));
+        runner.withPropertyValues("mq.name-server=127.0.0.1:9876", "mq.producer.group=orders",
+                "mq.producer.auto-batch.enabled=true", "mq.producer.auto-batch.linger=5ms",
+                "mq.producer.auto-batch.max-size=64KB", "mq.producer.auto-batch.max-messages=100").run(context ->
+                assertThat(configOf(context.getBean(Producer.class)).autoBatching()).isEqualTo(
+                        AutoBatching.linger(Duration.ofMillis(5)).maxBytes(64 * 1024).maxMessages(100)));
     }
 
     @Test

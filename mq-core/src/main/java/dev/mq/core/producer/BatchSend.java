@@ -1,0 +1,135 @@
+package dev.mq.core.producer;
+
+import dev.mq.core.MQException;
+import dev.mq.core.MessageQueue;
+import dev.mq.core.SendResult;
+import dev.mq.core.SendStatus;
+import dev.mq.core.protocol.BatchBody;
+import dev.mq.core.protocol.RequestCode;
+import dev.mq.core.protocol.ResponseCode;
+import dev.mq.core.remoting.FrameBody;
+import dev.mq.core.remoting.OutboundFrame;
+import dev.mq.core.remoting.RemotingCommand;
+import dev.mq.core.remoting.ResponseCallback;
+import io.netty.buffer.ByteBuf;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One automatic batch: the sends that waited for one queue, written as one SEND_BATCH_MESSAGE whose
+ * body is laid out straight into the frame, and the broker's one answer handed back to each send
+ * as its own result — its own message id, the i-th offset message id and queue offset
+ * {@code first + i}. The batch carries the earliest deadline of its sends, so no send hears late.
+ */
+final class BatchSend implements ResponseCallback, FrameBody {
+
+    private final DefaultProducer producer;
+    private final MessageQueue queue;
+    private final List<SendOperation> members;
+    private final int bodyLength;
+    private String brokerAddress;
+    private long startNanos;
+
+    BatchSend(DefaultProducer producer, MessageQueue queue, List<SendOperation> members) {
+        this.producer = producer;
+        this.queue = queue;
+        this.members = members;
+        int length = 0;
+        for (int i = 0, n = members.size(); i < n; i++) {
+            length += AutoBatcher.recordSize(members.get(i).payload());
+        }
+        this.bodyLength = length;
+    }
+
+    /** Writes the batch; the outcome reaches every member on the callback executor. */
+    void write() {
+        SendOperation first = members.get(0);
+        brokerAddress = first.route().masterAddress(queue.brokerName());
+        startNanos = System.nanoTime();
+        long deadline = Long.MAX_VALUE;
+        for (int i = 0, n = members.size(); i < n; i++) {
+            SendOperation member = members.get(i);
+            member.joinBatch(brokerAddress, startNanos);
+            deadline = Math.min(deadline, member.deadlineNanos());
+        }
+        if (brokerAddress == null) {
+            onFailure(new MQException(MQException.Reason.NO_ROUTE, "broker " + queue.brokerName() + " of topic '"
+                    + first.payload().userTopic() + "' has no master address"));
+            return;
+        }
+        SendMessageHeader header = new SendMessageHeader(producer.wireGroup(), first.payload().wireTopic(),
+                queue.queueId(), 0, System.currentTimeMillis(), 0, DefaultProducer.BATCH_PROPERTIES, true,
+                queue.brokerName());
+        producer.countAutoBatch();
+        OutboundFrame frame = OutboundFrame.requestWithBodyWriter(RequestCode.SEND_BATCH_MESSAGE, header, this);
+        producer.remoting().invoke(brokerAddress, frame, deadline, this);
+    }
+
+    @Override
+    public int length() {
+        return bodyLength;
+    }
+
+    @Override
+    public void writeTo(ByteBuf out) {
+        for (int i = 0, n = members.size(); i < n; i++) {
+            Payload p = members.get(i).payload();
+            BatchBody.writeRecord(out, p.flag(), p.body(), p.properties(), p.propertiesUtf8Length());
+        }
+    }
+
+    /** Event loop: the broker answered for the whole batch. */
+    @Override
+    public void onResponse(RemotingCommand response) {
+        long latencyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        SendStatus status = SendOperation.status(response.code());
+        producer.faultTolerance().record(queue.brokerName(), latencyMs, status == null);
+        if (status == null) {
+            MQException error = SendOperation.rejection(producer, queue, brokerAddress,
+                    members.get(0).payload().userTopic(), response);
+            failAll(error, ResponseCode.isRetryable(response.code()));
+            return;
+        }
+        producer.runCallback(() -> {
+            producer.batcher().flightDone(queue);
+            succeedAll(status, response);
+        });
+    }
+
+    /** Event loop or timer: the batch failed in transport. */
+    @Override
+    public void onFailure(MQException error) {
+        producer.faultTolerance().record(queue.brokerName(), LatencyFaultTolerance.FAILURE_LATENCY_MS, true);
+        failAll(error, error.reason() == MQException.Reason.CONNECTION
+                || error.reason() == MQException.Reason.NO_ROUTE);
+    }
+
+    private void failAll(MQException error, boolean retryable) {
+        producer.runCallback(() -> {
+            producer.batcher().flightDone(queue);
+            for (int i = 0, n = members.size(); i < n; i++) {
+                members.get(i).batchFailed(error, retryable);
+            }
+        });
+    }
+
+    private void succeedAll(SendStatus status, RemotingCommand response) {
+        MessageQueue written = new MessageQueue(members.get(0).payload().userTopic(), queue.brokerName(),
+                SendOperation.parseInt(response.field("queueId"), queue.queueId()));
+        long firstOffset = SendOperation.parseLong(response.field("queueOffset"));
+        String offsetIds = response.field("msgId");
+        int from = 0;
+        for (int i = 0, n = members.size(); i < n; i++) {
+            String offsetId = null;
+            if (offsetIds != null && from <= offsetIds.length()) {
+                int comma = offsetIds.indexOf(',', from);
+                int end = comma < 0 ? offsetIds.length() : comma;
+                offsetId = end > from ? offsetIds.substring(from, end) : null;
+                from = end + 1;
+            }
+            SendOperation member = members.get(i);
+            member.batchSucceeded(new SendResult(status, member.payload().messageIds(), offsetId, written,
+                    firstOffset < 0 ? -1 : firstOffset + i, null));
+        }
+    }
+}

@@ -1,0 +1,423 @@
+package dev.mq.core.producer;
+
+import static dev.mq.core.producer.FakeCluster.route;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mq.core.MQException;
+import dev.mq.core.Message;
+import dev.mq.core.SendResult;
+import dev.mq.core.SendStatus;
+import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.protocol.BatchBody;
+import dev.mq.core.protocol.BatchBodyReader;
+import dev.mq.core.protocol.MessageProperties;
+import dev.mq.core.protocol.RequestCode;
+import dev.mq.core.remoting.RemotingCommand;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Auto-batching observed on the wire of fake brokers. */
+class AutoBatchingTest {
+
+    private static final String GROUP = "pg-auto-batch";
+    private static final String TOPIC = "Batched";
+
+    private final FakeCluster cluster = new FakeCluster();
+    private final List<MQClientInstance> clients = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        clients.forEach(MQClientInstance::close);
+        cluster.close();
+    }
+
+    // ------------------------------------------------------------------ what is coalesced
+
+    @Test
+    void sendsWaitingBehindABusyQueueLeaveAsOneBatchAndEachCallerGetsItsOwnResult() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        Producer producer = producer(oneQueue(broker), b -> b.autoBatching(AutoBatching.whenBusy()));
+        CompletableFuture<Void> hold = new CompletableFuture<>();
+        broker.hold = hold;
+
+        CompletableFuture<SendResult> first = producer.sendAsync(message("first"));
+        waitUntil(() -> broker.sends().size() == 1);
+        List<CompletableFuture<SendResult>> waiting = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            waiting.add(producer.sendAsync(message("m-" + i)));
+        }
+        assertThat(broker.sends()).as("nothing more leaves while the queue's request is in flight").hasSize(1);
+        hold.complete(null);
+
+        SendResult firstResult = first.get(5, TimeUnit.SECONDS);
+        List<SendResult> results = new ArrayList<>();
+        for (CompletableFuture<SendResult> f : waiting) {
+            results.add(f.get(5, TimeUnit.SECONDS));
+        }
+        assertThat(broker.sends()).extracting(RemotingCommand::code)
+                .containsExactly(RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE);
+        RemotingCommand batch = broker.sends().get(1);
+        assertThat(batch.field("m")).isEqualTo("true");
+        assertThat(batch.field("i")).as("batch-level properties: WAIT only").isEqualTo(MessageProperties.WAIT
+                + MessageProperties.NAME_VALUE_SEPARATOR + "true" + MessageProperties.PROPERTY_SEPARATOR);
+        List<BatchBody.Record> records = BatchBodyReader.read(Unpooled.wrappedBuffer(batch.body()));
+        assertThat(records).hasSize(20);
+
+        assertThat(firstResult.queueOffset()).isZero();
+        for (int i = 0; i < 20; i++) {
+            SendResult r = results.get(i);
+            BatchBody.Record record = records.get(i);
+            assertThat(r.status()).isEqualTo(SendStatus.SEND_OK);
+            assertThat(r.messageIds()).hasSize(1);
+            assertThat(new String(record.body(), StandardCharsets.UTF_8)).as("records in call order").isEqualTo("m-" + i);
+            assertThat(MessageProperties.decode(record.properties()).get(MessageProperties.UNIQ_KEY))
+                    .as("each record carries its caller's id").isEqualTo(r.messageId());
+            assertThat(r.queueOffset()).as("first offset + index").isEqualTo(1 + i);
+            assertThat(r.offsetMessageId()).isEqualTo("broker-a-OFFSET-" + (1 + i));
+            assertThat(r.queue()).isEqualTo(firstResult.queue());
+        }
+        assertThat(results).extracting(SendResult::messageId).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aSendToAnIdleQueueLeavesAtOnceAlone() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        Producer producer = producer(oneQueue(broker), b -> b.autoBatching(AutoBatching.whenBusy()));
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(producer.sendAsync(message("one-by-one-" + i)).get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        }
+        assertThat(broker.sends()).hasSize(5).extracting(RemotingCommand::code).containsOnly(RequestCode.SEND_MESSAGE_V2);
+        assertThat(broker.sends()).extracting(c -> c.field("m")).containsOnly("false");
+    }
+
+    @Test
+    void batchesRespectTheMessageAndByteCaps() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        int recordSize = BatchBody.recordSize(100, propertiesLength());
+        AutoBatching caps = AutoBatching.whenBusy().maxMessages(4).maxBytes(3 * recordSize + 10);
+        Producer producer = producer(oneQueue(broker), b -> b.autoBatching(caps));
+        CompletableFuture<Void> hold = new CompletableFuture<>();
+        broker.hold = hold;
+
+        List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+        futures.add(producer.sendAsync(body100(0)));
+        waitUntil(() -> broker.sends().size() == 1);
+        for (int i = 1; i <= 10; i++) {
+            futures.add(producer.sendAsync(body100(i)));
+        }
+        hold.complete(null);
+        for (CompletableFuture<SendResult> f : futures) {
+            assertThat(f.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        }
+        List<Integer> sizes = broker.sends().stream().map(AutoBatchingTest::messagesIn).toList();
+        assertThat(sizes).as("the byte cap (3 records) binds before the message cap (4)").containsExactly(1, 3, 3, 3, 1);
+        for (RemotingCommand send : broker.sends()) {
+            if (send.code() == RequestCode.SEND_BATCH_MESSAGE) {
+                assertThat(send.body().length).isLessThanOrEqualTo(caps.maxBytes());
+            }
+        }
+    }
+
+    @Test
+    void theMessageCapBindsWhenMessagesAreSmall() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        Producer producer = producer(oneQueue(broker), b -> b.autoBatching(AutoBatching.whenBusy().maxMessages(4)));
+        CompletableFuture<Void> hold = new CompletableFuture<>();
+        broker.hold = hold;
+
+        List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+        futures.add(producer.sendAsync(message("x")));
+        waitUntil(() -> broker.sends().size() == 1);
+        for (int i = 0; i < 9; i++) {
+            futures.add(producer.sendAsync(message("y" + i)));
+        }
+        hold.complete(null);
+        for (CompletableFuture<SendResult> f : futures) {
+            assertThat(f.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        }
+        assertThat(broker.sends().stream().map(AutoBatchingTest::messagesIn).toList()).containsExactly(1, 4, 4, 1);
+    }
+
+    @Test
+    void sendsABatchCannotCarryTravelAloneAndDoNotWaitForTheBusyQueue() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        Producer producer = producer(oneQueue(broker), b -> b.autoBatching(AutoBatching.whenBusy()));
+        CompletableFuture<Void> hold = new CompletableFuture<>();
+        broker.hold = hold;
+
+        List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+        futures.add(producer.sendAsync(message("occupies the queue")));
+        waitUntil(() -> broker.sends().size() == 1);
+        futures.add(producer.sendAsync(Message.builder(TOPIC).body("delayed").delayLevel(2).build()));
+        futures.add(producer.sendAsync(Message.builder(TOPIC).body(new byte[8192]).build())); // compressed
+        futures.add(producer.sendAsync(message("orderly"), QueueSelectors.hash(), "key"));
+        futures.add(producer.sendAsync(List.of(message("explicit-1"), message("explicit-2"))));
+        producer.sendOneway(message("oneway"));
+        Thread syncSender = new Thread(() -> producer.send(message("sync")));
+        syncSender.start();
+
+        waitUntil(() -> broker.sends().size() == 7);
+        assertThat(broker.sends()).as("none of them waited, none was merged")
+                .extracting(c -> c.code() == RequestCode.SEND_BATCH_MESSAGE ? messagesIn(c) : 1)
+                .containsExactlyInAnyOrder(1, 1, 1, 1, 2, 1, 1);
+        hold.complete(null);
+        for (CompletableFuture<SendResult> f : futures) {
+            assertThat(f.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        }
+        syncSender.join(5_000);
+    }
+
+    @Test
+    void lingerGathersSendsToAnIdleQueueIntoOneBatch() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        Duration linger = Duration.ofMillis(300);
+        Producer producer = producer(oneQueue(broker), b -> b.autoBatching(AutoBatching.linger(linger)));
+        producer.send(message("warm the route")); // sync: alone, not lingering
+
+        long start = System.nanoTime();
+        List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            futures.add(producer.sendAsync(message("l-" + i)));
+        }
+        for (CompletableFuture<SendResult> f : futures) {
+            assertThat(f.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        }
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(broker.sends()).hasSize(2);
+        assertThat(messagesIn(broker.sends().get(1))).isEqualTo(5);
+        assertThat(elapsedMs).as("the first send waited for the linger time").isGreaterThanOrEqualTo(linger.toMillis() / 2);
+    }
+
+    // ------------------------------------------------------------------ failures and deadlines
+
+    @Test
+    void aRetryableBatchFailureRetriesEachMessageOnTheOtherBroker() throws Exception {
+        AtomicBoolean rejectBatches = new AtomicBoolean(true);
+        FakeBroker a = cluster.broker("broker-a",
+                r -> r.code() == RequestCode.SEND_BATCH_MESSAGE && rejectBatches.get() ? 14 : 0);
+        FakeBroker b = cluster.broker("broker-b");
+        MQClientInstance client = client(cluster.nameServer(topic -> route(1, a, b), 0).address());
+        Producer producer = producer(client, c -> c.autoBatching(AutoBatching.whenBusy()).latencyFaultTolerance(false));
+        CompletableFuture<Void> holdA = new CompletableFuture<>();
+        CompletableFuture<Void> holdB = new CompletableFuture<>();
+        a.hold = holdA;
+        b.hold = holdB;
+
+        // Two sends occupy both queues; the next ones wait behind them, half per broker.
+        List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+        futures.add(producer.sendAsync(message("a0")));
+        futures.add(producer.sendAsync(message("b0")));
+        waitUntil(() -> a.sends().size() + b.sends().size() == 2);
+        for (int i = 0; i < 10; i++) {
+            futures.add(producer.sendAsync(message("w" + i)));
+        }
+        holdB.complete(null);
+        holdA.complete(null);
+        for (CompletableFuture<SendResult> f : futures) {
+            assertThat(f.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        }
+        assertThat(a.sends()).filteredOn(c -> c.code() == RequestCode.SEND_BATCH_MESSAGE).hasSize(1);
+        List<SendResult> retried = futures.stream().map(CompletableFuture::join)
+                .filter(r -> r.queue().brokerName().equals("broker-b")).toList();
+        assertThat(retried).as("b0, its five waiting sends and a's five rejected ones").hasSize(11);
+        assertThat(((DefaultProducer) producer).retries()).isEqualTo(5);
+    }
+
+    @Test
+    void aNonRetryableBatchRejectionFailsEveryMessageOfTheBatchWithTheBrokersCode() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a", r -> r.code() == RequestCode.SEND_BATCH_MESSAGE ? 13 : 0);
+        Producer producer = producer(oneQueue(broker), b -> b.autoBatching(AutoBatching.whenBusy()));
+        CompletableFuture<Void> hold = new CompletableFuture<>();
+        broker.hold = hold;
+
+        CompletableFuture<SendResult> first = producer.sendAsync(message("alone"));
+        waitUntil(() -> broker.sends().size() == 1);
+        List<CompletableFuture<SendResult>> batched = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            batched.add(producer.sendAsync(message("b" + i)));
+        }
+        hold.complete(null);
+        assertThat(first.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        for (CompletableFuture<SendResult> f : batched) {
+            MQException e = failure(f);
+            assertThat(e.reason()).isEqualTo(MQException.Reason.BROKER_REJECTED);
+            assertThat(e.responseCode()).isEqualTo(13);
+        }
+        assertThat(broker.sends()).hasSize(2);
+    }
+
+    @Test
+    void waitingSendsTimeOutByTheirOwnDeadlinesWhenTheFlightAheadHangs() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a", r -> null); // never answers
+        Producer producer = producer(oneQueue(broker), b -> b.autoBatching(AutoBatching.whenBusy()));
+
+        long start = System.nanoTime();
+        CompletableFuture<SendResult> ahead = producer.sendAsync(message("hangs"), Duration.ofSeconds(2));
+        waitUntil(() -> broker.sends().size() == 1);
+        CompletableFuture<SendResult> shortDeadline = producer.sendAsync(message("short"), Duration.ofMillis(300));
+        CompletableFuture<SendResult> longDeadline = producer.sendAsync(message("long"), Duration.ofSeconds(3));
+
+        assertThat(failure(shortDeadline).reason()).isEqualTo(MQException.Reason.TIMEOUT);
+        long shortMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(shortMs).as("the 300 ms send did not wait for the 2 s one ahead of it").isLessThan(1_500);
+        assertThat(failure(ahead).reason()).isEqualTo(MQException.Reason.TIMEOUT);
+        assertThat(failure(longDeadline).reason()).isEqualTo(MQException.Reason.TIMEOUT);
+        long allMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(allMs).as("nobody heard later than the latest deadline (3 s) plus slack").isLessThan(3_800);
+        assertThat(producer.inFlightRequests()).isZero();
+        assertThat(broker.sends()).as("the short send was never written").extracting(AutoBatchingTest::bodyOf)
+                .doesNotContain("short");
+    }
+
+    // ------------------------------------------------------------------ hooks and lifecycle
+
+    @Test
+    void hooksSeeEveryBatchedSendOnceWithItsOwnResult() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        List<SendContext> after = new CopyOnWriteArrayList<>();
+        List<SendContext> before = new CopyOnWriteArrayList<>();
+        SendHook hook = new SendHook() {
+            @Override
+            public void beforeSend(SendContext context) {
+                before.add(context);
+            }
+
+            @Override
+            public void afterSend(SendContext context) {
+                after.add(context);
+            }
+        };
+        Producer producer = producer(oneQueue(broker), b -> b.autoBatching(AutoBatching.whenBusy()).hook(hook));
+        CompletableFuture<Void> hold = new CompletableFuture<>();
+        broker.hold = hold;
+
+        List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+        futures.add(producer.sendAsync(message("first")));
+        waitUntil(() -> broker.sends().size() == 1);
+        for (int i = 0; i < 6; i++) {
+            futures.add(producer.sendAsync(message("h" + i)));
+        }
+        hold.complete(null);
+        List<String> ids = new ArrayList<>();
+        for (CompletableFuture<SendResult> f : futures) {
+            ids.add(f.get(5, TimeUnit.SECONDS).messageId());
+        }
+        waitUntil(() -> after.size() == 7);
+        assertThat(before).hasSize(7).allSatisfy(c -> assertThat(c.messageCount()).isEqualTo(1));
+        assertThat(after).allSatisfy(c -> {
+            assertThat(c.isFinalAttempt()).isTrue();
+            assertThat(c.messageCount()).isEqualTo(1);
+            assertThat(c.mode()).isEqualTo(SendMode.ASYNC);
+        });
+        assertThat(after).extracting(c -> c.result().messageId()).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(broker.sends()).hasSize(2);
+    }
+
+    @Test
+    void clientCloseCompletesEverySendStillWaitingInALine() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a", r -> null); // never answers
+        MQClientInstance client = oneQueue(broker);
+        Producer producer = producer(client, b -> b.autoBatching(AutoBatching.whenBusy()));
+
+        List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            futures.add(producer.sendAsync(message("c" + i), Duration.ofSeconds(30)));
+        }
+        waitUntil(() -> broker.sends().size() == 1);
+        client.close();
+        for (CompletableFuture<SendResult> f : futures) {
+            assertThat(failure(f).reason()).isIn(MQException.Reason.SHUTDOWN, MQException.Reason.CONNECTION);
+        }
+        assertThat(producer.inFlightRequests()).isZero();
+    }
+
+    @Test
+    void invalidSettingsAreRefusedNamingTheValue() {
+        assertThatThrownBy(() -> AutoBatching.linger(Duration.ofMillis(-1))).hasMessageContaining("got PT-0.001S");
+        assertThatThrownBy(() -> AutoBatching.whenBusy().maxBytes(0)).hasMessageContaining("got 0");
+        assertThatThrownBy(() -> AutoBatching.whenBusy().maxMessages(1)).hasMessageContaining("got 1");
+        assertThatThrownBy(() -> ProducerConfig.builder().group(GROUP).maxMessageSize(1024)
+                .maxInFlightBytes(1 << 20).autoBatching(AutoBatching.whenBusy()).build())
+                .isInstanceOf(MQException.class).hasMessageContaining("262144").hasMessageContaining("1024");
+        assertThatThrownBy(() -> ProducerConfig.builder().group(GROUP).autoBatching(null).build())
+                .isInstanceOf(MQException.class).hasMessageContaining("AutoBatching.off()");
+        assertThat(ProducerConfig.builder().group(GROUP).build().autoBatching()).isEqualTo(AutoBatching.off());
+        assertThat(AutoBatching.linger(Duration.ZERO)).isEqualTo(AutoBatching.whenBusy());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private MQClientInstance oneQueue(FakeBroker broker) {
+        return client(cluster.nameServer(topic -> route(1, broker), 0).address());
+    }
+
+    private MQClientInstance client(String nameServers) {
+        MQClientInstance client = MQClientInstance.builder().nameServer(nameServers).build();
+        clients.add(client);
+        client.start();
+        return client;
+    }
+
+    private static Producer producer(MQClientInstance client, UnaryOperator<ProducerConfig.Builder> config) {
+        return client.newProducer(config.apply(ProducerConfig.builder().group(GROUP)
+                .shutdownTimeout(Duration.ofSeconds(1))).build());
+    }
+
+    private static Message message(String body) {
+        return Message.builder(TOPIC).body(body).build();
+    }
+
+    private static Message body100(int i) {
+        byte[] body = new byte[100];
+        body[0] = (byte) i;
+        return Message.builder(TOPIC).body(body).build();
+    }
+
+    /** The UTF-8 length of a plain message's properties (WAIT and UNIQ_KEY). */
+    private static int propertiesLength() {
+        return MessageProperties.encode(body100(0), "0".repeat(32), true).length();
+    }
+
+    private static int messagesIn(RemotingCommand send) {
+        return send.code() == RequestCode.SEND_BATCH_MESSAGE
+                ? BatchBodyReader.read(Unpooled.wrappedBuffer(send.body())).size() : 1;
+    }
+
+    private static String bodyOf(RemotingCommand send) {
+        return new String(send.body(), StandardCharsets.UTF_8);
+    }
+
+    private static MQException failure(CompletableFuture<?> future) throws Exception {
+        try {
+            future.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(MQException.class);
+            return (MQException) e.getCause();
+        }
+        throw new AssertionError("expected the send to fail");
+    }
+
+    private static void waitUntil(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 5 s");
+            }
+            Thread.sleep(5);
+        }
+    }
+}
