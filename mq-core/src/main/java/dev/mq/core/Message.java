@@ -35,11 +35,13 @@ public final class Message {
     private Message(Builder b) {
         this.topic = b.topic;
         this.tags = b.tags;
-        // Not List.copyOf: it throws NullPointerException on a null key, which must instead fail at send
-        // with VALIDATION like every other rule.
-        this.keys = Collections.unmodifiableList(new ArrayList<>(b.keys));
+        // The builder hands its collections over instead of copying them (one message per builder is
+        // the common case) and copies them itself if it is changed afterwards. Not List.copyOf: it
+        // throws NullPointerException on a null key, which must instead fail at send with VALIDATION.
+        this.keys = b.keys.isEmpty() ? List.of() : Collections.unmodifiableList(b.keys);
         this.body = b.body;
-        this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(b.properties));
+        this.properties = b.properties.isEmpty() ? Map.of() : Collections.unmodifiableMap(b.properties);
+        b.handedOver = true;
         this.flag = b.flag;
         this.delayLevel = b.delayLevel;
         this.deliveryDelay = b.deliveryDelay;
@@ -128,9 +130,11 @@ public final class Message {
 
         private String topic;
         private String tags;
-        private final List<String> keys = new ArrayList<>();
+        private List<String> keys = new ArrayList<>();
         private byte[] body;
-        private final Map<String, String> properties = new LinkedHashMap<>();
+        private Map<String, String> properties = new LinkedHashMap<>();
+        /** {@link #keys} and {@link #properties} belong to a built message: copy before changing them. */
+        private boolean handedOver;
         private int flag;
         private int delayLevel;
         private Duration deliveryDelay;
@@ -159,6 +163,7 @@ public final class Message {
             if (keys == null) {
                 throw MQException.validation("keys must not be null: pass no keys, or non-empty keys");
             }
+            ownCollections();
             Collections.addAll(this.keys, keys);
             return this;
         }
@@ -168,6 +173,7 @@ public final class Message {
             if (keys == null) {
                 throw MQException.validation("keys must not be null: pass an empty list for none");
             }
+            ownCollections();
             this.keys.addAll(keys);
             return this;
         }
@@ -186,6 +192,7 @@ public final class Message {
 
         /** Adds a user property; reserved system names are refused when the message is sent. */
         public Builder property(String name, String value) {
+            ownCollections();
             this.properties.put(name, value);
             return this;
         }
@@ -195,6 +202,7 @@ public final class Message {
             if (properties == null) {
                 throw MQException.validation("properties must not be null: pass an empty map for none");
             }
+            ownCollections();
             this.properties.putAll(properties);
             return this;
         }
@@ -224,6 +232,14 @@ public final class Message {
 
         public Message build() {
             return new Message(this);
+        }
+
+        private void ownCollections() {
+            if (handedOver) {
+                keys = new ArrayList<>(keys);
+                properties = new LinkedHashMap<>(properties);
+                handedOver = false;
+            }
         }
     }
 

@@ -64,8 +64,9 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         // Orderly and oneway sends are never retried: a retry could land out of order or twice.
         this.maxAttempts = selector != null || mode == SendMode.ONEWAY ? 1 : 1 + producer.config().retries();
         this.future = future;
-        // A sync caller owns its future and nothing is chained on it: complete it where the answer arrives.
-        this.completeInline = mode == SendMode.SYNC && producer.hooks().isEmpty();
+        // Without hooks no user code runs on completion when the caller owns the future (sync) or there is
+        // none (oneway): complete where the outcome arrives, without a hop to the callback executor.
+        this.completeInline = mode != SendMode.ASYNC && producer.hooks().isEmpty();
         this.batchable = mode == SendMode.ASYNC && selector == null && producer.batcher() != null
                 && producer.batcher().accepts(payload);
     }

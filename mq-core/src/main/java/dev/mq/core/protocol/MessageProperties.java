@@ -119,6 +119,8 @@ public final class MessageProperties {
 
     /** Longest decimal form of a long, so number values never force the builder to grow. */
     private static final int MAX_LONG_DIGITS = 20;
+    /** Characters reserved per user property: name, value and two separators of a typical property. */
+    private static final int USER_PROPERTY_ESTIMATE = 32;
 
     private MessageProperties() {
     }
@@ -160,10 +162,8 @@ public final class MessageProperties {
         Duration deliveryDelay = message.deliveryDelay();
         Instant deliverAt = message.deliverAt();
 
-        int capacity = 0;
-        for (Map.Entry<String, String> e : user.entrySet()) {
-            capacity += e.getKey().length() + e.getValue().length() + 2;
-        }
+        // User properties are sized by estimate: counting them exactly would mean a second walk of the map.
+        int capacity = USER_PROPERTY_ESTIMATE * user.size();
         if (tags != null) {
             capacity += TAGS.length() + tags.length() + 2;
         }
@@ -182,9 +182,7 @@ public final class MessageProperties {
         capacity += WAIT.length() + 5 + 2;
 
         StringBuilder sb = new StringBuilder(capacity);
-        for (Map.Entry<String, String> e : user.entrySet()) {
-            appendPair(sb, e.getKey(), e.getValue());
-        }
+        user.forEach((name, value) -> appendPair(sb, name, value)); // no iterator or entry wrappers
         if (tags != null) {
             appendPair(sb, TAGS, tags);
         }

@@ -157,29 +157,29 @@ public final class Validation {
     }
 
     private static void checkProperties(Map<String, String> properties) {
-        for (Map.Entry<String, String> e : properties.entrySet()) {
-            String name = e.getKey();
-            String value = e.getValue();
-            if (name == null || name.isEmpty()) {
-                throw MQException.validation("message property name is " + (name == null ? "null" : "empty")
-                        + ": property names must be non-empty");
-            }
-            if (value == null || value.isEmpty()) {
-                String kind = value == null ? "a null" : "an empty";
-                throw MQException.validation("message property " + quote(name) + " has " + kind
-                        + " value: brokers drop properties with empty values");
-            }
-            if (hasSeparator(name)) {
-                throw MQException.validation("message property name " + quote(name) + " " + SEPARATOR_RULE);
-            }
-            if (hasSeparator(value)) {
-                throw MQException.validation("value " + quote(value) + " of message property " + quote(name) + " "
-                        + SEPARATOR_RULE);
-            }
-            if (MessageProperties.isReserved(name)) {
-                throw MQException.validation("message property name " + quote(name) + " is reserved for"
-                        + " RocketMQ's own use: choose another name (tags, keys and delays have builder methods)");
-            }
+        properties.forEach(Validation::checkProperty); // forEach: no iterator or entry wrappers per send
+    }
+
+    private static void checkProperty(String name, String value) {
+        if (name == null || name.isEmpty()) {
+            throw MQException.validation("message property name is " + (name == null ? "null" : "empty")
+                    + ": property names must be non-empty");
+        }
+        if (value == null || value.isEmpty()) {
+            String kind = value == null ? "a null" : "an empty";
+            throw MQException.validation("message property " + quote(name) + " has " + kind
+                    + " value: brokers drop properties with empty values");
+        }
+        if (hasSeparator(name)) {
+            throw MQException.validation("message property name " + quote(name) + " " + SEPARATOR_RULE);
+        }
+        if (hasSeparator(value)) {
+            throw MQException.validation("value " + quote(value) + " of message property " + quote(name) + " "
+                    + SEPARATOR_RULE);
+        }
+        if (MessageProperties.isReserved(name)) {
+            throw MQException.validation("message property name " + quote(name) + " is reserved for"
+                    + " RocketMQ's own use: choose another name (tags, keys and delays have builder methods)");
         }
     }
 

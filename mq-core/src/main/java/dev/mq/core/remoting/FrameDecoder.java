@@ -1,18 +1,13 @@
 package dev.mq.core.remoting;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.json.JsonFactory;
 
 /**
  * Splits the byte stream into frames (16 MiB cap, as every RocketMQ server and client uses) and
@@ -32,7 +27,14 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
     private static final int SERIALIZE_JSON = 0;
     private static final int SERIALIZE_ROCKETMQ = 1;
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Headers up to this size are copied into a reused per-thread array. */
+    private static final int MAX_SCRATCH = 64 * 1024;
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[1024];
+        }
+    };
 
     public FrameDecoder() {
         super(MAX_FRAME_LENGTH, 0, 4, 0, 4);
@@ -77,84 +79,23 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     }
 
     private static RemotingCommand decodeJson(ByteBuf header, byte[] body) {
-        byte[] bytes = ByteBufUtil.getBytes(header);
-        int code = 0;
-        int version = 0;
-        int opaque = 0;
-        int flag = 0;
-        String language = null;
-        String remark = null;
-        Map<String, String> extFields = null;
-        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), bytes)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new CorruptedFrameException("JSON header is not an object");
-            }
-            String name;
-            while ((name = p.nextName()) != null) {
-                JsonToken value = p.nextToken();
-                switch (name) {
-                    case "code" -> code = intValue(p, value, name);
-                    case "version" -> version = intValue(p, value, name);
-                    case "opaque" -> opaque = intValue(p, value, name);
-                    case "flag" -> flag = intValue(p, value, name);
-                    case "language" -> language = text(p, value, name);
-                    case "remark" -> remark = text(p, value, name);
-                    case "extFields" -> extFields = readFields(p, value);
-                    default -> p.skipChildren();
-                }
-            }
-        } catch (JacksonException e) {
-            throw new CorruptedFrameException("malformed JSON header: " + e.getOriginalMessage(), e);
+        int length = header.readableBytes();
+        if (header.hasArray()) {
+            return JsonHeaderReader.read(header.array(), header.arrayOffset() + header.readerIndex(), length, body);
         }
-        return new RemotingCommand(code, language, version, opaque, flag, remark, extFields, body);
+        byte[] bytes = length <= MAX_SCRATCH ? scratch(length) : new byte[length];
+        header.getBytes(header.readerIndex(), bytes, 0, length);
+        return JsonHeaderReader.read(bytes, 0, length, body);
     }
 
-    /**
-     * A scalar as text. An object or array is refused: reading on inside it would take its keys for the
-     * header's own fields (a nested {@code "code"} would replace the real one).
-     */
-    private static String text(JsonParser p, JsonToken token, String name) {
-        if (token == JsonToken.VALUE_NULL) {
-            return null;
+    /** A per-thread array to copy headers out of direct buffers into: decoding keeps nothing of it. */
+    private static byte[] scratch(int length) {
+        byte[] bytes = SCRATCH.get();
+        if (bytes.length < length) {
+            bytes = new byte[Math.max(length, bytes.length * 2)];
+            SCRATCH.set(bytes);
         }
-        if (!token.isScalarValue()) {
-            throw new CorruptedFrameException("header field '" + name + "' is not a string");
-        }
-        return p.getText();
-    }
-
-    private static int intValue(JsonParser p, JsonToken token, String name) {
-        if (token == JsonToken.VALUE_NUMBER_INT) {
-            return p.getIntValue();
-        }
-        if (token == JsonToken.VALUE_STRING) {
-            try {
-                return Integer.parseInt(p.getString());
-            } catch (NumberFormatException e) {
-                // fall through to the error below
-            }
-        }
-        throw new CorruptedFrameException("header field '" + name + "' is not an integer");
-    }
-
-    private static Map<String, String> readFields(JsonParser p, JsonToken token) {
-        if (token == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (token != JsonToken.START_OBJECT) {
-            throw new CorruptedFrameException("extFields is not an object");
-        }
-        Map<String, String> fields = new HashMap<>();
-        String name;
-        while ((name = p.nextName()) != null) {
-            JsonToken value = p.nextToken();
-            if (value.isScalarValue()) {
-                fields.put(name, value == JsonToken.VALUE_NULL ? null : p.getText());
-            } else {
-                p.skipChildren();
-            }
-        }
-        return fields;
+        return bytes;
     }
 
     private static RemotingCommand decodeBinary(ByteBuf h, byte[] body) {
