@@ -97,7 +97,7 @@ final class Connection {
             if (request.oneway) {
                 ch.write(frame).addListener(request);
             } else {
-                inFlight.put(request.opaque, request);
+                inFlight.put(slot(request.opaque), request);
                 ch.write(frame, ch.voidPromise());
             }
             wrote = true;
@@ -109,7 +109,7 @@ final class Connection {
 
     /** Event loop: a response arrived. */
     void complete(RemotingCommand response) {
-        InFlightRequest request = inFlight.remove(response.opaque());
+        InFlightRequest request = inFlight.remove(slot(response.opaque()));
         if (request != null) {
             request.succeed(response);
         }
@@ -121,8 +121,8 @@ final class Connection {
     /** Timer thread: the request's deadline passed. */
     void expire(InFlightRequest request) {
         eventLoop.execute(() -> {
-            if (inFlight.get(request.opaque) == request) {
-                inFlight.remove(request.opaque);
+            if (inFlight.get(slot(request.opaque)) == request) {
+                inFlight.remove(slot(request.opaque));
             }
             request.fail(new MQException(MQException.Reason.TIMEOUT,
                     "no response from " + address + " before the deadline"));
@@ -162,6 +162,16 @@ final class Connection {
         while ((request = writeQueue.poll()) != null) {
             request.fail(reason);
         }
+    }
+
+    /**
+     * The in-flight table's key for {@code opaque}. Opaques are consecutive, and the table probes
+     * linearly from {@code key & mask}: consecutive keys would form one long run, and removing its oldest
+     * entry would shift the whole run back. Multiplying by an odd constant (a bijection on int) places
+     * the requests in flight on distinct slots instead.
+     */
+    private static int slot(int opaque) {
+        return opaque * 0x9E3779B9;
     }
 
     int inFlightCount() {

@@ -1,11 +1,12 @@
 package dev.mq.core.remoting;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
 
 /** JSON string literals written as UTF-8 straight into a buffer. */
 final class JsonStrings {
 
-    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private JsonStrings() {
     }
@@ -13,6 +14,13 @@ final class JsonStrings {
     /** Writes {@code "s"} with quotes, backslashes and control characters (e.g. property separators) escaped. */
     static void write(ByteBuf out, String s) {
         int length = s.length();
+        if (isPlainAscii(s, length)) { // the usual case: one bulk copy instead of a call per byte
+            out.ensureWritable(length + 2);
+            out.writeByte('"');
+            out.writeCharSequence(s, StandardCharsets.US_ASCII);
+            out.writeByte('"');
+            return;
+        }
         // Reserving the exact worst case once lets the loop use unchecked setByte; reserving 6 bytes per
         // char instead made small frames outgrow their buffer and reallocate.
         out.ensureWritable(worstCaseBytes(s, length) + 2);
@@ -53,6 +61,17 @@ final class JsonStrings {
         out.writerIndex(i);
     }
 
+    /** Whether every char of {@code s} is printable ASCII that JSON takes as it is. */
+    private static boolean isPlainAscii(String s, int length) {
+        for (int k = 0; k < length; k++) {
+            char c = s.charAt(k);
+            if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Upper bound of the bytes {@link #write} produces for {@code s}, quotes excluded. */
     private static int worstCaseBytes(String s, int length) {
         int bytes = length;
@@ -70,6 +89,6 @@ final class JsonStrings {
     }
 
     static void writeAscii(ByteBuf out, String s) {
-        out.writeCharSequence(s, java.nio.charset.StandardCharsets.US_ASCII);
+        out.writeCharSequence(s, StandardCharsets.US_ASCII);
     }
 }
