@@ -28,7 +28,7 @@ final class Options {
     List<String> clients = List.of("ours", "official");
     List<Pattern> filters = List.of();
     boolean ceiling = true;
-    /** Async scenarios at these sizes run a second time with mq-core's auto-batching on. */
+    /** Async scenarios at these sizes run a second time with both clients' auto-batching on. */
     List<Integer> batchedSizes = List.of(1024);
     String workerHeap = "1g";
 
@@ -57,7 +57,7 @@ final class Options {
                                            scenario, so that no client meets a cold broker
                   --clients=ours,official
                   --ceiling=true           measure the pipelined-loop ceiling against the null broker
-                  --batched-sizes=1024     async scenarios at these sizes also run with mq-core's
+                  --batched-sizes=1024     async scenarios at these sizes also run with each client's
                                            auto-batching on (-batched; empty to skip)
                   --worker-heap=1g         heap of each client's JVM
                   --worker-jvm-args='...'  extra options for the client JVMs, e.g. a JFR recording

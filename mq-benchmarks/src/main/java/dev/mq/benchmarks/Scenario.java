@@ -8,13 +8,17 @@ import dev.mq.benchmarks.harness.Mode;
  *
  * <p>Its name is {@code <broker>-<mode>-<bytes>}, with {@code -inflight<N>} when an asynchronous
  * scenario keeps other than {@value #STANDARD_IN_FLIGHT} sends in flight, and {@code -batched} when
- * mq-core runs with auto-batching ({@code AutoBatching.whenBusy()}). The official client has no
- * auto-batching: in a batched scenario it runs as in every other, so the ratio compares ours batched
- * with the official client's only way of sending one message at a time asynchronously.
+ * both clients run with their auto-batching on: mq-core's {@code AutoBatching.whenBusy()}, the official
+ * client's {@code setAutoBatch(true)} with its default delay and sizes.
  */
 record Scenario(BrokerKind broker, Mode mode, int bytes, int inFlight, boolean batching) {
 
     static final int STANDARD_IN_FLIGHT = 1024;
+
+    /** The same scenario without auto-batching. */
+    Scenario unbatched() {
+        return new Scenario(broker, mode, bytes, inFlight, false);
+    }
 
     String name() {
         return broker.label() + "-" + mode.label() + "-" + bytes

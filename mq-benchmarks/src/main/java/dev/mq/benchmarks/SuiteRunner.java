@@ -32,7 +32,8 @@ import java.util.stream.Collectors;
  * Broker in theirs (EmbeddedRocketMQ). So a client's CPU time and allocation are its own alone.
  *
  * <p>Prints, per scenario and client, a {@code RESULT} line, then a {@code RATIO} line (ours divided by
- * official); {@code STORED} lines for the real broker's read-back check and {@code LOSS} lines for
+ * official; for a batched scenario also {@code <name>-vs-unbatched-official}, ours batched divided by
+ * the official client's unbatched result from the same run); {@code STORED} lines for the real broker's read-back check and {@code LOSS} lines for
  * oneway sends (stored by the real broker, received by the null broker); a {@code CEILING} line; and
  * summary tables. See docs/performance.md.
  */
@@ -57,6 +58,7 @@ final class SuiteRunner {
     private final List<String> summary = new ArrayList<>();
     private final List<String> ratios = new ArrayList<>();
     private final Map<String, RunOutcome> oursResults = new LinkedHashMap<>();
+    private final Map<String, RunOutcome> officialResults = new LinkedHashMap<>();
     private int sequence;
     private int scenarioIndex;
     private int failures;
@@ -204,9 +206,8 @@ final class SuiteRunner {
                 if (mq != null) {
                     mq.createTopic(session.topic, REAL_TOPIC_QUEUES);
                 }
-                boolean batching = scenario.batching() && client.equals(OURS);
-                worker(client).call("START namesrv=" + nameServer + " group=" + session.group + " batching=" + batching,
-                        Duration.ofMinutes(1));
+                worker(client).call("START namesrv=" + nameServer + " group=" + session.group + " batching="
+                        + scenario.batching(), Duration.ofMinutes(1));
             } catch (RuntimeException e) {
                 failed(session, name, e);
             }
@@ -256,6 +257,8 @@ final class SuiteRunner {
                 results.put(session.client, outcome);
                 if (session.client.equals(OURS)) {
                     oursResults.put(name, outcome);
+                } else {
+                    officialResults.put(name, outcome);
                 }
                 out.println(String.format(Locale.ROOT,
                         "RESULT scenario=%s client=%s msgs_per_s=%.0f p50_us=%.1f p99_us=%.1f cpu_us_per_msg=%.2f "
@@ -275,14 +278,22 @@ final class SuiteRunner {
         RunOutcome ours = results.get(OURS);
         RunOutcome official = results.get(OFFICIAL);
         if (ours != null && official != null) {
-            String ratio = String.format(Locale.ROOT, "msgs_per_s=%.2f p99=%.2f cpu=%.2f alloc=%.2f",
-                    ratio(ours.messagesPerSecond(), official.messagesPerSecond()),
-                    ratio(ours.p99Nanos(), official.p99Nanos()),
-                    ratio(ours.cpuMicrosPerMessage(), official.cpuMicrosPerMessage()),
-                    ratio(ours.allocatedBytesPerMessage(), official.allocatedBytesPerMessage()));
-            out.println("RATIO scenario=" + name + " " + ratio);
-            ratios.add("| " + name + " | " + ratio.replaceAll("\\w+=", "").replace(" ", " | ") + " |");
+            printRatio(name, ours, official);
         }
+        RunOutcome officialUnbatched = scenario.batching() ? officialResults.get(scenario.unbatched().name()) : null;
+        if (ours != null && officialUnbatched != null) {
+            printRatio(name + "-vs-unbatched-official", ours, officialUnbatched);
+        }
+    }
+
+    private void printRatio(String label, RunOutcome ours, RunOutcome official) {
+        String ratio = String.format(Locale.ROOT, "msgs_per_s=%.2f p99=%.2f cpu=%.2f alloc=%.2f",
+                ratio(ours.messagesPerSecond(), official.messagesPerSecond()),
+                ratio(ours.p99Nanos(), official.p99Nanos()),
+                ratio(ours.cpuMicrosPerMessage(), official.cpuMicrosPerMessage()),
+                ratio(ours.allocatedBytesPerMessage(), official.allocatedBytesPerMessage()));
+        out.println("RATIO scenario=" + label + " " + ratio);
+        ratios.add("| " + label + " | " + ratio.replaceAll("\\w+=", "").replace(" ", " | ") + " |");
     }
 
     private void failed(Session session, String scenario, RuntimeException e) {

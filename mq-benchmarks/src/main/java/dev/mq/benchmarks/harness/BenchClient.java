@@ -8,8 +8,8 @@ package dev.mq.benchmarks.harness;
 public interface BenchClient extends AutoCloseable {
 
     /**
-     * Starts a producer of {@code group} against {@code nameServer}, with auto-batching of
-     * asynchronous sends if {@code autoBatching} (a client without it refuses).
+     * Starts a producer of {@code group} against {@code nameServer}, with the client's own
+     * auto-batching of asynchronous sends if {@code autoBatching}.
      */
     void start(String nameServer, String group, boolean autoBatching) throws Exception;
 

@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>It answers {@code GET_ROUTEINFO_BY_TOPIC} (105) for any topic with a standard-JSON route that
  * names itself as the only broker, {@code HEART_BEAT} (34) and {@code UNREGISTER_CLIENT} (35) with
  * success, and {@code SEND_MESSAGE} (10), {@code SEND_MESSAGE_V2} (310) and {@code SEND_BATCH_MESSAGE}
- * (320) with code 0 and {@code msgId}, {@code queueId}, {@code queueOffset}. Oneway frames are counted
+ * (320) with code 0 and {@code msgId} (for a batch one id per message, comma-separated, as a broker
+ * answers), {@code queueId}, {@code queueOffset}. Oneway frames are counted
  * and not answered; any other request gets {@code REQUEST_CODE_NOT_SUPPORTED} (3). Responses written
  * while reading one batch of input are flushed together.
  */
@@ -115,13 +116,28 @@ public final class NullBroker implements AutoCloseable {
                 }
                 int start = frame.readerIndex();
                 RequestHeader header = RequestHeader.parse(frame, start, start + headerLength);
-                answer(ctx, header);
+                int messages = header.code == SEND_BATCH_MESSAGE ? countRecords(frame, start + headerLength) : 1;
+                answer(ctx, header, messages);
             } finally {
                 frame.release();
             }
         }
 
-        private void answer(ChannelHandlerContext ctx, RequestHeader header) {
+        /** The records of a batch body from {@code index} on: each starts with its own total size. */
+        private int countRecords(ByteBuf frame, int index) {
+            int count = 0;
+            while (index + 4 <= frame.writerIndex()) {
+                int size = frame.getInt(index);
+                if (size <= 0) {
+                    break;
+                }
+                index += size;
+                count++;
+            }
+            return Math.max(count, 1);
+        }
+
+        private void answer(ChannelHandlerContext ctx, RequestHeader header, int messages) {
             switch (header.code) {
                 case SEND_MESSAGE, SEND_MESSAGE_V2, SEND_BATCH_MESSAGE -> {
                     if (header.isOneway()) {
@@ -132,7 +148,8 @@ public final class NullBroker implements AutoCloseable {
                         return;
                     }
                     sends.increment();
-                    ctx.write(writer.sendOk(ctx.alloc(), header.opaque, header.queueId, offsets.getAndIncrement()));
+                    ctx.write(writer.sendOk(ctx.alloc(), header.opaque, header.queueId, offsets.getAndAdd(messages),
+                            messages));
                 }
                 case GET_ROUTEINFO_BY_TOPIC -> reply(ctx, header, 0, null, route);
                 case HEART_BEAT, UNREGISTER_CLIENT -> reply(ctx, header, 0, null, null);

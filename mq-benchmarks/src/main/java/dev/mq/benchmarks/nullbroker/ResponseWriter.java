@@ -24,14 +24,25 @@ final class ResponseWriter {
         this.msgIdPrefix = ascii(String.format("7F000001%08X", port));
     }
 
-    /** The answer to a send: code 0 with {@code msgId}, {@code queueId} and {@code queueOffset}. */
-    ByteBuf sendOk(ByteBufAllocator alloc, int opaque, String queueId, long queueOffset) {
-        ByteBuf out = alloc.ioBuffer(192);
+    /**
+     * The answer to a send of {@code messages} messages: code 0 with {@code msgId} (one offset message
+     * id per message, comma-separated, as a broker answers a batch), {@code queueId} and the first
+     * {@code queueOffset}.
+     */
+    ByteBuf sendOk(ByteBufAllocator alloc, int opaque, String queueId, long queueOffset, int messages) {
+        ByteBuf out = alloc.ioBuffer(160 + 33 * messages);
         int start = begin(out);
         out.writeBytes(CODE).writeByte('0');
-        out.writeBytes(SEND_FIELDS).writeBytes(msgIdPrefix);
-        for (int shift = 60; shift >= 0; shift -= 4) {
-            out.writeByte(HEX[(int) (queueOffset >>> shift) & 0xF]);
+        out.writeBytes(SEND_FIELDS);
+        for (int i = 0; i < messages; i++) {
+            if (i > 0) {
+                out.writeByte(',');
+            }
+            out.writeBytes(msgIdPrefix);
+            long offset = queueOffset + i;
+            for (int shift = 60; shift >= 0; shift -= 4) {
+                out.writeByte(HEX[(int) (offset >>> shift) & 0xF]);
+            }
         }
         out.writeBytes(QUEUE_ID);
         writeAscii(out, queueId == null ? "0" : queueId);
