@@ -1,6 +1,8 @@
 package dev.mq.core.producer;
 
 import static dev.mq.core.producer.FakeCluster.route;
+import static dev.mq.core.producer.SendAssertions.failure;
+import static dev.mq.core.producer.SendAssertions.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,10 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -399,25 +399,5 @@ class AutoBatchingTest {
 
     private static String bodyOf(RemotingCommand send) {
         return new String(send.body(), StandardCharsets.UTF_8);
-    }
-
-    private static MQException failure(CompletableFuture<?> future) throws Exception {
-        try {
-            future.get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOf(MQException.class);
-            return (MQException) e.getCause();
-        }
-        throw new AssertionError("expected the send to fail");
-    }
-
-    private static void waitUntil(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 5 s");
-            }
-            Thread.sleep(5);
-        }
     }
 }

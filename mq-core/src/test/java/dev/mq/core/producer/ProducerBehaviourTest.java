@@ -2,6 +2,8 @@ package dev.mq.core.producer;
 
 import static dev.mq.core.producer.FakeCluster.frame;
 import static dev.mq.core.producer.FakeCluster.route;
+import static dev.mq.core.producer.SendAssertions.failure;
+import static dev.mq.core.producer.SendAssertions.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,7 +33,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,7 +40,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -789,26 +789,6 @@ class ProducerBehaviourTest {
         return ns.received().stream().filter(c -> c.code() == GET_ROUTE && topic.equals(c.field("topic"))).count();
     }
 
-    /** The failure of {@code future}, which must fail within 5 s. */
-    private static MQException failure(CompletableFuture<?> future) throws Exception {
-        try {
-            future.get(5, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOf(MQException.class);
-            return (MQException) e.getCause();
-        }
-        throw new AssertionError("expected the send to fail");
-    }
-
-    private static void waitUntil(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 5 s");
-            }
-            Thread.sleep(5);
-        }
-    }
 
     private FakeServer nameServer(Function<String, byte[]> routes, long delayMs) {
         return cluster.nameServer(routes, delayMs);
