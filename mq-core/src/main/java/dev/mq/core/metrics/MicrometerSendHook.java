@@ -1,10 +1,12 @@
 package dev.mq.core.metrics;
 
+import dev.mq.core.producer.DefaultProducer;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.SendContext;
 import dev.mq.core.producer.SendHook;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -17,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Records sends in Micrometer. Register it on a producer with
  * {@code ProducerConfig.builder().hook(new MicrometerSendHook(registry))} (the Spring Boot starter does
- * this for you) and, for the in-flight gauge, call {@link #bindInFlightGauge}.
+ * this for you) and, for the per-producer meters, call {@link #bindProducerMeters}.
  *
  * <ul>
  *   <li>{@value #SEND} (timer): one record per send, from the call to its outcome (route lookup,
@@ -28,6 +30,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@value #SIZE} (distribution summary, bytes): body bytes per send, as given by the user.
  *       Tags {@code topic}, {@code group}.</li>
  *   <li>{@value #IN_FLIGHT} (gauge): requests in flight. Tag {@code group}.</li>
+ *   <li>{@value #AUTO_BATCHES} (function counter): automatic batches written (see
+ *       {@link dev.mq.core.producer.AutoBatching}); with {@value #SEND}'s count it gives the average
+ *       batch size. Tag {@code group}.</li>
  * </ul>
  * A send is counted once however many attempts it took: only the final attempt's outcome is timed.
  */
@@ -37,6 +42,7 @@ public final class MicrometerSendHook implements SendHook {
     public static final String RETRIES = "mq.producer.retries";
     public static final String SIZE = "mq.producer.message.size";
     public static final String IN_FLIGHT = "mq.producer.in-flight";
+    public static final String AUTO_BATCHES = "mq.producer.auto-batches";
 
     private final MeterRegistry registry;
     private final ConcurrentMap<TimerKey, Timer> timers = new ConcurrentHashMap<>();
@@ -47,12 +53,21 @@ public final class MicrometerSendHook implements SendHook {
         this.registry = Objects.requireNonNull(registry, "registry");
     }
 
-    /** Registers {@value #IN_FLIGHT} for {@code producer} (held weakly, as Micrometer gauges are). */
-    public static void bindInFlightGauge(MeterRegistry registry, Producer producer) {
+    /**
+     * Registers the meters read from {@code producer} itself (held weakly, as Micrometer gauges are):
+     * {@value #IN_FLIGHT} and, for a {@link DefaultProducer}, {@value #AUTO_BATCHES}.
+     */
+    public static void bindProducerMeters(MeterRegistry registry, Producer producer) {
         Gauge.builder(IN_FLIGHT, producer, Producer::inFlightRequests)
                 .description("Requests of the producer in flight (admitted under its cap, not yet answered)")
                 .tag("group", producer.group())
                 .register(registry);
+        if (producer instanceof DefaultProducer defaultProducer) {
+            FunctionCounter.builder(AUTO_BATCHES, defaultProducer, DefaultProducer::autoBatches)
+                    .description("Automatic batches written (each carries two messages or more)")
+                    .tag("group", producer.group())
+                    .register(registry);
+        }
     }
 
     @Override

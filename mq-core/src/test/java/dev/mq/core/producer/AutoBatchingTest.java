@@ -11,11 +11,13 @@ import dev.mq.core.Message;
 import dev.mq.core.SendResult;
 import dev.mq.core.SendStatus;
 import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.metrics.MicrometerSendHook;
 import dev.mq.core.protocol.BatchBody;
 import dev.mq.core.protocol.BatchBodyReader;
 import dev.mq.core.protocol.MessageProperties;
 import dev.mq.core.protocol.RequestCode;
 import dev.mq.core.remoting.RemotingCommand;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -90,6 +92,7 @@ class AutoBatchingTest {
             assertThat(r.queue()).isEqualTo(firstResult.queue());
         }
         assertThat(results).extracting(SendResult::messageId).doesNotHaveDuplicates();
+        assertThat(((DefaultProducer) producer).autoBatches()).isEqualTo(1);
     }
 
     @Test
@@ -325,6 +328,33 @@ class AutoBatchingTest {
         });
         assertThat(after).extracting(c -> c.result().messageId()).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(broker.sends()).hasSize(2);
+    }
+
+    @Test
+    void micrometerCountsEverySendAndTheBatchesTheyTravelledIn() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Producer producer = producer(oneQueue(broker),
+                b -> b.autoBatching(AutoBatching.whenBusy()).hook(new MicrometerSendHook(registry)));
+        MicrometerSendHook.bindProducerMeters(registry, producer);
+        CompletableFuture<Void> hold = new CompletableFuture<>();
+        broker.hold = hold;
+
+        List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+        futures.add(producer.sendAsync(message("first")));
+        waitUntil(() -> broker.sends().size() == 1);
+        for (int i = 0; i < 9; i++) {
+            futures.add(producer.sendAsync(message("m" + i)));
+        }
+        hold.complete(null);
+        for (CompletableFuture<SendResult> f : futures) {
+            f.get(5, TimeUnit.SECONDS);
+        }
+        waitUntil(() -> registry.find(MicrometerSendHook.SEND).timers().stream().mapToLong(t -> t.count()).sum() == 10);
+        assertThat(registry.get(MicrometerSendHook.SEND).tag("mode", "async").tag("result", "success").timer().count())
+                .isEqualTo(10);
+        assertThat(registry.get(MicrometerSendHook.AUTO_BATCHES).tag("group", GROUP).functionCounter().count())
+                .isEqualTo(1.0);
     }
 
     @Test

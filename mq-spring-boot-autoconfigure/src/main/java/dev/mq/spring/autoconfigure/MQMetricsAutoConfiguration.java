@@ -31,8 +31,8 @@ public final class MQMetricsAutoConfiguration {
     }
 
     @Bean
-    MeterBinder mqProducerInFlightMetrics(ObjectProvider<Producer> producers) {
+    MeterBinder mqProducerMetrics(ObjectProvider<Producer> producers) {
         return registry -> producers.orderedStream()
-                .forEach(producer -> MicrometerSendHook.bindInFlightGauge(registry, producer));
+                .forEach(producer -> MicrometerSendHook.bindProducerMeters(registry, producer));
     }
 }

@@ -186,9 +186,11 @@ class MQAutoConfigurationTest {
             assertThat(configOf(context.getBean(Producer.class)).hooks())
                     .containsExactly(context.getBean(MicrometerSendHook.class));
             MeterRegistry registry = context.getBean(MeterRegistry.class);
-            context.getBean("mqProducerInFlightMetrics", io.micrometer.core.instrument.binder.MeterBinder.class)
+            context.getBean("mqProducerMetrics", io.micrometer.core.instrument.binder.MeterBinder.class)
                     .bindTo(registry);
             assertThat(registry.find(MicrometerSendHook.IN_FLIGHT).tag("group", "orders").gauge()).isNotNull();
+            assertThat(registry.find(MicrometerSendHook.AUTO_BATCHES).tag("group", "orders").functionCounter())
+                    .isNotNull();
         });
         withRegistry.withPropertyValues("mq.metrics.enabled=false").run(context -> {
             assertThat(context).doesNotHaveBean(MicrometerSendHook.class);
