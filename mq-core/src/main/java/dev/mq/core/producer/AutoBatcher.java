@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * everything ahead of it has had its outcome, which is by the latest deadline ahead of it. Only a
  * send whose own deadline comes earlier than that (mixed timeouts) gets a timer of its own.
  */
-final class AutoBatcher {
+final class AutoBatcher implements QueueFlights {
 
     private final DefaultProducer producer;
     private final int maxBytes;
@@ -52,8 +52,17 @@ final class AutoBatcher {
     }
 
     /** Callback executor: the flight on {@code queue} has its outcome; the next one may leave. */
-    void flightDone(MessageQueue queue) {
+    @Override
+    public void flightDone(MessageQueue queue) {
         lines.get(queue).flightDone();
+    }
+
+    int maxBytes() {
+        return maxBytes;
+    }
+
+    int maxMessages() {
+        return maxMessages;
     }
 
     static int recordSize(Payload payload) {
@@ -173,7 +182,7 @@ final class AutoBatcher {
             if (batch.size() == 1) {
                 batch.get(0).writeAlone();
             } else {
-                new BatchSend(producer, queue, batch).write();
+                new BatchSend(producer, queue, batch, AutoBatcher.this).write();
             }
         }
     }

@@ -23,8 +23,10 @@ import java.util.Objects;
  *       for others to join it (or until the batch is full). Larger batches, more latency.</li>
  * </ul>
  *
- * <p>Only asynchronous, unordered sends of one message are batched. Sync, oneway and orderly sends,
- * explicit batches, delayed messages and bodies large enough to be compressed always travel alone.
+ * <p>Only asynchronous sends of one message are batched. Orderly asynchronous sends, which already
+ * wait for their queue's previous send, leave together in their order (the linger time does not
+ * apply to them); a send that cannot join ends the run. Sync and oneway sends, explicit batches,
+ * delayed messages and bodies large enough to be compressed always travel alone.
  *
  * <pre>{@code
  * ProducerConfig.builder().group("orders").autoBatching(AutoBatching.whenBusy()).build();

@@ -12,6 +12,7 @@ import dev.mq.core.remoting.OutboundFrame;
 import dev.mq.core.remoting.RemotingCommand;
 import dev.mq.core.remoting.ResponseCallback;
 import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -25,24 +26,32 @@ final class BatchSend implements ResponseCallback, FrameBody {
 
     private final DefaultProducer producer;
     private final MessageQueue queue;
-    private final List<SendOperation> members;
-    private final int bodyLength;
+    /** Who let this batch go, and hears when it has its outcome. */
+    private final QueueFlights flights;
+    private List<SendOperation> members;
+    private int bodyLength;
     private String brokerAddress;
     private long startNanos;
 
-    BatchSend(DefaultProducer producer, MessageQueue queue, List<SendOperation> members) {
+    BatchSend(DefaultProducer producer, MessageQueue queue, List<SendOperation> members, QueueFlights flights) {
         this.producer = producer;
         this.queue = queue;
         this.members = members;
-        int length = 0;
-        for (int i = 0, n = members.size(); i < n; i++) {
-            length += AutoBatcher.recordSize(members.get(i).payload());
-        }
-        this.bodyLength = length;
+        this.flights = flights;
     }
 
     /** Writes the batch; the outcome reaches every member on the callback executor. */
     void write() {
+        members = stillWaiting(members);
+        if (members.isEmpty()) {
+            flights.flightDone(queue);
+            return;
+        }
+        int length = 0;
+        for (int i = 0, n = members.size(); i < n; i++) {
+            length += AutoBatcher.recordSize(members.get(i).payload());
+        }
+        bodyLength = length;
         SendOperation first = members.get(0);
         brokerAddress = first.route().masterAddress(queue.brokerName());
         startNanos = System.nanoTime();
@@ -63,6 +72,31 @@ final class BatchSend implements ResponseCallback, FrameBody {
         producer.countAutoBatch();
         OutboundFrame frame = OutboundFrame.requestWithBodyWriter(RequestCode.SEND_BATCH_MESSAGE, header, this);
         producer.remoting().invoke(brokerAddress, frame, deadline, this);
+    }
+
+    /**
+     * The sends that still wait: one whose deadline has passed fails on its own (TIMEOUT) instead of
+     * giving the whole batch a deadline in the past; one already finished (its timer) is left out.
+     */
+    private List<SendOperation> stillWaiting(List<SendOperation> candidates) {
+        long now = System.nanoTime();
+        List<SendOperation> live = null;
+        for (int i = 0, n = candidates.size(); i < n; i++) {
+            SendOperation op = candidates.get(i);
+            boolean expired = op.deadlineNanos() - now <= 0;
+            if (expired) {
+                op.expireWhileWaiting(new MQException(MQException.Reason.TIMEOUT, "the send waited behind earlier "
+                        + "sends to " + queue + " past its deadline"));
+            }
+            if (expired || op.isDone()) {
+                if (live == null) {
+                    live = new ArrayList<>(candidates.subList(0, i));
+                }
+            } else if (live != null) {
+                live.add(op);
+            }
+        }
+        return live == null ? candidates : live;
     }
 
     @Override
@@ -91,7 +125,7 @@ final class BatchSend implements ResponseCallback, FrameBody {
             return;
         }
         producer.runCallback(() -> {
-            producer.batcher().flightDone(queue);
+            flights.flightDone(queue);
             succeedAll(status, response);
         });
     }
@@ -106,7 +140,7 @@ final class BatchSend implements ResponseCallback, FrameBody {
 
     private void failAll(MQException error, boolean retryable) {
         producer.runCallback(() -> {
-            producer.batcher().flightDone(queue);
+            flights.flightDone(queue);
             for (int i = 0, n = members.size(); i < n; i++) {
                 members.get(i).batchFailed(error, retryable);
             }

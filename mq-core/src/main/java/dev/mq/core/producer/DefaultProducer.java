@@ -66,7 +66,7 @@ public final class DefaultProducer implements Producer {
         this.hooks = config.hooks();
         this.limiter = new InFlightLimiter(config.maxInFlightRequests(), config.maxInFlightBytes(), config.backpressure());
         this.faultTolerance = new LatencyFaultTolerance(config.latencyFaultTolerance());
-        this.lanes = new OrderedLanes(client::callbackExecutor);
+        this.lanes = new OrderedLanes(this);
         this.batcher = config.autoBatching().enabled() ? new AutoBatcher(this, config.autoBatching()) : null;
         this.brokerAvailable = faultTolerance::isAvailable;
     }

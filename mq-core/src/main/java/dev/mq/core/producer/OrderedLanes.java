@@ -2,40 +2,51 @@ package dev.mq.core.producer;
 
 import dev.mq.core.MessageQueue;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 
 /**
  * Keeps orderly sends in order all the way into the store. A broker handles the requests of one
  * connection on several threads, so two pipelined sends to one queue can be stored in either
- * order. Orderly sends therefore go through a lane per queue: at most one in flight, the next
- * written when the previous one's outcome is known. (Ordinary sends are not affected.)
+ * order. Orderly sends therefore go through a lane per queue: at most one flight, the next written
+ * when the previous one's outcome is known. (Ordinary sends are not affected.)
+ *
+ * <p>With auto-batching on, the asynchronous sends parked behind a flight leave together, in their
+ * order, as one batch (a broker stores a batch's messages consecutively); a send that cannot travel
+ * in a batch ends the run and goes alone after it.
  */
-final class OrderedLanes {
+final class OrderedLanes implements QueueFlights {
 
     private final ConcurrentMap<MessageQueue, Lane> lanes = new ConcurrentHashMap<>();
-    private final Supplier<Executor> executor;
+    private final DefaultProducer producer;
 
-    /** @param executor where resumed sends run (looked up late: the client may not be started yet) */
-    OrderedLanes(Supplier<Executor> executor) {
-        this.executor = executor;
+    OrderedLanes(DefaultProducer producer) {
+        this.producer = producer;
     }
 
-    /** True if {@code op} may write now; otherwise it is parked and resumed via {@code writeAttempt}. */
+    /** True if {@code op} may write now; otherwise it is parked and resumed when the lane is free. */
     boolean enter(MessageQueue queue, SendOperation op) {
         return lanes.computeIfAbsent(queue, q -> new Lane()).enter(op);
     }
 
-    /** The send that held {@code queue} finished: resume the next parked one, in order. */
-    void leave(MessageQueue queue) {
+    /** The flight that held {@code queue} has its outcome: the next parked send(s) go, in order. */
+    @Override
+    public void flightDone(MessageQueue queue) {
         Lane lane = lanes.get(queue);
-        if (lane != null) {
-            SendOperation next = lane.next();
-            if (next != null) {
-                executor.get().execute(next::resumeFromLane);
-            }
+        if (lane == null) {
+            return;
+        }
+        AutoBatcher batcher = producer.batcher();
+        List<SendOperation> next = lane.next(batcher);
+        if (next == null) {
+            return;
+        }
+        if (next.size() == 1) {
+            producer.runCallback(next.get(0)::resumeFromLane);
+        } else {
+            producer.runCallback(() -> new BatchSend(producer, queue, next, this).write());
         }
     }
 
@@ -53,15 +64,46 @@ final class OrderedLanes {
             return true;
         }
 
-        /** Hands the lane to the next parked send that is still waiting, or frees it. */
-        synchronized SendOperation next() {
+        /**
+         * Hands the lane to the next parked send that is still waiting — with {@code batcher}, to the
+         * run of batchable sends that starts with it, within the batch caps — or frees it.
+         */
+        synchronized List<SendOperation> next(AutoBatcher batcher) {
+            SendOperation first = nextLive();
+            if (first == null) {
+                busy = false;
+                return null;
+            }
+            if (batcher == null || !first.isBatchable()) {
+                return List.of(first);
+            }
+            List<SendOperation> run = new ArrayList<>();
+            run.add(first);
+            int bytes = AutoBatcher.recordSize(first.payload());
+            SendOperation op;
+            while (run.size() < batcher.maxMessages() && (op = parked.peek()) != null) {
+                if (op.isDone()) {
+                    parked.poll();
+                    continue;
+                }
+                int size = AutoBatcher.recordSize(op.payload());
+                if (!op.isBatchable() || bytes + size > batcher.maxBytes()) {
+                    break;
+                }
+                parked.poll();
+                run.add(op);
+                bytes += size;
+            }
+            return run;
+        }
+
+        private SendOperation nextLive() {
             SendOperation op;
             while ((op = parked.poll()) != null) {
                 if (!op.isDone()) {
                     return op;
                 }
             }
-            busy = false;
             return null;
         }
     }

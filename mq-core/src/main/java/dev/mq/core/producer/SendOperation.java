@@ -37,7 +37,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
     private final int maxAttempts;
     private final CompletableFuture<SendResult> future;
     private final boolean completeInline;
-    /** Whether attempts go through the producer's {@link AutoBatcher}. */
+    /** Whether this send may travel in an automatic batch (through the auto-batcher, or its orderly lane). */
     private final boolean batchable;
 
     private TopicPublishInfo route;
@@ -67,8 +67,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         // Without hooks no user code runs on completion when the caller owns the future (sync) or there is
         // none (oneway): complete where the outcome arrives, without a hop to the callback executor.
         this.completeInline = mode != SendMode.ASYNC && producer.hooks().isEmpty();
-        this.batchable = mode == SendMode.ASYNC && selector == null && producer.batcher() != null
-                && producer.batcher().accepts(payload);
+        this.batchable = mode == SendMode.ASYNC && producer.batcher() != null && producer.batcher().accepts(payload);
     }
 
     /** Caller thread: starts with a cached route, or waits for the one lookup of the topic. */
@@ -132,7 +131,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
             finishBeforeAttempt(e);
             return;
         }
-        if (batchable) {
+        if (batchable && selector == null) {
             producer.batcher().submit(queue, this);
             return;
         }
@@ -157,7 +156,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         if (done == 0) {
             writeAttempt();
         } else {
-            producer.lanes().leave(queue); // expired while parked: pass the lane on
+            producer.lanes().flightDone(queue); // expired while parked: pass the lane on
         }
     }
 
@@ -167,6 +166,10 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
 
     Payload payload() {
         return payload;
+    }
+
+    boolean isBatchable() {
+        return batchable;
     }
 
     long deadlineNanos() {
@@ -193,8 +196,11 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         }
     }
 
-    /** The attempt joins a batch being written to {@code address}. */
+    /** The attempt joins a batch being written to {@code address} (an orderly send leaves its lane's queue). */
     void joinBatch(String address, long attemptStart) {
+        if (parkedTimeout != null) {
+            parkedTimeout.cancel();
+        }
         brokerAddress = address;
         attemptStartNanos = attemptStart;
         producer.fireBefore(context(attempt, 0, false, null, null));
@@ -360,7 +366,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
             routeTimeout.cancel();
         }
         if (inLane) {
-            producer.lanes().leave(queue);
+            producer.lanes().flightDone(queue);
         }
         SendContext outcome = context(attempt, System.nanoTime() - attemptStartNanos, true, result, error);
         if (completeInline) {

@@ -177,6 +177,31 @@ class ProducerIntegrationTest {
     }
 
     @Test
+    void autoBatchedOrderlySendsLandOnOneQueueInCallOrder(EmbeddedRocketMQ mq) {
+        String topic = "AutoBatchOrderTopic";
+        mq.createTopic(topic, 4);
+        int n = 500;
+        List<SendResult> results = new ArrayList<>();
+        try (Producer batching = client.newProducer(ProducerConfig.builder().group("it-auto-batch-orderly")
+                .autoBatching(AutoBatching.whenBusy()).build())) {
+            List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                futures.add(batching.sendAsync(Message.builder(topic).body("step-" + i).build(),
+                        QueueSelectors.hash(), "order-42"));
+            }
+            futures.forEach(f -> results.add(f.join()));
+            assertThat(((DefaultProducer) batching).autoBatches()).isPositive().isLessThan(n / 2);
+        }
+        assertThat(results).extracting(SendResult::queue).containsOnly(results.get(0).queue());
+        assertThat(results).extracting(SendResult::queueOffset).isSorted().doesNotHaveDuplicates();
+        List<StoredMessage> read = new ArrayList<>(OfficialConsumer.readAll(mq.nameServerAddress(), topic, n,
+                READ_TIMEOUT));
+        read.sort(Comparator.comparingLong(StoredMessage::getQueueOffset));
+        assertThat(read).extracting(m -> new String(m.getBody(), StandardCharsets.UTF_8))
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, n).mapToObj(i -> "step-" + i).toList());
+    }
+
+    @Test
     void namespacePrefixesTopicAndGroupOnTheWire(EmbeddedRocketMQ mq) {
         try (MQClientInstance namespaced = MQClientInstance.builder().nameServer(mq.nameServerAddress())
                 .namespace("staging").build()) {

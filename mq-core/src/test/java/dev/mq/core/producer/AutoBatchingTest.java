@@ -185,6 +185,47 @@ class AutoBatchingTest {
     }
 
     @Test
+    void orderlySendsParkedBehindTheirQueueLeaveAsOneBatchInCallOrderUntilASendThatCannotJoin() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        Producer producer = producer(client(cluster.nameServer(topic -> route(4, broker), 0).address()),
+                b -> b.autoBatching(AutoBatching.whenBusy()));
+        CompletableFuture<Void> hold = new CompletableFuture<>();
+        broker.hold = hold;
+
+        List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+        futures.add(producer.sendAsync(message("o-0"), QueueSelectors.hash(), "order-7"));
+        waitUntil(() -> broker.sends().size() == 1);
+        for (int i = 1; i <= 5; i++) {
+            futures.add(producer.sendAsync(message("o-" + i), QueueSelectors.hash(), "order-7"));
+        }
+        futures.add(producer.sendAsync(Message.builder(TOPIC).body("o-6").delayLevel(1).build(),
+                QueueSelectors.hash(), "order-7")); // cannot join a batch
+        for (int i = 7; i <= 8; i++) {
+            futures.add(producer.sendAsync(message("o-" + i), QueueSelectors.hash(), "order-7"));
+        }
+        assertThat(broker.sends()).as("one flight per queue for orderly sends").hasSize(1);
+        hold.complete(null);
+        List<SendResult> results = new ArrayList<>();
+        for (CompletableFuture<SendResult> f : futures) {
+            results.add(f.get(5, TimeUnit.SECONDS));
+        }
+
+        assertThat(broker.sends().stream().map(AutoBatchingTest::messagesIn).toList()).containsExactly(1, 5, 1, 2);
+        List<String> wireOrder = new ArrayList<>();
+        for (RemotingCommand send : broker.sends()) {
+            if (send.code() == RequestCode.SEND_BATCH_MESSAGE) {
+                BatchBodyReader.read(Unpooled.wrappedBuffer(send.body()))
+                        .forEach(r -> wireOrder.add(new String(r.body(), StandardCharsets.UTF_8)));
+            } else {
+                wireOrder.add(bodyOf(send));
+            }
+        }
+        assertThat(wireOrder).containsExactly("o-0", "o-1", "o-2", "o-3", "o-4", "o-5", "o-6", "o-7", "o-8");
+        assertThat(results).extracting(SendResult::queue).containsOnly(results.get(0).queue());
+        assertThat(results).extracting(SendResult::queueOffset).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+    }
+
+    @Test
     void lingerGathersSendsToAnIdleQueueIntoOneBatch() throws Exception {
         FakeBroker broker = cluster.broker("broker-a");
         Duration linger = Duration.ofMillis(300);
