@@ -65,6 +65,12 @@ final class AutoBatcher implements QueueFlights {
         return maxMessages;
     }
 
+    /** The error of a send whose deadline passed while it waited for {@code queue}. */
+    static MQException waitedPastDeadline(MessageQueue queue) {
+        return new MQException(MQException.Reason.TIMEOUT, "the send waited behind earlier sends to " + queue
+                + " past its deadline");
+    }
+
     static int recordSize(Payload payload) {
         return BatchBody.recordSize(payload.body().length, payload.propertiesUtf8Length());
     }
@@ -97,8 +103,10 @@ final class AutoBatcher implements QueueFlights {
                     flying = true;
                     alone = true;
                 } else {
-                    needsOwnTimer = deadline < latestDeadlineAhead;
-                    latestDeadlineAhead = Math.max(latestDeadlineAhead, deadline);
+                    needsOwnTimer = deadline - latestDeadlineAhead < 0;
+                    if (!needsOwnTimer) {
+                        latestDeadlineAhead = deadline;
+                    }
                     waiting.add(op);
                     waitingBytes += recordSize(op.payload());
                     if (!flying) {
@@ -115,8 +123,7 @@ final class AutoBatcher implements QueueFlights {
                 return;
             }
             if (needsOwnTimer) {
-                producer.remoting().schedule(t -> op.expireWhileWaiting(new MQException(MQException.Reason.TIMEOUT,
-                        "the send waited behind earlier sends to " + queue + " past its deadline")),
+                producer.remoting().schedule(t -> op.expireWhileWaiting(waitedPastDeadline(queue)),
                         Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
             }
             fly(batch);

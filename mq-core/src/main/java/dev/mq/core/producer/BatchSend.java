@@ -55,11 +55,13 @@ final class BatchSend implements ResponseCallback, FrameBody {
         SendOperation first = members.get(0);
         brokerAddress = first.route().masterAddress(queue.brokerName());
         startNanos = System.nanoTime();
-        long deadline = Long.MAX_VALUE;
+        long deadline = first.deadlineNanos();
         for (int i = 0, n = members.size(); i < n; i++) {
             SendOperation member = members.get(i);
             member.joinBatch(brokerAddress, startNanos);
-            deadline = Math.min(deadline, member.deadlineNanos());
+            if (member.deadlineNanos() - deadline < 0) {
+                deadline = member.deadlineNanos();
+            }
         }
         if (brokerAddress == null) {
             onFailure(new MQException(MQException.Reason.NO_ROUTE, "broker " + queue.brokerName() + " of topic '"
@@ -85,8 +87,7 @@ final class BatchSend implements ResponseCallback, FrameBody {
             SendOperation op = candidates.get(i);
             boolean expired = op.deadlineNanos() - now <= 0;
             if (expired) {
-                op.expireWhileWaiting(new MQException(MQException.Reason.TIMEOUT, "the send waited behind earlier "
-                        + "sends to " + queue + " past its deadline"));
+                op.expireWhileWaiting(AutoBatcher.waitedPastDeadline(queue));
             }
             if (expired || op.isDone()) {
                 if (live == null) {

@@ -225,7 +225,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         }
     }
 
-    /** Timer: the deadline passed while the send waited in its queue's line (mixed timeouts only). */
+    /** Timer or batch: the deadline passed while the send waited for its queue; it fails alone. */
     void expireWhileWaiting(MQException error) {
         if (!DONE.compareAndSet(this, 0, 1)) {
             return;
@@ -357,7 +357,11 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
 
     private void finish(SendResult result, MQException error) {
         if (!DONE.compareAndSet(this, 0, 1)) {
-            if (holdsBatchFlight) { // finished meanwhile by its route timer: still pass the flight on
+            // A timer finished the send while this attempt was on the wire: still pass the queue on.
+            if (inLane) {
+                producer.lanes().flightDone(queue);
+            }
+            if (holdsBatchFlight) {
                 producer.runCallback(this::leaveBatchFlight);
             }
             return;
