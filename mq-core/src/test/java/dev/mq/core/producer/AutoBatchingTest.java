@@ -38,11 +38,9 @@ class AutoBatchingTest {
     private static final String TOPIC = "Batched";
 
     private final FakeCluster cluster = new FakeCluster();
-    private final List<MQClientInstance> clients = new ArrayList<>();
 
     @AfterEach
     void tearDown() {
-        clients.forEach(MQClientInstance::close);
         cluster.close();
     }
 
@@ -437,15 +435,11 @@ class AutoBatchingTest {
     }
 
     private MQClientInstance client(String nameServers) {
-        MQClientInstance client = MQClientInstance.builder().nameServer(nameServers).build();
-        clients.add(client);
-        client.start();
-        return client;
+        return cluster.client(nameServers);
     }
 
     private static Producer producer(MQClientInstance client, UnaryOperator<ProducerConfig.Builder> config) {
-        return client.newProducer(config.apply(ProducerConfig.builder().group(GROUP)
-                .shutdownTimeout(Duration.ofSeconds(1))).build());
+        return FakeCluster.producer(client, GROUP, config);
     }
 
     private static Message message(String body) {

@@ -1,10 +1,12 @@
 package dev.mq.core.producer;
 
+import dev.mq.core.client.MQClientInstance;
 import dev.mq.core.protocol.RequestCode;
 import dev.mq.core.remoting.FakeServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -21,6 +24,26 @@ import java.util.stream.Collectors;
 final class FakeCluster implements AutoCloseable {
 
     private final List<FakeServer> servers = new ArrayList<>();
+    private final List<MQClientInstance> clients = new ArrayList<>();
+
+    /** A started client of {@code nameServers}, closed with the cluster (before its servers). */
+    MQClientInstance client(String nameServers) {
+        MQClientInstance client = add(MQClientInstance.builder().nameServer(nameServers).build());
+        client.start();
+        return client;
+    }
+
+    /** Closes {@code client} with the cluster. */
+    MQClientInstance add(MQClientInstance client) {
+        clients.add(client);
+        return client;
+    }
+
+    /** A producer of {@code group} on {@code client}, with a 1 s shutdown timeout and {@code config}. */
+    static Producer producer(MQClientInstance client, String group, UnaryOperator<ProducerConfig.Builder> config) {
+        return client.newProducer(config.apply(ProducerConfig.builder().group(group)
+                .shutdownTimeout(Duration.ofSeconds(1))).build());
+    }
 
     /** Closes {@code server} with the cluster. */
     <T extends FakeServer> T add(T server) {
@@ -77,6 +100,7 @@ final class FakeCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        clients.forEach(MQClientInstance::close);
         servers.forEach(FakeServer::close);
     }
 

@@ -1,12 +1,12 @@
 package dev.mq.core.producer;
 
+import static dev.mq.core.producer.SendAssertions.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mq.core.MQException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 class InFlightLimiterTest {
@@ -196,15 +196,5 @@ class InFlightLimiterTest {
         assertThat(limiter.awaitIdle(start + TimeUnit.MILLISECONDS.toNanos(200))).isFalse();
         assertThat(elapsedMs(start)).isBetween(150L, 250L);
         assertThat(limiter.inFlightRequests()).isEqualTo(1);
-    }
-
-    static void waitUntil(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 5 s");
-            }
-            Thread.sleep(5);
-        }
     }
 }

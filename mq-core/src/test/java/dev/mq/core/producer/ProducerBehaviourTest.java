@@ -56,12 +56,10 @@ class ProducerBehaviourTest {
     private static final String IO_THREAD_PREFIX = "mq-io-";
     private static final int GET_ROUTE = RequestCode.GET_ROUTEINFO_BY_TOPIC;
 
-    private final List<MQClientInstance> clients = new ArrayList<>();
     private final FakeCluster cluster = new FakeCluster();
 
     @AfterEach
     void tearDown() {
-        clients.forEach(MQClientInstance::close);
         cluster.close();
     }
 
@@ -193,7 +191,7 @@ class ProducerBehaviourTest {
         FakeBroker broker = broker("broker-a");
         FakeServer ns = nameServer(topic -> topic.equals("tenant1%Spaced") ? route(4, broker) : null, 0);
         MQClientInstance namespaced = MQClientInstance.builder().nameServer(ns.address()).namespace("tenant1").build();
-        clients.add(namespaced);
+        cluster.add(namespaced);
         namespaced.start();
         Producer producer = producer(namespaced, b -> b);
 
@@ -766,15 +764,11 @@ class ProducerBehaviourTest {
     }
 
     private MQClientInstance client(String nameServers) {
-        MQClientInstance client = MQClientInstance.builder().nameServer(nameServers).build();
-        clients.add(client);
-        client.start();
-        return client;
+        return cluster.client(nameServers);
     }
 
     private static Producer producer(MQClientInstance client, UnaryOperator<ProducerConfig.Builder> config) {
-        return client.newProducer(config.apply(ProducerConfig.builder().group(GROUP)
-                .shutdownTimeout(Duration.ofSeconds(1))).build());
+        return FakeCluster.producer(client, GROUP, config);
     }
 
     private static Message message(String topic, String body) {
