@@ -6,6 +6,7 @@ import dev.mq.core.MQException.Reason;
 import dev.mq.core.Message;
 import dev.mq.core.client.MQClientInstance;
 import dev.mq.core.it.faults.TimedSends.Outcome;
+import dev.mq.core.producer.AutoBatching;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerConfig;
 import dev.mq.test.EmbeddedRocketMQ;
@@ -20,6 +21,8 @@ import java.util.stream.Collectors;
 import dev.mq.test.StoredMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The broker dies (or every connection to it is reset) under an async load of 10,000 messages. Promise:
@@ -51,14 +54,17 @@ class BrokerCrashUnderLoadTest {
         mq.startBroker(0); // no-op when it runs
     }
 
-    @Test
-    void brokerKilledUnderLoad(EmbeddedRocketMQ mq) {
-        String topic = "FaultCrash";
+    @ParameterizedTest(name = "auto-batching {0}")
+    @ValueSource(booleans = {false, true})
+    void brokerKilledUnderLoad(boolean autoBatching, EmbeddedRocketMQ mq) {
+        String scenario = autoBatching ? "broker-crash-batched" : "broker-crash";
+        String topic = autoBatching ? "FaultCrashBatched" : "FaultCrash";
         mq.createTopic(topic, 4);
         try (MQClientInstance client = MQClientInstance.builder().nameServer(mq.nameServerAddress()).build()) {
             client.start();
-            Producer producer = client.newProducer(ProducerConfig.builder().group("fault-crash")
-                    .sendTimeout(TIMEOUT).maxInFlightRequests(CAP).build());
+            Producer producer = client.newProducer(ProducerConfig.builder().group(scenario)
+                    .sendTimeout(TIMEOUT).maxInFlightRequests(CAP)
+                    .autoBatching(autoBatching ? AutoBatching.whenBusy() : AutoBatching.off()).build());
             assertThat(producer.send(Message.builder(topic).body("warm-up").build()).isOk()).isTrue();
 
             stalls = new SchedulingStalls();
@@ -83,7 +89,7 @@ class BrokerCrashUnderLoadTest {
 
             List<Outcome> acked = outcomes.stream().filter(Outcome::ok).toList();
             List<Outcome> failed = outcomes.stream().filter(o -> !o.ok()).toList();
-            Reliability.print("broker-crash", "load %s; %d async sends (cap %d in flight), broker SIGKILLed after %d "
+            Reliability.print(scenario, "load %s; %d async sends (cap %d in flight), broker SIGKILLed after %d "
                             + "issued with %d in flight; %d SEND_OK, %d failed %s; max lateness vs deadline %.1f ms; "
                             + "completion p50 %.1f ms p99 %.1f ms max %.1f ms; last future done %d ms after the kill; "
                             + "worst JVM scheduling stall %.1f ms",
@@ -111,7 +117,7 @@ class BrokerCrashUnderLoadTest {
             Set<String> expected = acked.stream().map(Outcome::body).collect(Collectors.toCollection(HashSet::new));
             expected.add("warm-up");
             expected.add("after-restart");
-            assertAllReadBack(mq, topic, expected, "broker-crash", "broker restarted in " + restartMillis + " ms");
+            assertAllReadBack(mq, topic, expected, scenario, "broker restarted in " + restartMillis + " ms");
         }
     }
 
