@@ -2,6 +2,7 @@ package dev.mq.core.remoting;
 
 import io.netty.handler.codec.CorruptedFrameException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -25,11 +26,15 @@ final class JsonHeaderReader {
     private static final String[] COMMON = {"code", "extFields", "flag", "language", "opaque", "remark",
         "serializeTypeCurrentRPC", "version", "JSON", "JAVA", "msgId", "queueId", "queueOffset", "transactionId",
         "MSG_REGION", "DefaultRegion", "TRACE_ON", "true", "false", "batchUniqId", "recallHandle"};
-    private static final byte[][] COMMON_BYTES = new byte[COMMON.length][];
+    /** {@link #COMMON} by length, so that a string is compared only with the names of its own length. */
+    private static final String[][] COMMON_BY_LENGTH = new String[25][];
 
     static {
-        for (int i = 0; i < COMMON.length; i++) {
-            COMMON_BYTES[i] = COMMON[i].getBytes(StandardCharsets.US_ASCII);
+        for (String name : COMMON) {
+            String[] same = COMMON_BY_LENGTH[name.length()];
+            String[] grown = same == null ? new String[1] : Arrays.copyOf(same, same.length + 1);
+            grown[grown.length - 1] = name;
+            COMMON_BY_LENGTH[name.length()] = grown;
         }
     }
 
@@ -330,22 +335,20 @@ final class JsonHeaderReader {
 
     /** The bytes of a string without escapes: a shared constant when it is a common name. */
     private String plain(int start, int length) {
-        if (length <= 24) {
-            for (int i = 0; i < COMMON_BYTES.length; i++) {
-                if (sameBytes(COMMON_BYTES[i], start, length)) {
-                    return COMMON[i];
+        String[] candidates = length < COMMON_BY_LENGTH.length ? COMMON_BY_LENGTH[length] : null;
+        if (candidates != null) {
+            for (String candidate : candidates) {
+                if (sameChars(candidate, start, length)) {
+                    return candidate;
                 }
             }
         }
         return new String(in, start, length, StandardCharsets.UTF_8);
     }
 
-    private boolean sameBytes(byte[] candidate, int start, int length) {
-        if (candidate.length != length) {
-            return false;
-        }
+    private boolean sameChars(String candidate, int start, int length) {
         for (int i = 0; i < length; i++) {
-            if (candidate[i] != in[start + i]) {
+            if (candidate.charAt(i) != in[start + i]) {
                 return false;
             }
         }

@@ -1,12 +1,21 @@
 package dev.mq.core.remoting;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 
 /** JSON string literals written as UTF-8 straight into a buffer. */
 final class JsonStrings {
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** Strings whose escaped form fits this many bytes are escaped in a reused per-thread array. */
+    private static final int MAX_SCRATCH = 64 * 1024;
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[512];
+        }
+    };
 
     private JsonStrings() {
     }
@@ -21,44 +30,55 @@ final class JsonStrings {
             out.writeByte('"');
             return;
         }
-        // Reserving the exact worst case once lets the loop use unchecked setByte; reserving 6 bytes per
-        // char instead made small frames outgrow their buffer and reallocate.
-        out.ensureWritable(worstCaseBytes(s, length) + 2);
-        int i = out.writerIndex();
-        out.setByte(i++, '"');
+        // Escaping goes into a plain array and then into the buffer with one copy: a ByteBuf call per
+        // byte (each checking bounds and the reference count) cost more than the rest of the header.
+        int worstCase = worstCaseBytes(s, length) + 2;
+        byte[] b = worstCase <= MAX_SCRATCH ? scratch(worstCase) : new byte[worstCase];
+        int i = 0;
+        b[i++] = '"';
         for (int k = 0; k < length; k++) {
             char c = s.charAt(k);
             if (c >= 0x20 && c < 0x80) {
                 if (c == '"' || c == '\\') {
-                    out.setByte(i++, '\\');
+                    b[i++] = '\\';
                 }
-                out.setByte(i++, c);
+                b[i++] = (byte) c;
             } else if (c < 0x20) {
-                out.setByte(i++, '\\');
-                out.setByte(i++, 'u');
-                out.setByte(i++, '0');
-                out.setByte(i++, '0');
-                out.setByte(i++, HEX[c >> 4]);
-                out.setByte(i++, HEX[c & 0xF]);
+                b[i++] = '\\';
+                b[i++] = 'u';
+                b[i++] = '0';
+                b[i++] = '0';
+                b[i++] = HEX[c >> 4];
+                b[i++] = HEX[c & 0xF];
             } else if (c < 0x800) {
-                out.setByte(i++, 0xC0 | (c >> 6));
-                out.setByte(i++, 0x80 | (c & 0x3F));
+                b[i++] = (byte) (0xC0 | (c >> 6));
+                b[i++] = (byte) (0x80 | (c & 0x3F));
             } else if (Character.isHighSurrogate(c) && k + 1 < length && Character.isLowSurrogate(s.charAt(k + 1))) {
                 int cp = Character.toCodePoint(c, s.charAt(++k));
-                out.setByte(i++, 0xF0 | (cp >> 18));
-                out.setByte(i++, 0x80 | ((cp >> 12) & 0x3F));
-                out.setByte(i++, 0x80 | ((cp >> 6) & 0x3F));
-                out.setByte(i++, 0x80 | (cp & 0x3F));
+                b[i++] = (byte) (0xF0 | (cp >> 18));
+                b[i++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                b[i++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                b[i++] = (byte) (0x80 | (cp & 0x3F));
             } else if (Character.isSurrogate(c)) {
-                out.setByte(i++, '?'); // a lone surrogate has no UTF-8 form
+                b[i++] = '?'; // a lone surrogate has no UTF-8 form
             } else {
-                out.setByte(i++, 0xE0 | (c >> 12));
-                out.setByte(i++, 0x80 | ((c >> 6) & 0x3F));
-                out.setByte(i++, 0x80 | (c & 0x3F));
+                b[i++] = (byte) (0xE0 | (c >> 12));
+                b[i++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                b[i++] = (byte) (0x80 | (c & 0x3F));
             }
         }
-        out.setByte(i++, '"');
-        out.writerIndex(i);
+        b[i++] = '"';
+        out.writeBytes(b, 0, i);
+    }
+
+    /** A per-thread array for escaping: nothing of it is kept once its bytes are in the buffer. */
+    private static byte[] scratch(int length) {
+        byte[] bytes = SCRATCH.get();
+        if (bytes.length < length) {
+            bytes = new byte[Math.max(length, bytes.length * 2)];
+            SCRATCH.set(bytes);
+        }
+        return bytes;
     }
 
     /** Whether every char of {@code s} is printable ASCII that JSON takes as it is. */
