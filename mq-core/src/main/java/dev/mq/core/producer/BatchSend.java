@@ -71,7 +71,9 @@ final class BatchSend implements ResponseCallback, FrameBody {
         SendMessageHeader header = new SendMessageHeader(producer.wireGroup(), first.payload().wireTopic(),
                 queue.queueId(), 0, System.currentTimeMillis(), 0, DefaultProducer.BATCH_PROPERTIES, true,
                 queue.brokerName());
-        producer.countAutoBatch();
+        if (members.size() > 1) {
+            producer.countAutoBatch();
+        }
         OutboundFrame frame = OutboundFrame.requestWithBodyWriter(RequestCode.SEND_BATCH_MESSAGE, header, this);
         producer.remoting().invoke(brokerAddress, frame, deadline, this);
     }

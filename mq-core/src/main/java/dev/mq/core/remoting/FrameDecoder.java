@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,14 +26,8 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
     private static final int SERIALIZE_JSON = 0;
     private static final int SERIALIZE_ROCKETMQ = 1;
-    /** Headers up to this size are copied into a reused per-thread array. */
-    private static final int MAX_SCRATCH = 64 * 1024;
-    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
-        @Override
-        protected byte[] initialValue() {
-            return new byte[1024];
-        }
-    };
+    /** Where headers of direct buffers are copied to be read; headers up to 64 KiB reuse it. */
+    private static final ScratchArray SCRATCH = new ScratchArray(1024, 64 * 1024);
 
     public FrameDecoder() {
         super(MAX_FRAME_LENGTH, 0, 4, 0, 4);
@@ -83,19 +76,9 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         if (header.hasArray()) {
             return JsonHeaderReader.read(header.array(), header.arrayOffset() + header.readerIndex(), length, body);
         }
-        byte[] bytes = length <= MAX_SCRATCH ? scratch(length) : new byte[length];
+        byte[] bytes = SCRATCH.get(length);
         header.getBytes(header.readerIndex(), bytes, 0, length);
         return JsonHeaderReader.read(bytes, 0, length, body);
-    }
-
-    /** A per-thread array to copy headers out of direct buffers into: decoding keeps nothing of it. */
-    private static byte[] scratch(int length) {
-        byte[] bytes = SCRATCH.get();
-        if (bytes.length < length) {
-            bytes = new byte[Math.max(length, bytes.length * 2)];
-            SCRATCH.set(bytes);
-        }
-        return bytes;
     }
 
     private static RemotingCommand decodeBinary(ByteBuf h, byte[] body) {

@@ -1,21 +1,14 @@
 package dev.mq.core.remoting;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 
 /** JSON string literals written as UTF-8 straight into a buffer. */
 final class JsonStrings {
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    /** Strings whose escaped form fits this many bytes are escaped in a reused per-thread array. */
-    private static final int MAX_SCRATCH = 64 * 1024;
-    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
-        @Override
-        protected byte[] initialValue() {
-            return new byte[512];
-        }
-    };
+    /** Where a string is escaped before one copy into the frame; escaped forms up to 64 KiB reuse it. */
+    private static final ScratchArray SCRATCH = new ScratchArray(512, 64 * 1024);
 
     private JsonStrings() {
     }
@@ -33,7 +26,7 @@ final class JsonStrings {
         // Escaping goes into a plain array and then into the buffer with one copy: a ByteBuf call per
         // byte (each checking bounds and the reference count) cost more than the rest of the header.
         int worstCase = worstCaseBytes(s, length) + 2;
-        byte[] b = worstCase <= MAX_SCRATCH ? scratch(worstCase) : new byte[worstCase];
+        byte[] b = SCRATCH.get(worstCase);
         int i = 0;
         b[i++] = '"';
         for (int k = 0; k < length; k++) {
@@ -69,16 +62,6 @@ final class JsonStrings {
         }
         b[i++] = '"';
         out.writeBytes(b, 0, i);
-    }
-
-    /** A per-thread array for escaping: nothing of it is kept once its bytes are in the buffer. */
-    private static byte[] scratch(int length) {
-        byte[] bytes = SCRATCH.get();
-        if (bytes.length < length) {
-            bytes = new byte[Math.max(length, bytes.length * 2)];
-            SCRATCH.set(bytes);
-        }
-        return bytes;
     }
 
     /** Whether every char of {@code s} is printable ASCII that JSON takes as it is. */
