@@ -108,7 +108,8 @@ public final class MQClientInstance implements AutoCloseable {
                     .withConnectTimeout(config.connectTimeout)
                     .withIoThreads(config.ioThreads)
                     .withSslContext(config.sslContext)
-                    .withCredentials(config.credentials);
+                    .withCredentials(config.credentials)
+                    .withWriteStallTimeout(config.writeStallTimeout);
             remoting = new RemotingClient(config.instanceName, remotingConfig, InboundRequestHandler.UNSUPPORTED,
                     callbackExecutor);
             nameServers = new NameServerClient(config.nameServers, remoting, config.nameServerTimeout);
@@ -399,6 +400,7 @@ public final class MQClientInstance implements AutoCloseable {
         private Duration nameServerTimeout = Duration.ofSeconds(3);
         private Duration routeRefreshInterval = Duration.ofSeconds(30);
         private Duration heartbeatInterval = Duration.ofSeconds(30);
+        private Duration writeStallTimeout = RemotingConfig.defaults().writeStallTimeout();
         private int ioThreads = 1;
         private SslContext sslContext;
         private Credentials credentials;
@@ -488,6 +490,19 @@ public final class MQClientInstance implements AutoCloseable {
         /** How often every known master broker is sent a heartbeat; default 30 s (brokers expire clients after 120 s). */
         public Builder heartbeatInterval(Duration interval) {
             this.heartbeatInterval = positive(interval, "heartbeat interval");
+            return this;
+        }
+
+        /**
+         * How long a connection may hold requests that its server reads none of before the client declares
+         * it dead; default 5 s. A broker that stops reading (a frozen process, a network partition that
+         * drops packets without a reset) closes its TCP window: requests then wait in the client, bounded by
+         * the producers' in-flight caps, and after this long without the server reading a byte the
+         * connection is closed and its requests fail with CONNECTION (retried on another broker where
+         * allowed). A slow server that still reads is never cut off.
+         */
+        public Builder writeStallTimeout(Duration timeout) {
+            this.writeStallTimeout = positive(timeout, "write stall timeout");
             return this;
         }
 

@@ -23,7 +23,6 @@ final class ClientChannelHandler extends SimpleChannelInboundHandler<RemotingCom
     private final RemotingClient client;
     private final boolean tls;
     private Throwable failure;
-    private boolean receivedAny;
 
     ClientChannelHandler(Connection connection, RemotingClient client, boolean tls) {
         this.connection = connection;
@@ -33,7 +32,7 @@ final class ClientChannelHandler extends SimpleChannelInboundHandler<RemotingCom
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, RemotingCommand command) {
-        receivedAny = true;
+        connection.received();
         if (command.isResponse()) {
             if (command.code() == GO_AWAY) {
                 // Before completing: the completion may run the caller's next request at once, and it
@@ -53,6 +52,12 @@ final class ClientChannelHandler extends SimpleChannelInboundHandler<RemotingCom
             log.debug("closing idle connection to {}", connection.address());
             connection.close();
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        connection.writabilityChanged();
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -85,10 +90,13 @@ final class ClientChannelHandler extends SimpleChannelInboundHandler<RemotingCom
                     + "; if the server does not accept TLS (RocketMQ tls.server.mode=disabled), turn TLS off on this "
                     + "client, otherwise check that it trusts the server's certificate";
         }
+        if (connection.closeExplanation() != null) { // before failure: closing fails the writes still queued
+            return connection.closeExplanation();
+        }
         if (failure != null) {
             return "connection to " + address + " lost: " + failure;
         }
-        if (connection.closeRequested() || receivedAny) {
+        if (connection.closeRequested() || connection.receivedAny()) {
             return "connection to " + address + " closed";
         }
         // The server hung up without a word. A RocketMQ server in TLS "enforcing" mode does exactly

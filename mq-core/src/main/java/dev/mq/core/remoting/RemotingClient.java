@@ -131,7 +131,7 @@ public final class RemotingClient implements AutoCloseable {
         if (connection != null && connection.isUsable()) {
             return connection;
         }
-        Connection created = new Connection(address, group.next());
+        Connection created = new Connection(address, group.next(), config.writeStallTimeout().toNanos());
         if (connection == null ? connections.putIfAbsent(address, created) == null
                 : connections.replace(address, connection, created)) {
             open(created);

@@ -13,39 +13,49 @@ import java.util.Objects;
  * @param ioThreads      event-loop threads shared by all connections of the client
  * @param sslContext     TLS for every connection, or null for plaintext
  * @param credentials    ACL credentials to sign every request with, or null
+ * @param writeStallTimeout a connection whose server reads none of the bytes waiting for it for this
+ *                       long is closed, failing its requests with CONNECTION
  */
 public record RemotingConfig(Duration connectTimeout, Duration idleTimeout, int ioThreads, SslContext sslContext,
-                             Credentials credentials) {
+                             Credentials credentials, Duration writeStallTimeout) {
 
     public RemotingConfig {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(writeStallTimeout, "writeStallTimeout");
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout must be positive");
+        }
+        if (writeStallTimeout.isNegative() || writeStallTimeout.isZero()) {
+            throw new IllegalArgumentException("writeStallTimeout must be positive");
         }
         if (ioThreads < 1) {
             throw new IllegalArgumentException("ioThreads must be at least 1");
         }
     }
 
-    /** 3 s connect timeout, 60 s idle close, one event-loop thread, plaintext. */
+    /** 3 s connect timeout, 60 s idle close, one event-loop thread, plaintext, 5 s write-stall timeout. */
     public static RemotingConfig defaults() {
-        return new RemotingConfig(Duration.ofSeconds(3), Duration.ofSeconds(60), 1, null, null);
+        return new RemotingConfig(Duration.ofSeconds(3), Duration.ofSeconds(60), 1, null, null, Duration.ofSeconds(5));
     }
 
     public RemotingConfig withSslContext(SslContext context) {
-        return new RemotingConfig(connectTimeout, idleTimeout, ioThreads, context, credentials);
+        return new RemotingConfig(connectTimeout, idleTimeout, ioThreads, context, credentials, writeStallTimeout);
     }
 
     public RemotingConfig withConnectTimeout(Duration timeout) {
-        return new RemotingConfig(timeout, idleTimeout, ioThreads, sslContext, credentials);
+        return new RemotingConfig(timeout, idleTimeout, ioThreads, sslContext, credentials, writeStallTimeout);
     }
 
     public RemotingConfig withIoThreads(int threads) {
-        return new RemotingConfig(connectTimeout, idleTimeout, threads, sslContext, credentials);
+        return new RemotingConfig(connectTimeout, idleTimeout, threads, sslContext, credentials, writeStallTimeout);
     }
 
     public RemotingConfig withCredentials(Credentials acl) {
-        return new RemotingConfig(connectTimeout, idleTimeout, ioThreads, sslContext, acl);
+        return new RemotingConfig(connectTimeout, idleTimeout, ioThreads, sslContext, acl, writeStallTimeout);
+    }
+
+    public RemotingConfig withWriteStallTimeout(Duration timeout) {
+        return new RemotingConfig(connectTimeout, idleTimeout, ioThreads, sslContext, credentials, timeout);
     }
 }

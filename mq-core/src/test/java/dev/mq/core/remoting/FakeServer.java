@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A scriptable remoting server for transport tests: every decoded frame goes to a behaviour that
@@ -34,12 +35,23 @@ public final class FakeServer implements AutoCloseable {
     }
 
     public FakeServer(int port, BiConsumer<ChannelHandlerContext, RemotingCommand> behaviour) {
+        this(port, channel -> { }, behaviour);
+    }
+
+    /** A server whose accepted channels are first handed to {@code channelSetup} (options, read pacing). */
+    public FakeServer(Consumer<Channel> channelSetup, BiConsumer<ChannelHandlerContext, RemotingCommand> behaviour) {
+        this(0, channelSetup, behaviour);
+    }
+
+    private FakeServer(int port, Consumer<Channel> channelSetup,
+                       BiConsumer<ChannelHandlerContext, RemotingCommand> behaviour) {
         this.behaviour = behaviour;
         this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         channels.add(ch);
+                        channelSetup.accept(ch);
                         ch.pipeline().addLast(new FrameDecoder(), new SimpleChannelInboundHandler<RemotingCommand>() {
                             @Override
                             protected void channelRead0(ChannelHandlerContext ctx, RemotingCommand command) {

@@ -79,6 +79,14 @@ public final class MQAutoConfiguration {
                     client.getConnectTimeout(), "It must be a positive duration.");
         }
         builder.connectTimeout(client.getConnectTimeout());
+        if (client.getWriteStallTimeout() != null) {
+            try {
+                builder.writeStallTimeout(client.getWriteStallTimeout());
+            } catch (MQException e) {
+                throw new InvalidConfigurationPropertyValueException("mq.client.write-stall-timeout",
+                        client.getWriteStallTimeout(), "It must be a positive duration.");
+            }
+        }
         if (client.getAccessKey() != null || client.getSecretKey() != null) {
             if (client.getAccessKey() == null || client.getSecretKey() == null) {
                 throw new InvalidConfigurationPropertyValueException(client.getAccessKey() == null

@@ -98,6 +98,12 @@ public class MQProperties {
          */
         private int ioThreads = 1;
 
+        /**
+         * How long a connection may hold requests its server reads none of before it is closed and its
+         * requests fail with CONNECTION (a broker that stopped reading). Unset: the client's default, 5s.
+         */
+        private @Nullable Duration writeStallTimeout;
+
         private final Tls tls = new Tls();
 
         public @Nullable String getInstanceName() {
@@ -146,6 +152,14 @@ public class MQProperties {
 
         public void setIoThreads(int ioThreads) {
             this.ioThreads = ioThreads;
+        }
+
+        public @Nullable Duration getWriteStallTimeout() {
+            return writeStallTimeout;
+        }
+
+        public void setWriteStallTimeout(@Nullable Duration writeStallTimeout) {
+            this.writeStallTimeout = writeStallTimeout;
         }
 
         public Tls getTls() {
