@@ -119,6 +119,9 @@ final class Connection {
                 continue;
             }
             ByteBuf frame = request.takeFrame();
+            if (frame == null) { // failed (and released) by another thread a moment ago
+                continue;
+            }
             if (request.oneway) {
                 ch.write(frame).addListener(request);
             } else {

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * One request from the moment it is encoded until its outcome is known. It is its own timer task
@@ -17,12 +18,19 @@ final class InFlightRequest implements TimerTask, ChannelFutureListener {
 
     private static final AtomicIntegerFieldUpdater<InFlightRequest> DONE =
             AtomicIntegerFieldUpdater.newUpdater(InFlightRequest.class, "done");
+    /**
+     * The frame changes hands between threads: the event loop takes it to write it, while a timer or a
+     * closing thread may fail the request and release it at the same moment. Whoever swaps it out owns it,
+     * so it is released exactly once and never after it was taken.
+     */
+    private static final AtomicReferenceFieldUpdater<InFlightRequest, ByteBuf> FRAME =
+            AtomicReferenceFieldUpdater.newUpdater(InFlightRequest.class, ByteBuf.class, "frame");
 
     final int opaque;
     final boolean oneway;
     final String address;
     private final ResponseCallback callback;
-    private ByteBuf frame;
+    private volatile ByteBuf frame;
     private volatile Timeout timeout;
     private volatile Connection connection;
     private volatile int done;
@@ -49,9 +57,7 @@ final class InFlightRequest implements TimerTask, ChannelFutureListener {
 
     /** Hands the encoded frame to the channel; the channel releases it once written. */
     ByteBuf takeFrame() {
-        ByteBuf f = frame;
-        frame = null;
-        return f;
+        return FRAME.getAndSet(this, null);
     }
 
     void succeed(RemotingCommand response) {
@@ -71,9 +77,8 @@ final class InFlightRequest implements TimerTask, ChannelFutureListener {
 
     /** Releases the frame if it was never handed to a channel. */
     void releaseFrame() {
-        ByteBuf f = frame;
+        ByteBuf f = FRAME.getAndSet(this, null);
         if (f != null) {
-            frame = null;
             f.release();
         }
     }

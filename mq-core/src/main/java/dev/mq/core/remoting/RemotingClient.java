@@ -83,7 +83,9 @@ public final class RemotingClient implements AutoCloseable {
 
     /**
      * Sends {@code frame} to {@code address}; {@code callback} learns the outcome before
-     * {@code deadlineNanos} (a {@link System#nanoTime()} value) at the latest.
+     * {@code deadlineNanos} (a {@link System#nanoTime()} value) at the latest. Never throws: every
+     * failure, even one on the calling thread (a closed client, a frame that cannot be encoded, memory
+     * exhausted), reaches the callback.
      */
     public void invoke(String address, OutboundFrame frame, long deadlineNanos, ResponseCallback callback) {
         if (closed) {
@@ -97,8 +99,18 @@ public final class RemotingClient implements AutoCloseable {
             return;
         }
         int opaque = opaques.incrementAndGet();
-        ByteBuf encoded = FrameEncoder.encode(signer == null ? frame : signer.sign(frame), opaque,
-                ByteBufAllocator.DEFAULT);
+        ByteBuf encoded;
+        try {
+            encoded = FrameEncoder.encode(signer == null ? frame : signer.sign(frame), opaque, ByteBufAllocator.DEFAULT);
+        } catch (OutOfMemoryError e) { // direct memory exhausted: the caller hears it like a full in-flight cap
+            callback.onFailure(new MQException(MQException.Reason.BACKPRESSURE, "out of memory encoding the request to "
+                    + address + ": " + e.getMessage(), e));
+            return;
+        } catch (RuntimeException | Error e) { // nothing was written: fail this request, never its caller's thread
+            callback.onFailure(new MQException(MQException.Reason.VALIDATION, "the request to " + address
+                    + " could not be encoded: " + e, e));
+            return;
+        }
         InFlightRequest request = new InFlightRequest(opaque, frame.isOneway(), address, encoded, callback);
         try {
             request.timeout(timer.newTimeout(request, remaining, TimeUnit.NANOSECONDS));

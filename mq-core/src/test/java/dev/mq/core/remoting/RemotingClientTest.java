@@ -255,4 +255,44 @@ class RemotingClientTest {
             return s.getLocalPort();
         }
     }
+
+    @Test
+    void aFrameThatCannotBeEncodedFailsItsRequestNotTheCallersThread() throws Exception {
+        try (FakeServer server = new FakeServer(FakeServer.answering(0))) {
+            CompletableFuture<RemotingCommand> outOfMemory = client.invoke(server.address(),
+                    OutboundFrame.requestWithBodyWriter(310, CommandHeader.EMPTY,
+                            failingBody(new OutOfMemoryError("Cannot reserve 4194304 bytes of direct buffer memory"))),
+                    Duration.ofSeconds(5));
+            CompletableFuture<RemotingCommand> broken = client.invoke(server.address(),
+                    OutboundFrame.requestWithBodyWriter(310, CommandHeader.EMPTY, failingBody(new AssertionError("bug"))),
+                    Duration.ofSeconds(5));
+
+            assertThatThrownBy(() -> outOfMemory.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(MQException.class)
+                    .hasMessageContaining("out of memory").hasMessageContaining("direct buffer memory")
+                    .extracting(e -> ((MQException) e).reason()).isEqualTo(MQException.Reason.BACKPRESSURE);
+            assertThatThrownBy(() -> broken.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(MQException.class)
+                    .hasMessageContaining("could not be encoded").hasMessageContaining("bug");
+            // Nothing half-written reached the server, and the connection still serves.
+            assertThat(client.invoke(server.address(), ping(1), Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS).code())
+                    .isZero();
+            assertThat(server.received()).hasSize(1);
+        }
+    }
+
+    private static FrameBody failingBody(Throwable failure) {
+        return new FrameBody() {
+            @Override
+            public int length() {
+                return 16;
+            }
+
+            @Override
+            public void writeTo(ByteBuf out) {
+                if (failure instanceof Error error) {
+                    throw error;
+                }
+                throw (RuntimeException) failure;
+            }
+        };
+    }
 }
