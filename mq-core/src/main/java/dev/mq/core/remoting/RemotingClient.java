@@ -26,8 +26,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -54,6 +56,8 @@ public final class RemotingClient implements AutoCloseable {
     private final Executor callbackExecutor;
     private final EventLoopGroup group;
     private final HashedWheelTimer timer;
+    /** Host-name lookups: at most one per address at a time (one connection attempt per address). */
+    private final ThreadPoolExecutor lookups;
     private final Bootstrap bootstrap;
     private final ConcurrentMap<String, Connection> connections = new ConcurrentHashMap<>();
     private final AtomicInteger opaques = new AtomicInteger();
@@ -74,11 +78,15 @@ public final class RemotingClient implements AutoCloseable {
                 new DefaultThreadFactory("mq-io-" + name, true), NioIoHandler.newFactory());
         this.timer = new HashedWheelTimer(new DefaultThreadFactory("mq-timer-" + name, true),
                 10, TimeUnit.MILLISECONDS, 512);
+        this.lookups = new ThreadPoolExecutor(4, 4, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new DefaultThreadFactory("mq-dns-" + name, true));
+        this.lookups.allowCoreThreadTimeOut(true);
         this.bootstrap = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+                .resolver(new OffLoopResolverGroup(config.hostResolver(), lookups, config.connectTimeout().toNanos()));
     }
 
     /**
@@ -229,6 +237,7 @@ public final class RemotingClient implements AutoCloseable {
             closeConnection(address);
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        lookups.shutdownNow(); // a lookup stuck in DNS is abandoned; its connection attempt already failed
         // Deadlines that never fired would leave their requests (or route waits) open forever.
         for (Timeout pending : timer.stop()) {
             if (pending.task() instanceof InFlightRequest request) {

@@ -15,14 +15,16 @@ import java.util.Objects;
  * @param credentials    ACL credentials to sign every request with, or null
  * @param writeStallTimeout a connection whose server reads none of the bytes waiting for it for this
  *                       long is closed, failing its requests with CONNECTION
+ * @param hostResolver   resolves the host names of addresses, off the event loop
  */
 public record RemotingConfig(Duration connectTimeout, Duration idleTimeout, int ioThreads, SslContext sslContext,
-                             Credentials credentials, Duration writeStallTimeout) {
+                             Credentials credentials, Duration writeStallTimeout, HostResolver hostResolver) {
 
     public RemotingConfig {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(writeStallTimeout, "writeStallTimeout");
+        Objects.requireNonNull(hostResolver, "hostResolver");
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout must be positive");
         }
@@ -34,28 +36,37 @@ public record RemotingConfig(Duration connectTimeout, Duration idleTimeout, int 
         }
     }
 
-    /** 3 s connect timeout, 60 s idle close, one event-loop thread, plaintext, 5 s write-stall timeout. */
+    /**
+     * 3 s connect timeout, 60 s idle close, one event-loop thread, plaintext, 5 s write-stall timeout, the
+     * JDK's resolver.
+     */
     public static RemotingConfig defaults() {
-        return new RemotingConfig(Duration.ofSeconds(3), Duration.ofSeconds(60), 1, null, null, Duration.ofSeconds(5));
+        return new RemotingConfig(Duration.ofSeconds(3), Duration.ofSeconds(60), 1, null, null, Duration.ofSeconds(5),
+                HostResolver.SYSTEM);
     }
 
     public RemotingConfig withSslContext(SslContext context) {
-        return new RemotingConfig(connectTimeout, idleTimeout, ioThreads, context, credentials, writeStallTimeout);
+        return new RemotingConfig(connectTimeout, idleTimeout, ioThreads, context, credentials, writeStallTimeout, hostResolver);
     }
 
     public RemotingConfig withConnectTimeout(Duration timeout) {
-        return new RemotingConfig(timeout, idleTimeout, ioThreads, sslContext, credentials, writeStallTimeout);
+        return new RemotingConfig(timeout, idleTimeout, ioThreads, sslContext, credentials, writeStallTimeout, hostResolver);
     }
 
     public RemotingConfig withIoThreads(int threads) {
-        return new RemotingConfig(connectTimeout, idleTimeout, threads, sslContext, credentials, writeStallTimeout);
+        return new RemotingConfig(connectTimeout, idleTimeout, threads, sslContext, credentials, writeStallTimeout, hostResolver);
     }
 
     public RemotingConfig withCredentials(Credentials acl) {
-        return new RemotingConfig(connectTimeout, idleTimeout, ioThreads, sslContext, acl, writeStallTimeout);
+        return new RemotingConfig(connectTimeout, idleTimeout, ioThreads, sslContext, acl, writeStallTimeout, hostResolver);
+    }
+
+    public RemotingConfig withHostResolver(HostResolver resolver) {
+        return new RemotingConfig(connectTimeout, idleTimeout, ioThreads, sslContext, credentials, writeStallTimeout,
+                resolver);
     }
 
     public RemotingConfig withWriteStallTimeout(Duration timeout) {
-        return new RemotingConfig(connectTimeout, idleTimeout, ioThreads, sslContext, credentials, timeout);
+        return new RemotingConfig(connectTimeout, idleTimeout, ioThreads, sslContext, credentials, timeout, hostResolver);
     }
 }
