@@ -54,7 +54,7 @@ public final class TopicRoutes {
         while (true) {
             Entry entry = entries.computeIfAbsent(topic, Entry::new);
             switch (entry.enqueue(waiter)) {
-                case STARTED -> lookup(topic).whenComplete(entry::resolved);
+                case STARTED -> lookup(topic, true).whenComplete(entry::resolved);
                 case READY -> waiter.routeReady(entry.readyRoute()); // the caller's own thread: order kept
                 case DEAD -> {
                     continue; // removed after a failed lookup: take a fresh entry
@@ -78,27 +78,42 @@ public final class TopicRoutes {
         return routes;
     }
 
-    /** Re-fetches every cached route; a topic the NameServers no longer know keeps its old route. */
+    /**
+     * Re-fetches every cached route. A topic the NameServers no longer know keeps its old route: they
+     * forget a topic for a while when its broker restarts, and the auto-create template offered
+     * meanwhile would create the topic on other brokers and move keys to other queues. Only a topic
+     * still known through the template alone follows the template.
+     */
     void refreshAll() {
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
             Entry entry = e.getValue();
-            if (entry.readyRoute() == null) {
+            TopicPublishInfo current = entry.readyRoute();
+            if (current == null) {
                 continue;
             }
-            lookup(e.getKey()).whenComplete((route, error) -> {
-                if (error == null) {
-                    entry.refreshed(route);
-                } else {
+            lookup(e.getKey(), current.viaDefaultTopic()).whenComplete((route, error) -> {
+                if (error != null) {
                     log.debug("route refresh of {} failed: {}", e.getKey(), error.getMessage());
+                } else if (route == null) {
+                    log.debug("name servers do not know topic {} for now: its route is kept", e.getKey());
+                } else {
+                    entry.refreshed(route);
                 }
             });
         }
     }
 
-    private CompletableFuture<TopicPublishInfo> lookup(String topic) {
+    /**
+     * The route of {@code topic}; for a topic the NameServers do not know, the template route if
+     * {@code templateAllowed}, else null.
+     */
+    private CompletableFuture<TopicPublishInfo> lookup(String topic, boolean templateAllowed) {
         return nameServers.route(topic).thenCompose(route -> {
             if (route.isPresent()) {
                 return CompletableFuture.completedFuture(build(topic, route.get(), false));
+            }
+            if (!templateAllowed) {
+                return CompletableFuture.completedFuture(null);
             }
             return nameServers.route(DEFAULT_TOPIC).thenApply(template -> {
                 Optional<TopicPublishInfo> info = template.map(t -> build(topic, t, true));

@@ -1,0 +1,110 @@
+package dev.mq.core.producer;
+
+import static dev.mq.core.producer.FakeCluster.route;
+import static dev.mq.core.producer.SendAssertions.waitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mq.core.Message;
+import dev.mq.core.SendResult;
+import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.protocol.RequestCode;
+import dev.mq.core.remoting.FakeServer;
+import java.time.Duration;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the client's route cache treats NameServer answers: refreshes, failover between NameServers,
+ * and expiry of topics no longer sent to. Observed on the wire of fake NameServers and brokers.
+ */
+class NameServerRoutesTest {
+
+    private static final String GROUP = "pg-routes";
+    private static final int GET_ROUTE = RequestCode.GET_ROUTEINFO_BY_TOPIC;
+
+    private final FakeCluster cluster = new FakeCluster();
+
+    @AfterEach
+    void tearDown() {
+        cluster.close();
+    }
+
+    /**
+     * While a broker restarts, the NameServer may briefly answer TOPIC_NOT_EXIST for a topic it knew,
+     * while another broker offers the auto-create template. The refresh must keep the known route:
+     * the template would create the topic on a broker it never lived on and move keys to other queues.
+     */
+    @Test
+    void refreshKeepsAKnownRouteWhenTheNameServerForgetsTheTopicAndOffersTheTemplate() throws Exception {
+        FakeBroker home = cluster.broker("broker-home");
+        FakeBroker stranger = cluster.broker("broker-stranger");
+        Function<String, byte[]> normal = topic -> topic.equals("Orders") ? route(4, home) : null;
+        Function<String, byte[]> restarting = topic -> topic.equals("TBW102") ? route(8, stranger) : null;
+        SwitchableRoutes routes = new SwitchableRoutes(normal);
+        FakeServer ns = cluster.nameServer(routes, 0);
+        MQClientInstance client = cluster.add(MQClientInstance.builder().nameServer(ns.address())
+                .routeRefreshInterval(Duration.ofMillis(50)).build());
+        client.start();
+        Producer producer = FakeCluster.producer(client, GROUP, b -> b);
+
+        assertThat(producer.send(message("Orders", "before")).queue().brokerName()).isEqualTo("broker-home");
+
+        routes.answer = restarting;
+        long asked = routeRequests(ns, "Orders");
+        waitUntil(() -> routeRequests(ns, "Orders") >= asked + 3); // at least two refreshes fully answered
+
+        assertThat(client.knownBrokers()).containsOnlyKeys("broker-home");
+        for (int i = 0; i < 10; i++) {
+            SendResult result = producer.send(message("Orders", "during-" + i));
+            assertThat(result.queue().brokerName()).isEqualTo("broker-home");
+        }
+        assertThat(stranger.sends()).isEmpty();
+        assertThat(routeRequests(ns, "TBW102")).isZero();
+
+        // Once the NameServer knows the topic again, refreshes follow it as before.
+        FakeBroker second = cluster.broker("broker-second");
+        routes.answer = topic -> topic.equals("Orders") ? route(4, home, second) : null;
+        waitUntil(() -> client.knownBrokers().containsKey("broker-second"));
+    }
+
+    /** A topic first reached through the template still follows the template until it is created. */
+    @Test
+    void aTopicKnownOnlyThroughTheTemplateStillRefreshesFromIt() throws Exception {
+        FakeBroker first = cluster.broker("broker-first");
+        FakeBroker other = cluster.broker("broker-other");
+        SwitchableRoutes routes = new SwitchableRoutes(topic -> topic.equals("TBW102") ? route(8, first) : null);
+        FakeServer ns = cluster.nameServer(routes, 0);
+        MQClientInstance client = cluster.add(MQClientInstance.builder().nameServer(ns.address())
+                .routeRefreshInterval(Duration.ofMillis(50)).build());
+        client.start();
+        Producer producer = FakeCluster.producer(client, GROUP, b -> b);
+        assertThat(producer.send(message("Fresh", "x")).queue().brokerName()).isEqualTo("broker-first");
+
+        routes.answer = topic -> topic.equals("TBW102") ? route(8, other) : null;
+        waitUntil(() -> client.knownBrokers().containsKey("broker-other"));
+    }
+
+    static Message message(String topic, String body) {
+        return Message.builder(topic).body(body).build();
+    }
+
+    static long routeRequests(FakeServer ns, String topic) {
+        return ns.received().stream().filter(c -> c.code() == GET_ROUTE && topic.equals(c.field("topic"))).count();
+    }
+
+    /** NameServer answers that a test switches while the client runs. */
+    static final class SwitchableRoutes implements Function<String, byte[]> {
+
+        volatile Function<String, byte[]> answer;
+
+        SwitchableRoutes(Function<String, byte[]> answer) {
+            this.answer = answer;
+        }
+
+        @Override
+        public byte[] apply(String topic) {
+            return answer.apply(topic);
+        }
+    }
+}
