@@ -20,8 +20,9 @@ import java.util.function.BiFunction;
 
 /**
  * Asks the NameServers for routes. Requests go to the current NameServer; one that cannot be
- * reached (connection error or timeout) hands over to the next in the list, so a single NameServer
- * outage costs at most one failed request per lookup.
+ * reached (connection error or timeout) or that refuses for now (SYSTEM_ERROR, SYSTEM_BUSY,
+ * GO_AWAY) hands over to the next in the list, so a single NameServer outage costs at most one
+ * failed request per lookup. Any other answer, TOPIC_NOT_EXIST included, is definite.
  */
 final class NameServerClient {
 
@@ -98,14 +99,32 @@ final class NameServerClient {
                 }
                 return;
             }
-            lastSuccess = Instant.now();
-            lastError = null;
+            if (refusedForNow(response.code())) {
+                lastError = address + ": " + ResponseCode.name(response.code()) + " " + response.remark();
+                if (attemptsLeft > 1) {
+                    current.compareAndSet(index, index + 1);
+                    attempt(request, decode, index + 1, attemptsLeft - 1, result);
+                    return;
+                }
+                // The last NameServer refused too: its answer, decoded below, names the refusal.
+            } else {
+                lastSuccess = Instant.now();
+                lastError = null;
+            }
             try {
                 result.complete(decode.apply(address, response));
             } catch (MQException e) {
                 result.completeExceptionally(e);
             }
         });
+    }
+
+    /**
+     * Answers that say nothing about the request, only about the NameServer's state (overloaded,
+     * failing, or shutting down): another NameServer may well answer it.
+     */
+    private static boolean refusedForNow(int code) {
+        return code == ResponseCode.SYSTEM_ERROR || code == ResponseCode.SYSTEM_BUSY || code == ResponseCode.GO_AWAY;
     }
 
     private MQException unreachable(Throwable last) {

@@ -1,9 +1,11 @@
 package dev.mq.core.producer;
 
 import static dev.mq.core.producer.FakeCluster.route;
+import static dev.mq.core.producer.SendAssertions.failure;
 import static dev.mq.core.producer.SendAssertions.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mq.core.MQException;
 import dev.mq.core.Message;
 import dev.mq.core.SendResult;
 import dev.mq.core.client.MQClientInstance;
@@ -13,6 +15,8 @@ import java.time.Duration;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * How the client's route cache treats NameServer answers: refreshes, failover between NameServers,
@@ -83,6 +87,54 @@ class NameServerRoutesTest {
 
         routes.answer = topic -> topic.equals("TBW102") ? route(8, other) : null;
         waitUntil(() -> client.knownBrokers().containsKey("broker-other"));
+    }
+
+    /** A busy, failing or leaving NameServer is skipped like an unreachable one. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 1500}) // SYSTEM_ERROR, SYSTEM_BUSY, GO_AWAY
+    void aNameServerAnsweringATransientErrorHandsTheLookupToTheNext(int code) throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        FakeServer refusing = cluster.add(new FakeServer(FakeServer.answering(code)));
+        FakeServer answering = cluster.nameServer(topic -> route(4, broker), 0);
+        MQClientInstance client = cluster.client(refusing.address() + ";" + answering.address());
+        Producer producer = FakeCluster.producer(client, GROUP, b -> b);
+
+        assertThat(producer.send(message("Failover", "x")).isOk()).isTrue();
+        assertThat(routeRequests(refusing, "Failover")).isEqualTo(1);
+        assertThat(routeRequests(answering, "Failover")).isEqualTo(1);
+
+        // The next lookup starts at the NameServer that answered.
+        assertThat(producer.send(message("Failover2", "y")).isOk()).isTrue();
+        assertThat(routeRequests(refusing, "Failover2")).isZero();
+    }
+
+    /** TOPIC_NOT_EXIST is a definite answer: asking the next NameServer would only delay NO_ROUTE. */
+    @Test
+    void topicNotExistIsADefiniteAnswerAndNotFailedOver() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        FakeServer first = cluster.nameServer(topic -> null, 0);
+        FakeServer second = cluster.nameServer(topic -> route(4, broker), 0);
+        MQClientInstance client = cluster.client(first.address() + ";" + second.address());
+        Producer producer = FakeCluster.producer(client, GROUP, b -> b);
+
+        MQException error = failure(producer.sendAsync(message("Nowhere", "x")));
+        assertThat(error.reason()).isEqualTo(MQException.Reason.NO_ROUTE);
+        assertThat(second.received()).isEmpty();
+    }
+
+    /** Every NameServer answering a transient error: the lookup fails, naming the last answer. */
+    @Test
+    void everyNameServerRefusingFailsTheLookup() throws Exception {
+        FakeServer busy = cluster.add(new FakeServer(FakeServer.answering(2)));
+        FakeServer failing = cluster.add(new FakeServer(FakeServer.answering(1)));
+        MQClientInstance client = cluster.client(busy.address() + ";" + failing.address());
+        Producer producer = FakeCluster.producer(client, GROUP, b -> b);
+
+        MQException error = failure(producer.sendAsync(message("Refused", "x"), Duration.ofSeconds(5)));
+        assertThat(error.getMessage()).contains("SYSTEM_ERROR");
+        assertThat(routeRequests(busy, "Refused")).isEqualTo(1);
+        assertThat(routeRequests(failing, "Refused")).isEqualTo(1);
+        assertThat(producer.inFlightRequests()).isZero();
     }
 
     static Message message(String topic, String body) {
