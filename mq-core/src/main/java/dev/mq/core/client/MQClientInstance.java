@@ -67,6 +67,8 @@ public final class MQClientInstance implements AutoCloseable {
     private final Builder config;
     private final String clientId;
     private final AtomicReference<ClientState> state = new AtomicReference<>(ClientState.CREATE_JUST);
+    /** Serialises start and the start of close; never held while waiting for sends. */
+    private final Object lifecycle = new Object();
     private final List<DefaultProducer> producers = new CopyOnWriteArrayList<>();
     private final Set<String> heartbeatedBrokers = ConcurrentHashMap.newKeySet();
     private final Services services = new Services();
@@ -91,37 +93,48 @@ public final class MQClientInstance implements AutoCloseable {
      * Starts the transport, route refresh and heartbeats. Connections open lazily, so this does not
      * fail when a NameServer is down: the first send reports it.
      *
+     * <p>The state turns RUNNING only once everything a send needs exists: a send racing this call
+     * either fails at once with SHUTDOWN ("not started") or runs on a fully started client.
+     *
      * @throws IllegalStateException if the client is not in CREATE_JUST
      */
     public void start() {
-        if (!state.compareAndSet(ClientState.CREATE_JUST, ClientState.RUNNING)) {
-            throw new IllegalStateException("client " + clientId + " cannot start from state " + state.get());
-        }
-        try {
-            Executor executor = config.callbackExecutor;
-            if (executor == null) {
-                ownedExecutor = newCallbackExecutor(config.instanceName);
-                executor = ownedExecutor;
+        synchronized (lifecycle) {
+            if (state.get() != ClientState.CREATE_JUST) {
+                throw new IllegalStateException("client " + clientId + " cannot start from state " + state.get());
             }
-            callbackExecutor = runInlineWhenRejected(executor);
-            RemotingConfig remotingConfig = RemotingConfig.defaults()
-                    .withConnectTimeout(config.connectTimeout)
-                    .withIoThreads(config.ioThreads)
-                    .withSslContext(config.sslContext)
-                    .withCredentials(config.credentials);
-            remoting = new RemotingClient(config.instanceName, remotingConfig, InboundRequestHandler.UNSUPPORTED,
-                    callbackExecutor);
-            nameServers = new NameServerClient(config.nameServers, remoting, config.nameServerTimeout);
-            routes = new TopicRoutes(nameServers, callbackExecutor, this::routeChanged);
-            long refresh = config.routeRefreshInterval.toMillis();
-            long heartbeat = config.heartbeatInterval.toMillis();
-            tasks.add(remoting.scheduleAtFixedRate(this::refreshRoutes, refresh, refresh, TimeUnit.MILLISECONDS));
-            tasks.add(remoting.scheduleAtFixedRate(this::sendHeartbeats, heartbeat, heartbeat, TimeUnit.MILLISECONDS));
-        } catch (RuntimeException e) {
-            state.set(ClientState.START_FAILED);
-            releaseResources();
-            throw e;
+            try {
+                createResources();
+            } catch (RuntimeException | Error e) {
+                state.set(ClientState.START_FAILED);
+                releaseResources();
+                throw e;
+            }
+            // Publishes the fields set above to every thread that reads the state first, as sends do.
+            state.set(ClientState.RUNNING);
         }
+    }
+
+    private void createResources() {
+        Executor executor = config.callbackExecutor;
+        if (executor == null) {
+            ownedExecutor = newCallbackExecutor(config.instanceName);
+            executor = ownedExecutor;
+        }
+        callbackExecutor = runInlineWhenRejected(executor);
+        RemotingConfig remotingConfig = RemotingConfig.defaults()
+                .withConnectTimeout(config.connectTimeout)
+                .withIoThreads(config.ioThreads)
+                .withSslContext(config.sslContext)
+                .withCredentials(config.credentials);
+        remoting = new RemotingClient(config.instanceName, remotingConfig, InboundRequestHandler.UNSUPPORTED,
+                callbackExecutor);
+        nameServers = new NameServerClient(config.nameServers, remoting, config.nameServerTimeout);
+        routes = new TopicRoutes(nameServers, callbackExecutor, this::routeChanged);
+        long refresh = config.routeRefreshInterval.toMillis();
+        long heartbeat = config.heartbeatInterval.toMillis();
+        tasks.add(remoting.scheduleAtFixedRate(this::refreshRoutes, refresh, refresh, TimeUnit.MILLISECONDS));
+        tasks.add(remoting.scheduleAtFixedRate(this::sendHeartbeats, heartbeat, heartbeat, TimeUnit.MILLISECONDS));
     }
 
     /**
@@ -253,7 +266,10 @@ public final class MQClientInstance implements AutoCloseable {
      */
     @Override
     public void close() {
-        ClientState previous = state.getAndUpdate(s -> s == ClientState.RUNNING ? ClientState.SHUTDOWN : s);
+        ClientState previous;
+        synchronized (lifecycle) { // a close racing start() closes the started client
+            previous = state.getAndUpdate(s -> s == ClientState.RUNNING ? ClientState.SHUTDOWN : s);
+        }
         if (previous != ClientState.RUNNING) {
             return;
         }
