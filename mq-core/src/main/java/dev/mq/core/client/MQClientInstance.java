@@ -32,15 +32,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.CompletionException;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class MQClientInstance implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MQClientInstance.class);
+    /** How long close() lets busy callback threads finish before it runs the queued completions itself. */
+    private static final Duration CALLBACK_DRAIN_WAIT = Duration.ofSeconds(10);
 
     private final Builder config;
     private final String clientId;
@@ -75,8 +71,7 @@ public final class MQClientInstance implements AutoCloseable {
     private RemotingClient remoting;
     private NameServerClient nameServers;
     private TopicRoutes routes;
-    private Executor callbackExecutor;
-    private ExecutorService ownedExecutor;
+    private CallbackExecutor callbackExecutor;
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
 
     private MQClientInstance(Builder config) {
@@ -116,12 +111,7 @@ public final class MQClientInstance implements AutoCloseable {
     }
 
     private void createResources() {
-        Executor executor = config.callbackExecutor;
-        if (executor == null) {
-            ownedExecutor = newCallbackExecutor(config.instanceName);
-            executor = ownedExecutor;
-        }
-        callbackExecutor = runInlineWhenRejected(executor);
+        callbackExecutor = CallbackExecutor.create(config.callbackExecutor, config.instanceName);
         RemotingConfig remotingConfig = RemotingConfig.defaults()
                 .withConnectTimeout(config.connectTimeout)
                 .withIoThreads(config.ioThreads)
@@ -306,42 +296,9 @@ public final class MQClientInstance implements AutoCloseable {
         if (remoting != null) {
             remoting.close();
         }
-        if (ownedExecutor != null) {
-            ownedExecutor.shutdown();
-            try {
-                if (!ownedExecutor.awaitTermination(10, TimeUnit.SECONDS)) {
-                    ownedExecutor.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                ownedExecutor.shutdownNow();
-            }
+        if (callbackExecutor != null) {
+            callbackExecutor.close(CALLBACK_DRAIN_WAIT);
         }
-    }
-
-    /**
-     * Once the executor stops taking tasks (the client is closing, or an application executor shut
-     * down first), tasks run on the calling thread: an outcome — a future to complete, a route waiter
-     * to resume — must never be dropped.
-     */
-    private static Executor runInlineWhenRejected(Executor executor) {
-        return task -> {
-            try {
-                executor.execute(task);
-            } catch (RejectedExecutionException e) {
-                task.run();
-            }
-        };
-    }
-
-    /**
-     * Completions and hooks run here. The queue needs no bound of its own: every task stands for a
-     * request admitted under a producer's in-flight cap.
-     */
-    private static ExecutorService newCallbackExecutor(String name) {
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                new DefaultThreadFactory("mq-callback-" + name, true));
     }
 
     private static String localAddress() {

@@ -106,6 +106,61 @@ class ClientLifecycleTest {
         assertThat(outcomes.keySet()).anyMatch(k -> !k.equals("ok"));
     }
 
+    /**
+     * Closing from a completion callback neither waits for its own thread nor drops the completions
+     * queued behind it: here every other callback thread is held by a slow hook while close() runs,
+     * so the failures of the sends close() cuts off can only run after close() returned.
+     */
+    @Test
+    void closeFromACallbackThreadReturnsPromptlyAndDropsNoQueuedCompletion() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        FakeBroker silent = cluster.broker("broker-silent", request -> null);
+        FakeServer ns = cluster.nameServer(topic -> topic.equals("Silent") ? route(4, silent) : route(4, broker), 0);
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors()); // the client's default pool size
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger blocked = new AtomicInteger();
+        SendHook slow = new SendHook() {
+            @Override
+            public void afterSend(SendContext c) {
+                if (c.topic().equals("Busy")) {
+                    blocked.incrementAndGet();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        MQClientInstance client = cluster.client(ns.address());
+        Producer producer = FakeCluster.producer(client, GROUP, b -> b.hook(slow)
+                .shutdownTimeout(Duration.ofMillis(200)).sendTimeout(Duration.ofSeconds(30)));
+        List<CompletableFuture<SendResult>> cutOff = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            cutOff.add(producer.sendAsync(Message.builder("Silent").body("s-" + i).build()));
+        }
+        SendAssertions.waitUntil(() -> silent.sends().size() == 20);
+        for (int i = 0; i < threads - 1; i++) {
+            producer.sendAsync(Message.builder("Busy").body("b-" + i).build());
+        }
+        SendAssertions.waitUntil(() -> blocked.get() == threads - 1);
+
+        CompletableFuture<Long> closeMillis = producer.sendAsync(Message.builder("Trigger").body("t").build())
+                .handle((result, error) -> {
+                    long start = System.nanoTime();
+                    client.close();
+                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                });
+        long took = closeMillis.get(30, TimeUnit.SECONDS);
+        release.countDown();
+
+        assertThat(took).isLessThan(3_000);
+        for (CompletableFuture<SendResult> f : cutOff) {
+            MQException e = SendAssertions.failure(f);
+            assertThat(e.reason()).isIn(MQException.Reason.SHUTDOWN, MQException.Reason.CONNECTION);
+        }
+    }
+
     private static void assertNotStarted(Throwable e) {
         assertThat(e).isInstanceOfSatisfying(MQException.class, mq -> {
             assertThat(mq.reason()).isEqualTo(MQException.Reason.SHUTDOWN);
