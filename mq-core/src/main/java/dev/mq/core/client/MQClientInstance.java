@@ -432,6 +432,14 @@ public final class MQClientInstance implements AutoCloseable {
          * Where completions, hooks and server-initiated requests run. Default: an owned pool of
          * {@code max(2, cores)} daemon threads named {@code mq-callback-*}. A given executor (for
          * example one running virtual threads) is not shut down by the client.
+         *
+         * <p>A given executor may be bounded. A task it rejects — because it is full, or because it
+         * was shut down before the client — is neither dropped nor run on an event loop: it runs on
+         * a single daemon thread the client owns, {@code mq-callback-overflow-*}, started on the
+         * first rejection and stopped when idle. So a full executor slows completions down but
+         * loses none; callbacks should not block waiting for other sends, since the overflow thread
+         * is shared. Once the client has closed, a rejected task runs on the thread that completed
+         * it.
          */
         public Builder callbackExecutor(Executor executor) {
             if (executor == null) {

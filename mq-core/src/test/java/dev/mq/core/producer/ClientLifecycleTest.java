@@ -11,6 +11,7 @@ import dev.mq.core.remoting.FakeServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -119,9 +121,16 @@ class ClientLifecycleTest {
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors()); // the client's default pool size
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger blocked = new AtomicInteger();
+        AtomicReference<MQClientInstance> closing = new AtomicReference<>();
+        CompletableFuture<Long> closeMillis = new CompletableFuture<>();
         SendHook slow = new SendHook() {
             @Override
             public void afterSend(SendContext c) {
+                if (c.topic().equals("Trigger")) { // a hook always runs on a callback thread
+                    long start = System.nanoTime();
+                    closing.get().close();
+                    closeMillis.complete(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                }
                 if (c.topic().equals("Busy")) {
                     blocked.incrementAndGet();
                     try {
@@ -135,6 +144,7 @@ class ClientLifecycleTest {
         MQClientInstance client = cluster.client(ns.address());
         Producer producer = FakeCluster.producer(client, GROUP, b -> b.hook(slow)
                 .shutdownTimeout(Duration.ofMillis(200)).sendTimeout(Duration.ofSeconds(30)));
+        closing.set(client);
         List<CompletableFuture<SendResult>> cutOff = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) {
             cutOff.add(producer.sendAsync(Message.builder("Silent").body("s-" + i).build()));
@@ -145,12 +155,7 @@ class ClientLifecycleTest {
         }
         SendAssertions.waitUntil(() -> blocked.get() == threads - 1);
 
-        CompletableFuture<Long> closeMillis = producer.sendAsync(Message.builder("Trigger").body("t").build())
-                .handle((result, error) -> {
-                    long start = System.nanoTime();
-                    client.close();
-                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                });
+        producer.sendAsync(Message.builder("Trigger").body("t").build());
         long took = closeMillis.get(30, TimeUnit.SECONDS);
         release.countDown();
 
@@ -158,6 +163,60 @@ class ClientLifecycleTest {
         for (CompletableFuture<SendResult> f : cutOff) {
             MQException e = SendAssertions.failure(f);
             assertThat(e.reason()).isIn(MQException.Reason.SHUTDOWN, MQException.Reason.CONNECTION);
+        }
+    }
+
+    /**
+     * An application executor that rejects because it is full must not push completions or hooks
+     * onto the event loop, and must not lose any: they run on the client's overflow thread.
+     */
+    @Test
+    void aFullApplicationExecutorNeverMovesCallbacksOntoTheEventLoopNorLosesOne() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        FakeServer ns = cluster.nameServer(topic -> route(4, broker), 0);
+        AtomicInteger rejections = new AtomicInteger();
+        java.util.concurrent.ThreadPoolExecutor app = new java.util.concurrent.ThreadPoolExecutor(2, 2, 0,
+                TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(1),
+                new io.netty.util.concurrent.DefaultThreadFactory("app-callback", true),
+                (task, pool) -> {
+                    rejections.incrementAndGet();
+                    new java.util.concurrent.ThreadPoolExecutor.AbortPolicy().rejectedExecution(task, pool);
+                });
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        SendHook recording = new SendHook() {
+            @Override
+            public void beforeSend(SendContext c) {
+                threads.add(Thread.currentThread().getName());
+            }
+
+            @Override
+            public void afterSend(SendContext c) {
+                threads.add(Thread.currentThread().getName());
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000); // a little application work
+            }
+        };
+        try {
+            MQClientInstance client = cluster.add(MQClientInstance.builder().nameServer(ns.address())
+                    .callbackExecutor(app).build());
+            client.start();
+            Producer producer = FakeCluster.producer(client, GROUP, b -> b.hook(recording)
+                    .sendTimeout(Duration.ofSeconds(20)));
+            List<CompletableFuture<String>> completions = new java.util.ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                completions.add(producer.sendAsync(Message.builder("Full").body("m-" + i).build())
+                        .handle((result, error) -> {
+                            assertThat(error).isNull();
+                            return Thread.currentThread().getName();
+                        }));
+            }
+            for (CompletableFuture<String> f : completions) {
+                threads.add(f.get(20, TimeUnit.SECONDS));
+            }
+            assertThat(rejections.get()).as("the executor was full at times").isPositive();
+            assertThat(threads).noneMatch(t -> t.startsWith("mq-io-"));
+            assertThat(broker.sends()).hasSize(2_000);
+        } finally {
+            app.shutdown();
         }
     }
 
