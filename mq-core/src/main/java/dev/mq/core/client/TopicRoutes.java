@@ -54,7 +54,7 @@ public final class TopicRoutes {
         while (true) {
             Entry entry = entries.computeIfAbsent(topic, Entry::new);
             switch (entry.enqueue(waiter)) {
-                case STARTED -> lookup(topic, true).whenComplete(entry::resolved);
+                case STARTED -> startLookup(topic, entry);
                 case READY -> waiter.routeReady(entry.readyRoute()); // the caller's own thread: order kept
                 case DEAD -> {
                     continue; // removed after a failed lookup: take a fresh entry
@@ -64,6 +64,17 @@ public final class TopicRoutes {
             }
             return;
         }
+    }
+
+    private void startLookup(String topic, Entry entry) {
+        CompletableFuture<TopicPublishInfo> lookup;
+        try {
+            lookup = lookup(topic, true);
+        } catch (RuntimeException | Error e) { // the waiters queued meanwhile must still be resumed
+            entry.resolved(null, e);
+            return;
+        }
+        lookup.whenComplete(entry::resolved);
     }
 
     /** Topics with a cached route, and their routes. */
@@ -173,16 +184,30 @@ public final class TopicRoutes {
             return Enqueued.STARTED;
         }
 
+        /**
+         * The lookup finished. Whatever the route listener throws, the waiters are resumed: a topic
+         * whose lookup never resumes stays "looking up" and is never looked up again.
+         */
         void resolved(TopicPublishInfo found, Throwable error) {
             MQException failure = error == null ? null : asMQException(error);
-            if (found != null) {
-                onNewRoute.accept(found);
+            try {
+                if (found != null) {
+                    onNewRoute.accept(found);
+                }
+            } catch (RuntimeException | Error e) {
+                log.warn("route listener for {} failed", topic, e);
+            } finally {
+                callbackExecutor.execute(() -> resume(found, failure));
             }
-            callbackExecutor.execute(() -> resume(found, failure));
         }
 
-        /** Resumes waiters in order; only then may new sends bypass the queue via {@link #route}. */
+        /**
+         * Resumes waiters in order; only then may new sends bypass the queue via {@link #route}. A
+         * waiter that throws, even an Error, is logged and the next one resumed; a VM error is
+         * rethrown once every waiter has been resumed and the entry settled.
+         */
         private void resume(TopicPublishInfo found, MQException failure) {
+            VirtualMachineError fatal = null;
             while (true) {
                 RouteWaiter next;
                 synchronized (this) {
@@ -195,7 +220,7 @@ public final class TopicRoutes {
                         } else {
                             route = found;
                         }
-                        return;
+                        break;
                     }
                 }
                 try {
@@ -204,9 +229,14 @@ public final class TopicRoutes {
                     } else {
                         next.routeReady(found);
                     }
-                } catch (RuntimeException e) {
+                } catch (VirtualMachineError e) {
+                    fatal = fatal == null ? e : fatal;
+                } catch (RuntimeException | Error e) {
                     log.warn("route waiter for {} failed", topic, e);
                 }
+            }
+            if (fatal != null) {
+                throw fatal;
             }
         }
 
