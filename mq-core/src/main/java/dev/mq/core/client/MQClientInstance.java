@@ -120,7 +120,7 @@ public final class MQClientInstance implements AutoCloseable {
         remoting = new RemotingClient(config.instanceName, remotingConfig, InboundRequestHandler.UNSUPPORTED,
                 callbackExecutor);
         nameServers = new NameServerClient(config.nameServers, remoting, config.nameServerTimeout);
-        routes = new TopicRoutes(nameServers, callbackExecutor, this::routeChanged);
+        routes = new TopicRoutes(nameServers, callbackExecutor, this::routeChanged, config.topicIdleTimeout);
         long refresh = config.routeRefreshInterval.toMillis();
         long heartbeat = config.heartbeatInterval.toMillis();
         tasks.add(remoting.scheduleAtFixedRate(this::refreshRoutes, refresh, refresh, TimeUnit.MILLISECONDS));
@@ -372,6 +372,7 @@ public final class MQClientInstance implements AutoCloseable {
         private Duration nameServerTimeout = Duration.ofSeconds(3);
         private Duration routeRefreshInterval = Duration.ofSeconds(30);
         private Duration heartbeatInterval = Duration.ofSeconds(30);
+        private Duration topicIdleTimeout = Duration.ofMinutes(5);
         private int ioThreads = 1;
         private SslContext sslContext;
         private Credentials credentials;
@@ -463,6 +464,19 @@ public final class MQClientInstance implements AutoCloseable {
         /** How often cached routes are re-fetched; default 30 s. */
         public Builder routeRefreshInterval(Duration interval) {
             this.routeRefreshInterval = positive(interval, "route refresh interval");
+            return this;
+        }
+
+        /**
+         * How long a topic may go without a send before its route is dropped from the cache; default
+         * 5 minutes. Cached routes are re-fetched at every route refresh and their brokers sent
+         * heartbeats, so an application sending to many short-lived topics would otherwise refresh
+         * all of them forever. Idleness is checked at each route refresh, so a topic is dropped
+         * between this long and this long plus two refresh intervals after its last send. A send to
+         * a dropped topic looks its route up again, as the first send did.
+         */
+        public Builder topicIdleTimeout(Duration timeout) {
+            this.topicIdleTimeout = positive(timeout, "topic idle timeout");
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.mq.core.client;
 
 import dev.mq.core.MQException;
 import dev.mq.core.protocol.TopicRouteData;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * The route cache of a client instance. A send to a topic without a cached route waits for
  * <em>one</em> asynchronous lookup, however many sends wait on it. A topic unknown to the
  * NameServers falls back to the auto-create template topic ({@code TBW102}) when a broker offers it,
- * so the broker creates the topic on the first send.
+ * so the broker creates the topic on the first send. A topic not sent to for the idle timeout is
+ * dropped (checked at each refresh), so the cache and the refreshes follow the topics in use.
  */
 public final class TopicRoutes {
 
@@ -33,9 +35,12 @@ public final class TopicRoutes {
     private final Executor callbackExecutor;
     private final Consumer<TopicPublishInfo> onNewRoute;
     private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final long idleNanos;
 
-    TopicRoutes(NameServerClient nameServers, Executor callbackExecutor, Consumer<TopicPublishInfo> onNewRoute) {
+    TopicRoutes(NameServerClient nameServers, Executor callbackExecutor, Consumer<TopicPublishInfo> onNewRoute,
+                Duration idleTimeout) {
         this.nameServers = nameServers;
+        this.idleNanos = idleTimeout.toNanos();
         this.callbackExecutor = callbackExecutor;
         this.onNewRoute = onNewRoute;
     }
@@ -43,7 +48,13 @@ public final class TopicRoutes {
     /** The cached route of {@code topic}, or null if it has none yet (or a lookup is under way). */
     public TopicPublishInfo cached(String topic) {
         Entry entry = entries.get(topic);
-        return entry == null ? null : entry.readyRoute();
+        if (entry == null) {
+            return null;
+        }
+        if (!entry.used) { // written once per refresh interval at most: no contention among senders
+            entry.used = true;
+        }
+        return entry.readyRoute();
     }
 
     /**
@@ -96,8 +107,14 @@ public final class TopicRoutes {
      * still known through the template alone follows the template.
      */
     void refreshAll() {
+        long now = System.nanoTime();
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
             Entry entry = e.getValue();
+            if (entry.idleSince(now) >= idleNanos && entry.expire()) {
+                entries.remove(e.getKey(), entry);
+                log.debug("topic {} not sent to for {} ms: its route is dropped", e.getKey(), idleNanos / 1_000_000);
+                continue;
+            }
             TopicPublishInfo current = entry.readyRoute();
             if (current == null) {
                 continue;
@@ -158,9 +175,31 @@ public final class TopicRoutes {
         private volatile TopicPublishInfo route;
         private boolean lookingUp;
         private boolean removed;
+        /** Set by every send that reads this entry, cleared by the refresh task when it notes the use. */
+        volatile boolean used = true;
+        /** When the refresh task last saw {@link #used} set; read and written by that task only. */
+        private long lastSeenUsed = System.nanoTime();
 
         Entry(String topic) {
             this.topic = topic;
+        }
+
+        /** Nanoseconds since a send last used this topic, as far as the refresh task knows. */
+        long idleSince(long now) {
+            if (used) {
+                used = false;
+                lastSeenUsed = now;
+            }
+            return now - lastSeenUsed;
+        }
+
+        /** Drops the entry unless sends wait on it; after that, sends take a fresh entry. */
+        synchronized boolean expire() {
+            if (lookingUp || !waiters.isEmpty()) {
+                return false;
+            }
+            removed = true;
+            return true;
         }
 
         /** The route if no waiter is still ahead of new sends. */
@@ -173,6 +212,7 @@ public final class TopicRoutes {
             if (removed) {
                 return Enqueued.DEAD;
             }
+            used = true;
             if (!lookingUp && route != null) {
                 return Enqueued.READY;
             }

@@ -103,7 +103,7 @@ class TopicRoutesTest {
             ctx.executor().schedule(() -> ctx.writeAndFlush(answer), delayMs, TimeUnit.MILLISECONDS);
         });
         NameServerClient client = new NameServerClient(List.of(nameServer.address()), remoting, Duration.ofSeconds(3));
-        return new TopicRoutes(client, callbacks, onNewRoute);
+        return new TopicRoutes(client, callbacks, onNewRoute, Duration.ofMinutes(5));
     }
 
     private long routeRequests(String topic) {

@@ -137,6 +137,44 @@ class NameServerRoutesTest {
         assertThat(producer.inFlightRequests()).isZero();
     }
 
+    /**
+     * A topic no longer sent to leaves the cache after the idle timeout (no more refreshes or
+     * heartbeats for it); one still sent to stays; a send to an expired topic looks it up again.
+     */
+    @Test
+    void aTopicNotSentToForTheIdleTimeoutIsDroppedAndLookedUpAgainOnItsNextSend() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        FakeServer ns = cluster.nameServer(topic -> route(4, broker), 0);
+        MQClientInstance client = cluster.add(MQClientInstance.builder().nameServer(ns.address())
+                .routeRefreshInterval(Duration.ofMillis(50)).topicIdleTimeout(Duration.ofMillis(300)).build());
+        client.start();
+        Producer producer = FakeCluster.producer(client, GROUP, b -> b);
+        assertThat(producer.send(message("Busy", "x")).isOk()).isTrue();
+        assertThat(producer.send(message("Idle", "x")).isOk()).isTrue();
+        assertThat(client.knownTopics()).contains("Busy", "Idle");
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (client.knownTopics().contains("Idle")) {
+            assertThat(System.nanoTime()).as("the idle topic is dropped within 5 s").isLessThan(deadline);
+            assertThat(producer.send(message("Busy", "keep-alive")).isOk()).isTrue();
+            Thread.sleep(10);
+        }
+        assertThat(client.knownTopics()).contains("Busy");
+        // No more refreshes for the dropped topic: six refresh intervals pass without a request for it
+        // (one refresh may still have been under way when it was dropped).
+        Thread.sleep(60);
+        long afterDrop = routeRequests(ns, "Idle");
+        long busyBefore = routeRequests(ns, "Busy");
+        Thread.sleep(300);
+        assertThat(routeRequests(ns, "Idle")).isEqualTo(afterDrop);
+        assertThat(routeRequests(ns, "Busy")).isGreaterThan(busyBefore); // refreshes did run meanwhile
+
+        long before = routeRequests(ns, "Idle");
+        assertThat(producer.send(message("Idle", "again")).isOk()).isTrue();
+        assertThat(routeRequests(ns, "Idle")).isEqualTo(before + 1);
+        assertThat(client.knownTopics()).contains("Idle");
+    }
+
     static Message message(String topic, String body) {
         return Message.builder(topic).body(body).build();
     }
