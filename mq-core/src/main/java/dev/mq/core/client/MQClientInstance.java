@@ -282,11 +282,12 @@ public final class MQClientInstance implements AutoCloseable {
                 pending.add(remoting.invoke(address, OutboundFrame.request(RequestCode.UNREGISTER_CLIENT, w -> {
                     w.field("clientID", clientId);
                     w.field("producerGroup", group);
-                }, null), Duration.ofSeconds(3)));
+                }, null), config.unregisterTimeout));
             }
         }
         try {
-            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(3, TimeUnit.SECONDS);
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                    .get(config.unregisterTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             log.debug("unregistering {} did not finish cleanly: {}", clientId, e.toString());
         }
@@ -373,6 +374,7 @@ public final class MQClientInstance implements AutoCloseable {
         private Duration routeRefreshInterval = Duration.ofSeconds(30);
         private Duration heartbeatInterval = Duration.ofSeconds(30);
         private Duration topicIdleTimeout = Duration.ofMinutes(5);
+        private Duration unregisterTimeout = Duration.ofSeconds(3);
         private int ioThreads = 1;
         private SslContext sslContext;
         private Credentials credentials;
@@ -477,6 +479,16 @@ public final class MQClientInstance implements AutoCloseable {
          */
         public Builder topicIdleTimeout(Duration timeout) {
             this.topicIdleTimeout = positive(timeout, "topic idle timeout");
+            return this;
+        }
+
+        /**
+         * How long {@code close()} waits for the brokers to confirm that the client's producer groups
+         * are unregistered; default 3 s. A broker that does not answer in time forgets the client
+         * anyway once its heartbeats stop (after 120 s), so a shorter wait only speeds up close.
+         */
+        public Builder unregisterTimeout(Duration timeout) {
+            this.unregisterTimeout = positive(timeout, "unregister timeout");
             return this;
         }
 

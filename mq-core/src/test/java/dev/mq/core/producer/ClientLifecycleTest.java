@@ -220,6 +220,26 @@ class ClientLifecycleTest {
         }
     }
 
+    /** close() waits for unregistering at most the configured time, not a fixed 3 s. */
+    @Test
+    void closeWaitsForUnregisteringAtMostTheUnregisterTimeout() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        FakeServer ns = cluster.nameServer(topic -> route(4, broker), 0);
+        MQClientInstance client = cluster.add(MQClientInstance.builder().nameServer(ns.address())
+                .unregisterTimeout(Duration.ofMillis(200)).build());
+        client.start();
+        Producer producer = FakeCluster.producer(client, GROUP, b -> b);
+        assertThat(producer.send(Message.builder("Unregister").body("x").build()).isOk()).isTrue();
+        broker.server.behaviour((ctx, request) -> { }); // from now on the broker answers nothing
+
+        long start = System.nanoTime();
+        client.close();
+        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertThat(broker.received(dev.mq.core.protocol.RequestCode.UNREGISTER_CLIENT)).hasSize(1);
+        assertThat(took).isBetween(150L, 1_500L);
+    }
+
     private static void assertNotStarted(Throwable e) {
         assertThat(e).isInstanceOfSatisfying(MQException.class, mq -> {
             assertThat(mq.reason()).isEqualTo(MQException.Reason.SHUTDOWN);
