@@ -53,17 +53,25 @@ final class NameServerClient {
         return lastError;
     }
 
+    /** Opens the connection to the current NameServer without sending anything; never fails. */
+    void connect() {
+        remoting.connect(addresses.get(Math.floorMod(current.get(), addresses.size())));
+    }
+
     /**
      * The route of {@code topic}: empty if the NameServers know no such topic (code 17), failed with
      * CONNECTION or TIMEOUT if none of them answered.
      */
     CompletableFuture<Optional<TopicRouteData>> route(String topic) {
-        OutboundFrame request = OutboundFrame.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, writer -> {
+        return request(routeRequest(topic), (address, response) -> decodeRoute(topic, address, response));
+    }
+
+    static OutboundFrame routeRequest(String topic) {
+        return OutboundFrame.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, writer -> {
             writer.field("topic", topic);
             // Standard JSON (quoted map keys); also implied by our version >= 401 on 4.9.4+ servers.
             writer.field("acceptStandardJsonOnly", true);
         }, null);
-        return request(request, (address, response) -> decodeRoute(topic, address, response));
     }
 
     /** The cluster as the first NameServer that answers sees it, and that NameServer's address. */

@@ -1,7 +1,11 @@
 package dev.mq.core.client;
 
 import dev.mq.core.MQException;
+import dev.mq.core.protocol.RouteCodec;
 import dev.mq.core.protocol.TopicRouteData;
+import dev.mq.core.remoting.FrameEncoder;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
@@ -30,6 +34,11 @@ public final class TopicRoutes {
     public static final int DEFAULT_TOPIC_QUEUES = 4;
 
     private static final Logger log = LoggerFactory.getLogger(TopicRoutes.class);
+    /** A route as NameServers send it, with the fields and map forms of a real answer. */
+    private static final byte[] SAMPLE_ROUTE = ("{\"brokerDatas\":[{\"brokerAddrs\":{\"0\":\"127.0.0.1:10911\"},"
+            + "\"brokerName\":\"broker-a\",\"cluster\":\"DefaultCluster\",\"enableActingMaster\":false}],"
+            + "\"filterServerTable\":{},\"queueDatas\":[{\"brokerName\":\"broker-a\",\"perm\":6,"
+            + "\"readQueueNums\":4,\"topicSysFlag\":0,\"writeQueueNums\":4}]}").getBytes(StandardCharsets.UTF_8);
 
     private final NameServerClient nameServers;
     private final Executor callbackExecutor;
@@ -86,6 +95,29 @@ public final class TopicRoutes {
             return;
         }
         lookup.whenComplete(entry::resolved);
+    }
+
+    /**
+     * Opens the connection to the current NameServer, so that the first lookup need not. Sends
+     * nothing and never fails: a NameServer that is down is reported by the first send.
+     */
+    void connect() {
+        nameServers.connect();
+    }
+
+    /**
+     * Decodes a built-in route and encodes a route request, loading the JSON mapper, the route
+     * classes and the frame encoder: in a fresh JVM that takes several hundred milliseconds, which
+     * would otherwise fall on the first lookup.
+     */
+    static void loadCodec() {
+        try {
+            TopicPublishInfo.from(DEFAULT_TOPIC, RouteCodec.decode(SAMPLE_ROUTE), true, DEFAULT_TOPIC_QUEUES);
+            FrameEncoder.encode(NameServerClient.routeRequest(DEFAULT_TOPIC), 0, ByteBufAllocator.DEFAULT)
+                    .release();
+        } catch (RuntimeException e) {
+            log.debug("loading the route codec failed", e);
+        }
     }
 
     /** Topics with a cached route, and their routes. */

@@ -240,6 +240,31 @@ class ClientLifecycleTest {
         assertThat(took).isBetween(150L, 1_500L);
     }
 
+    /** start() opens the connection to the NameServer ahead of the first send, and sends nothing. */
+    @Test
+    void startOpensTheNameServerConnectionWithoutSendingAnything() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        FakeServer ns = cluster.nameServer(topic -> route(4, broker), 0);
+        cluster.client(ns.address());
+        SendAssertions.waitUntil(() -> !ns.channels().isEmpty());
+        assertThat(ns.received()).isEmpty();
+    }
+
+    /** With no NameServer up, start() still succeeds; the first send reports the outage. */
+    @Test
+    void startSucceedsWithNoNameServerUpAndTheFirstSendReportsIt() throws Exception {
+        String dead;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            dead = "127.0.0.1:" + socket.getLocalPort();
+        }
+        MQClientInstance client = cluster.add(MQClientInstance.builder().nameServer(dead).build());
+        client.start();
+        assertThat(client.state()).isEqualTo(dev.mq.core.client.ClientState.RUNNING);
+        Producer producer = FakeCluster.producer(client, GROUP, b -> b);
+        MQException error = SendAssertions.failure(producer.sendAsync(Message.builder("T").body("x").build()));
+        assertThat(error.reason()).isEqualTo(MQException.Reason.CONNECTION);
+    }
+
     private static void assertNotStarted(Throwable e) {
         assertThat(e).isInstanceOfSatisfying(MQException.class, mq -> {
             assertThat(mq.reason()).isEqualTo(MQException.Reason.SHUTDOWN);
