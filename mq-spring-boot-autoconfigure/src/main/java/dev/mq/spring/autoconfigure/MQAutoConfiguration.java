@@ -7,8 +7,10 @@ import dev.mq.core.producer.SendHook;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -73,12 +75,9 @@ public final class MQAutoConfiguration {
                     "It must be at least 1.");
         }
         builder.ioThreads(client.getIoThreads());
-        if (client.getConnectTimeout() == null || client.getConnectTimeout().isNegative()
-                || client.getConnectTimeout().isZero()) {
-            throw new InvalidConfigurationPropertyValueException("mq.client.connect-timeout",
-                    client.getConnectTimeout(), "It must be a positive duration.");
-        }
-        builder.connectTimeout(client.getConnectTimeout());
+        builder.connectTimeout(positive("mq.client.connect-timeout", client.getConnectTimeout()));
+        builder.topicIdleTimeout(positive("mq.client.topic-idle-timeout", client.getTopicIdleTimeout()));
+        builder.unregisterTimeout(positive("mq.client.unregister-timeout", client.getUnregisterTimeout()));
         if (client.getAccessKey() != null || client.getSecretKey() != null) {
             if (client.getAccessKey() == null || client.getSecretKey() == null) {
                 throw new InvalidConfigurationPropertyValueException(client.getAccessKey() == null
@@ -91,6 +90,13 @@ public final class MQAutoConfiguration {
             builder.sslContext(sslContext(client.getTls()));
         }
         return builder.build();
+    }
+
+    private static Duration positive(String property, @Nullable Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new InvalidConfigurationPropertyValueException(property, value, "It must be a positive duration.");
+        }
+        return value;
     }
 
     private static SslContext sslContext(MQProperties.Tls tls) {

@@ -98,6 +98,18 @@ public class MQProperties {
          */
         private int ioThreads = 1;
 
+        /**
+         * How long a topic may go without a send before its route leaves the cache (no more
+         * refreshes or heartbeats for it); its next send looks it up again.
+         */
+        private Duration topicIdleTimeout = Duration.ofMinutes(5);
+
+        /**
+         * How long shutdown waits for the brokers to confirm that the producer groups are
+         * unregistered.
+         */
+        private Duration unregisterTimeout = Duration.ofSeconds(3);
+
         private final Tls tls = new Tls();
 
         public @Nullable String getInstanceName() {
@@ -146,6 +158,22 @@ public class MQProperties {
 
         public void setIoThreads(int ioThreads) {
             this.ioThreads = ioThreads;
+        }
+
+        public Duration getTopicIdleTimeout() {
+            return topicIdleTimeout;
+        }
+
+        public void setTopicIdleTimeout(Duration topicIdleTimeout) {
+            this.topicIdleTimeout = topicIdleTimeout;
+        }
+
+        public Duration getUnregisterTimeout() {
+            return unregisterTimeout;
+        }
+
+        public void setUnregisterTimeout(Duration unregisterTimeout) {
+            this.unregisterTimeout = unregisterTimeout;
         }
 
         public Tls getTls() {
