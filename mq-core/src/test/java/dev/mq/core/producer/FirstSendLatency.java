@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Times the first send after {@code start()} in a fresh JVM. The fake NameServer and broker run in a
- * child JVM so that their classes do not warm this one. Run (after {@code mvn -pl mq-core
+ * child JVM, warmed up before the timing starts (as long-running servers are), so that only the
+ * client starts cold. Run (after {@code mvn -pl mq-core
  * test-compile} and {@code dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test}):
  * {@code java -cp mq-core/target/test-classes:mq-core/target/classes:$(cat cp.txt)
  * dev.mq.core.producer.FirstSendLatency}; each run is one fresh JVM.
@@ -64,6 +65,14 @@ public final class FirstSendLatency {
         try (FakeCluster cluster = new FakeCluster()) {
             FakeBroker broker = cluster.broker("broker-a");
             String ns = cluster.nameServer(topic -> FakeCluster.route(4, broker), 0).address();
+            // Warm the servers, as a running NameServer and broker are: only the client starts cold.
+            try (MQClientInstance warmUp = MQClientInstance.builder().nameServer(ns).build()) {
+                warmUp.start();
+                Producer producer = warmUp.newProducer(ProducerConfig.builder().group("warm-up").build());
+                for (int i = 0; i < 200; i++) {
+                    producer.send(Message.builder("WarmUp" + (i % 20)).body("w").build());
+                }
+            }
             System.out.println(ns);
             System.out.flush();
             while (System.in.read() >= 0) {
