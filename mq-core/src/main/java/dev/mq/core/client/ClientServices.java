@@ -22,8 +22,9 @@ public interface ClientServices {
     TopicRoutes routes();
 
     /**
-     * Where completions and hooks run; never an event loop. It never rejects a task: once it stops
-     * taking tasks (the client is closing), they run on the calling thread.
+     * Where completions and hooks run; never an event loop while the client is open. It never rejects
+     * or drops a task: a task the application's executor rejects runs on a client-owned overflow
+     * thread, and only once the client has closed on the calling thread.
      */
     Executor callbackExecutor();
 

@@ -31,16 +31,12 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.CompletionException;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,18 +59,23 @@ import org.slf4j.LoggerFactory;
 public final class MQClientInstance implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MQClientInstance.class);
+    /** How long close() lets busy callback threads finish before it runs the queued completions itself. */
+    private static final Duration CALLBACK_DRAIN_WAIT = Duration.ofSeconds(10);
+    /** How long start() waits for the route codec to load; past that the first lookup finishes it. */
+    private static final Duration WARM_UP_WAIT = Duration.ofSeconds(2);
 
     private final Builder config;
     private final String clientId;
     private final AtomicReference<ClientState> state = new AtomicReference<>(ClientState.CREATE_JUST);
+    /** Serialises start and the start of close; never held while waiting for sends. */
+    private final Object lifecycle = new Object();
     private final List<DefaultProducer> producers = new CopyOnWriteArrayList<>();
     private final Set<String> heartbeatedBrokers = ConcurrentHashMap.newKeySet();
     private final Services services = new Services();
     private RemotingClient remoting;
     private NameServerClient nameServers;
     private TopicRoutes routes;
-    private Executor callbackExecutor;
-    private ExecutorService ownedExecutor;
+    private CallbackExecutor callbackExecutor;
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
 
     private MQClientInstance(Builder config) {
@@ -88,41 +89,66 @@ public final class MQClientInstance implements AutoCloseable {
     }
 
     /**
-     * Starts the transport, route refresh and heartbeats. Connections open lazily, so this does not
-     * fail when a NameServer is down: the first send reports it.
+     * Starts the transport, route refresh and heartbeats. It never fails because a NameServer is
+     * down: the first send reports that.
+     *
+     * <p>It also readies the first send: it loads the route codec (JSON mapper, route classes, frame
+     * encoder; waiting for that at most 2 s) and starts opening the connection to the first
+     * NameServer without waiting for it or sending anything. In a fresh JVM this moves a few hundred
+     * milliseconds from the first send to {@code start()}, so a first send with a short deadline
+     * does not fail for want of a route.
+     *
+     * <p>The state turns RUNNING only once everything a send needs exists: a send racing this call
+     * either fails at once with SHUTDOWN ("not started") or runs on a fully started client.
      *
      * @throws IllegalStateException if the client is not in CREATE_JUST
      */
     public void start() {
-        if (!state.compareAndSet(ClientState.CREATE_JUST, ClientState.RUNNING)) {
-            throw new IllegalStateException("client " + clientId + " cannot start from state " + state.get());
-        }
-        try {
-            Executor executor = config.callbackExecutor;
-            if (executor == null) {
-                ownedExecutor = newCallbackExecutor(config.instanceName);
-                executor = ownedExecutor;
+        CompletableFuture<Void> codecLoaded;
+        synchronized (lifecycle) {
+            if (state.get() != ClientState.CREATE_JUST) {
+                throw new IllegalStateException("client " + clientId + " cannot start from state " + state.get());
             }
-            callbackExecutor = runInlineWhenRejected(executor);
-            RemotingConfig remotingConfig = RemotingConfig.defaults()
-                    .withConnectTimeout(config.connectTimeout)
-                    .withIoThreads(config.ioThreads)
-                    .withSslContext(config.sslContext)
-                    .withCredentials(config.credentials)
-                    .withWriteStallTimeout(config.writeStallTimeout);
-            remoting = new RemotingClient(config.instanceName, remotingConfig, InboundRequestHandler.UNSUPPORTED,
-                    callbackExecutor);
-            nameServers = new NameServerClient(config.nameServers, remoting, config.nameServerTimeout);
-            routes = new TopicRoutes(nameServers, callbackExecutor, this::routeChanged);
-            long refresh = config.routeRefreshInterval.toMillis();
-            long heartbeat = config.heartbeatInterval.toMillis();
-            tasks.add(remoting.scheduleAtFixedRate(this::refreshRoutes, refresh, refresh, TimeUnit.MILLISECONDS));
-            tasks.add(remoting.scheduleAtFixedRate(this::sendHeartbeats, heartbeat, heartbeat, TimeUnit.MILLISECONDS));
-        } catch (RuntimeException e) {
-            state.set(ClientState.START_FAILED);
-            releaseResources();
-            throw e;
+            try {
+                callbackExecutor = CallbackExecutor.create(config.callbackExecutor, config.instanceName);
+                // In a fresh JVM, loading the route codec and the transport take a few hundred
+                // milliseconds each: done side by side here rather than one after the other on the
+                // first send, whose deadline they would eat.
+                codecLoaded = CompletableFuture.runAsync(TopicRoutes::loadCodec, callbackExecutor);
+                createResources();
+            } catch (RuntimeException | Error e) {
+                state.set(ClientState.START_FAILED);
+                releaseResources();
+                throw e;
+            }
+            // Publishes the fields set above to every thread that reads the state first, as sends do.
+            state.set(ClientState.RUNNING);
         }
+        routes.connect();
+        try {
+            codecLoaded.get(WARM_UP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("route codec not loaded at start: {}", e.toString()); // the first lookup loads it
+        }
+    }
+
+    private void createResources() {
+        RemotingConfig remotingConfig = RemotingConfig.defaults()
+                .withConnectTimeout(config.connectTimeout)
+                .withIoThreads(config.ioThreads)
+                .withSslContext(config.sslContext)
+                .withCredentials(config.credentials)
+                .withWriteStallTimeout(config.writeStallTimeout);
+        remoting = new RemotingClient(config.instanceName, remotingConfig, InboundRequestHandler.UNSUPPORTED,
+                callbackExecutor);
+        nameServers = new NameServerClient(config.nameServers, remoting, config.nameServerTimeout);
+        routes = new TopicRoutes(nameServers, callbackExecutor, this::routeChanged, config.topicIdleTimeout);
+        long refresh = config.routeRefreshInterval.toMillis();
+        long heartbeat = config.heartbeatInterval.toMillis();
+        tasks.add(remoting.scheduleAtFixedRate(this::refreshRoutes, refresh, refresh, TimeUnit.MILLISECONDS));
+        tasks.add(remoting.scheduleAtFixedRate(this::sendHeartbeats, heartbeat, heartbeat, TimeUnit.MILLISECONDS));
     }
 
     /**
@@ -254,7 +280,10 @@ public final class MQClientInstance implements AutoCloseable {
      */
     @Override
     public void close() {
-        ClientState previous = state.getAndUpdate(s -> s == ClientState.RUNNING ? ClientState.SHUTDOWN : s);
+        ClientState previous;
+        synchronized (lifecycle) { // a close racing start() closes the started client
+            previous = state.getAndUpdate(s -> s == ClientState.RUNNING ? ClientState.SHUTDOWN : s);
+        }
         if (previous != ClientState.RUNNING) {
             return;
         }
@@ -277,11 +306,12 @@ public final class MQClientInstance implements AutoCloseable {
                 pending.add(remoting.invoke(address, OutboundFrame.request(RequestCode.UNREGISTER_CLIENT, w -> {
                     w.field("clientID", clientId);
                     w.field("producerGroup", group);
-                }, null), Duration.ofSeconds(3)));
+                }, null), config.unregisterTimeout));
             }
         }
         try {
-            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(3, TimeUnit.SECONDS);
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                    .get(config.unregisterTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             log.debug("unregistering {} did not finish cleanly: {}", clientId, e.toString());
         }
@@ -291,42 +321,9 @@ public final class MQClientInstance implements AutoCloseable {
         if (remoting != null) {
             remoting.close();
         }
-        if (ownedExecutor != null) {
-            ownedExecutor.shutdown();
-            try {
-                if (!ownedExecutor.awaitTermination(10, TimeUnit.SECONDS)) {
-                    ownedExecutor.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                ownedExecutor.shutdownNow();
-            }
+        if (callbackExecutor != null) {
+            callbackExecutor.close(CALLBACK_DRAIN_WAIT);
         }
-    }
-
-    /**
-     * Once the executor stops taking tasks (the client is closing, or an application executor shut
-     * down first), tasks run on the calling thread: an outcome — a future to complete, a route waiter
-     * to resume — must never be dropped.
-     */
-    private static Executor runInlineWhenRejected(Executor executor) {
-        return task -> {
-            try {
-                executor.execute(task);
-            } catch (RejectedExecutionException e) {
-                task.run();
-            }
-        };
-    }
-
-    /**
-     * Completions and hooks run here. The queue needs no bound of its own: every task stands for a
-     * request admitted under a producer's in-flight cap.
-     */
-    private static ExecutorService newCallbackExecutor(String name) {
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                new DefaultThreadFactory("mq-callback-" + name, true));
     }
 
     private static String localAddress() {
@@ -401,6 +398,8 @@ public final class MQClientInstance implements AutoCloseable {
         private Duration routeRefreshInterval = Duration.ofSeconds(30);
         private Duration heartbeatInterval = Duration.ofSeconds(30);
         private Duration writeStallTimeout = RemotingConfig.defaults().writeStallTimeout();
+        private Duration topicIdleTimeout = Duration.ofMinutes(5);
+        private Duration unregisterTimeout = Duration.ofSeconds(3);
         private int ioThreads = 1;
         private SslContext sslContext;
         private Credentials credentials;
@@ -461,6 +460,14 @@ public final class MQClientInstance implements AutoCloseable {
          * Where completions, hooks and server-initiated requests run. Default: an owned pool of
          * {@code max(2, cores)} daemon threads named {@code mq-callback-*}. A given executor (for
          * example one running virtual threads) is not shut down by the client.
+         *
+         * <p>A given executor may be bounded. A task it rejects — because it is full, or because it
+         * was shut down before the client — is neither dropped nor run on an event loop: it runs on
+         * a single daemon thread the client owns, {@code mq-callback-overflow-*}, started on the
+         * first rejection and stopped when idle. So a full executor slows completions down but
+         * loses none; callbacks should not block waiting for other sends, since the overflow thread
+         * is shared. Once the client has closed, a rejected task runs on the thread that completed
+         * it.
          */
         public Builder callbackExecutor(Executor executor) {
             if (executor == null) {
@@ -484,6 +491,29 @@ public final class MQClientInstance implements AutoCloseable {
         /** How often cached routes are re-fetched; default 30 s. */
         public Builder routeRefreshInterval(Duration interval) {
             this.routeRefreshInterval = positive(interval, "route refresh interval");
+            return this;
+        }
+
+        /**
+         * How long a topic may go without a send before its route is dropped from the cache; default
+         * 5 minutes. Cached routes are re-fetched at every route refresh and their brokers sent
+         * heartbeats, so an application sending to many short-lived topics would otherwise refresh
+         * all of them forever. Idleness is checked at each route refresh, so a topic is dropped
+         * between this long and this long plus two refresh intervals after its last send. A send to
+         * a dropped topic looks its route up again, as the first send did.
+         */
+        public Builder topicIdleTimeout(Duration timeout) {
+            this.topicIdleTimeout = positive(timeout, "topic idle timeout");
+            return this;
+        }
+
+        /**
+         * How long {@code close()} waits for the brokers to confirm that the client's producer groups
+         * are unregistered; default 3 s. A broker that does not answer in time forgets the client
+         * anyway once its heartbeats stop (after 120 s), so a shorter wait only speeds up close.
+         */
+        public Builder unregisterTimeout(Duration timeout) {
+            this.unregisterTimeout = positive(timeout, "unregister timeout");
             return this;
         }
 

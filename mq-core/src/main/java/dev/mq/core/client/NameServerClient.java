@@ -20,8 +20,9 @@ import java.util.function.BiFunction;
 
 /**
  * Asks the NameServers for routes. Requests go to the current NameServer; one that cannot be
- * reached (connection error or timeout) hands over to the next in the list, so a single NameServer
- * outage costs at most one failed request per lookup.
+ * reached (connection error or timeout) or that refuses for now (SYSTEM_ERROR, SYSTEM_BUSY,
+ * GO_AWAY) hands over to the next in the list, so a single NameServer outage costs at most one
+ * failed request per lookup. Any other answer, TOPIC_NOT_EXIST included, is definite.
  */
 final class NameServerClient {
 
@@ -52,17 +53,25 @@ final class NameServerClient {
         return lastError;
     }
 
+    /** Opens the connection to the current NameServer without sending anything; never fails. */
+    void connect() {
+        remoting.connect(addresses.get(Math.floorMod(current.get(), addresses.size())));
+    }
+
     /**
      * The route of {@code topic}: empty if the NameServers know no such topic (code 17), failed with
      * CONNECTION or TIMEOUT if none of them answered.
      */
     CompletableFuture<Optional<TopicRouteData>> route(String topic) {
-        OutboundFrame request = OutboundFrame.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, writer -> {
+        return request(routeRequest(topic), (address, response) -> decodeRoute(topic, address, response));
+    }
+
+    static OutboundFrame routeRequest(String topic) {
+        return OutboundFrame.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, writer -> {
             writer.field("topic", topic);
             // Standard JSON (quoted map keys); also implied by our version >= 401 on 4.9.4+ servers.
             writer.field("acceptStandardJsonOnly", true);
         }, null);
-        return request(request, (address, response) -> decodeRoute(topic, address, response));
     }
 
     /** The cluster as the first NameServer that answers sees it, and that NameServer's address. */
@@ -98,14 +107,32 @@ final class NameServerClient {
                 }
                 return;
             }
-            lastSuccess = Instant.now();
-            lastError = null;
+            if (refusedForNow(response.code())) {
+                lastError = address + ": " + ResponseCode.name(response.code()) + " " + response.remark();
+                if (attemptsLeft > 1) {
+                    current.compareAndSet(index, index + 1);
+                    attempt(request, decode, index + 1, attemptsLeft - 1, result);
+                    return;
+                }
+                // The last NameServer refused too: its answer, decoded below, names the refusal.
+            } else {
+                lastSuccess = Instant.now();
+                lastError = null;
+            }
             try {
                 result.complete(decode.apply(address, response));
             } catch (MQException e) {
                 result.completeExceptionally(e);
             }
         });
+    }
+
+    /**
+     * Answers that say nothing about the request, only about the NameServer's state (overloaded,
+     * failing, or shutting down): another NameServer may well answer it.
+     */
+    private static boolean refusedForNow(int code) {
+        return code == ResponseCode.SYSTEM_ERROR || code == ResponseCode.SYSTEM_BUSY || code == ResponseCode.GO_AWAY;
     }
 
     private MQException unreachable(Throwable last) {

@@ -1,7 +1,12 @@
 package dev.mq.core.client;
 
 import dev.mq.core.MQException;
+import dev.mq.core.protocol.RouteCodec;
 import dev.mq.core.protocol.TopicRouteData;
+import dev.mq.core.remoting.FrameEncoder;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * The route cache of a client instance. A send to a topic without a cached route waits for
  * <em>one</em> asynchronous lookup, however many sends wait on it. A topic unknown to the
  * NameServers falls back to the auto-create template topic ({@code TBW102}) when a broker offers it,
- * so the broker creates the topic on the first send.
+ * so the broker creates the topic on the first send. A topic not sent to for the idle timeout is
+ * dropped (checked at each refresh), so the cache and the refreshes follow the topics in use.
  */
 public final class TopicRoutes {
 
@@ -28,14 +34,22 @@ public final class TopicRoutes {
     public static final int DEFAULT_TOPIC_QUEUES = 4;
 
     private static final Logger log = LoggerFactory.getLogger(TopicRoutes.class);
+    /** A route as NameServers send it, with the fields and map forms of a real answer. */
+    private static final byte[] SAMPLE_ROUTE = ("{\"brokerDatas\":[{\"brokerAddrs\":{\"0\":\"127.0.0.1:10911\"},"
+            + "\"brokerName\":\"broker-a\",\"cluster\":\"DefaultCluster\",\"enableActingMaster\":false}],"
+            + "\"filterServerTable\":{},\"queueDatas\":[{\"brokerName\":\"broker-a\",\"perm\":6,"
+            + "\"readQueueNums\":4,\"topicSysFlag\":0,\"writeQueueNums\":4}]}").getBytes(StandardCharsets.UTF_8);
 
     private final NameServerClient nameServers;
     private final Executor callbackExecutor;
     private final Consumer<TopicPublishInfo> onNewRoute;
     private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final long idleNanos;
 
-    TopicRoutes(NameServerClient nameServers, Executor callbackExecutor, Consumer<TopicPublishInfo> onNewRoute) {
+    TopicRoutes(NameServerClient nameServers, Executor callbackExecutor, Consumer<TopicPublishInfo> onNewRoute,
+                Duration idleTimeout) {
         this.nameServers = nameServers;
+        this.idleNanos = idleTimeout.toNanos();
         this.callbackExecutor = callbackExecutor;
         this.onNewRoute = onNewRoute;
     }
@@ -43,7 +57,13 @@ public final class TopicRoutes {
     /** The cached route of {@code topic}, or null if it has none yet (or a lookup is under way). */
     public TopicPublishInfo cached(String topic) {
         Entry entry = entries.get(topic);
-        return entry == null ? null : entry.readyRoute();
+        if (entry == null) {
+            return null;
+        }
+        if (!entry.used) { // written once per refresh interval at most: no contention among senders
+            entry.used = true;
+        }
+        return entry.readyRoute();
     }
 
     /**
@@ -54,7 +74,7 @@ public final class TopicRoutes {
         while (true) {
             Entry entry = entries.computeIfAbsent(topic, Entry::new);
             switch (entry.enqueue(waiter)) {
-                case STARTED -> lookup(topic).whenComplete(entry::resolved);
+                case STARTED -> startLookup(topic, entry);
                 case READY -> waiter.routeReady(entry.readyRoute()); // the caller's own thread: order kept
                 case DEAD -> {
                     continue; // removed after a failed lookup: take a fresh entry
@@ -63,6 +83,40 @@ public final class TopicRoutes {
                 }
             }
             return;
+        }
+    }
+
+    private void startLookup(String topic, Entry entry) {
+        CompletableFuture<TopicPublishInfo> lookup;
+        try {
+            lookup = lookup(topic, true);
+        } catch (RuntimeException | Error e) { // the waiters queued meanwhile must still be resumed
+            entry.resolved(null, e);
+            return;
+        }
+        lookup.whenComplete(entry::resolved);
+    }
+
+    /**
+     * Opens the connection to the current NameServer, so that the first lookup need not. Sends
+     * nothing and never fails: a NameServer that is down is reported by the first send.
+     */
+    void connect() {
+        nameServers.connect();
+    }
+
+    /**
+     * Decodes a built-in route and encodes a route request, loading the JSON mapper, the route
+     * classes and the frame encoder: in a fresh JVM that takes several hundred milliseconds, which
+     * would otherwise fall on the first lookup.
+     */
+    static void loadCodec() {
+        try {
+            TopicPublishInfo.from(DEFAULT_TOPIC, RouteCodec.decode(SAMPLE_ROUTE), true, DEFAULT_TOPIC_QUEUES);
+            FrameEncoder.encode(NameServerClient.routeRequest(DEFAULT_TOPIC), 0, ByteBufAllocator.DEFAULT)
+                    .release();
+        } catch (RuntimeException e) {
+            log.debug("loading the route codec failed", e);
         }
     }
 
@@ -78,27 +132,48 @@ public final class TopicRoutes {
         return routes;
     }
 
-    /** Re-fetches every cached route; a topic the NameServers no longer know keeps its old route. */
+    /**
+     * Re-fetches every cached route. A topic the NameServers no longer know keeps its old route: they
+     * forget a topic for a while when its broker restarts, and the auto-create template offered
+     * meanwhile would create the topic on other brokers and move keys to other queues. Only a topic
+     * still known through the template alone follows the template.
+     */
     void refreshAll() {
+        long now = System.nanoTime();
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
             Entry entry = e.getValue();
-            if (entry.readyRoute() == null) {
+            if (entry.idleSince(now) >= idleNanos && entry.expire()) {
+                entries.remove(e.getKey(), entry);
+                log.debug("topic {} not sent to for {} ms: its route is dropped", e.getKey(), idleNanos / 1_000_000);
                 continue;
             }
-            lookup(e.getKey()).whenComplete((route, error) -> {
-                if (error == null) {
-                    entry.refreshed(route);
-                } else {
+            TopicPublishInfo current = entry.readyRoute();
+            if (current == null) {
+                continue;
+            }
+            lookup(e.getKey(), current.viaDefaultTopic()).whenComplete((route, error) -> {
+                if (error != null) {
                     log.debug("route refresh of {} failed: {}", e.getKey(), error.getMessage());
+                } else if (route == null) {
+                    log.debug("name servers do not know topic {} for now: its route is kept", e.getKey());
+                } else {
+                    entry.refreshed(route);
                 }
             });
         }
     }
 
-    private CompletableFuture<TopicPublishInfo> lookup(String topic) {
+    /**
+     * The route of {@code topic}; for a topic the NameServers do not know, the template route if
+     * {@code templateAllowed}, else null.
+     */
+    private CompletableFuture<TopicPublishInfo> lookup(String topic, boolean templateAllowed) {
         return nameServers.route(topic).thenCompose(route -> {
             if (route.isPresent()) {
                 return CompletableFuture.completedFuture(build(topic, route.get(), false));
+            }
+            if (!templateAllowed) {
+                return CompletableFuture.completedFuture(null);
             }
             return nameServers.route(DEFAULT_TOPIC).thenApply(template -> {
                 Optional<TopicPublishInfo> info = template.map(t -> build(topic, t, true));
@@ -132,9 +207,31 @@ public final class TopicRoutes {
         private volatile TopicPublishInfo route;
         private boolean lookingUp;
         private boolean removed;
+        /** Set by every send that reads this entry, cleared by the refresh task when it notes the use. */
+        volatile boolean used = true;
+        /** When the refresh task last saw {@link #used} set; read and written by that task only. */
+        private long lastSeenUsed = System.nanoTime();
 
         Entry(String topic) {
             this.topic = topic;
+        }
+
+        /** Nanoseconds since a send last used this topic, as far as the refresh task knows. */
+        long idleSince(long now) {
+            if (used) {
+                used = false;
+                lastSeenUsed = now;
+            }
+            return now - lastSeenUsed;
+        }
+
+        /** Drops the entry unless sends wait on it; after that, sends take a fresh entry. */
+        synchronized boolean expire() {
+            if (lookingUp || !waiters.isEmpty()) {
+                return false;
+            }
+            removed = true;
+            return true;
         }
 
         /** The route if no waiter is still ahead of new sends. */
@@ -147,6 +244,7 @@ public final class TopicRoutes {
             if (removed) {
                 return Enqueued.DEAD;
             }
+            used = true;
             if (!lookingUp && route != null) {
                 return Enqueued.READY;
             }
@@ -158,16 +256,30 @@ public final class TopicRoutes {
             return Enqueued.STARTED;
         }
 
+        /**
+         * The lookup finished. Whatever the route listener throws, the waiters are resumed: a topic
+         * whose lookup never resumes stays "looking up" and is never looked up again.
+         */
         void resolved(TopicPublishInfo found, Throwable error) {
             MQException failure = error == null ? null : asMQException(error);
-            if (found != null) {
-                onNewRoute.accept(found);
+            try {
+                if (found != null) {
+                    onNewRoute.accept(found);
+                }
+            } catch (RuntimeException | Error e) {
+                log.warn("route listener for {} failed", topic, e);
+            } finally {
+                callbackExecutor.execute(() -> resume(found, failure));
             }
-            callbackExecutor.execute(() -> resume(found, failure));
         }
 
-        /** Resumes waiters in order; only then may new sends bypass the queue via {@link #route}. */
+        /**
+         * Resumes waiters in order; only then may new sends bypass the queue via {@link #route}. A
+         * waiter that throws, even an Error, is logged and the next one resumed; a VM error is
+         * rethrown once every waiter has been resumed and the entry settled.
+         */
         private void resume(TopicPublishInfo found, MQException failure) {
+            VirtualMachineError fatal = null;
             while (true) {
                 RouteWaiter next;
                 synchronized (this) {
@@ -180,7 +292,7 @@ public final class TopicRoutes {
                         } else {
                             route = found;
                         }
-                        return;
+                        break;
                     }
                 }
                 try {
@@ -189,9 +301,14 @@ public final class TopicRoutes {
                     } else {
                         next.routeReady(found);
                     }
-                } catch (RuntimeException e) {
+                } catch (VirtualMachineError e) {
+                    fatal = fatal == null ? e : fatal;
+                } catch (RuntimeException | Error e) {
                     log.warn("route waiter for {} failed", topic, e);
                 }
+            }
+            if (fatal != null) {
+                throw fatal;
             }
         }
 

@@ -7,8 +7,10 @@ import dev.mq.core.producer.SendHook;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -73,19 +75,11 @@ public final class MQAutoConfiguration {
                     "It must be at least 1.");
         }
         builder.ioThreads(client.getIoThreads());
-        if (client.getConnectTimeout() == null || client.getConnectTimeout().isNegative()
-                || client.getConnectTimeout().isZero()) {
-            throw new InvalidConfigurationPropertyValueException("mq.client.connect-timeout",
-                    client.getConnectTimeout(), "It must be a positive duration.");
-        }
-        builder.connectTimeout(client.getConnectTimeout());
+        builder.connectTimeout(positive("mq.client.connect-timeout", client.getConnectTimeout()));
+        builder.topicIdleTimeout(positive("mq.client.topic-idle-timeout", client.getTopicIdleTimeout()));
+        builder.unregisterTimeout(positive("mq.client.unregister-timeout", client.getUnregisterTimeout()));
         if (client.getWriteStallTimeout() != null) {
-            try {
-                builder.writeStallTimeout(client.getWriteStallTimeout());
-            } catch (MQException e) {
-                throw new InvalidConfigurationPropertyValueException("mq.client.write-stall-timeout",
-                        client.getWriteStallTimeout(), "It must be a positive duration.");
-            }
+            builder.writeStallTimeout(positive("mq.client.write-stall-timeout", client.getWriteStallTimeout()));
         }
         if (client.getAccessKey() != null || client.getSecretKey() != null) {
             if (client.getAccessKey() == null || client.getSecretKey() == null) {
@@ -99,6 +93,13 @@ public final class MQAutoConfiguration {
             builder.sslContext(sslContext(client.getTls()));
         }
         return builder.build();
+    }
+
+    private static Duration positive(String property, @Nullable Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new InvalidConfigurationPropertyValueException(property, value, "It must be a positive duration.");
+        }
+        return value;
     }
 
     private static SslContext sslContext(MQProperties.Tls tls) {

@@ -104,6 +104,18 @@ public class MQProperties {
          */
         private @Nullable Duration writeStallTimeout;
 
+        /**
+         * How long a topic may go without a send before its route leaves the cache (no more
+         * refreshes or heartbeats for it); its next send looks it up again.
+         */
+        private Duration topicIdleTimeout = Duration.ofMinutes(5);
+
+        /**
+         * How long shutdown waits for the brokers to confirm that the producer groups are
+         * unregistered.
+         */
+        private Duration unregisterTimeout = Duration.ofSeconds(3);
+
         private final Tls tls = new Tls();
 
         public @Nullable String getInstanceName() {
@@ -160,6 +172,22 @@ public class MQProperties {
 
         public void setWriteStallTimeout(@Nullable Duration writeStallTimeout) {
             this.writeStallTimeout = writeStallTimeout;
+        }
+
+        public Duration getTopicIdleTimeout() {
+            return topicIdleTimeout;
+        }
+
+        public void setTopicIdleTimeout(Duration topicIdleTimeout) {
+            this.topicIdleTimeout = topicIdleTimeout;
+        }
+
+        public Duration getUnregisterTimeout() {
+            return unregisterTimeout;
+        }
+
+        public void setUnregisterTimeout(Duration unregisterTimeout) {
+            this.unregisterTimeout = unregisterTimeout;
         }
 
         public Tls getTls() {

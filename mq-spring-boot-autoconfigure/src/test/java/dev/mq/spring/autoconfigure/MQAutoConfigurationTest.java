@@ -100,6 +100,8 @@ class MQAutoConfigurationTest {
             {"mq.client.io-threads=0", "mq.client.io-threads"},
             {"mq.client.connect-timeout=-1s", "mq.client.connect-timeout"},
             {"mq.client.write-stall-timeout=0s", "mq.client.write-stall-timeout"},
+            {"mq.client.topic-idle-timeout=0s", "mq.client.topic-idle-timeout"},
+            {"mq.client.unregister-timeout=-1s", "mq.client.unregister-timeout"},
             {"mq.client.access-key=ak", "mq.client.secret-key"},
             {"mq.producer.observation-enabled=true", "mq.producer.observation-enabled"},
             {"mq.producer.auto-batch.enabled=true,mq.producer.auto-batch.linger=-1ms", "mq.producer.auto-batch.linger"},
