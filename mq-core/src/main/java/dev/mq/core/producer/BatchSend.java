@@ -40,8 +40,19 @@ final class BatchSend implements ResponseCallback, FrameBody {
         this.flights = flights;
     }
 
-    /** Writes the batch; the outcome reaches every member on the callback executor. */
+    /**
+     * Writes the batch; the outcome reaches every member on the callback executor. Whatever goes
+     * wrong while writing (even an {@link Error}) fails the members, so the queue's flight passes on.
+     */
     void write() {
+        try {
+            writeBatch();
+        } catch (Throwable e) { // a failure of the client, not of the broker: no retry, no penalty
+            failAll(SendOperation.unexpected(e), false);
+        }
+    }
+
+    private void writeBatch() {
         members = stillWaiting(members);
         if (members.isEmpty()) {
             flights.flightDone(queue);

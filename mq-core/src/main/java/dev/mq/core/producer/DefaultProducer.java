@@ -185,6 +185,8 @@ public final class DefaultProducer implements Producer {
         } catch (RuntimeException e) { // e.g. the transport closed under us: never leak the permit
             operation.abort(e instanceof MQException mq ? mq
                     : new MQException(MQException.Reason.SHUTDOWN, "producer '" + config.group() + "' is closing", e));
+        } catch (Error e) { // e.g. out of memory: this send fails, the producer keeps its capacity
+            operation.abort(SendOperation.unexpected(e));
         }
         return future;
     }
@@ -365,7 +367,7 @@ public final class DefaultProducer implements Producer {
         for (SendHook hook : hooks) {
             try {
                 hook.beforeSend(context);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // user code: whatever it throws, the send goes on and completes
                 log.warn("send hook {} failed in beforeSend", hook, e);
             }
         }
@@ -375,7 +377,7 @@ public final class DefaultProducer implements Producer {
         for (SendHook hook : hooks) {
             try {
                 hook.afterSend(context);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // user code: whatever it throws, the send goes on and completes
                 log.warn("send hook {} failed in afterSend", hook, e);
             }
         }

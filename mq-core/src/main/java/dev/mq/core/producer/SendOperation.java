@@ -126,9 +126,9 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         String lastBroker = queue == null ? null : queue.brokerName();
         try {
             queue = selector != null ? selectQueue() : route.select(lastBroker, producer.brokerAvailable());
-        } catch (MQException e) {
+        } catch (Throwable e) { // an Error too: the send must complete and return its capacity
             attempt--;
-            finishBeforeAttempt(e);
+            finishBeforeAttempt(e instanceof MQException mq ? mq : unexpected(e));
             return;
         }
         if (batchable && selector == null) {
@@ -238,7 +238,25 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         });
     }
 
+    /**
+     * Writes the attempt. Whatever goes wrong here — even an {@link Error} such as running out of
+     * direct memory while encoding — becomes this send's outcome, so that its capacity, its lane or
+     * its queue's flight are always passed on instead of being held forever by a dead task.
+     */
     private void writeAttempt() {
+        try {
+            write();
+        } catch (Throwable e) {
+            finish(null, unexpected(e));
+        }
+    }
+
+    /** The error of a send that failed inside the client, not at a broker. */
+    static MQException unexpected(Throwable e) {
+        return new MQException(MQException.Reason.CONNECTION, "the request could not be written: " + e, e);
+    }
+
+    private void write() {
         brokerAddress = route.masterAddress(queue.brokerName());
         attemptStartNanos = System.nanoTime();
         producer.fireBefore(context(attempt, 0, false, null, null));
@@ -263,8 +281,8 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
             chosen = selector.select(route.queues(), payload.first(), selectorArg);
         } catch (MQException e) {
             throw e;
-        } catch (RuntimeException e) {
-            throw MQException.validation("queue selector failed: " + e);
+        } catch (Throwable e) { // user code: an AssertionError must fail this send, not the producer
+            throw new MQException(MQException.Reason.VALIDATION, "queue selector failed: " + e, e);
         }
         if (chosen == null || !route.queues().contains(chosen)) {
             throw MQException.validation("queue selector returned " + chosen + ", which is not a writable queue of topic '"

@@ -563,6 +563,79 @@ class ProducerBehaviourTest {
         assertThat(names).anyMatch(t -> !t.equals(Thread.currentThread().getName()));
     }
 
+    // ------------------------------------------------------------------ errors in user code
+
+    @Test
+    void aQueueSelectorThrowingAnErrorFailsThatSendAndTheProducerKeepsWorking() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(4, broker), 0);
+        Producer producer = producer(client(ns.address()), b -> b);
+        QueueSelector buggy = (queues, message, arg) -> {
+            if ("assert".equals(arg)) {
+                throw new AssertionError("selector bug");
+            }
+            if ("oom".equals(arg)) {
+                throw new OutOfMemoryError("selector out of memory");
+            }
+            return QueueSelectors.hash().select(queues, message, arg);
+        };
+
+        // Before the route is known the selector runs where the route lookup resumes the send.
+        MQException first = failure(producer.sendAsync(message("Erring", "x"), buggy, "assert"));
+        assertThat(first.reason()).isEqualTo(MQException.Reason.VALIDATION);
+        assertThat(first.getMessage()).contains("selector bug");
+        // With the route cached it runs on the caller's thread.
+        assertThat(failure(producer.sendAsync(message("Erring", "y"), buggy, "oom")).reason())
+                .isEqualTo(MQException.Reason.VALIDATION);
+        assertThatThrownBy(() -> producer.send(message("Erring", "z"), buggy, "assert"))
+                .isInstanceOfSatisfying(MQException.class,
+                        e -> assertThat(e.reason()).isEqualTo(MQException.Reason.VALIDATION));
+        producer.sendOneway(message("Erring", "w"), buggy, "oom");
+
+        waitUntil(() -> producer.inFlightRequests() == 0);
+        assertThat(producer.send(message("Erring", "ordered"), buggy, "key").isOk()).isTrue();
+        assertThat(producer.sendAsync(message("Erring", "ordered-async"), buggy, "key").get(5, TimeUnit.SECONDS)
+                .isOk()).isTrue();
+        assertThat(producer.send(message("Erring", "plain")).isOk()).isTrue();
+        assertThat(broker.sends()).extracting(ProducerBehaviourTest::bodyOf)
+                .containsExactly("ordered", "ordered-async", "plain");
+        assertThat(producer.inFlightRequests()).isZero();
+    }
+
+    @Test
+    void aHookThrowingAnErrorNeitherFailsTheSendNorWedgesItsOrderlyQueue() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(4, broker), 0);
+        SendHook throwing = new SendHook() {
+            @Override
+            public void beforeSend(SendContext context) {
+                throw new AssertionError("hook bug before");
+            }
+
+            @Override
+            public void afterSend(SendContext context) {
+                throw new AssertionError("hook bug after");
+            }
+        };
+        Producer producer = producer(client(ns.address()), b -> b.hook(throwing));
+        assertThat(producer.send(message("HookErr", "warm")).isOk()).isTrue();
+        CompletableFuture<Void> hold = new CompletableFuture<>();
+        broker.hold = hold;
+
+        List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+        futures.add(producer.sendAsync(message("HookErr", "A"), QueueSelectors.hash(), "k"));
+        waitUntil(() -> broker.sends().size() == 2);
+        futures.add(producer.sendAsync(message("HookErr", "B"), QueueSelectors.hash(), "k"));
+        futures.add(producer.sendAsync(message("HookErr", "C"), QueueSelectors.hash(), "k"));
+        hold.complete(null);
+        for (CompletableFuture<SendResult> f : futures) {
+            assertThat(f.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        }
+        assertThat(producer.send(message("HookErr", "D"), QueueSelectors.hash(), "k").isOk()).isTrue();
+        assertThat(broker.sends()).extracting(ProducerBehaviourTest::bodyOf).containsExactly("warm", "A", "B", "C", "D");
+        waitUntil(() -> producer.inFlightRequests() == 0);
+    }
+
     // ------------------------------------------------------------------ lifecycle
 
     @Test
