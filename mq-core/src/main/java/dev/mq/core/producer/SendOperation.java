@@ -135,7 +135,9 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
             producer.batcher().submit(queue, this);
             return;
         }
-        if (selector != null && mode != SendMode.ONEWAY) {
+        // Oneway orderly sends take their turn too (else they would overtake the parked sends of their
+        // key); the lane passes on once the frame is written, when the oneway "outcome" is known.
+        if (selector != null) {
             inLane = true;
             if (!producer.lanes().enter(queue, this)) {
                 parkedTimeout = producer.remoting().schedule(t -> finishBeforeAttempt(new MQException(

@@ -167,6 +167,33 @@ class ProducerBehaviourTest {
     }
 
     @Test
+    void aOnewayOrderlySendWaitsItsTurnBehindParkedOrderlySendsOfTheSameKey() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(4, broker), 0);
+        Producer producer = producer(client(ns.address()), c -> c);
+        assertThat(producer.send(message("OnewayOrder", "warm")).isOk()).isTrue();
+        CompletableFuture<Void> hold = new CompletableFuture<>();
+        broker.hold = hold;
+
+        CompletableFuture<SendResult> a = producer.sendAsync(message("OnewayOrder", "A"), QueueSelectors.hash(), "key");
+        waitUntil(() -> broker.sends().size() == 2);
+        CompletableFuture<SendResult> b = producer.sendAsync(message("OnewayOrder", "B"), QueueSelectors.hash(), "key");
+        producer.sendOneway(message("OnewayOrder", "C"), QueueSelectors.hash(), "key"); // returns at once
+        producer.sendOneway(message("OnewayOrder", "D"), QueueSelectors.hash(), "key");
+        CompletableFuture<SendResult> e = producer.sendAsync(message("OnewayOrder", "E"), QueueSelectors.hash(), "key");
+        assertThat(broker.sends()).as("everything after A waits for A's outcome").hasSize(2);
+        hold.complete(null);
+
+        assertThat(a.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        assertThat(b.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        assertThat(e.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        assertThat(broker.sends()).extracting(ProducerBehaviourTest::bodyOf).containsExactly("warm", "A", "B", "C", "D", "E");
+        assertThat(broker.sends().subList(1, 6)).extracting(s -> s.field("e")).containsOnly(broker.sends().get(1).field("e"));
+        assertThat(broker.sends().get(3).isOneway()).isTrue();
+        waitUntil(() -> producer.inFlightRequests() == 0);
+    }
+
+    @Test
     void deadlineCoversTheRouteLookupAndATimedOutSendIsNeverWrittenLater() throws Exception {
         FakeBroker broker = broker("broker-a");
         FakeServer ns = nameServer(topic -> route(4, broker), 1_000);
