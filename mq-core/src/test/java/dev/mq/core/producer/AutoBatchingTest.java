@@ -325,6 +325,61 @@ class AutoBatchingTest {
                 .doesNotContain("short");
     }
 
+    @Test
+    void aShortDeadlineInABatchExpiresAloneAndTheOthersStillHearTheBrokersAnswer() throws Exception {
+        shortDeadlineMemberExpiresAlone(false);
+    }
+
+    @Test
+    void aShortDeadlineInAnOrderlyBatchExpiresAloneAndTheOthersStillHearTheBrokersAnswer() throws Exception {
+        shortDeadlineMemberExpiresAlone(true);
+    }
+
+    /**
+     * A batch of long-deadline sends and one short one, whose answer the broker holds past the short
+     * deadline: the short send fails TIMEOUT at its own deadline, the others get their results.
+     */
+    private void shortDeadlineMemberExpiresAlone(boolean orderly) throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        Producer producer = producer(oneQueue(broker), b -> b.autoBatching(AutoBatching.whenBusy()));
+        producer.send(message("warm the route"));
+        CompletableFuture<Void> firstAnswer = new CompletableFuture<>();
+        CompletableFuture<Void> batchAnswer = new CompletableFuture<>();
+        broker.hold = firstAnswer;
+        Duration longTimeout = Duration.ofSeconds(8);
+        Duration shortTimeout = Duration.ofMillis(600);
+        java.util.function.BiFunction<String, Duration, CompletableFuture<SendResult>> send = orderly
+                ? (body, timeout) -> producer.sendAsync(message(body), QueueSelectors.hash(), "key", timeout)
+                : (body, timeout) -> producer.sendAsync(message(body), timeout);
+
+        CompletableFuture<SendResult> first = send.apply("first", longTimeout);
+        waitUntil(() -> broker.sends().size() == 2);
+        broker.hold = batchAnswer; // the batch's answer waits for this
+        CompletableFuture<SendResult> long1 = send.apply("long-1", longTimeout);
+        long shortStart = System.nanoTime();
+        CompletableFuture<SendResult> shortOne = send.apply("short", shortTimeout);
+        CompletableFuture<SendResult> long2 = send.apply("long-2", longTimeout);
+        firstAnswer.complete(null);
+        assertThat(first.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        waitUntil(() -> broker.sends().size() == 3);
+        assertThat(messagesIn(broker.sends().get(2))).as("the three left as one batch").isEqualTo(3);
+
+        MQException shortError = failure(shortOne);
+        long shortMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - shortStart);
+        assertThat(shortError.reason()).isEqualTo(MQException.Reason.TIMEOUT);
+        assertThat(shortMs).as("the short send heard by its own deadline").isBetween(500L, 1_500L);
+        Thread.sleep(300); // past the short deadline, the long sends must still wait for the broker
+        assertThat(long1).as("a send with time left does not fail for another's deadline").isNotDone();
+        assertThat(long2).isNotDone();
+        batchAnswer.complete(null);
+        SendResult r1 = long1.get(5, TimeUnit.SECONDS);
+        SendResult r2 = long2.get(5, TimeUnit.SECONDS);
+        assertThat(r1.queueOffset()).isEqualTo(2);
+        assertThat(r2.queueOffset()).as("first offset + index in the batch").isEqualTo(4);
+        assertThat(broker.sends()).hasSize(3);
+        waitUntil(() -> producer.inFlightRequests() == 0);
+    }
+
     // ------------------------------------------------------------------ hooks and lifecycle
 
     @Test
