@@ -93,7 +93,6 @@ final class AutoBatcher implements QueueFlights {
         void submit(SendOperation op) {
             List<SendOperation> batch = null;
             boolean alone = false;
-            boolean needsOwnTimer = false;
             long deadline = op.deadlineNanos();
             synchronized (this) {
                 if (!flying && waiting.isEmpty()) {
@@ -103,8 +102,9 @@ final class AutoBatcher implements QueueFlights {
                     flying = true;
                     alone = true;
                 } else {
-                    needsOwnTimer = deadline - latestDeadlineAhead < 0;
-                    if (!needsOwnTimer) {
+                    if (deadline - latestDeadlineAhead < 0) {
+                        op.armWaitTimer(false); // before it can be let go: that cancels the timer
+                    } else {
                         latestDeadlineAhead = deadline;
                     }
                     waiting.add(op);
@@ -121,10 +121,6 @@ final class AutoBatcher implements QueueFlights {
             if (alone) {
                 op.writeAlone();
                 return;
-            }
-            if (needsOwnTimer) {
-                producer.remoting().schedule(t -> op.expireWhileWaiting(waitedPastDeadline(queue)),
-                        Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
             }
             fly(batch);
         }

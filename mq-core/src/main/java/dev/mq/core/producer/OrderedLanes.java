@@ -57,6 +57,7 @@ final class OrderedLanes implements QueueFlights {
 
         synchronized boolean enter(SendOperation op) {
             if (busy) {
+                op.armWaitTimer(true); // before it can be resumed: the resume must find the timer to cancel
                 parked.add(op);
                 return false;
             }

@@ -19,6 +19,7 @@ import dev.mq.core.protocol.RequestCode;
 import dev.mq.core.remoting.RemotingCommand;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -378,6 +379,41 @@ class AutoBatchingTest {
         assertThat(r2.queueOffset()).as("first offset + index in the batch").isEqualTo(4);
         assertThat(broker.sends()).hasSize(3);
         waitUntil(() -> producer.inFlightRequests() == 0);
+    }
+
+    @Test
+    void aCompletedSendIsNotHeldUntilItsDeadlineByTheTimerItHadWhileWaiting() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        Producer producer = producer(oneQueue(broker), b -> b.autoBatching(AutoBatching.whenBusy()));
+        producer.send(message("warm the route"));
+        CompletableFuture<Void> hold = new CompletableFuture<>();
+        broker.hold = hold;
+        CompletableFuture<SendResult> ahead = producer.sendAsync(message("ahead"), Duration.ofSeconds(60));
+        waitUntil(() -> broker.sends().size() == 2);
+        // Deadlines earlier than the flight's ahead of them: each waiting send gets a timer of its own.
+        List<WeakReference<byte[]>> bodies = new ArrayList<>();
+        List<CompletableFuture<SendResult>> waiting = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            waiting.add(sendTracked(producer, Duration.ofSeconds(30), bodies));
+        }
+        hold.complete(null);
+        assertThat(ahead.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        for (CompletableFuture<SendResult> f : waiting) {
+            assertThat(f.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        }
+        waitUntil(() -> {
+            System.gc();
+            return bodies.stream().allMatch(ref -> ref.get() == null);
+        }); // within 5 s, far before the 30 s deadlines
+    }
+
+    /** Sends a fresh body; only the weak reference to it stays with the caller. */
+    private static CompletableFuture<SendResult> sendTracked(Producer producer, Duration timeout,
+                                                             List<WeakReference<byte[]>> bodies) {
+        byte[] body = new byte[64 * 1024];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(body); // incompressible: a plain send
+        bodies.add(new WeakReference<>(body));
+        return producer.sendAsync(Message.builder(TOPIC).body(body).build(), timeout);
     }
 
     // ------------------------------------------------------------------ hooks and lifecycle

@@ -18,6 +18,7 @@ import dev.mq.core.protocol.SysFlag;
 import dev.mq.core.remoting.FakeServer;
 import dev.mq.core.remoting.RemotingCommand;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -567,6 +568,71 @@ class ProducerBehaviourTest {
         assertThat(hook.after.get(0).error()).isInstanceOfSatisfying(MQException.class,
                 e -> assertThat(e.reason()).isEqualTo(MQException.Reason.NO_ROUTE));
         assertThat(hook.threads).noneMatch(t -> t.startsWith(IO_THREAD_PREFIX));
+    }
+
+    @Test
+    void manyParkedOrderlySendsRacingWithResumesFireBeforeOncePerSendAndAreNotHeldByTimers() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(2, broker), 0);
+        AtomicInteger before = new AtomicInteger();
+        AtomicInteger after = new AtomicInteger();
+        SendHook counting = new SendHook() {
+            @Override
+            public void beforeSend(SendContext context) {
+                before.incrementAndGet();
+            }
+
+            @Override
+            public void afterSend(SendContext context) {
+                after.incrementAndGet();
+            }
+        };
+        Producer producer = producer(client(ns.address()), b -> b.hook(counting).sendTimeout(Duration.ofSeconds(60)));
+        assertThat(producer.send(message("Racing", "warm")).isOk()).isTrue();
+
+        int threads = 4;
+        int perThread = 500;
+        List<WeakReference<byte[]>> bodies = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<SendResult>> futures = new CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String key = "key-" + (t % 2); // two threads per key: parking and resuming race
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < perThread; i++) {
+                        futures.add(sendOrderlyTracked(producer, key, bodies));
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (CompletableFuture<SendResult> f : futures) {
+            assertThat(f.get(30, TimeUnit.SECONDS).isOk()).isTrue();
+        }
+        int sends = 1 + threads * perThread;
+        waitUntil(() -> after.get() == sends);
+        assertThat(before.get()).as("beforeSend once per send (one attempt each)").isEqualTo(sends);
+        waitUntil(() -> {
+            System.gc();
+            return bodies.stream().allMatch(ref -> ref.get() == null);
+        }); // within 5 s: no timer keeps a completed send until its 60 s deadline
+        assertThat(producer.inFlightRequests()).isZero();
+    }
+
+    private static CompletableFuture<SendResult> sendOrderlyTracked(Producer producer, String key,
+                                                                    List<WeakReference<byte[]>> bodies) {
+        byte[] body = new byte[256];
+        bodies.add(new WeakReference<>(body));
+        return producer.sendAsync(Message.builder("Racing").body(body).build(), QueueSelectors.hash(), key);
     }
 
     @Test
