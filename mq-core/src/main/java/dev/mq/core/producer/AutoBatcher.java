@@ -134,7 +134,11 @@ final class AutoBatcher implements QueueFlights {
             fly(batch);
         }
 
-        /** Timer: the linger time of the first waiting send is over. */
+        /**
+         * Timer: the linger time of the first waiting send is over. The flight leaves from the
+         * callback executor: writing runs hooks (user code), encoding and signing, and the timer
+         * thread must stay free to expire every deadline of the client on time.
+         */
         @Override
         public void run(Timeout timeout) {
             List<SendOperation> batch = null;
@@ -144,7 +148,10 @@ final class AutoBatcher implements QueueFlights {
                     batch = takeBatch();
                 }
             }
-            fly(batch);
+            if (batch != null) {
+                List<SendOperation> leaving = batch;
+                producer.runCallback(() -> fly(leaving));
+            }
         }
 
         /** Under the lock: the next flight's sends (marking the line flying), or null if none waits. */

@@ -245,6 +245,40 @@ class AutoBatchingTest {
         assertThat(elapsedMs).as("the first send waited for the linger time").isGreaterThanOrEqualTo(linger.toMillis() / 2);
     }
 
+    @Test
+    void lingerNeverRunsHooksOrWritesOnTheTimerThread() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        List<String> threads = new CopyOnWriteArrayList<>();
+        SendHook recording = new SendHook() {
+            @Override
+            public void beforeSend(SendContext context) {
+                threads.add(Thread.currentThread().getName());
+            }
+
+            @Override
+            public void afterSend(SendContext context) {
+                threads.add(Thread.currentThread().getName());
+            }
+        };
+        Producer producer = producer(oneQueue(broker),
+                b -> b.autoBatching(AutoBatching.linger(Duration.ofMillis(50))).hook(recording));
+        producer.send(message("warm the route"));
+        threads.clear();
+
+        for (int round = 0; round < 5; round++) {
+            List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                futures.add(producer.sendAsync(message("r" + round + "-" + i)));
+            }
+            for (CompletableFuture<SendResult> f : futures) {
+                assertThat(f.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+            }
+        }
+        waitUntil(() -> threads.size() == 30);
+        assertThat(broker.sends()).as("each round left after the linger time, as one batch").hasSize(6);
+        assertThat(threads).noneMatch(t -> t.startsWith("mq-timer-"));
+    }
+
     // ------------------------------------------------------------------ failures and deadlines
 
     @Test
