@@ -209,7 +209,8 @@ final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
         answered();
         long latencyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         SendStatus status = SendOperation.status(response.code());
-        producer.faultTolerance().record(queue.brokerName(), latencyMs, status == null);
+        producer.faultTolerance().record(queue.brokerName(), latencyMs,
+                status == null && ResponseCode.isRetryable(response.code())); // as for a single send
         if (status == null) {
             MQException error = SendOperation.rejection(producer, queue, brokerAddress,
                     members.get(0).payload().userTopic(), response);
@@ -226,7 +227,9 @@ final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
     @Override
     public void onFailure(MQException error) {
         answered();
-        producer.faultTolerance().record(queue.brokerName(), LatencyFaultTolerance.FAILURE_LATENCY_MS, true);
+        if (SendOperation.blamesBroker(error)) {
+            producer.faultTolerance().record(queue.brokerName(), LatencyFaultTolerance.FAILURE_LATENCY_MS, true);
+        }
         failAll(error, error.reason() == MQException.Reason.CONNECTION
                 || error.reason() == MQException.Reason.NO_ROUTE);
     }

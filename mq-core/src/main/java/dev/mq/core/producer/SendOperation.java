@@ -309,6 +309,14 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
                     + " of topic '" + payload.userTopic() + "' has no master address"));
             return;
         }
+        long now = before == null ? attemptStartNanos : System.nanoTime(); // hooks may have taken time
+        if (deadlineNanos - now <= 0) {
+            // Said here rather than by the transport: it says nothing about the broker, so no penalty.
+            finish(null, new MQException(MQException.Reason.TIMEOUT, "the send deadline of "
+                    + TimeUnit.NANOSECONDS.toMillis(deadlineNanos - startNanos) + " ms passed before attempt "
+                    + attempt + " to broker " + queue.brokerName() + " was written"));
+            return;
+        }
         SendMessageHeader header = new SendMessageHeader(producer.wireGroup(), payload.wireTopic(), queue.queueId(),
                 payload.sysFlag(), System.currentTimeMillis(), payload.flag(), payload.properties(), payload.batch(),
                 queue.brokerName());
@@ -349,9 +357,21 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
             finish(result(status, response), null);
             return;
         }
-        producer.faultTolerance().record(queue.brokerName(), latencyMs, true);
-        retryOrFail(rejection(producer, queue, brokerAddress, payload.userTopic(), response),
-                ResponseCode.isRetryable(response.code()));
+        boolean retryable = ResponseCode.isRetryable(response.code());
+        // A code worth retrying elsewhere is about this broker (busy, not writeable, shutting down); the
+        // others judge the message itself, and a prompt answer is a healthy broker's latency.
+        producer.faultTolerance().record(queue.brokerName(), latencyMs, retryable);
+        retryOrFail(rejection(producer, queue, brokerAddress, payload.userTopic(), response), retryable);
+    }
+
+    /**
+     * Whether a transport failure says the broker is unwell: it could not be reached, did not answer
+     * in time, or has no master. The client shutting down, or failing itself, says nothing about it.
+     */
+    static boolean blamesBroker(MQException error) {
+        MQException.Reason reason = error.reason();
+        return reason == MQException.Reason.CONNECTION || reason == MQException.Reason.TIMEOUT
+                || reason == MQException.Reason.NO_ROUTE;
     }
 
     /** The error for a broker's refusal to store what was sent to {@code queue}. */
@@ -378,7 +398,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
     /** Event loop or timer: the attempt failed in transport. */
     @Override
     public void onFailure(MQException error) {
-        if (queue != null) {
+        if (queue != null && blamesBroker(error)) {
             producer.faultTolerance().record(queue.brokerName(), LatencyFaultTolerance.FAILURE_LATENCY_MS, true);
         }
         retryOrFail(error, error.reason() == MQException.Reason.CONNECTION

@@ -480,6 +480,57 @@ class ProducerBehaviourTest {
     }
 
     @Test
+    void aMessageTheBrokerRejectsAsIllegalDoesNotKeepSendsAwayFromThatBroker() throws Exception {
+        Function<RemotingCommand, Integer> rejectsIllegal = r -> bodyOf(r).equals("illegal") ? 13 : 0;
+        FakeBroker a = broker("broker-a", rejectsIllegal);
+        FakeBroker b = broker("broker-b", rejectsIllegal);
+        FakeServer ns = nameServer(topic -> route(1, a, b), 0);
+        Producer producer = producer(client(ns.address()), c -> c);
+        assertThat(producer.send(message("Judged", "warm")).isOk()).isTrue();
+
+        MQException rejected = failure(producer.sendAsync(message("Judged", "illegal")));
+        assertThat(rejected.responseCode()).isEqualTo(13);
+        FakeBroker judged = a.sends().stream().anyMatch(r -> bodyOf(r).equals("illegal")) ? a : b;
+        int before = judged.sends().size();
+        for (int i = 0; i < 4; i++) {
+            assertThat(producer.send(message("Judged", "next-" + i)).isOk()).isTrue();
+        }
+        assertThat(judged.sends().size() - before).as("round robin still includes the broker that judged the message")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aDeadlineThatPassedBeforeTheRequestWasWrittenDoesNotKeepSendsAwayFromTheBroker() throws Exception {
+        Function<RemotingCommand, Integer> busyForRetryMe = r -> bodyOf(r).equals("retry-me") ? 14 : 0;
+        FakeBroker a = broker("broker-a", busyForRetryMe);
+        FakeBroker b = broker("broker-b", busyForRetryMe);
+        FakeServer ns = nameServer(topic -> route(1, a, b), 0);
+        Duration timeout = Duration.ofMillis(300);
+        SendHook slowAfterFirstAttempt = new SendHook() {
+            @Override
+            public void afterSend(SendContext context) {
+                if (!context.isFinalAttempt() && context.attempt() == 1) {
+                    LockSupport.parkNanos(timeout.plusMillis(100).toNanos()); // the retry starts past the deadline
+                }
+            }
+        };
+        Producer producer = producer(client(ns.address()), c -> c.hook(slowAfterFirstAttempt));
+        assertThat(producer.send(message("Late", "warm")).isOk()).isTrue();
+
+        MQException late = failure(producer.sendAsync(message("Late", "retry-me"), timeout));
+        assertThat(late.reason()).isEqualTo(MQException.Reason.TIMEOUT);
+        FakeBroker busy = a.sends().stream().anyMatch(r -> bodyOf(r).equals("retry-me")) ? a : b;
+        FakeBroker untried = busy == a ? b : a;
+        assertThat(untried.sends()).extracting(ProducerBehaviourTest::bodyOf).doesNotContain("retry-me");
+        int before = untried.sends().size();
+        for (int i = 0; i < 4; i++) {
+            assertThat(producer.send(message("Late", "next-" + i)).isOk()).isTrue();
+        }
+        // The busy broker sits out its penalty; the one the retry never reached takes every send.
+        assertThat(untried.sends().size() - before).isEqualTo(4);
+    }
+
+    @Test
     void orderlySendIsNeverRetried() throws Exception {
         FakeBroker a = broker("broker-a", request -> 14);
         FakeBroker b = broker("broker-b", request -> 14);
