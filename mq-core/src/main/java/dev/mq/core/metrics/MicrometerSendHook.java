@@ -1,5 +1,6 @@
 package dev.mq.core.metrics;
 
+import dev.mq.core.MQException;
 import dev.mq.core.producer.DefaultProducer;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.SendContext;
@@ -24,8 +25,10 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@value #SEND} (timer): one record per send, from the call to its outcome (route lookup,
  *       backpressure waits and retries included). Tags {@code topic}, {@code group}, {@code mode}
- *       ({@code sync|async|oneway}), {@code result} ({@code success|failure}), {@code exception}
- *       ({@code none} or the simple class name).</li>
+ *       ({@code sync|async|oneway}), {@code result} ({@code success|failure}), {@code reason}
+ *       ({@code none}, or the failure's {@link MQException.Reason} such as {@code TIMEOUT} or
+ *       {@code CONNECTION}; {@code OTHER} for an error that is not an {@link MQException}),
+ *       {@code exception} ({@code none} or the simple class name).</li>
  *   <li>{@value #RETRIES} (counter): attempts after the first. Tags {@code topic}, {@code group}.</li>
  *   <li>{@value #SIZE} (distribution summary, bytes): body bytes per send, as given by the user.
  *       Tags {@code topic}, {@code group}.</li>
@@ -86,12 +89,13 @@ public final class MicrometerSendHook implements SendHook {
         }
         Throwable error = context.error();
         TimerKey key = new TimerKey(context.topic(), context.producerGroup(), context.mode().name(),
-                error == null ? "none" : error.getClass().getSimpleName());
+                error == null ? "none" : error.getClass().getSimpleName(), reason(error));
         timers.computeIfAbsent(key, k -> Timer.builder(SEND)
                 .description("Sends from call to outcome, retries included")
                 .tag("topic", k.topic()).tag("group", k.group())
                 .tag("mode", k.mode().toLowerCase(Locale.ROOT))
                 .tag("result", k.exception().equals("none") ? "success" : "failure")
+                .tag("reason", k.reason())
                 .tag("exception", k.exception())
                 .register(registry)).record(context.totalElapsed().toNanos(), TimeUnit.NANOSECONDS);
         sizes.computeIfAbsent(new TopicKey(context.topic(), context.producerGroup()), k ->
@@ -100,7 +104,15 @@ public final class MicrometerSendHook implements SendHook {
                 .record(context.messageBytes());
     }
 
-    private record TimerKey(String topic, String group, String mode, String exception) {
+    /** The {@code reason} tag: few values, so that failures can be told apart without a cardinality cost. */
+    private static String reason(Throwable error) {
+        if (error == null) {
+            return "none";
+        }
+        return error instanceof MQException mq ? mq.reason().name() : "OTHER";
+    }
+
+    private record TimerKey(String topic, String group, String mode, String exception, String reason) {
     }
 
     private record TopicKey(String topic, String group) {

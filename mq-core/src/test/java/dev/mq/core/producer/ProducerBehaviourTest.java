@@ -12,11 +12,14 @@ import dev.mq.core.Message;
 import dev.mq.core.SendResult;
 import dev.mq.core.SendStatus;
 import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.metrics.MicrometerSendHook;
 import dev.mq.core.protocol.Compression;
 import dev.mq.core.protocol.RequestCode;
 import dev.mq.core.protocol.SysFlag;
 import dev.mq.core.remoting.FakeServer;
 import dev.mq.core.remoting.RemotingCommand;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.net.ServerSocket;
@@ -684,6 +687,28 @@ class ProducerBehaviourTest {
         byte[] body = new byte[256];
         bodies.add(new WeakReference<>(body));
         return producer.sendAsync(Message.builder("Racing").body(body).build(), QueueSelectors.hash(), key);
+    }
+
+    @Test
+    void theSendTimerTagsTheReasonOfEachOutcome() throws Exception {
+        FakeBroker broker = broker("broker-a", r -> bodyOf(r).equals("illegal") ? 13 : 0);
+        FakeServer ns = nameServer(topic -> topic.equals("Nowhere") || topic.equals("TBW102") ? null
+                : route(4, broker), 0);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Producer producer = producer(client(ns.address()), c -> c.hook(new MicrometerSendHook(registry)));
+
+        assertThat(producer.send(message("Tagged", "fine")).isOk()).isTrue();
+        assertThat(failure(producer.sendAsync(message("Tagged", "illegal"))).reason())
+                .isEqualTo(MQException.Reason.BROKER_REJECTED);
+        assertThat(failure(producer.sendAsync(message("Nowhere", "x"))).reason()).isEqualTo(MQException.Reason.NO_ROUTE);
+
+        waitUntil(() -> registry.find(MicrometerSendHook.SEND).timers().stream().mapToLong(Timer::count).sum() == 3);
+        assertThat(registry.get(MicrometerSendHook.SEND).tag("topic", "Tagged").tag("result", "success")
+                .tag("reason", "none").tag("exception", "none").timer().count()).isEqualTo(1);
+        assertThat(registry.get(MicrometerSendHook.SEND).tag("topic", "Tagged").tag("result", "failure")
+                .tag("reason", "BROKER_REJECTED").tag("exception", "MQException").timer().count()).isEqualTo(1);
+        assertThat(registry.get(MicrometerSendHook.SEND).tag("topic", "Nowhere").tag("reason", "NO_ROUTE").timer()
+                .count()).isEqualTo(1);
     }
 
     @Test
