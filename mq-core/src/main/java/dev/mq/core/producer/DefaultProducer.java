@@ -365,6 +365,19 @@ public final class DefaultProducer implements Producer {
         return batcher;
     }
 
+    /** Orderly lanes and auto-batch lines currently kept (one per queue in use); for tests. */
+    int queueStates() {
+        return lanes.size() + (batcher == null ? 0 : batcher.size());
+    }
+
+    /** For tests: how long a queue's lane or line may stay unused before it is removed. */
+    void queueIdleTime(long nanos) {
+        lanes.sweepClock().idleNanos(nanos);
+        if (batcher != null) {
+            batcher.sweepClock().idleNanos(nanos);
+        }
+    }
+
     void release(Payload payload) {
         limiter.release(payload.wireBytes());
     }

@@ -279,6 +279,48 @@ class AutoBatchingTest {
         assertThat(threads).noneMatch(t -> t.startsWith("mq-timer-"));
     }
 
+    @Test
+    void linesOfIdleQueuesAreRemovedWithoutLosingSendsThatRaceWithTheRemoval() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        Producer producer = producer(client(cluster.nameServer(topic -> route(2, broker), 0).address()),
+                b -> b.autoBatching(AutoBatching.whenBusy()).sendTimeout(Duration.ofSeconds(30)));
+        DefaultProducer internals = (DefaultProducer) producer;
+        internals.queueIdleTime(0); // every sweep that is due runs: lines are retired while sends enter them
+        int topics = 20;
+        for (int t = 0; t < topics; t++) {
+            assertThat(producer.send(Message.builder("Line" + t).body("warm").build()).isOk()).isTrue();
+        }
+        int threads = 6;
+        int perThread = 400;
+        List<CompletableFuture<SendResult>> futures = new CopyOnWriteArrayList<>();
+        List<Thread> senders = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread sender = new Thread(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    futures.add(producer.sendAsync(Message.builder("Line" + (i % topics)).body("m" + i).build()));
+                    if (i % 50 == 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // let lines go idle
+                    }
+                }
+            });
+            senders.add(sender);
+            sender.start();
+        }
+        for (Thread sender : senders) {
+            sender.join(30_000);
+        }
+        assertThat(futures).hasSize(threads * perThread);
+        for (CompletableFuture<SendResult> f : futures) {
+            assertThat(f.get(10, TimeUnit.SECONDS).isOk()).as("no send lost by a line's removal").isTrue();
+        }
+        java.util.concurrent.atomic.AtomicInteger fresh = new java.util.concurrent.atomic.AtomicInteger();
+        waitUntil(() -> {
+            producer.sendAsync(Message.builder("Fresh" + fresh.incrementAndGet()).body("x").build()).join();
+            return internals.queueStates() <= 2;
+        });
+        assertThat(producer.inFlightRequests()).isZero();
+    }
+
     // ------------------------------------------------------------------ failures and deadlines
 
     @Test

@@ -198,6 +198,73 @@ class ProducerBehaviourTest {
     }
 
     @Test
+    void orderlyLanesOfIdleQueuesAreRemovedWithoutLosingOrReorderingSendsThatRaceWithTheRemoval() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(2, broker), 0);
+        // A long deadline: a send lost by a removal shows as a future that never completes.
+        Producer producer = producer(client(ns.address()), c -> c.sendTimeout(Duration.ofSeconds(30)));
+        DefaultProducer internals = (DefaultProducer) producer;
+        internals.queueIdleTime(0); // every sweep that is due runs: lanes are retired while sends enter them
+        int topics = 20;
+        for (int t = 0; t < topics; t++) {
+            assertThat(producer.send(message("Lane" + t, "warm"), QueueSelectors.hash(), "warm").isOk()).isTrue();
+        }
+
+        int threads = 6;
+        int perThread = 400;
+        List<CompletableFuture<SendResult>> futures = new CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < perThread; i++) {
+                        String topic = "Lane" + (i % topics);
+                        futures.add(producer.sendAsync(message(topic, thread + ":" + i), QueueSelectors.hash(),
+                                "key-" + thread));
+                        if (i % 50 == 0) {
+                            LockSupport.parkNanos(2_000_000); // let lanes go idle and be swept
+                        }
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (CompletableFuture<SendResult> f : futures) {
+            assertThat(f.get(10, TimeUnit.SECONDS).isOk()).as("no send lost by a lane's removal").isTrue();
+        }
+        // Per thread (one key) and topic, the wire order is the call order.
+        Map<String, List<Integer>> wire = new java.util.HashMap<>();
+        for (RemotingCommand send : broker.sends()) {
+            String body = bodyOf(send);
+            if (!body.equals("warm")) {
+                String[] parts = body.split(":");
+                wire.computeIfAbsent(parts[0] + "@" + send.field("b"), k -> new ArrayList<>())
+                        .add(Integer.parseInt(parts[1]));
+            }
+        }
+        assertThat(wire.values().stream().mapToInt(List::size).sum()).isEqualTo(threads * perThread);
+        wire.forEach((key, order) -> assertThat(order).as(key).isSorted());
+
+        // Idle lanes go away: each send to a new topic may sweep the lanes unused for a whole period.
+        AtomicInteger fresh = new AtomicInteger();
+        waitUntil(() -> {
+            producer.send(message("Fresh" + fresh.incrementAndGet(), "x"), QueueSelectors.hash(), "k");
+            return internals.queueStates() <= 2;
+        });
+        assertThat(producer.inFlightRequests()).isZero();
+    }
+
+    @Test
     void deadlineCoversTheRouteLookupAndATimedOutSendIsNeverWrittenLater() throws Exception {
         FakeBroker broker = broker("broker-a");
         FakeServer ns = nameServer(topic -> route(4, broker), 1_000);
