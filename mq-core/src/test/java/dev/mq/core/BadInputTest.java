@@ -3,6 +3,7 @@ package dev.mq.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.producer.AutoBatching;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerConfig;
 import dev.mq.core.producer.QueueSelectors;
@@ -53,6 +54,9 @@ class BadInputTest {
     private FakeServer nameServer;
     private MQClientInstance client;
     private Producer producer;
+    /** A client whose topics and groups travel as {@code tenant-abc%name}. */
+    private MQClientInstance namespaced;
+    private Producer namespacedProducer;
 
     @BeforeAll
     void start() {
@@ -69,10 +73,14 @@ class BadInputTest {
         client = MQClientInstance.builder().nameServer(nameServer.address()).build();
         client.start();
         producer = client.newProducer(ProducerConfig.builder().group("bad-input").build());
+        namespaced = MQClientInstance.builder().nameServer(nameServer.address()).namespace("tenant-abc").build();
+        namespaced.start();
+        namespacedProducer = namespaced.newProducer(ProducerConfig.builder().group("bad-input").build());
     }
 
     @AfterAll
     void stop() {
+        namespaced.close();
         client.close();
         broker.close();
         nameServer.close();
@@ -125,6 +133,17 @@ class BadInputTest {
                 bad("schedule topic", toTopic.apply("SCHEDULE_TOPIC_XXXX"), "'SCHEDULE_TOPIC_XXXX' is a RocketMQ system"),
                 bad("transaction half topic", toTopic.apply("RMQ_SYS_TRANS_HALF_TOPIC"), "is a RocketMQ system topic"),
                 bad("rmq_sys_ prefix", toTopic.apply("rmq_sys_trace"), "'rmq_sys_trace' is a RocketMQ system topic"),
+                bad("127-character topic, 138 with the namespace",
+                        () -> namespacedProducer.send(Message.builder("t".repeat(127)).body("x").build()),
+                        "with namespace 'tenant-abc' is 138 characters long", "at most 127"),
+                bad("117-character topic, 128 with the namespace, async",
+                        () -> namespacedProducer.sendAsync(Message.builder("t".repeat(117)).body("x").build()),
+                        "is 128 characters long", "at most 127"),
+                bad("117-character topic, 128 with the namespace, in a batch",
+                        () -> namespacedProducer.send(List.of(Message.builder("t".repeat(117)).body("x").build())),
+                        "is 128 characters long"),
+                bad("250-character group, 261 with the namespace", () -> namespaced.newProducer(
+                        config().group("g".repeat(250)).build()), "is 261 characters long", "at most 255"),
                 // bodies
                 bad("null body", send.apply(Message.builder(TOPIC)), "message body is null"),
                 bad("empty body", send.apply(ok().body(new byte[0])), "message body is empty"),
@@ -173,6 +192,12 @@ class BadInputTest {
                 bad("null timeout", () -> producer.send(good, (Duration) null), "send timeout must be positive, got null"),
                 bad("negative timeout", () -> producer.send(good, Duration.ofMillis(-5)), "got PT-0.005S"),
                 bad("zero timeout, async", () -> producer.sendAsync(good, Duration.ZERO), "got PT0S"),
+                bad("timeout of 300 years", () -> producer.send(good, Duration.ofDays(300 * 365)),
+                        "send timeout must be at most", "got PT2628000H"),
+                bad("timeout of Long.MAX_VALUE seconds, async", () -> producer.sendAsync(good,
+                        Duration.ofSeconds(Long.MAX_VALUE)), "got PT2562047788015215H30M7S"),
+                bad("timeout of 300 years, orderly async", () -> producer.sendAsync(good, QueueSelectors.hash(), "k",
+                        Duration.ofDays(300 * 365)), "got PT2628000H"),
                 bad("null selector", () -> producer.send(good, null, "key"), "queue selector is null"),
                 bad("null selector, async", () -> producer.sendAsync(good, null, "key"), "queue selector is null"),
                 bad("null hash key", () -> producer.send(good, QueueSelectors.hash(), null), "hash key is null"),
@@ -192,6 +217,12 @@ class BadInputTest {
                 bad("negative send timeout", () -> config().sendTimeout(Duration.ofSeconds(-1)).build(),
                         "send timeout must be positive, got PT-1S"),
                 bad("null send timeout", () -> config().sendTimeout(null).build(), "send timeout must be positive, got null"),
+                bad("send timeout of 300 years", () -> config().sendTimeout(Duration.ofDays(300 * 365)).build(),
+                        "send timeout must be at most", "got PT2628000H"),
+                bad("shutdown timeout of 300 years", () -> config().shutdownTimeout(Duration.ofDays(300 * 365)).build(),
+                        "shutdown timeout must be at most", "got PT2628000H"),
+                bad("auto-batching linger of 300 years", () -> AutoBatching.linger(Duration.ofDays(300 * 365)),
+                        "auto-batching linger must be at most", "got PT2628000H"),
                 bad("negative shutdown timeout", () -> config().shutdownTimeout(Duration.ofSeconds(-1)).build(),
                         "shutdown timeout must not be negative, got PT-1S"),
                 bad("zero in-flight cap", () -> config().maxInFlightRequests(0).build(),

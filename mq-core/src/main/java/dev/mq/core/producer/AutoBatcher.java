@@ -20,6 +20,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Deadlines stay honest without a timer per message: a waiting send leaves at the latest when
  * everything ahead of it has had its outcome, which is by the latest deadline ahead of it. Only a
  * send whose own deadline comes earlier than that (mixed timeouts) gets a timer of its own.
+ *
+ * <p>A line nobody used for a whole idle period (see {@link SweepClock}) is removed, as the orderly
+ * lanes are (see {@link OrderedLanes}): only when nothing flies or waits, under its lock, and marked
+ * retired so that a send that found it just before looks its queue's line up again.
  */
 final class AutoBatcher implements QueueFlights {
 
@@ -36,6 +40,16 @@ final class AutoBatcher implements QueueFlights {
         this.lingerNanos = settings.linger().toNanos();
     }
 
+    private final SweepClock sweepClock = new SweepClock(SweepClock.DEFAULT_IDLE_NANOS);
+
+    int size() {
+        return lines.size();
+    }
+
+    SweepClock sweepClock() {
+        return sweepClock;
+    }
+
     /** Whether {@code payload} may travel in an automatic batch (no explicit batch, no compression, no delay). */
     boolean accepts(Payload payload) {
         return !payload.batch() && payload.sysFlag() == 0 && !payload.first().isDelayed()
@@ -44,17 +58,37 @@ final class AutoBatcher implements QueueFlights {
 
     /** {@code op} chose {@code queue}: it leaves now, alone, or waits in the queue's line. */
     void submit(MessageQueue queue, SendOperation op) {
-        Line line = lines.get(queue);
-        if (line == null) {
-            line = lines.computeIfAbsent(queue, Line::new);
+        for (;;) {
+            Line line = lines.get(queue);
+            if (line == null) {
+                line = lines.computeIfAbsent(queue, Line::new);
+                if (sweepClock.due()) {
+                    sweep();
+                }
+            }
+            if (line.submit(op)) {
+                return;
+            }
+            lines.remove(queue, line); // help the sweep, which may not have removed it yet: no spinning on it
         }
-        line.submit(op);
+    }
+
+    /** Removes the lines nobody used since the previous sweep. */
+    private void sweep() {
+        lines.forEach((queue, line) -> {
+            if (line.retireIfUnused()) {
+                lines.remove(queue, line);
+            }
+        });
     }
 
     /** Callback executor: the flight on {@code queue} has its outcome; the next one may leave. */
     @Override
     public void flightDone(MessageQueue queue) {
         lines.get(queue).flightDone();
+        if (sweepClock.tick()) {
+            sweep();
+        }
     }
 
     int maxBytes() {
@@ -85,17 +119,38 @@ final class AutoBatcher implements QueueFlights {
         /** The latest deadline of the flight and of everything waiting: when the line is sure to move. */
         private long latestDeadlineAhead;
         private Timeout linger;
+        /** Used since the last sweep (a new line counts as used, so a sweep cannot remove it at birth). */
+        private boolean used = true;
+        /** Removed from the map: whoever still holds it must look the queue's line up again. */
+        private boolean retired;
 
         Line(MessageQueue queue) {
             this.queue = queue;
         }
 
-        void submit(SendOperation op) {
+        /** True if the line is idle and was not used since the last sweep: it is retired, remove it. */
+        synchronized boolean retireIfUnused() {
+            if (flying || !waiting.isEmpty() || linger != null) {
+                return false;
+            }
+            if (used) {
+                used = false;
+                return false;
+            }
+            retired = true;
+            return true;
+        }
+
+        /** False if the line was retired: {@code op} was not taken, look the queue's line up again. */
+        boolean submit(SendOperation op) {
             List<SendOperation> batch = null;
             boolean alone = false;
-            boolean needsOwnTimer = false;
             long deadline = op.deadlineNanos();
             synchronized (this) {
+                if (retired) {
+                    return false;
+                }
+                used = true;
                 if (!flying && waiting.isEmpty()) {
                     latestDeadlineAhead = lingerNanos == 0 ? deadline : System.nanoTime() + lingerNanos;
                 }
@@ -103,8 +158,9 @@ final class AutoBatcher implements QueueFlights {
                     flying = true;
                     alone = true;
                 } else {
-                    needsOwnTimer = deadline - latestDeadlineAhead < 0;
-                    if (!needsOwnTimer) {
+                    if (deadline - latestDeadlineAhead < 0) {
+                        op.armWaitTimer(false); // before it can be let go: that cancels the timer
+                    } else {
                         latestDeadlineAhead = deadline;
                     }
                     waiting.add(op);
@@ -120,13 +176,10 @@ final class AutoBatcher implements QueueFlights {
             }
             if (alone) {
                 op.writeAlone();
-                return;
-            }
-            if (needsOwnTimer) {
-                producer.remoting().schedule(t -> op.expireWhileWaiting(waitedPastDeadline(queue)),
-                        Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
+                return true;
             }
             fly(batch);
+            return true;
         }
 
         void flightDone() {
@@ -138,7 +191,11 @@ final class AutoBatcher implements QueueFlights {
             fly(batch);
         }
 
-        /** Timer: the linger time of the first waiting send is over. */
+        /**
+         * Timer: the linger time of the first waiting send is over. The flight leaves from the
+         * callback executor: writing runs hooks (user code), encoding and signing, and the timer
+         * thread must stay free to expire every deadline of the client on time.
+         */
         @Override
         public void run(Timeout timeout) {
             List<SendOperation> batch = null;
@@ -148,7 +205,10 @@ final class AutoBatcher implements QueueFlights {
                     batch = takeBatch();
                 }
             }
-            fly(batch);
+            if (batch != null) {
+                List<SendOperation> leaving = batch;
+                producer.runCallback(() -> fly(leaving));
+            }
         }
 
         /** Under the lock: the next flight's sends (marking the line flying), or null if none waits. */

@@ -1,6 +1,7 @@
 package dev.mq.core.producer;
 
 import dev.mq.core.MQException;
+import dev.mq.core.protocol.Validation;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -69,9 +70,7 @@ public final class AutoBatching {
      * {@code linger} zero is {@link #whenBusy()}.
      */
     public static AutoBatching linger(Duration linger) {
-        if (linger == null || linger.isNegative()) {
-            throw MQException.validation("auto-batching linger must not be negative, got " + linger);
-        }
+        Validation.checkTimeout("auto-batching linger", linger, true);
         return new AutoBatching(true, linger, DEFAULT_MAX_BYTES, DEFAULT_MAX_MESSAGES);
     }
 

@@ -12,6 +12,8 @@ import dev.mq.core.remoting.OutboundFrame;
 import dev.mq.core.remoting.RemotingCommand;
 import dev.mq.core.remoting.ResponseCallback;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.Timeout;
+import io.netty.util.TimerTask;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,9 +22,16 @@ import java.util.concurrent.TimeUnit;
  * One automatic batch: the sends that waited for one queue, written as one SEND_BATCH_MESSAGE whose
  * body is laid out straight into the frame, and the broker's one answer handed back to each send
  * as its own result — its own message id, the i-th offset message id and queue offset
- * {@code first + i}. The batch carries the earliest deadline of its sends, so no send hears late.
+ * {@code first + i}.
+ *
+ * <p>Deadlines: the request carries the latest deadline of its sends, and a send whose own deadline
+ * comes first fails alone with TIMEOUT at that deadline (one timer for the batch, set to the next
+ * such deadline), while the others keep waiting for the answer. The alternative — the earliest
+ * deadline for the whole batch — would fail sends with time left because another send joined them,
+ * and since the batch may already be stored, a caller who re-sent would store a duplicate. Keeping
+ * short sends out of batches with longer ones would not do either: orderly runs cannot be reordered.
  */
-final class BatchSend implements ResponseCallback, FrameBody {
+final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
 
     private final DefaultProducer producer;
     private final MessageQueue queue;
@@ -32,6 +41,12 @@ final class BatchSend implements ResponseCallback, FrameBody {
     private int bodyLength;
     private String brokerAddress;
     private long startNanos;
+    /** The request's deadline: the latest of the members'. */
+    private long deadlineNanos;
+    /** Pending: the timer that expires the next member whose deadline comes before the request's. */
+    private volatile Timeout expiry;
+    /** The batch has its outcome: no member needs expiring any more. */
+    private volatile boolean answered;
 
     BatchSend(DefaultProducer producer, MessageQueue queue, List<SendOperation> members, QueueFlights flights) {
         this.producer = producer;
@@ -40,8 +55,20 @@ final class BatchSend implements ResponseCallback, FrameBody {
         this.flights = flights;
     }
 
-    /** Writes the batch; the outcome reaches every member on the callback executor. */
+    /**
+     * Writes the batch; the outcome reaches every member on the callback executor. Whatever goes
+     * wrong while writing (even an {@link Error}) fails the members, so the queue's flight passes on.
+     */
     void write() {
+        try {
+            writeBatch();
+        } catch (Throwable e) { // a failure of the client, not of the broker: no retry, no penalty
+            answered();
+            failAll(SendOperation.unexpected(e), false);
+        }
+    }
+
+    private void writeBatch() {
         members = stillWaiting(members);
         if (members.isEmpty()) {
             flights.flightDone(queue);
@@ -55,14 +82,20 @@ final class BatchSend implements ResponseCallback, FrameBody {
         SendOperation first = members.get(0);
         brokerAddress = first.route().masterAddress(queue.brokerName());
         startNanos = System.nanoTime();
-        long deadline = first.deadlineNanos();
+        long latest = first.deadlineNanos();
+        long earliest = latest;
         for (int i = 0, n = members.size(); i < n; i++) {
             SendOperation member = members.get(i);
             member.joinBatch(brokerAddress, startNanos);
-            if (member.deadlineNanos() - deadline < 0) {
-                deadline = member.deadlineNanos();
+            long d = member.deadlineNanos();
+            if (d - latest > 0) {
+                latest = d;
+            }
+            if (d - earliest < 0) {
+                earliest = d;
             }
         }
+        deadlineNanos = latest;
         if (brokerAddress == null) {
             onFailure(new MQException(MQException.Reason.NO_ROUTE, "broker " + queue.brokerName() + " of topic '"
                     + first.payload().userTopic() + "' has no master address"));
@@ -74,8 +107,63 @@ final class BatchSend implements ResponseCallback, FrameBody {
         if (members.size() > 1) {
             producer.countAutoBatch();
         }
+        if (earliest - latest < 0) {
+            expiry = producer.remoting().schedule(this, earliest - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
         OutboundFrame frame = OutboundFrame.requestWithBodyWriter(RequestCode.SEND_BATCH_MESSAGE, header, this);
-        producer.remoting().invoke(brokerAddress, frame, deadline, this);
+        producer.remoting().invoke(brokerAddress, frame, latest, this);
+    }
+
+    /**
+     * Timer: members whose own deadline has passed fail with TIMEOUT (on the callback executor, where
+     * hooks may run); the timer is set again for the next member that would otherwise hear late.
+     */
+    @Override
+    public void run(Timeout timeout) {
+        if (answered) {
+            return;
+        }
+        long now = System.nanoTime();
+        List<SendOperation> expired = null;
+        long next = deadlineNanos;
+        for (int i = 0, n = members.size(); i < n; i++) {
+            SendOperation member = members.get(i);
+            if (member.isDone()) {
+                continue;
+            }
+            long d = member.deadlineNanos();
+            if (d - now <= 0) {
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
+                expired.add(member);
+            } else if (d - next < 0) {
+                next = d;
+            }
+        }
+        if (next - deadlineNanos < 0 && !answered) {
+            expiry = producer.remoting().schedule(this, next - now, TimeUnit.NANOSECONDS);
+        }
+        if (expired != null) {
+            List<SendOperation> failing = expired;
+            MQException error = new MQException(MQException.Reason.TIMEOUT, "broker " + queue.brokerName() + " ("
+                    + brokerAddress + ") did not answer within the send deadline; the batch that carried the message"
+                    + " may still be stored");
+            producer.runCallback(() -> {
+                for (int i = 0, n = failing.size(); i < n; i++) {
+                    failing.get(i).batchFailed(error, false);
+                }
+            });
+        }
+    }
+
+    /** The batch has its outcome: its expiry timer, if any, is not needed any more. */
+    private void answered() {
+        answered = true;
+        Timeout pending = expiry;
+        if (pending != null) {
+            pending.cancel();
+        }
     }
 
     /**
@@ -118,9 +206,11 @@ final class BatchSend implements ResponseCallback, FrameBody {
     /** Event loop: the broker answered for the whole batch. */
     @Override
     public void onResponse(RemotingCommand response) {
+        answered();
         long latencyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         SendStatus status = SendOperation.status(response.code());
-        producer.faultTolerance().record(queue.brokerName(), latencyMs, status == null);
+        producer.faultTolerance().record(queue.brokerName(), latencyMs,
+                status == null && ResponseCode.isRetryable(response.code())); // as for a single send
         if (status == null) {
             MQException error = SendOperation.rejection(producer, queue, brokerAddress,
                     members.get(0).payload().userTopic(), response);
@@ -136,7 +226,10 @@ final class BatchSend implements ResponseCallback, FrameBody {
     /** Event loop or timer: the batch failed in transport. */
     @Override
     public void onFailure(MQException error) {
-        producer.faultTolerance().record(queue.brokerName(), LatencyFaultTolerance.FAILURE_LATENCY_MS, true);
+        answered();
+        if (SendOperation.blamesBroker(error)) {
+            producer.faultTolerance().record(queue.brokerName(), LatencyFaultTolerance.FAILURE_LATENCY_MS, true);
+        }
         failAll(error, error.reason() == MQException.Reason.CONNECTION
                 || error.reason() == MQException.Reason.NO_ROUTE);
     }

@@ -42,6 +42,9 @@ public final class DefaultProducer implements Producer {
     static final String BATCH_PROPERTIES = MessageProperties.WAIT + MessageProperties.NAME_VALUE_SEPARATOR
             + "true" + MessageProperties.PROPERTY_SEPARATOR;
 
+    /** {@link Validation#MAX_TIMEOUT} in seconds: the per-send check compares a long, nothing more. */
+    private static final long MAX_TIMEOUT_SECONDS = Validation.MAX_TIMEOUT.getSeconds();
+
     private final ProducerConfig config;
     private final ClientServices client;
     private final String wireGroup;
@@ -63,6 +66,7 @@ public final class DefaultProducer implements Producer {
         this.config = Objects.requireNonNull(config, "config");
         this.client = Objects.requireNonNull(client, "client");
         this.wireGroup = withNamespace(config.group());
+        Validation.checkGroup(wireGroup); // the namespace counts towards the group's length
         this.hooks = config.hooks();
         this.limiter = new InFlightLimiter(config.maxInFlightRequests(), config.maxInFlightBytes(), config.backpressure());
         this.faultTolerance = new LatencyFaultTolerance(config.latencyFaultTolerance());
@@ -185,6 +189,8 @@ public final class DefaultProducer implements Producer {
         } catch (RuntimeException e) { // e.g. the transport closed under us: never leak the permit
             operation.abort(e instanceof MQException mq ? mq
                     : new MQException(MQException.Reason.SHUTDOWN, "producer '" + config.group() + "' is closing", e));
+        } catch (Error e) { // e.g. out of memory: this send fails, the producer keeps its capacity
+            operation.abort(SendOperation.unexpected(e));
         }
         return future;
     }
@@ -234,7 +240,7 @@ public final class DefaultProducer implements Producer {
                 sysFlag |= SysFlag.compressedZlib();
             }
         }
-        return new Payload(message.topic(), withNamespace(message.topic()), body, properties, propertiesLength, sysFlag,
+        return new Payload(message.topic(), wireTopic(message.topic()), body, properties, propertiesLength, sysFlag,
                 message.flag(), false, List.of(id), message, message.body().length);
     }
 
@@ -281,13 +287,23 @@ public final class DefaultProducer implements Producer {
         byte[] body = new byte[size];
         ByteBuf out = Unpooled.wrappedBuffer(body).writerIndex(0);
         BatchBody.encode(records, out);
-        return new Payload(topic, withNamespace(topic), body, BATCH_PROPERTIES, BATCH_PROPERTIES.length(), 0, 0, true,
+        return new Payload(topic, wireTopic(topic), body, BATCH_PROPERTIES, BATCH_PROPERTIES.length(), 0, 0, true,
                 messageIds, first, userBytes);
     }
 
     private String withNamespace(String name) {
         String namespace = client.namespace();
         return namespace == null ? name : namespace + "%" + name;
+    }
+
+    /** The topic as brokers see it; its length is checked with the namespace, before any I/O. */
+    private String wireTopic(String topic) {
+        String namespace = client.namespace();
+        if (namespace == null) {
+            return topic;
+        }
+        Validation.checkNamespacedTopic(namespace, topic);
+        return namespace + "%" + topic;
     }
 
     private static void requireSelector(QueueSelector selector, Object arg) {
@@ -298,8 +314,8 @@ public final class DefaultProducer implements Producer {
     }
 
     private static void checkTimeout(Duration timeout) {
-        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw MQException.validation("send timeout must be positive, got " + timeout);
+        if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.getSeconds() > MAX_TIMEOUT_SECONDS) {
+            Validation.checkTimeout("send timeout", timeout, false); // throws, naming the value
         }
     }
 
@@ -349,6 +365,19 @@ public final class DefaultProducer implements Producer {
         return batcher;
     }
 
+    /** Orderly lanes and auto-batch lines currently kept (one per queue in use); for tests. */
+    int queueStates() {
+        return lanes.size() + (batcher == null ? 0 : batcher.size());
+    }
+
+    /** For tests: how long a queue's lane or line may stay unused before it is removed. */
+    void queueIdleTime(long nanos) {
+        lanes.sweepClock().idleNanos(nanos);
+        if (batcher != null) {
+            batcher.sweepClock().idleNanos(nanos);
+        }
+    }
+
     void release(Payload payload) {
         limiter.release(payload.wireBytes());
     }
@@ -365,7 +394,7 @@ public final class DefaultProducer implements Producer {
         for (SendHook hook : hooks) {
             try {
                 hook.beforeSend(context);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // user code: whatever it throws, the send goes on and completes
                 log.warn("send hook {} failed in beforeSend", hook, e);
             }
         }
@@ -375,7 +404,7 @@ public final class DefaultProducer implements Producer {
         for (SendHook hook : hooks) {
             try {
                 hook.afterSend(context);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // user code: whatever it throws, the send goes on and completes
                 log.warn("send hook {} failed in afterSend", hook, e);
             }
         }

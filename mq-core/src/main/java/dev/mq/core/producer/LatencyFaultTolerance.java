@@ -7,7 +7,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Remembers brokers that failed or answered slowly and keeps sends away from them for a while — never
  * forever. A broker's penalty depends on the latency of its last answer (the table RocketMQ 5.1.4+
- * uses); a failed request counts as 10 s of latency, i.e. a 10 s penalty.
+ * uses); a failed request counts as 10 s of latency, i.e. a 10 s penalty. Only outcomes that say
+ * something about the broker are recorded (see {@code SendOperation.blamesBroker} and the use of
+ * {@code ResponseCode.isRetryable}): a message the broker judged illegal, or a deadline that passed
+ * before the request was written, leaves a healthy broker in the rotation.
  */
 final class LatencyFaultTolerance {
 

@@ -65,6 +65,11 @@ public interface Producer extends AutoCloseable {
      */
     void sendOneway(Message message);
 
+    /**
+     * Oneway and orderly: returns at once, and the message is written in its turn, after the sends
+     * to the same queue issued before it have had their outcome (a oneway send's outcome is its
+     * frame being written).
+     */
     void sendOneway(Message message, QueueSelector selector, Object arg);
 
     /** Requests currently in flight (admitted under the cap and not yet answered). */

@@ -208,10 +208,8 @@ public final class ProducerConfig {
 
         public ProducerConfig build() {
             Validation.checkGroup(group);
-            positive(sendTimeout, "send timeout");
-            if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
-                throw MQException.validation("shutdown timeout must not be negative, got " + shutdownTimeout);
-            }
+            Validation.checkTimeout("send timeout", sendTimeout, false);
+            Validation.checkTimeout("shutdown timeout", shutdownTimeout, true);
             require(retries >= 0, "retries must not be negative, got " + retries);
             require(compressThreshold > 0, "compress threshold must be positive, got " + compressThreshold);
             require(compressLevel >= 1 && compressLevel <= 9, "compress level must be 1..9, got " + compressLevel);
@@ -226,12 +224,6 @@ public final class ProducerConfig {
             require(!autoBatching.enabled() || autoBatching.maxBytes() <= maxMessageSize, "auto-batching max bytes ("
                     + autoBatching.maxBytes() + ") must not exceed the max message size (" + maxMessageSize + ")");
             return new ProducerConfig(this);
-        }
-
-        private static void positive(Duration d, String what) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw MQException.validation(what + " must be positive, got " + d);
-            }
         }
 
         private static void require(boolean condition, String message) {

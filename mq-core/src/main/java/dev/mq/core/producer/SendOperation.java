@@ -26,6 +26,8 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
 
     private static final AtomicIntegerFieldUpdater<SendOperation> DONE =
             AtomicIntegerFieldUpdater.newUpdater(SendOperation.class, "done");
+    private static final AtomicIntegerFieldUpdater<SendOperation> BEFORE_FIRED =
+            AtomicIntegerFieldUpdater.newUpdater(SendOperation.class, "beforeFired");
 
     private final DefaultProducer producer;
     private final Payload payload;
@@ -46,11 +48,17 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
     private String brokerAddress;
     private long attemptStartNanos;
     private Timeout routeTimeout;
-    private Timeout parkedTimeout;
+    /**
+     * Fails the send at its deadline while it waits in its queue's lane or line. Set under that
+     * lane's or line's lock before the send can be seen there, so whoever lets it go cancels it.
+     */
+    private Timeout waitTimeout;
     private boolean inLane;
     /** This attempt was written alone through the auto-batcher and holds its queue's flight. */
     private boolean holdsBatchFlight;
     private volatile int done;
+    /** The attempts whose beforeSend has fired: a timer and a resume racing fire it once between them. */
+    private volatile int beforeFired;
 
     SendOperation(DefaultProducer producer, Payload payload, SendMode mode, QueueSelector selector, Object selectorArg,
                   long startNanos, long deadlineNanos, CompletableFuture<SendResult> future) {
@@ -126,33 +134,50 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         String lastBroker = queue == null ? null : queue.brokerName();
         try {
             queue = selector != null ? selectQueue() : route.select(lastBroker, producer.brokerAvailable());
-        } catch (MQException e) {
+        } catch (Throwable e) { // an Error too: the send must complete and return its capacity
             attempt--;
-            finishBeforeAttempt(e);
+            finishBeforeAttempt(e instanceof MQException mq ? mq : unexpected(e));
             return;
         }
         if (batchable && selector == null) {
             producer.batcher().submit(queue, this);
             return;
         }
-        if (selector != null && mode != SendMode.ONEWAY) {
+        // Oneway orderly sends take their turn too (else they would overtake the parked sends of their
+        // key); the lane passes on once the frame is written, when the oneway "outcome" is known.
+        if (selector != null) {
             inLane = true;
             if (!producer.lanes().enter(queue, this)) {
-                parkedTimeout = producer.remoting().schedule(t -> finishBeforeAttempt(new MQException(
-                        MQException.Reason.TIMEOUT, "orderly send to " + queue + " waited behind earlier sends to the "
-                        + "same queue past its deadline")), Math.max(deadlineNanos - System.nanoTime(), 0),
-                        TimeUnit.NANOSECONDS);
-                return;
+                return; // parked, with its wait timer set (see armWaitTimer)
             }
         }
         writeAttempt();
     }
 
+    /**
+     * Under the lock of the lane ({@code orderly}) or auto-batch line about to park this send: a
+     * timer fails it with TIMEOUT at its deadline unless it is let go first (which cancels it).
+     */
+    void armWaitTimer(boolean orderly) {
+        waitTimeout = producer.remoting().schedule(t -> expireWhileWaiting(orderly
+                ? new MQException(MQException.Reason.TIMEOUT, "orderly send to " + queue + " waited behind earlier "
+                        + "sends to the same queue past its deadline")
+                : AutoBatcher.waitedPastDeadline(queue)), Math.max(deadlineNanos - System.nanoTime(), 0),
+                TimeUnit.NANOSECONDS);
+    }
+
+    /** The send leaves its lane or line: its wait timer would only hold it (and its body) until the deadline. */
+    private void disarmWaitTimer() {
+        Timeout timer = waitTimeout;
+        if (timer != null) {
+            waitTimeout = null;
+            timer.cancel();
+        }
+    }
+
     /** Callback executor: an earlier orderly send to the same queue finished. */
     void resumeFromLane() {
-        if (parkedTimeout != null) {
-            parkedTimeout.cancel();
-        }
+        disarmWaitTimer();
         if (done == 0) {
             writeAttempt();
         } else {
@@ -184,6 +209,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
 
     /** The auto-batcher lets this attempt go alone; it holds the queue's flight until its outcome. */
     void writeAlone() {
+        disarmWaitTimer();
         holdsBatchFlight = true;
         writeAttempt();
     }
@@ -198,12 +224,25 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
 
     /** The attempt joins a batch being written to {@code address} (an orderly send leaves its lane's queue). */
     void joinBatch(String address, long attemptStart) {
-        if (parkedTimeout != null) {
-            parkedTimeout.cancel();
-        }
+        disarmWaitTimer();
         brokerAddress = address;
         attemptStartNanos = attemptStart;
-        producer.fireBefore(context(attempt, 0, false, null, null));
+        SendContext before = claimBefore(attempt);
+        if (before != null) {
+            producer.fireBefore(before);
+        }
+    }
+
+    /**
+     * The beforeSend context of attempt {@code number} for the one caller that claims it (null for
+     * any other, and when there are no hooks): a timer expiring a waiting send and the send being let
+     * go at the same moment must not both fire it.
+     */
+    private SendContext claimBefore(int number) {
+        if (producer.hooks().isEmpty() || !BEFORE_FIRED.compareAndSet(this, number - 1, number)) {
+            return null;
+        }
+        return context(number, 0, false, null, null);
     }
 
     /** Callback executor: the batch this attempt was part of was stored. */
@@ -230,21 +269,52 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         if (!DONE.compareAndSet(this, 0, 1)) {
             return;
         }
-        SendContext before = context(attempt, 0, false, null, null);
+        SendContext before = claimBefore(attempt);
         SendContext outcome = context(attempt, 0, true, null, error);
         producer.runCallback(() -> {
-            producer.fireBefore(before);
+            if (before != null) {
+                producer.fireBefore(before);
+            }
             completion(null, error, outcome);
         });
     }
 
+    /**
+     * Writes the attempt. Whatever goes wrong here — even an {@link Error} such as running out of
+     * direct memory while encoding — becomes this send's outcome, so that its capacity, its lane or
+     * its queue's flight are always passed on instead of being held forever by a dead task.
+     */
     private void writeAttempt() {
+        try {
+            write();
+        } catch (Throwable e) {
+            finish(null, unexpected(e));
+        }
+    }
+
+    /** The error of a send that failed inside the client, not at a broker. */
+    static MQException unexpected(Throwable e) {
+        return new MQException(MQException.Reason.CONNECTION, "the request could not be written: " + e, e);
+    }
+
+    private void write() {
         brokerAddress = route.masterAddress(queue.brokerName());
         attemptStartNanos = System.nanoTime();
-        producer.fireBefore(context(attempt, 0, false, null, null));
+        SendContext before = claimBefore(attempt);
+        if (before != null) {
+            producer.fireBefore(before);
+        }
         if (brokerAddress == null) {
             onFailure(new MQException(MQException.Reason.NO_ROUTE, "broker " + queue.brokerName()
                     + " of topic '" + payload.userTopic() + "' has no master address"));
+            return;
+        }
+        long now = before == null ? attemptStartNanos : System.nanoTime(); // hooks may have taken time
+        if (deadlineNanos - now <= 0) {
+            // Said here rather than by the transport: it says nothing about the broker, so no penalty.
+            finish(null, new MQException(MQException.Reason.TIMEOUT, "the send deadline of "
+                    + TimeUnit.NANOSECONDS.toMillis(deadlineNanos - startNanos) + " ms passed before attempt "
+                    + attempt + " to broker " + queue.brokerName() + " was written"));
             return;
         }
         SendMessageHeader header = new SendMessageHeader(producer.wireGroup(), payload.wireTopic(), queue.queueId(),
@@ -263,8 +333,8 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
             chosen = selector.select(route.queues(), payload.first(), selectorArg);
         } catch (MQException e) {
             throw e;
-        } catch (RuntimeException e) {
-            throw MQException.validation("queue selector failed: " + e);
+        } catch (Throwable e) { // user code: an AssertionError must fail this send, not the producer
+            throw new MQException(MQException.Reason.VALIDATION, "queue selector failed: " + e, e);
         }
         if (chosen == null || !route.queues().contains(chosen)) {
             throw MQException.validation("queue selector returned " + chosen + ", which is not a writable queue of topic '"
@@ -287,9 +357,21 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
             finish(result(status, response), null);
             return;
         }
-        producer.faultTolerance().record(queue.brokerName(), latencyMs, true);
-        retryOrFail(rejection(producer, queue, brokerAddress, payload.userTopic(), response),
-                ResponseCode.isRetryable(response.code()));
+        boolean retryable = ResponseCode.isRetryable(response.code());
+        // A code worth retrying elsewhere is about this broker (busy, not writeable, shutting down); the
+        // others judge the message itself, and a prompt answer is a healthy broker's latency.
+        producer.faultTolerance().record(queue.brokerName(), latencyMs, retryable);
+        retryOrFail(rejection(producer, queue, brokerAddress, payload.userTopic(), response), retryable);
+    }
+
+    /**
+     * Whether a transport failure says the broker is unwell: it could not be reached, did not answer
+     * in time, or has no master. The client shutting down, or failing itself, says nothing about it.
+     */
+    static boolean blamesBroker(MQException error) {
+        MQException.Reason reason = error.reason();
+        return reason == MQException.Reason.CONNECTION || reason == MQException.Reason.TIMEOUT
+                || reason == MQException.Reason.NO_ROUTE;
     }
 
     /** The error for a broker's refusal to store what was sent to {@code queue}. */
@@ -316,7 +398,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
     /** Event loop or timer: the attempt failed in transport. */
     @Override
     public void onFailure(MQException error) {
-        if (queue != null) {
+        if (queue != null && blamesBroker(error)) {
             producer.faultTolerance().record(queue.brokerName(), LatencyFaultTolerance.FAILURE_LATENCY_MS, true);
         }
         retryOrFail(error, error.reason() == MQException.Reason.CONNECTION
@@ -340,17 +422,20 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
     }
 
     /**
-     * Fails the send before any attempt reached a broker (no route, no queue). Hooks still see one
+     * Fails the send before its next attempt began (no route, no queue). Hooks still see that
      * attempt, without a queue, so that metrics count the failure.
      */
     private void finishBeforeAttempt(MQException error) {
         if (!DONE.compareAndSet(this, 0, 1)) {
             return;
         }
-        SendContext before = context(1, 0, false, null, null);
-        SendContext outcome = context(1, 0, true, null, error);
+        int number = attempt + 1;
+        SendContext before = claimBefore(number);
+        SendContext outcome = context(number, 0, true, null, error);
         producer.runCallback(() -> {
-            producer.fireBefore(before);
+            if (before != null) {
+                producer.fireBefore(before);
+            }
             completion(null, error, outcome);
         });
     }

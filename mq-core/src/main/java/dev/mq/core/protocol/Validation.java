@@ -22,6 +22,12 @@ public final class Validation {
     public static final int MAX_GROUP_LENGTH = 255;
     /** The broker's default {@code maxMessageSize}. */
     public static final int DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+    /**
+     * Longest timeout (or wait) the client accepts: 100 years. Deadlines are nanosecond clock values;
+     * a longer duration could overflow them (beyond about 292 years it cannot even be expressed in
+     * nanoseconds), and no send waits that long anyway.
+     */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(36_500);
 
     private static final String CHARSET_RULE = "only letters, digits, '%', '|', '_' and '-' are allowed";
     private static final String SEPARATOR_RULE =
@@ -58,6 +64,33 @@ public final class Validation {
         if (FORBIDDEN_TOPICS.contains(topic) || topic.startsWith(SYSTEM_TOPIC_PREFIX)) {
             throw MQException.validation("topic " + quote(topic)
                     + " is a RocketMQ system topic: producers may not send to it");
+        }
+    }
+
+    /**
+     * A topic as it travels with a namespace, {@code namespace%topic}: the store's length limit
+     * applies to that whole name, not only to the part the user wrote. Call after {@link #checkTopic}.
+     */
+    public static void checkNamespacedTopic(String namespace, String topic) {
+        int length = namespace.length() + 1 + topic.length();
+        if (length > MAX_TOPIC_LENGTH) {
+            throw MQException.validation("topic " + quote(topic) + " with namespace " + quote(namespace) + " is "
+                    + length + " characters long on the wire (namespace%topic): at most " + MAX_TOPIC_LENGTH
+                    + " are allowed");
+        }
+    }
+
+    /**
+     * A timeout that must be positive ({@code allowZero} false) or not negative, and at most
+     * {@link #MAX_TIMEOUT}; {@code what} names it in the error (e.g. "send timeout").
+     */
+    public static void checkTimeout(String what, Duration timeout, boolean allowZero) {
+        if (timeout == null || timeout.isNegative() || (!allowZero && timeout.isZero())) {
+            throw MQException.validation(what + (allowZero ? " must not be negative" : " must be positive")
+                    + ", got " + timeout);
+        }
+        if (timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw MQException.validation(what + " must be at most " + MAX_TIMEOUT.toDays() + " days, got " + timeout);
         }
     }
 

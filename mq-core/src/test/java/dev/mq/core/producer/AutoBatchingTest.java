@@ -19,6 +19,7 @@ import dev.mq.core.protocol.RequestCode;
 import dev.mq.core.remoting.RemotingCommand;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -244,6 +245,82 @@ class AutoBatchingTest {
         assertThat(elapsedMs).as("the first send waited for the linger time").isGreaterThanOrEqualTo(linger.toMillis() / 2);
     }
 
+    @Test
+    void lingerNeverRunsHooksOrWritesOnTheTimerThread() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        List<String> threads = new CopyOnWriteArrayList<>();
+        SendHook recording = new SendHook() {
+            @Override
+            public void beforeSend(SendContext context) {
+                threads.add(Thread.currentThread().getName());
+            }
+
+            @Override
+            public void afterSend(SendContext context) {
+                threads.add(Thread.currentThread().getName());
+            }
+        };
+        Producer producer = producer(oneQueue(broker),
+                b -> b.autoBatching(AutoBatching.linger(Duration.ofMillis(50))).hook(recording));
+        producer.send(message("warm the route"));
+        threads.clear();
+
+        for (int round = 0; round < 5; round++) {
+            List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                futures.add(producer.sendAsync(message("r" + round + "-" + i)));
+            }
+            for (CompletableFuture<SendResult> f : futures) {
+                assertThat(f.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+            }
+        }
+        waitUntil(() -> threads.size() == 30);
+        assertThat(broker.sends()).as("each round left after the linger time, as one batch").hasSize(6);
+        assertThat(threads).noneMatch(t -> t.startsWith("mq-timer-"));
+    }
+
+    @Test
+    void linesOfIdleQueuesAreRemovedWithoutLosingSendsThatRaceWithTheRemoval() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        Producer producer = producer(client(cluster.nameServer(topic -> route(2, broker), 0).address()),
+                b -> b.autoBatching(AutoBatching.whenBusy()).sendTimeout(Duration.ofSeconds(30)));
+        DefaultProducer internals = (DefaultProducer) producer;
+        internals.queueIdleTime(0); // every sweep that is due runs: lines are retired while sends enter them
+        int topics = 20;
+        for (int t = 0; t < topics; t++) {
+            assertThat(producer.send(Message.builder("Line" + t).body("warm").build()).isOk()).isTrue();
+        }
+        int threads = 6;
+        int perThread = 400;
+        List<CompletableFuture<SendResult>> futures = new CopyOnWriteArrayList<>();
+        List<Thread> senders = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread sender = new Thread(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    futures.add(producer.sendAsync(Message.builder("Line" + (i % topics)).body("m" + i).build()));
+                    if (i % 50 == 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // let lines go idle
+                    }
+                }
+            });
+            senders.add(sender);
+            sender.start();
+        }
+        for (Thread sender : senders) {
+            sender.join(30_000);
+        }
+        assertThat(futures).hasSize(threads * perThread);
+        for (CompletableFuture<SendResult> f : futures) {
+            assertThat(f.get(10, TimeUnit.SECONDS).isOk()).as("no send lost by a line's removal").isTrue();
+        }
+        java.util.concurrent.atomic.AtomicInteger fresh = new java.util.concurrent.atomic.AtomicInteger();
+        waitUntil(() -> {
+            producer.sendAsync(Message.builder("Fresh" + fresh.incrementAndGet()).body("x").build()).join();
+            return internals.queueStates() <= 2;
+        });
+        assertThat(producer.inFlightRequests()).isZero();
+    }
+
     // ------------------------------------------------------------------ failures and deadlines
 
     @Test
@@ -323,6 +400,96 @@ class AutoBatchingTest {
         assertThat(producer.inFlightRequests()).isZero();
         assertThat(broker.sends()).as("the short send was never written").extracting(AutoBatchingTest::bodyOf)
                 .doesNotContain("short");
+    }
+
+    @Test
+    void aShortDeadlineInABatchExpiresAloneAndTheOthersStillHearTheBrokersAnswer() throws Exception {
+        shortDeadlineMemberExpiresAlone(false);
+    }
+
+    @Test
+    void aShortDeadlineInAnOrderlyBatchExpiresAloneAndTheOthersStillHearTheBrokersAnswer() throws Exception {
+        shortDeadlineMemberExpiresAlone(true);
+    }
+
+    /**
+     * A batch of long-deadline sends and one short one, whose answer the broker holds past the short
+     * deadline: the short send fails TIMEOUT at its own deadline, the others get their results.
+     */
+    private void shortDeadlineMemberExpiresAlone(boolean orderly) throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        Producer producer = producer(oneQueue(broker), b -> b.autoBatching(AutoBatching.whenBusy()));
+        producer.send(message("warm the route"));
+        CompletableFuture<Void> firstAnswer = new CompletableFuture<>();
+        CompletableFuture<Void> batchAnswer = new CompletableFuture<>();
+        broker.hold = firstAnswer;
+        Duration longTimeout = Duration.ofSeconds(8);
+        Duration shortTimeout = Duration.ofMillis(600);
+        java.util.function.BiFunction<String, Duration, CompletableFuture<SendResult>> send = orderly
+                ? (body, timeout) -> producer.sendAsync(message(body), QueueSelectors.hash(), "key", timeout)
+                : (body, timeout) -> producer.sendAsync(message(body), timeout);
+
+        CompletableFuture<SendResult> first = send.apply("first", longTimeout);
+        waitUntil(() -> broker.sends().size() == 2);
+        broker.hold = batchAnswer; // the batch's answer waits for this
+        CompletableFuture<SendResult> long1 = send.apply("long-1", longTimeout);
+        long shortStart = System.nanoTime();
+        CompletableFuture<SendResult> shortOne = send.apply("short", shortTimeout);
+        CompletableFuture<SendResult> long2 = send.apply("long-2", longTimeout);
+        firstAnswer.complete(null);
+        assertThat(first.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        waitUntil(() -> broker.sends().size() == 3);
+        assertThat(messagesIn(broker.sends().get(2))).as("the three left as one batch").isEqualTo(3);
+
+        MQException shortError = failure(shortOne);
+        long shortMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - shortStart);
+        assertThat(shortError.reason()).isEqualTo(MQException.Reason.TIMEOUT);
+        assertThat(shortMs).as("the short send heard by its own deadline").isBetween(500L, 1_500L);
+        Thread.sleep(300); // past the short deadline, the long sends must still wait for the broker
+        assertThat(long1).as("a send with time left does not fail for another's deadline").isNotDone();
+        assertThat(long2).isNotDone();
+        batchAnswer.complete(null);
+        SendResult r1 = long1.get(5, TimeUnit.SECONDS);
+        SendResult r2 = long2.get(5, TimeUnit.SECONDS);
+        assertThat(r1.queueOffset()).isEqualTo(2);
+        assertThat(r2.queueOffset()).as("first offset + index in the batch").isEqualTo(4);
+        assertThat(broker.sends()).hasSize(3);
+        waitUntil(() -> producer.inFlightRequests() == 0);
+    }
+
+    @Test
+    void aCompletedSendIsNotHeldUntilItsDeadlineByTheTimerItHadWhileWaiting() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        Producer producer = producer(oneQueue(broker), b -> b.autoBatching(AutoBatching.whenBusy()));
+        producer.send(message("warm the route"));
+        CompletableFuture<Void> hold = new CompletableFuture<>();
+        broker.hold = hold;
+        CompletableFuture<SendResult> ahead = producer.sendAsync(message("ahead"), Duration.ofSeconds(60));
+        waitUntil(() -> broker.sends().size() == 2);
+        // Deadlines earlier than the flight's ahead of them: each waiting send gets a timer of its own.
+        List<WeakReference<byte[]>> bodies = new ArrayList<>();
+        List<CompletableFuture<SendResult>> waiting = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            waiting.add(sendTracked(producer, Duration.ofSeconds(30), bodies));
+        }
+        hold.complete(null);
+        assertThat(ahead.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        for (CompletableFuture<SendResult> f : waiting) {
+            assertThat(f.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        }
+        waitUntil(() -> {
+            System.gc();
+            return bodies.stream().allMatch(ref -> ref.get() == null);
+        }); // within 5 s, far before the 30 s deadlines
+    }
+
+    /** Sends a fresh body; only the weak reference to it stays with the caller. */
+    private static CompletableFuture<SendResult> sendTracked(Producer producer, Duration timeout,
+                                                             List<WeakReference<byte[]>> bodies) {
+        byte[] body = new byte[64 * 1024];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(body); // incompressible: a plain send
+        bodies.add(new WeakReference<>(body));
+        return producer.sendAsync(Message.builder(TOPIC).body(body).build(), timeout);
     }
 
     // ------------------------------------------------------------------ hooks and lifecycle

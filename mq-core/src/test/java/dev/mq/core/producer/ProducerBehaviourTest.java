@@ -12,12 +12,16 @@ import dev.mq.core.Message;
 import dev.mq.core.SendResult;
 import dev.mq.core.SendStatus;
 import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.metrics.MicrometerSendHook;
 import dev.mq.core.protocol.Compression;
 import dev.mq.core.protocol.RequestCode;
 import dev.mq.core.protocol.SysFlag;
 import dev.mq.core.remoting.FakeServer;
 import dev.mq.core.remoting.RemotingCommand;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -164,6 +168,100 @@ class ProducerBehaviourTest {
         FakeBroker target = a.sends().isEmpty() ? b : a;
         assertThat(target.sends()).extracting(s -> s.field("e")).containsOnly(target.sends().get(0).field("e"));
         assertThat(target.sends()).extracting(ProducerBehaviourTest::bodyOf).containsExactlyElementsOf(bodies);
+    }
+
+    @Test
+    void aOnewayOrderlySendWaitsItsTurnBehindParkedOrderlySendsOfTheSameKey() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(4, broker), 0);
+        Producer producer = producer(client(ns.address()), c -> c);
+        assertThat(producer.send(message("OnewayOrder", "warm")).isOk()).isTrue();
+        CompletableFuture<Void> hold = new CompletableFuture<>();
+        broker.hold = hold;
+
+        CompletableFuture<SendResult> a = producer.sendAsync(message("OnewayOrder", "A"), QueueSelectors.hash(), "key");
+        waitUntil(() -> broker.sends().size() == 2);
+        CompletableFuture<SendResult> b = producer.sendAsync(message("OnewayOrder", "B"), QueueSelectors.hash(), "key");
+        producer.sendOneway(message("OnewayOrder", "C"), QueueSelectors.hash(), "key"); // returns at once
+        producer.sendOneway(message("OnewayOrder", "D"), QueueSelectors.hash(), "key");
+        CompletableFuture<SendResult> e = producer.sendAsync(message("OnewayOrder", "E"), QueueSelectors.hash(), "key");
+        assertThat(broker.sends()).as("everything after A waits for A's outcome").hasSize(2);
+        hold.complete(null);
+
+        assertThat(a.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        assertThat(b.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        assertThat(e.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        assertThat(broker.sends()).extracting(ProducerBehaviourTest::bodyOf).containsExactly("warm", "A", "B", "C", "D", "E");
+        assertThat(broker.sends().subList(1, 6)).extracting(s -> s.field("e")).containsOnly(broker.sends().get(1).field("e"));
+        assertThat(broker.sends().get(3).isOneway()).isTrue();
+        waitUntil(() -> producer.inFlightRequests() == 0);
+    }
+
+    @Test
+    void orderlyLanesOfIdleQueuesAreRemovedWithoutLosingOrReorderingSendsThatRaceWithTheRemoval() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(2, broker), 0);
+        // A long deadline: a send lost by a removal shows as a future that never completes.
+        Producer producer = producer(client(ns.address()), c -> c.sendTimeout(Duration.ofSeconds(30)));
+        DefaultProducer internals = (DefaultProducer) producer;
+        internals.queueIdleTime(0); // every sweep that is due runs: lanes are retired while sends enter them
+        int topics = 20;
+        for (int t = 0; t < topics; t++) {
+            assertThat(producer.send(message("Lane" + t, "warm"), QueueSelectors.hash(), "warm").isOk()).isTrue();
+        }
+
+        int threads = 6;
+        int perThread = 400;
+        List<CompletableFuture<SendResult>> futures = new CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < perThread; i++) {
+                        String topic = "Lane" + (i % topics);
+                        futures.add(producer.sendAsync(message(topic, thread + ":" + i), QueueSelectors.hash(),
+                                "key-" + thread));
+                        if (i % 50 == 0) {
+                            LockSupport.parkNanos(2_000_000); // let lanes go idle and be swept
+                        }
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (CompletableFuture<SendResult> f : futures) {
+            assertThat(f.get(10, TimeUnit.SECONDS).isOk()).as("no send lost by a lane's removal").isTrue();
+        }
+        // Per thread (one key) and topic, the wire order is the call order.
+        Map<String, List<Integer>> wire = new java.util.HashMap<>();
+        for (RemotingCommand send : broker.sends()) {
+            String body = bodyOf(send);
+            if (!body.equals("warm")) {
+                String[] parts = body.split(":");
+                wire.computeIfAbsent(parts[0] + "@" + send.field("b"), k -> new ArrayList<>())
+                        .add(Integer.parseInt(parts[1]));
+            }
+        }
+        assertThat(wire.values().stream().mapToInt(List::size).sum()).isEqualTo(threads * perThread);
+        wire.forEach((key, order) -> assertThat(order).as(key).isSorted());
+
+        // Idle lanes go away: each send to a new topic may sweep the lanes unused for a whole period.
+        AtomicInteger fresh = new AtomicInteger();
+        waitUntil(() -> {
+            producer.send(message("Fresh" + fresh.incrementAndGet(), "x"), QueueSelectors.hash(), "k");
+            return internals.queueStates() <= 2;
+        });
+        assertThat(producer.inFlightRequests()).isZero();
     }
 
     @Test
@@ -452,6 +550,57 @@ class ProducerBehaviourTest {
     }
 
     @Test
+    void aMessageTheBrokerRejectsAsIllegalDoesNotKeepSendsAwayFromThatBroker() throws Exception {
+        Function<RemotingCommand, Integer> rejectsIllegal = r -> bodyOf(r).equals("illegal") ? 13 : 0;
+        FakeBroker a = broker("broker-a", rejectsIllegal);
+        FakeBroker b = broker("broker-b", rejectsIllegal);
+        FakeServer ns = nameServer(topic -> route(1, a, b), 0);
+        Producer producer = producer(client(ns.address()), c -> c);
+        assertThat(producer.send(message("Judged", "warm")).isOk()).isTrue();
+
+        MQException rejected = failure(producer.sendAsync(message("Judged", "illegal")));
+        assertThat(rejected.responseCode()).isEqualTo(13);
+        FakeBroker judged = a.sends().stream().anyMatch(r -> bodyOf(r).equals("illegal")) ? a : b;
+        int before = judged.sends().size();
+        for (int i = 0; i < 4; i++) {
+            assertThat(producer.send(message("Judged", "next-" + i)).isOk()).isTrue();
+        }
+        assertThat(judged.sends().size() - before).as("round robin still includes the broker that judged the message")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aDeadlineThatPassedBeforeTheRequestWasWrittenDoesNotKeepSendsAwayFromTheBroker() throws Exception {
+        Function<RemotingCommand, Integer> busyForRetryMe = r -> bodyOf(r).equals("retry-me") ? 14 : 0;
+        FakeBroker a = broker("broker-a", busyForRetryMe);
+        FakeBroker b = broker("broker-b", busyForRetryMe);
+        FakeServer ns = nameServer(topic -> route(1, a, b), 0);
+        Duration timeout = Duration.ofMillis(300);
+        SendHook slowAfterFirstAttempt = new SendHook() {
+            @Override
+            public void afterSend(SendContext context) {
+                if (!context.isFinalAttempt() && context.attempt() == 1) {
+                    LockSupport.parkNanos(timeout.plusMillis(100).toNanos()); // the retry starts past the deadline
+                }
+            }
+        };
+        Producer producer = producer(client(ns.address()), c -> c.hook(slowAfterFirstAttempt));
+        assertThat(producer.send(message("Late", "warm")).isOk()).isTrue();
+
+        MQException late = failure(producer.sendAsync(message("Late", "retry-me"), timeout));
+        assertThat(late.reason()).isEqualTo(MQException.Reason.TIMEOUT);
+        FakeBroker busy = a.sends().stream().anyMatch(r -> bodyOf(r).equals("retry-me")) ? a : b;
+        FakeBroker untried = busy == a ? b : a;
+        assertThat(untried.sends()).extracting(ProducerBehaviourTest::bodyOf).doesNotContain("retry-me");
+        int before = untried.sends().size();
+        for (int i = 0; i < 4; i++) {
+            assertThat(producer.send(message("Late", "next-" + i)).isOk()).isTrue();
+        }
+        // The busy broker sits out its penalty; the one the retry never reached takes every send.
+        assertThat(untried.sends().size() - before).isEqualTo(4);
+    }
+
+    @Test
     void orderlySendIsNeverRetried() throws Exception {
         FakeBroker a = broker("broker-a", request -> 14);
         FakeBroker b = broker("broker-b", request -> 14);
@@ -543,6 +692,93 @@ class ProducerBehaviourTest {
     }
 
     @Test
+    void manyParkedOrderlySendsRacingWithResumesFireBeforeOncePerSendAndAreNotHeldByTimers() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(2, broker), 0);
+        AtomicInteger before = new AtomicInteger();
+        AtomicInteger after = new AtomicInteger();
+        SendHook counting = new SendHook() {
+            @Override
+            public void beforeSend(SendContext context) {
+                before.incrementAndGet();
+            }
+
+            @Override
+            public void afterSend(SendContext context) {
+                after.incrementAndGet();
+            }
+        };
+        Producer producer = producer(client(ns.address()), b -> b.hook(counting).sendTimeout(Duration.ofSeconds(60)));
+        assertThat(producer.send(message("Racing", "warm")).isOk()).isTrue();
+
+        int threads = 4;
+        int perThread = 500;
+        List<WeakReference<byte[]>> bodies = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<SendResult>> futures = new CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String key = "key-" + (t % 2); // two threads per key: parking and resuming race
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < perThread; i++) {
+                        futures.add(sendOrderlyTracked(producer, key, bodies));
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (CompletableFuture<SendResult> f : futures) {
+            assertThat(f.get(30, TimeUnit.SECONDS).isOk()).isTrue();
+        }
+        int sends = 1 + threads * perThread;
+        waitUntil(() -> after.get() == sends);
+        assertThat(before.get()).as("beforeSend once per send (one attempt each)").isEqualTo(sends);
+        waitUntil(() -> {
+            System.gc();
+            return bodies.stream().allMatch(ref -> ref.get() == null);
+        }); // within 5 s: no timer keeps a completed send until its 60 s deadline
+        assertThat(producer.inFlightRequests()).isZero();
+    }
+
+    private static CompletableFuture<SendResult> sendOrderlyTracked(Producer producer, String key,
+                                                                    List<WeakReference<byte[]>> bodies) {
+        byte[] body = new byte[256];
+        bodies.add(new WeakReference<>(body));
+        return producer.sendAsync(Message.builder("Racing").body(body).build(), QueueSelectors.hash(), key);
+    }
+
+    @Test
+    void theSendTimerTagsTheReasonOfEachOutcome() throws Exception {
+        FakeBroker broker = broker("broker-a", r -> bodyOf(r).equals("illegal") ? 13 : 0);
+        FakeServer ns = nameServer(topic -> topic.equals("Nowhere") || topic.equals("TBW102") ? null
+                : route(4, broker), 0);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Producer producer = producer(client(ns.address()), c -> c.hook(new MicrometerSendHook(registry)));
+
+        assertThat(producer.send(message("Tagged", "fine")).isOk()).isTrue();
+        assertThat(failure(producer.sendAsync(message("Tagged", "illegal"))).reason())
+                .isEqualTo(MQException.Reason.BROKER_REJECTED);
+        assertThat(failure(producer.sendAsync(message("Nowhere", "x"))).reason()).isEqualTo(MQException.Reason.NO_ROUTE);
+
+        waitUntil(() -> registry.find(MicrometerSendHook.SEND).timers().stream().mapToLong(Timer::count).sum() == 3);
+        assertThat(registry.get(MicrometerSendHook.SEND).tag("topic", "Tagged").tag("result", "success")
+                .tag("reason", "none").tag("exception", "none").timer().count()).isEqualTo(1);
+        assertThat(registry.get(MicrometerSendHook.SEND).tag("topic", "Tagged").tag("result", "failure")
+                .tag("reason", "BROKER_REJECTED").tag("exception", "MQException").timer().count()).isEqualTo(1);
+        assertThat(registry.get(MicrometerSendHook.SEND).tag("topic", "Nowhere").tag("reason", "NO_ROUTE").timer()
+                .count()).isEqualTo(1);
+    }
+
+    @Test
     void asyncCompletionsNeverRunOnIoThreads() throws Exception {
         AtomicLong count = new AtomicLong();
         FakeBroker broker = broker("broker-a", request -> count.incrementAndGet() % 5 == 0 ? 13 : 0);
@@ -561,6 +797,79 @@ class ProducerBehaviourTest {
         assertThat(names).noneMatch(t -> t.startsWith(IO_THREAD_PREFIX));
         // The check means something: completions did run off the caller's thread.
         assertThat(names).anyMatch(t -> !t.equals(Thread.currentThread().getName()));
+    }
+
+    // ------------------------------------------------------------------ errors in user code
+
+    @Test
+    void aQueueSelectorThrowingAnErrorFailsThatSendAndTheProducerKeepsWorking() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(4, broker), 0);
+        Producer producer = producer(client(ns.address()), b -> b);
+        QueueSelector buggy = (queues, message, arg) -> {
+            if ("assert".equals(arg)) {
+                throw new AssertionError("selector bug");
+            }
+            if ("oom".equals(arg)) {
+                throw new OutOfMemoryError("selector out of memory");
+            }
+            return QueueSelectors.hash().select(queues, message, arg);
+        };
+
+        // Before the route is known the selector runs where the route lookup resumes the send.
+        MQException first = failure(producer.sendAsync(message("Erring", "x"), buggy, "assert"));
+        assertThat(first.reason()).isEqualTo(MQException.Reason.VALIDATION);
+        assertThat(first.getMessage()).contains("selector bug");
+        // With the route cached it runs on the caller's thread.
+        assertThat(failure(producer.sendAsync(message("Erring", "y"), buggy, "oom")).reason())
+                .isEqualTo(MQException.Reason.VALIDATION);
+        assertThatThrownBy(() -> producer.send(message("Erring", "z"), buggy, "assert"))
+                .isInstanceOfSatisfying(MQException.class,
+                        e -> assertThat(e.reason()).isEqualTo(MQException.Reason.VALIDATION));
+        producer.sendOneway(message("Erring", "w"), buggy, "oom");
+
+        waitUntil(() -> producer.inFlightRequests() == 0);
+        assertThat(producer.send(message("Erring", "ordered"), buggy, "key").isOk()).isTrue();
+        assertThat(producer.sendAsync(message("Erring", "ordered-async"), buggy, "key").get(5, TimeUnit.SECONDS)
+                .isOk()).isTrue();
+        assertThat(producer.send(message("Erring", "plain")).isOk()).isTrue();
+        assertThat(broker.sends()).extracting(ProducerBehaviourTest::bodyOf)
+                .containsExactly("ordered", "ordered-async", "plain");
+        assertThat(producer.inFlightRequests()).isZero();
+    }
+
+    @Test
+    void aHookThrowingAnErrorNeitherFailsTheSendNorWedgesItsOrderlyQueue() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(4, broker), 0);
+        SendHook throwing = new SendHook() {
+            @Override
+            public void beforeSend(SendContext context) {
+                throw new AssertionError("hook bug before");
+            }
+
+            @Override
+            public void afterSend(SendContext context) {
+                throw new AssertionError("hook bug after");
+            }
+        };
+        Producer producer = producer(client(ns.address()), b -> b.hook(throwing));
+        assertThat(producer.send(message("HookErr", "warm")).isOk()).isTrue();
+        CompletableFuture<Void> hold = new CompletableFuture<>();
+        broker.hold = hold;
+
+        List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+        futures.add(producer.sendAsync(message("HookErr", "A"), QueueSelectors.hash(), "k"));
+        waitUntil(() -> broker.sends().size() == 2);
+        futures.add(producer.sendAsync(message("HookErr", "B"), QueueSelectors.hash(), "k"));
+        futures.add(producer.sendAsync(message("HookErr", "C"), QueueSelectors.hash(), "k"));
+        hold.complete(null);
+        for (CompletableFuture<SendResult> f : futures) {
+            assertThat(f.get(5, TimeUnit.SECONDS).isOk()).isTrue();
+        }
+        assertThat(producer.send(message("HookErr", "D"), QueueSelectors.hash(), "k").isOk()).isTrue();
+        assertThat(broker.sends()).extracting(ProducerBehaviourTest::bodyOf).containsExactly("warm", "A", "B", "C", "D");
+        waitUntil(() -> producer.inFlightRequests() == 0);
     }
 
     // ------------------------------------------------------------------ lifecycle

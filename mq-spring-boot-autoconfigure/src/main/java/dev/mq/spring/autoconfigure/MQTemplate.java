@@ -179,6 +179,10 @@ public class MQTemplate {
         oneway(destination, message, null, null, null);
     }
 
+    /**
+     * Oneway, in its turn among the orderly sends of {@code hashKey}: returns at once, and is written
+     * after the earlier sends of that key have had their outcome (see {@code Producer.sendOneway}).
+     */
     public void sendOneWayOrderly(String destination, Object payload, String hashKey) {
         oneway(destination, payload, requireKey(hashKey), null, null);
     }

@@ -1,0 +1,67 @@
+package dev.mq.core.producer;
+
+import static dev.mq.core.producer.FakeCluster.route;
+import static dev.mq.core.producer.SendAssertions.waitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mq.core.MQException;
+import dev.mq.core.Message;
+import dev.mq.core.metrics.MicrometerSendHook;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link MicrometerSendHook} on a producer sending to a fake broker. */
+class SendMetricsTest {
+
+    private final FakeCluster cluster = new FakeCluster();
+
+    @AfterEach
+    void tearDown() {
+        cluster.close();
+    }
+
+    @Test
+    void metersOfATopicWithoutSendsForTheIdleTimeLeaveTheRegistryAndComeBackWithTheNextSend() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        MicrometerSendHook hook = new MicrometerSendHook(registry, Duration.ofMillis(200));
+        Producer producer = FakeCluster.producer(cluster.client(cluster.nameServer(t -> route(2, broker), 0).address()),
+                "pg-metrics", b -> b.hook(hook));
+
+        assertThat(producer.send(message("Once")).isOk()).isTrue();
+        assertThat(producer.send(message("Busy")).isOk()).isTrue();
+        assertThat(topicMeters(registry, "Once")).isEqualTo(2); // the send timer and the size summary
+
+        // Only "Busy" keeps sending: "Once" goes idle and its meters are removed, "Busy"'s stay.
+        waitUntil(() -> {
+            producer.send(message("Busy"));
+            return topicMeters(registry, "Once") == 0;
+        });
+        assertThat(registry.get(MicrometerSendHook.SEND).tag("topic", "Busy").timer().count()).isGreaterThan(1);
+
+        assertThat(producer.send(message("Once")).isOk()).isTrue();
+        waitUntil(() -> topicMeters(registry, "Once") == 2);
+        assertThat(registry.get(MicrometerSendHook.SEND).tag("topic", "Once").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void theIdleTimeMustBePositive() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        assertThatThrownBy(() -> new MicrometerSendHook(registry, Duration.ZERO))
+                .isInstanceOfSatisfying(MQException.class, e -> assertThat(e.reason()).isEqualTo(MQException.Reason.VALIDATION))
+                .hasMessageContaining("got PT0S");
+    }
+
+    private static long topicMeters(SimpleMeterRegistry registry, String topic) {
+        return registry.getMeters().stream().map(Meter::getId).filter(id -> topic.equals(id.getTag("topic"))).count();
+    }
+
+    private static Message message(String topic) {
+        return Message.builder(topic).body("x").build();
+    }
+}
