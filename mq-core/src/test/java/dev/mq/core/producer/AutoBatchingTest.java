@@ -444,8 +444,10 @@ class AutoBatchingTest {
         MQException shortError = failure(shortOne);
         long shortMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - shortStart);
         assertThat(shortError.reason()).isEqualTo(MQException.Reason.TIMEOUT);
-        assertThat(shortMs).as("the short send heard by its own deadline").isBetween(500L, 1_500L);
-        Thread.sleep(300); // past the short deadline, the long sends must still wait for the broker
+        assertThat(shortMs).as("the short send heard by its own deadline, long before the others'")
+                .isBetween(500L, 3_000L);
+        // A window to see that nothing else fails: past the short deadline the long sends still wait.
+        Thread.sleep(300);
         assertThat(long1).as("a send with time left does not fail for another's deadline").isNotDone();
         assertThat(long2).isNotDone();
         batchAnswer.complete(null);

@@ -29,20 +29,19 @@ class SendMetricsTest {
     void metersOfATopicWithoutSendsForTheIdleTimeLeaveTheRegistryAndComeBackWithTheNextSend() throws Exception {
         FakeBroker broker = cluster.broker("broker-a");
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        MicrometerSendHook hook = new MicrometerSendHook(registry, Duration.ofMillis(200));
+        MicrometerSendHook hook = new MicrometerSendHook(registry, Duration.ofMillis(500));
         Producer producer = FakeCluster.producer(cluster.client(cluster.nameServer(t -> route(2, broker), 0).address()),
-                "pg-metrics", b -> b.hook(hook));
+                "pg-metrics", b -> b.hook(hook).sendTimeout(Duration.ofSeconds(30))); // a cold first lookup may be slow
 
         assertThat(producer.send(message("Once")).isOk()).isTrue();
-        assertThat(producer.send(message("Busy")).isOk()).isTrue();
-        assertThat(topicMeters(registry, "Once")).isEqualTo(2); // the send timer and the size summary
+        waitUntil(() -> topicMeters(registry, "Once") == 2); // the send timer and the size summary
 
         // Only "Busy" keeps sending: "Once" goes idle and its meters are removed, "Busy"'s stay.
         waitUntil(() -> {
             producer.send(message("Busy"));
             return topicMeters(registry, "Once") == 0;
         });
-        assertThat(registry.get(MicrometerSendHook.SEND).tag("topic", "Busy").timer().count()).isGreaterThan(1);
+        assertThat(topicMeters(registry, "Busy")).isEqualTo(2);
 
         assertThat(producer.send(message("Once")).isOk()).isTrue();
         waitUntil(() -> topicMeters(registry, "Once") == 2);
