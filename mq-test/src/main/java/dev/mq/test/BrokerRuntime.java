@@ -33,6 +33,9 @@ final class BrokerRuntime {
 
     private static final String REPO_PLACEHOLDER = "@M2@";
 
+    /** The launcher's RocketMQ-free classes, compiled into each launcher module next to its own package. */
+    private static final String SHARED_LAUNCHER_PACKAGE = "dev/mq/test/launcher/";
+
     /**
      * RocketMQ 4.x frees mapped store files and direct buffers through JDK internals (the buffer's
      * cleaner, {@code jdk.internal.ref.Cleaner}, {@code sun.nio.ch.DirectBuffer}); on Java 17 they
@@ -158,20 +161,21 @@ final class BrokerRuntime {
      * module's own jar or classes directory, but not when the launcher was repackaged into a larger jar
      * (a shaded, executable jar of a tool that uses {@link EmbeddedRocketMQ}): such a jar carries the
      * tool's own dependencies — Netty 4.2, for one — and would shadow the broker's. The launcher's
-     * classes and its logging configuration are then extracted into {@code scratch} and that directory
-     * is used instead.
+     * classes (its own package and the shared {@code dev.mq.test.launcher}) and its logging
+     * configuration are then extracted into {@code scratch} and that directory is used instead.
      */
     static Path launcherLocation(URL url, String mainClass, String module, String logback, Path scratch) {
         if (url == null) {
             throw new IllegalStateException("launcher " + mainClass + " not found: add dev.mq:" + module);
         }
-        String launcherPackage = mainClass.substring(0, mainClass.lastIndexOf('.') + 1).replace('.', '/');
+        List<String> launcherPackages = List.of(
+                mainClass.substring(0, mainClass.lastIndexOf('.') + 1).replace('.', '/'), SHARED_LAUNCHER_PACKAGE);
         try {
             String spec = url.toString();
             if (spec.startsWith("jar:")) {
                 Path jar = Paths.get(URI.create(spec.substring(4, spec.indexOf("!/"))));
-                return holdsOnly(jar, launcherPackage) ? jar
-                        : extract(jar, launcherPackage, logback, scratch.resolve(module + "-launcher"));
+                return holdsOnly(jar, launcherPackages) ? jar
+                        : extract(jar, launcherPackages, logback, scratch.resolve(module + "-launcher"));
             }
             Path root = Paths.get(url.toURI());
             for (int i = 0; i < mainClass.split("\\.").length; i++) {
@@ -183,13 +187,13 @@ final class BrokerRuntime {
         }
     }
 
-    /** Whether every class in {@code jar} is in {@code launcherPackage} (true for the launcher module's jar). */
-    private static boolean holdsOnly(Path jar, String launcherPackage) {
+    /** Whether every class in {@code jar} is in one of {@code launcherPackages} (true for the launcher module's jar). */
+    private static boolean holdsOnly(Path jar, List<String> launcherPackages) {
         try (JarFile file = new JarFile(jar.toFile())) {
             Enumeration<JarEntry> entries = file.entries();
             while (entries.hasMoreElements()) {
                 String name = entries.nextElement().getName();
-                if (name.endsWith(".class") && !name.startsWith(launcherPackage)) {
+                if (name.endsWith(".class") && !inAny(name, launcherPackages)) {
                     return false;
                 }
             }
@@ -199,13 +203,17 @@ final class BrokerRuntime {
         }
     }
 
-    private static Path extract(Path jar, String launcherPackage, String logback, Path target) {
+    private static boolean inAny(String entry, List<String> packages) {
+        return packages.stream().anyMatch(entry::startsWith);
+    }
+
+    private static Path extract(Path jar, List<String> launcherPackages, String logback, Path target) {
         try (JarFile file = new JarFile(jar.toFile())) {
             Enumeration<JarEntry> entries = file.entries();
             while (entries.hasMoreElements()) {
                 JarEntry entry = entries.nextElement();
                 String name = entry.getName();
-                if (entry.isDirectory() || !(name.startsWith(launcherPackage) || name.equals(logback))) {
+                if (entry.isDirectory() || !(inAny(name, launcherPackages) || name.equals(logback))) {
                     continue;
                 }
                 Path out = target.resolve(name).normalize();
