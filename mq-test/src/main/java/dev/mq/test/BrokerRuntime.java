@@ -1,5 +1,6 @@
 package dev.mq.test;
 
+import dev.mq.test.launcher.NodeLauncher;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -229,6 +230,30 @@ final class BrokerRuntime {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract the broker launcher from " + jar, e);
         }
+    }
+
+    /**
+     * Starts one node of this line in a child JVM: {@code NodeMain <arguments>} with {@code home} as its
+     * working directory, user home and RocketMQ home, and its stderr in {@code home/node.log}. The node
+     * speaks the launchers' line protocol ({@code NodeLauncher}); wait for it with
+     * {@link ChildJvm#awaitReady}.
+     */
+    ChildJvm launch(String name, Path home, List<String> nodeJvmOptions, List<String> arguments) {
+        List<String> options = new ArrayList<>(nodeJvmOptions);
+        options.add("-XX:-UsePerfData");
+        options.add("-Djava.net.preferIPv4Stack=true");
+        options.add("-Duser.home=" + home);
+        options.add("-Dmq.node.home=" + home);
+        options.add("-Drocketmq.home.dir=" + home);
+        options.addAll(jvmOptions);
+        return ChildJvm.builder(name, mainClass)
+                .classpath(classpath)
+                .jvmOptions(options)
+                .arguments(arguments)
+                .workingDirectory(home)
+                .log(home.resolve("node.log"))
+                .replyPrefix(NodeLauncher.CONTROL_PREFIX)
+                .start();
     }
 
     RocketMQVersion version() {
