@@ -3,12 +3,12 @@ package dev.mq.test.broker4;
 import dev.mq.test.launcher.NodeLauncher;
 import java.util.Map;
 import org.apache.rocketmq.common.MQVersion;
-import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 
 /**
  * Entry point of a child JVM that runs one Apache RocketMQ 4.9 node: {@code NodeMain
  * namesrv|broker --key=value ...}. The line protocol, the options and the STOP handling are
- * {@link NodeLauncher}'s, shared with the 5.x launcher in {@code mq-test-broker}.
+ * {@link NodeLauncher}'s (which also sets the remoting version RocketMQ's start-up scripts
+ * would), shared with the 5.x launcher in {@code mq-test-broker}.
  */
 public final class NodeMain {
 
@@ -16,10 +16,7 @@ public final class NodeMain {
     }
 
     public static void main(String[] args) {
-        // The official start-up scripts set this; without it every request carries version 0 and
-        // the NameServer decodes broker registrations in the pre-4.x format, dropping all topics.
-        System.setProperty(RemotingCommand.REMOTING_VERSION_KEY, Integer.toString(MQVersion.CURRENT_VERSION));
-        NodeLauncher.run(args, Map.of(
+        NodeLauncher.run(args, MQVersion.CURRENT_VERSION, Map.of(
                 "namesrv", NameServerNode::new,
                 "broker", BrokerNode::new));
     }

@@ -31,6 +31,8 @@ public final class NodeLauncher {
 
     /** RocketMQ's system property for how its servers treat TLS (both release lines read it). */
     static final String TLS_SERVER_MODE = "tls.server.mode";
+    /** RocketMQ's system property for the version every request carries (both release lines read it). */
+    static final String REMOTING_VERSION = "rocketmq.remoting.version";
 
     private NodeLauncher() {
     }
@@ -39,15 +41,19 @@ public final class NodeLauncher {
      * Runs the node of the role named by {@code args[0]} until it is stopped or its parent is gone;
      * never returns.
      *
-     * @param roles the node of each role name, built from the remaining arguments
+     * @param remotingVersion the release's own version code ({@code MQVersion.CURRENT_VERSION})
+     * @param roles           the node of each role name, built from the remaining arguments
      */
-    public static void run(String[] args, Map<String, Function<NodeOptions, Node>> roles) {
+    public static void run(String[] args, int remotingVersion, Map<String, Function<NodeOptions, Node>> roles) {
         PrintStream control = System.out;
         // RocketMQ prints banners and warnings on stdout; keep the control channel clean.
         System.setOut(System.err);
         if (args.length == 0) {
             fail(control, "usage: NodeMain " + String.join("|", new TreeSet<>(roles.keySet())) + " --key=value ...");
         }
+        // The official start-up scripts set this; without it every request carries version 0 and
+        // the NameServer decodes broker registrations in the pre-4.x format, dropping all topics.
+        System.setProperty(REMOTING_VERSION, Integer.toString(remotingVersion));
         // Servers default to TLS "permissive" mode, which builds a self-signed certificate at start-up
         // (seconds on a small machine). Tests speak plain TCP unless they ask for TLS, which the parent
         // does by setting the property itself.
