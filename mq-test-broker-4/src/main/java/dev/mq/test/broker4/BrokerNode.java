@@ -15,9 +15,11 @@ import org.apache.rocketmq.common.protocol.route.BrokerData;
 import org.apache.rocketmq.common.protocol.route.QueueData;
 import org.apache.rocketmq.common.protocol.route.TopicRouteData;
 import org.apache.rocketmq.remoting.CommandCustomHeader;
+import org.apache.rocketmq.remoting.common.TlsMode;
 import org.apache.rocketmq.remoting.netty.NettyClientConfig;
 import org.apache.rocketmq.remoting.netty.NettyRemotingClient;
 import org.apache.rocketmq.remoting.netty.NettyServerConfig;
+import org.apache.rocketmq.remoting.netty.TlsSystemConfig;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.apache.rocketmq.remoting.protocol.RemotingSerializable;
 import org.apache.rocketmq.remoting.protocol.RemotingSysResponseCode;
@@ -82,14 +84,25 @@ final class BrokerNode extends AbstractBrokerNode {
         storeConfig.setDiskMaxUsedSpaceRatio(DISK_MAX_USED_RATIO);
         storeConfig.setHaListenPort(port + 1);
 
-        nameServerClient = new NettyRemotingClient(new NettyClientConfig());
+        nameServerClient = new NettyRemotingClient(clientConfig());
         nameServerClient.start();
 
-        controller = new BrokerController(broker, server, new NettyClientConfig(), storeConfig);
+        controller = new BrokerController(broker, server, clientConfig(), storeConfig);
         if (!controller.initialize()) {
             throw new IllegalStateException("Broker failed to initialize");
         }
         controller.start();
+    }
+
+    /**
+     * The broker's own clients (to the NameServer) speak TLS when the servers enforce it: the rule of
+     * 4.9's {@code BrokerStartup}, which this launcher does not go through. (5.x applies it itself.)
+     */
+    private static NettyClientConfig clientConfig() {
+        NettyClientConfig client = new NettyClientConfig();
+        client.setUseTLS(Boolean.parseBoolean(System.getProperty(TlsSystemConfig.TLS_ENABLE,
+                String.valueOf(TlsSystemConfig.tlsMode == TlsMode.ENFORCING))));
+        return client;
     }
 
     private static String fraction(int percent) {
