@@ -4,17 +4,17 @@ import dev.mq.benchmarks.harness.KeyValues;
 import dev.mq.benchmarks.harness.Mode;
 import dev.mq.benchmarks.harness.RunOutcome;
 import dev.mq.benchmarks.harness.RunSpec;
+import dev.mq.benchmarks.worker.WorkerMain;
+import dev.mq.test.ChildJvm;
+import dev.mq.test.Directories;
 import dev.mq.test.EmbeddedRocketMQ;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,6 +43,7 @@ final class SuiteRunner {
     private static final String OFFICIAL = "official";
     private static final int REAL_TOPIC_QUEUES = 8;
     private static final int CEILING_BYTES = 1024;
+    private static final Duration CHILD_START_TIMEOUT = Duration.ofSeconds(60);
     /**
      * Broker-side RocketMQ jars left off the official client's classpath, so that it runs (and logs)
      * as in an application that depends on rocketmq-client alone.
@@ -54,7 +55,7 @@ final class SuiteRunner {
     private final PrintStream out;
     private final PrintStream progress;
     private final Path work;
-    private final Map<String, ChildProcess> workers = new LinkedHashMap<>();
+    private final Map<String, ChildJvm> workers = new LinkedHashMap<>();
     private final List<String> summary = new ArrayList<>();
     private final List<String> ratios = new ArrayList<>();
     private final Map<String, RunOutcome> oursResults = new LinkedHashMap<>();
@@ -99,9 +100,9 @@ final class SuiteRunner {
             failures++;
             throw e;
         } finally {
-            workers.values().forEach(ChildProcess::close);
+            workers.values().forEach(ChildJvm::close);
             if (failures == 0) {
-                deleteRecursively(work);
+                deleteWork();
             } else {
                 progress.println("[bench] kept the logs of the child JVMs in " + work);
             }
@@ -114,11 +115,13 @@ final class SuiteRunner {
 
     private void runOnNullBroker(List<Scenario> scenarios) {
         progress.println("[bench] starting the null broker");
-        try (ChildProcess broker = ChildProcess.start("null-broker",
-                List.of("-Xms512m", "-Xmx512m", "-XX:-UsePerfData", "-Djava.net.preferIPv4Stack=true"),
-                Classpaths.self(), "dev.mq.benchmarks.nullbroker.NullBrokerMain", List.of(),
-                work.resolve("null-broker.log"), Duration.ofSeconds(60))) {
-            String address = "127.0.0.1:" + KeyValues.parse(broker.readyDetails()).get("port");
+        try (ChildJvm broker = ChildJvm.builder("null-broker", "dev.mq.benchmarks.nullbroker.NullBrokerMain")
+                .jvmOptions(List.of("-Xms512m", "-Xmx512m", "-XX:-UsePerfData", "-Djava.net.preferIPv4Stack=true"))
+                .classpath(Classpaths.self())
+                .replyPrefix(WorkerMain.PREFIX)
+                .log(work.resolve("null-broker.log"))
+                .start()) {
+            String address = "127.0.0.1:" + KeyValues.parse(broker.awaitReady(CHILD_START_TIMEOUT)).get("port");
             Double ceiling = null;
             if (options.ceiling && options.clients.contains(OURS)) {
                 progress.println("[bench] ceiling: pipelined pre-encoded frames on one connection");
@@ -194,7 +197,7 @@ final class SuiteRunner {
      * and drift in the broker fall on both alike; the first phase of each client starts with the
      * warm-up.
      */
-    private void runScenario(Scenario scenario, String nameServer, EmbeddedRocketMQ mq, ChildProcess nullBroker) {
+    private void runScenario(Scenario scenario, String nameServer, EmbeddedRocketMQ mq, ChildJvm nullBroker) {
         String name = scenario.name();
         int index = scenarioIndex++;
         List<Session> sessions = new ArrayList<>();
@@ -308,7 +311,7 @@ final class SuiteRunner {
 
     /** Closes the client's producer; a client that cannot be closed gets its JVM replaced. */
     private void stop(String client, String scenario) {
-        ChildProcess worker = workers.get(client);
+        ChildJvm worker = workers.get(client);
         if (worker == null) {
             return;
         }
@@ -344,12 +347,12 @@ final class SuiteRunner {
                 sent == 0 ? 0.0 : Math.max(0, sent - stored) * 100.0 / sent);
     }
 
-    private static long onewayArrivals(ChildProcess nullBroker, String topic) {
+    private static long onewayArrivals(ChildJvm nullBroker, String topic) {
         return Long.parseLong(KeyValues.parse(nullBroker.call("ONEWAY topic=" + topic, Duration.ofSeconds(10))).get("received"));
     }
 
     /** The null broker's count of oneway sends to {@code topic} once it stopped moving for a second (at most 15 s). */
-    private static long settledOnewayArrivals(ChildProcess nullBroker, String topic) {
+    private static long settledOnewayArrivals(ChildJvm nullBroker, String topic) {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         long last = onewayArrivals(nullBroker, topic);
         long stableSince = System.nanoTime();
@@ -377,11 +380,11 @@ final class SuiteRunner {
         return official == 0 ? Double.NaN : ours / official;
     }
 
-    private ChildProcess worker(String client) {
+    private ChildJvm worker(String client) {
         return workers.computeIfAbsent(client, this::startWorker);
     }
 
-    private ChildProcess startWorker(String client) {
+    private ChildJvm startWorker(String client) {
         progress.println("[bench] starting the " + client + " client's JVM");
         List<String> jvm = new ArrayList<>(List.of("-Xms" + options.workerHeap, "-Xmx" + options.workerHeap,
                 "-XX:+UseG1GC", "-XX:-UsePerfData", "-Djava.net.preferIPv4Stack=true"));
@@ -406,8 +409,20 @@ final class SuiteRunner {
             classpath = String.join(File.pathSeparator, entries);
             commands = "dev.mq.benchmarks.official.OfficialCommands";
         }
-        return ChildProcess.start(client, jvm, classpath, "dev.mq.benchmarks.worker.WorkerMain", List.of(commands),
-                work.resolve(client + "-worker.log"), Duration.ofSeconds(60));
+        ChildJvm worker = ChildJvm.builder(client, "dev.mq.benchmarks.worker.WorkerMain")
+                .jvmOptions(jvm)
+                .classpath(classpath)
+                .arguments(List.of(commands))
+                .replyPrefix(WorkerMain.PREFIX)
+                .log(work.resolve(client + "-worker.log"))
+                .start();
+        try {
+            worker.awaitReady(CHILD_START_TIMEOUT);
+            return worker;
+        } catch (RuntimeException e) {
+            worker.kill();
+            throw e;
+        }
     }
 
     private void printSummary() {
@@ -445,23 +460,11 @@ final class SuiteRunner {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    private void deleteWork() {
         try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            System.err.println("[bench] could not delete " + dir + ": " + e);
+            Directories.deleteRecursively(work);
+        } catch (UncheckedIOException e) {
+            System.err.println("[bench] could not delete " + work + ": " + e.getCause());
         }
     }
 }

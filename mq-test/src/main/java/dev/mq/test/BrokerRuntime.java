@@ -1,5 +1,6 @@
 package dev.mq.test;
 
+import dev.mq.test.launcher.NodeLauncher;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +33,9 @@ import java.util.jar.JarFile;
 final class BrokerRuntime {
 
     private static final String REPO_PLACEHOLDER = "@M2@";
+
+    /** The launcher's RocketMQ-free classes, compiled into each launcher module next to its own package. */
+    private static final String SHARED_LAUNCHER_PACKAGE = "dev/mq/test/launcher/";
 
     /**
      * RocketMQ 4.x frees mapped store files and direct buffers through JDK internals (the buffer's
@@ -158,20 +162,21 @@ final class BrokerRuntime {
      * module's own jar or classes directory, but not when the launcher was repackaged into a larger jar
      * (a shaded, executable jar of a tool that uses {@link EmbeddedRocketMQ}): such a jar carries the
      * tool's own dependencies — Netty 4.2, for one — and would shadow the broker's. The launcher's
-     * classes and its logging configuration are then extracted into {@code scratch} and that directory
-     * is used instead.
+     * classes (its own package and the shared {@code dev.mq.test.launcher}) and its logging
+     * configuration are then extracted into {@code scratch} and that directory is used instead.
      */
     static Path launcherLocation(URL url, String mainClass, String module, String logback, Path scratch) {
         if (url == null) {
             throw new IllegalStateException("launcher " + mainClass + " not found: add dev.mq:" + module);
         }
-        String launcherPackage = mainClass.substring(0, mainClass.lastIndexOf('.') + 1).replace('.', '/');
+        List<String> launcherPackages = List.of(
+                mainClass.substring(0, mainClass.lastIndexOf('.') + 1).replace('.', '/'), SHARED_LAUNCHER_PACKAGE);
         try {
             String spec = url.toString();
             if (spec.startsWith("jar:")) {
                 Path jar = Paths.get(URI.create(spec.substring(4, spec.indexOf("!/"))));
-                return holdsOnly(jar, launcherPackage) ? jar
-                        : extract(jar, launcherPackage, logback, scratch.resolve(module + "-launcher"));
+                return holdsOnly(jar, launcherPackages) ? jar
+                        : extract(jar, launcherPackages, logback, scratch.resolve(module + "-launcher"));
             }
             Path root = Paths.get(url.toURI());
             for (int i = 0; i < mainClass.split("\\.").length; i++) {
@@ -183,13 +188,13 @@ final class BrokerRuntime {
         }
     }
 
-    /** Whether every class in {@code jar} is in {@code launcherPackage} (true for the launcher module's jar). */
-    private static boolean holdsOnly(Path jar, String launcherPackage) {
+    /** Whether every class in {@code jar} is in one of {@code launcherPackages} (true for the launcher module's jar). */
+    private static boolean holdsOnly(Path jar, List<String> launcherPackages) {
         try (JarFile file = new JarFile(jar.toFile())) {
             Enumeration<JarEntry> entries = file.entries();
             while (entries.hasMoreElements()) {
                 String name = entries.nextElement().getName();
-                if (name.endsWith(".class") && !name.startsWith(launcherPackage)) {
+                if (name.endsWith(".class") && !inAny(name, launcherPackages)) {
                     return false;
                 }
             }
@@ -199,13 +204,17 @@ final class BrokerRuntime {
         }
     }
 
-    private static Path extract(Path jar, String launcherPackage, String logback, Path target) {
+    private static boolean inAny(String entry, List<String> packages) {
+        return packages.stream().anyMatch(entry::startsWith);
+    }
+
+    private static Path extract(Path jar, List<String> launcherPackages, String logback, Path target) {
         try (JarFile file = new JarFile(jar.toFile())) {
             Enumeration<JarEntry> entries = file.entries();
             while (entries.hasMoreElements()) {
                 JarEntry entry = entries.nextElement();
                 String name = entry.getName();
-                if (entry.isDirectory() || !(name.startsWith(launcherPackage) || name.equals(logback))) {
+                if (entry.isDirectory() || !(inAny(name, launcherPackages) || name.equals(logback))) {
                     continue;
                 }
                 Path out = target.resolve(name).normalize();
@@ -221,6 +230,30 @@ final class BrokerRuntime {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract the broker launcher from " + jar, e);
         }
+    }
+
+    /**
+     * Starts one node of this line in a child JVM: {@code NodeMain <arguments>} with {@code home} as its
+     * working directory, user home and RocketMQ home, and its stderr in {@code home/node.log}. The node
+     * speaks the launchers' line protocol ({@code NodeLauncher}); wait for it with
+     * {@link ChildJvm#awaitReady}.
+     */
+    ChildJvm launch(String name, Path home, List<String> nodeJvmOptions, List<String> arguments) {
+        List<String> options = new ArrayList<>(nodeJvmOptions);
+        options.add("-XX:-UsePerfData");
+        options.add("-Djava.net.preferIPv4Stack=true");
+        options.add("-Duser.home=" + home);
+        options.add("-Dmq.node.home=" + home);
+        options.add("-Drocketmq.home.dir=" + home);
+        options.addAll(jvmOptions);
+        return ChildJvm.builder(name, mainClass)
+                .classpath(classpath)
+                .jvmOptions(options)
+                .arguments(arguments)
+                .workingDirectory(home)
+                .log(home.resolve("node.log"))
+                .replyPrefix(NodeLauncher.CONTROL_PREFIX)
+                .start();
     }
 
     RocketMQVersion version() {

@@ -2,11 +2,8 @@ package dev.mq.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +38,8 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     private final Path root;
     private final int nameServerPort;
     private final int[] brokerPorts;
-    private final NodeProcess[] brokers;
-    private NodeProcess nameServer;
+    private final ChildJvm[] brokers;
+    private ChildJvm nameServer;
     private boolean started;
     private boolean closed;
 
@@ -56,7 +53,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         try {
             this.runtime = BrokerRuntime.load(config.rocketmqVersion, root);
         } catch (RuntimeException e) {
-            deleteRecursively(root);
+            Directories.deleteRecursively(root);
             throw e;
         }
         this.nameServerPort = FreePorts.single();
@@ -64,7 +61,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         for (int i = 0; i < brokerPorts.length; i++) {
             brokerPorts[i] = FreePorts.forBroker();
         }
-        this.brokers = new NodeProcess[config.brokers];
+        this.brokers = new ChildJvm[config.brokers];
     }
 
     /**
@@ -101,7 +98,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
                 brokers[i] = launchBroker(i);
             }
             nameServer.awaitReady(config.startTimeout);
-            for (NodeProcess broker : brokers) {
+            for (ChildJvm broker : brokers) {
                 broker.awaitReady(config.startTimeout);
             }
             return this;
@@ -170,9 +167,9 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         if (!topic.matches("[%|a-zA-Z0-9_-]{1,127}") || queues < 1) {
             throw new IllegalArgumentException("invalid topic '" + topic + "' or queue count " + queues);
         }
-        for (NodeProcess broker : brokers) {
+        for (ChildJvm broker : brokers) {
             if (broker != null && broker.isAlive()) {
-                broker.command("TOPIC " + topic + " " + queues, COMMAND_TIMEOUT);
+                broker.call("TOPIC " + topic + " " + queues, COMMAND_TIMEOUT);
             }
         }
     }
@@ -198,7 +195,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         checkRunning();
         Objects.checkIndex(index, brokers.length);
         if (brokers[index] != null) {
-            brokers[index].stopGracefully(Duration.ofSeconds(60));
+            brokers[index].stop("STOP", Duration.ofSeconds(60));
             brokers[index] = null;
         }
     }
@@ -233,9 +230,9 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
             return;
         }
         launchNameServer();
-        for (NodeProcess broker : brokers) {
+        for (ChildJvm broker : brokers) {
             if (broker != null && broker.isAlive()) {
-                broker.command("REGISTER", COMMAND_TIMEOUT);
+                broker.call("REGISTER", COMMAND_TIMEOUT);
             }
         }
     }
@@ -245,12 +242,12 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         nameServer.awaitReady(config.startTimeout);
     }
 
-    private NodeProcess launchNameServerProcess(Path home) {
-        return NodeProcess.launch("namesrv", home, runtime, withTls(config.nameServerJvmOptions),
+    private ChildJvm launchNameServerProcess(Path home) {
+        return runtime.launch("namesrv", home, withTls(config.nameServerJvmOptions),
                 List.of("namesrv", "--port=" + nameServerPort, "--home=" + home));
     }
 
-    private NodeProcess launchBroker(int index) {
+    private ChildJvm launchBroker(int index) {
         Path home = directory(brokerName(index));
         List<String> arguments = new ArrayList<>(List.of(
                 "broker",
@@ -266,7 +263,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
             arguments.add("--authAccessKey=" + config.accessKey);
             arguments.add("--authSecretKey=" + config.secretKey);
         }
-        return NodeProcess.launch(brokerName(index), home, runtime, withTls(config.brokerJvmOptions), arguments);
+        return runtime.launch(brokerName(index), home, withTls(config.brokerJvmOptions), arguments);
     }
 
     /** The launchers leave {@code tls.server.mode} alone when it is set, so the mode travels as a JVM flag. */
@@ -314,30 +311,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
             nameServer.kill();
             nameServer = null;
         }
-        deleteRecursively(root);
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
-        }
+        Directories.deleteRecursively(root);
     }
 
     @Override

@@ -25,7 +25,7 @@ public final class OfficialConsumer {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     /** Bound of one pass of {@link #readUntil}. */
     private static final Duration SNAPSHOT_READ = Duration.ofSeconds(10);
-    private static NodeProcess reader;
+    private static ChildJvm reader;
     private static Path readerHome;
 
     private OfficialConsumer() {
@@ -47,7 +47,7 @@ public final class OfficialConsumer {
      */
     public static List<StoredMessage> readAll(String nameServer, String topic, int expected, Duration timeout,
                                               Access access) {
-        String reply = reader().command("READ " + nameServer + " " + topic + " " + expected + " " + timeout.toMillis()
+        String reply = reader().call("READ " + nameServer + " " + topic + " " + expected + " " + timeout.toMillis()
                 + " " + access.wireForm(), timeout.plusSeconds(30));
         String[] parts = reply.split(" ");
         int count = Integer.parseInt(parts[0]);
@@ -122,14 +122,14 @@ public final class OfficialConsumer {
         }
     }
 
-    private static synchronized NodeProcess reader() {
+    private static synchronized ChildJvm reader() {
         if (reader == null || !reader.isAlive()) {
             try {
                 readerHome = Files.createTempDirectory("mq-reader-");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            reader = NodeProcess.launch("reader", readerHome, BrokerRuntime.load(RocketMQVersion.V5, readerHome),
+            reader = BrokerRuntime.load(RocketMQVersion.V5, readerHome).launch("reader", readerHome,
                     List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), List.of("reader"));
             reader.awaitReady(START_TIMEOUT);
             Runtime.getRuntime().addShutdownHook(new Thread(OfficialConsumer::stopReader, "mq-test-reader-stop"));
@@ -141,7 +141,7 @@ public final class OfficialConsumer {
         if (reader != null) {
             reader.kill();
             reader = null;
-            EmbeddedRocketMQ.deleteRecursively(readerHome);
+            Directories.deleteRecursively(readerHome);
         }
     }
 }

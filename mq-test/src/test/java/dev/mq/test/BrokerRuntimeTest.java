@@ -50,6 +50,19 @@ class BrokerRuntimeTest {
     }
 
     @Test
+    void theSharedLauncherClassesGoWithTheLauncher() throws IOException {
+        String shared = "dev/mq/test/launcher/NodeLauncher.class";
+        Path launcherJar = jar("mq-test-broker.jar", List.of(LAUNCHER, shared, "mq-test-broker-logback.xml"));
+        Path shadedJar = jar("tool-shaded.jar", List.of(LAUNCHER, shared, "io/netty/channel/Channel.class"));
+
+        assertThat(BrokerRuntime.launcherLocation(url(launcherJar), MAIN, "mq-test-broker", LOGBACK, dir.resolve("scratch")))
+                .isEqualTo(launcherJar);
+        Path extracted = BrokerRuntime.launcherLocation(url(shadedJar), MAIN, "mq-test-broker", LOGBACK, dir.resolve("scratch"));
+        assertThat(extracted.resolve(shared)).hasContent(shared);
+        assertThat(extracted.resolve("io")).doesNotExist();
+    }
+
+    @Test
     void usesTheClassesDirectoryOfAnUnpackagedLauncher() throws IOException {
         Path classFile = dir.resolve("classes").resolve(LAUNCHER);
         Files.createDirectories(classFile.getParent());

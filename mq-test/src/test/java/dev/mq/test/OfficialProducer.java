@@ -15,7 +15,13 @@ final class OfficialProducer implements AutoCloseable {
     private final DefaultMQProducer producer;
 
     OfficialProducer(String nameServer) throws MQClientException {
+        this(nameServer, false);
+    }
+
+    /** With {@code tls}, speaks TLS to the NameServer and brokers (trusting any certificate). */
+    OfficialProducer(String nameServer, boolean tls) throws MQClientException {
         producer = new DefaultMQProducer("mq-test-producer-" + UUID.randomUUID());
+        producer.setUseTLS(tls);
         producer.setNamesrvAddr(nameServer);
         producer.setInstanceName("mq-test-producer-" + UUID.randomUUID());
         producer.start();

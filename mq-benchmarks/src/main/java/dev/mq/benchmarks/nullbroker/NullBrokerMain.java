@@ -39,7 +39,7 @@ public final class NullBrokerMain {
                 } else if (command.startsWith("ONEWAY topic=")) {
                     System.out.println(WorkerMain.PREFIX + "OK received=" + broker.onewaySends(command.substring(13)));
                 } else {
-                    System.out.println(WorkerMain.PREFIX + "ERR unknown+command");
+                    System.out.println(WorkerMain.PREFIX + "ERR unknown command " + command);
                 }
                 System.out.flush();
             }

@@ -1,6 +1,5 @@
 package dev.mq.benchmarks.worker;
 
-import dev.mq.benchmarks.harness.KeyValues;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -8,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A client's own JVM. The coordinator starts one per client on that client's classpath and sends it
- * one command per line on stdin; each answer is one stdout line with the {@value #PREFIX} prefix, so
- * that a library's console output can never be taken for one. The worker exits when stdin closes.
+ * one command per line on stdin; each answer is one stdout line with the {@value #PREFIX} prefix
+ * ({@code OK ...} or {@code ERR reason}), so that a library's console output can never be taken for one.
+ * The worker exits on {@code QUIT} or when stdin closes. This is the line protocol of mq-test's
+ * {@code ChildJvm}, which the coordinator drives it with.
  *
  * <p>Usage: {@code WorkerMain <commands class>}, a {@link WorkerCommands} implementation that is
  * loaded by name, so that the classes of the other client are never touched.
@@ -45,7 +46,7 @@ public final class WorkerMain {
                     out.println(PREFIX + "OK " + commands.handle(verb, rest));
                 } catch (Throwable e) {
                     e.printStackTrace();
-                    out.println(PREFIX + "ERR " + KeyValues.escape(e.getClass().getName() + ": " + e.getMessage()));
+                    out.println(PREFIX + "ERR " + (e.getClass().getName() + ": " + e.getMessage()).replaceAll("[\r\n]+", " "));
                 }
             }
         } finally {

@@ -1,9 +1,7 @@
 package dev.mq.test.broker4;
 
-import java.io.File;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import dev.mq.test.launcher.AbstractBrokerNode;
+import dev.mq.test.launcher.NodeOptions;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.broker.BrokerPathConfigHelper;
 import org.apache.rocketmq.common.BrokerConfig;
@@ -16,9 +14,12 @@ import org.apache.rocketmq.common.protocol.header.namesrv.GetRouteInfoRequestHea
 import org.apache.rocketmq.common.protocol.route.BrokerData;
 import org.apache.rocketmq.common.protocol.route.QueueData;
 import org.apache.rocketmq.common.protocol.route.TopicRouteData;
+import org.apache.rocketmq.remoting.CommandCustomHeader;
+import org.apache.rocketmq.remoting.common.TlsMode;
 import org.apache.rocketmq.remoting.netty.NettyClientConfig;
 import org.apache.rocketmq.remoting.netty.NettyRemotingClient;
 import org.apache.rocketmq.remoting.netty.NettyServerConfig;
+import org.apache.rocketmq.remoting.netty.TlsSystemConfig;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.apache.rocketmq.remoting.protocol.RemotingSerializable;
 import org.apache.rocketmq.remoting.protocol.RemotingSysResponseCode;
@@ -32,39 +33,28 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  * <p>4.x has no bind setting, so the broker listens on every interface (port, port − 2 and HA
  * port + 1) but advertises 127.0.0.1 through {@code brokerIP1}. Its outer API cannot read the
  * NameServer's views, so this node asks the NameServer itself with a plain remoting client.
+ * Authentication (ACL 1.0 in 4.9) is not offered.
  */
-final class BrokerNode implements Node {
+final class BrokerNode extends AbstractBrokerNode {
 
-    private static final long REGISTRATION_TIMEOUT_MS = 30_000;
     private static final long QUERY_TIMEOUT_MS = 3_000;
-    private static final int MIB = 1024 * 1024;
 
-    private final String brokerName;
-    private final String clusterName;
-    private final int port;
-    private final String nameServer;
-    private final File store;
-    private final boolean autoCreateTopic;
-    private final long sendQueueWaitMs;
     private BrokerController controller;
     private NettyRemotingClient nameServerClient;
 
-    BrokerNode(Map<String, String> options) {
-        this.brokerName = Node.require(options, "name");
-        this.clusterName = Node.require(options, "cluster");
-        this.port = Integer.parseInt(Node.require(options, "port"));
-        this.nameServer = Node.require(options, "namesrv");
-        this.store = new File(Node.require(options, "store"));
-        this.autoCreateTopic = Boolean.parseBoolean(options.getOrDefault("autoCreateTopic", "true"));
-        this.sendQueueWaitMs = Long.parseLong(options.getOrDefault("sendQueueWaitMs", "1000"));
+    BrokerNode(NodeOptions options) {
+        super(options);
+        if (authAccessKey != null) {
+            throw new IllegalArgumentException("--authAccessKey needs RocketMQ 5.x (ACL 2.0)");
+        }
     }
 
     @Override
-    public void start() throws Exception {
+    protected void startBroker() throws Exception {
         // 4.9 reads these two thresholds from system properties once, when the store's clean-up
         // service class loads (defaults 0.90 and 0.85); set them before anything touches the store.
-        System.setProperty("rocketmq.broker.diskSpaceWarningLevelRatio", "0.98");
-        System.setProperty("rocketmq.broker.diskSpaceCleanForciblyRatio", "0.97");
+        System.setProperty("rocketmq.broker.diskSpaceWarningLevelRatio", fraction(DISK_WARNING_RATIO));
+        System.setProperty("rocketmq.broker.diskSpaceCleanForciblyRatio", fraction(DISK_CLEAN_FORCIBLY_RATIO));
 
         BrokerConfig broker = new BrokerConfig();
         broker.setRocketmqHome(store.getPath());
@@ -75,119 +65,101 @@ final class BrokerNode implements Node {
         broker.setBrokerIP2("127.0.0.1");
         broker.setNamesrvAddr(nameServer);
         broker.setAutoCreateTopicEnable(autoCreateTopic);
-        // The default 200 ms makes a cold broker on two cores answer "broker busy" to bursts.
         broker.setWaitTimeMillsInSendQueue(sendQueueWaitMs);
         // 4.9 keeps this path in a static (default ~/store/config/broker.properties).
-        BrokerPathConfigHelper.setBrokerConfigPath(new File(store, "broker.properties").getPath());
+        BrokerPathConfigHelper.setBrokerConfigPath(configFile().getPath());
 
         NettyServerConfig server = new NettyServerConfig();
         server.setListenPort(port);
 
         MessageStoreConfig storeConfig = new MessageStoreConfig();
         storeConfig.setStorePathRootDir(store.getPath());
-        storeConfig.setStorePathCommitLog(new File(store, "commitlog").getPath());
-        storeConfig.setMappedFileSizeCommitLog(64 * MIB);
-        storeConfig.setMappedFileSizeConsumeQueue(100_000 * 20);
-        storeConfig.setMappedFileSizeConsumeQueueExt(4 * MIB);
-        storeConfig.setMaxHashSlotNum(50_000);
-        storeConfig.setMaxIndexNum(200_000);
+        storeConfig.setStorePathCommitLog(commitLogDirectory().getPath());
+        storeConfig.setMappedFileSizeCommitLog(COMMIT_LOG_FILE_SIZE);
+        storeConfig.setMappedFileSizeConsumeQueue(CONSUME_QUEUE_FILE_SIZE);
+        storeConfig.setMappedFileSizeConsumeQueueExt(CONSUME_QUEUE_EXT_FILE_SIZE);
+        storeConfig.setMaxHashSlotNum(INDEX_HASH_SLOTS);
+        storeConfig.setMaxIndexNum(INDEX_ENTRIES);
         storeConfig.setFlushDiskType(FlushDiskType.ASYNC_FLUSH);
-        storeConfig.setDiskMaxUsedSpaceRatio(95);
+        storeConfig.setDiskMaxUsedSpaceRatio(DISK_MAX_USED_RATIO);
         storeConfig.setHaListenPort(port + 1);
 
-        nameServerClient = new NettyRemotingClient(new NettyClientConfig());
+        nameServerClient = new NettyRemotingClient(clientConfig());
         nameServerClient.start();
 
-        controller = new BrokerController(broker, server, new NettyClientConfig(), storeConfig);
+        controller = new BrokerController(broker, server, clientConfig(), storeConfig);
         if (!controller.initialize()) {
             throw new IllegalStateException("Broker failed to initialize");
         }
         controller.start();
-        awaitRegistered();
     }
 
-    /** The first registration can be lost and the periodic one starts 10 s later: push until visible. */
-    private void awaitRegistered() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REGISTRATION_TIMEOUT_MS);
-        while (!isRegistered()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("broker " + brokerName + " not visible on name server " + nameServer);
-            }
-            controller.registerBrokerAll(true, false, true);
-            Thread.sleep(200);
-        }
+    /**
+     * The broker's own clients (to the NameServer) speak TLS when the servers enforce it: the rule of
+     * 4.9's {@code BrokerStartup}, which this launcher does not go through. (5.x applies it itself.)
+     */
+    private static NettyClientConfig clientConfig() {
+        NettyClientConfig client = new NettyClientConfig();
+        client.setUseTLS(Boolean.parseBoolean(System.getProperty(TlsSystemConfig.TLS_ENABLE,
+                String.valueOf(TlsSystemConfig.tlsMode == TlsMode.ENFORCING))));
+        return client;
     }
 
-    private boolean isRegistered() {
-        try {
-            RemotingCommand request = RemotingCommand.createRequestCommand(RequestCode.GET_BROKER_CLUSTER_INFO, null);
-            RemotingCommand response = nameServerClient.invokeSync(nameServer, request, QUERY_TIMEOUT_MS);
-            if (response.getCode() != RemotingSysResponseCode.SUCCESS || response.getBody() == null) {
-                return false;
-            }
-            ClusterInfo info = RemotingSerializable.decode(response.getBody(), ClusterInfo.class);
-            BrokerData data = info.getBrokerAddrTable().get(brokerName);
-            return data != null && address().equals(data.getBrokerAddrs().get(MixAll.MASTER_ID));
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    private String address() {
-        return "127.0.0.1:" + port;
+    private static String fraction(int percent) {
+        return String.valueOf(percent / 100.0);
     }
 
     @Override
-    public String handle(String[] command) throws Exception {
-        return switch (command[0]) {
-            case "PING" -> "PONG";
-            case "TOPIC" -> createTopic(command[1], Integer.parseInt(command[2]));
-            case "REGISTER" -> {
-                awaitRegistered();
-                yield address();
-            }
-            default -> throw new IllegalArgumentException("unknown command " + command[0]);
-        };
+    protected void registerWithNameServer() {
+        controller.registerBrokerAll(true, false, true);
     }
 
-    private String createTopic(String topic, int queues) throws Exception {
+    @Override
+    protected String masterAddressOnNameServer() {
+        try {
+            byte[] body = askNameServer(RequestCode.GET_BROKER_CLUSTER_INFO, null);
+            BrokerData data = RemotingSerializable.decode(body, ClusterInfo.class).getBrokerAddrTable().get(brokerName);
+            return data == null ? null : data.getBrokerAddrs().get(MixAll.MASTER_ID);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    @Override
+    protected void putTopic(String topic, int queues) {
         TopicConfig config = new TopicConfig(topic, queues, queues, PermName.PERM_READ | PermName.PERM_WRITE);
         controller.getTopicConfigManager().updateTopicConfig(config);
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REGISTRATION_TIMEOUT_MS);
-        while (!routeHas(topic, queues)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("topic " + topic + " not visible on name server " + nameServer);
-            }
-            controller.registerBrokerAll(true, false, true);
-            Thread.sleep(100);
-        }
-        return topic;
     }
 
-    private boolean routeHas(String topic, int queues) {
+    @Override
+    protected int writeQueuesOnNameServer(String topic) {
         try {
             GetRouteInfoRequestHeader header = new GetRouteInfoRequestHeader();
             header.setTopic(topic);
-            RemotingCommand request = RemotingCommand.createRequestCommand(RequestCode.GET_ROUTEINFO_BY_TOPIC, header);
-            RemotingCommand response = nameServerClient.invokeSync(nameServer, request, QUERY_TIMEOUT_MS);
-            if (response.getCode() != RemotingSysResponseCode.SUCCESS || response.getBody() == null) {
-                return false;
-            }
-            TopicRouteData route = RemotingSerializable.decode(response.getBody(), TopicRouteData.class);
-            List<QueueData> queueData = route.getQueueDatas();
-            for (QueueData queue : queueData) {
-                if (queue.getBrokerName().equals(brokerName) && queue.getWriteQueueNums() == queues) {
-                    return true;
+            byte[] body = askNameServer(RequestCode.GET_ROUTEINFO_BY_TOPIC, header);
+            for (QueueData queue : RemotingSerializable.decode(body, TopicRouteData.class).getQueueDatas()) {
+                if (queue.getBrokerName().equals(brokerName)) {
+                    return queue.getWriteQueueNums();
                 }
             }
-            return false;
+            return -1;
         } catch (Exception e) {
-            return false;
+            return -1;
         }
     }
 
+    /** The body of the NameServer's answer; throws if it failed or could not be reached. */
+    private byte[] askNameServer(int code, CommandCustomHeader header) throws Exception {
+        RemotingCommand request = RemotingCommand.createRequestCommand(code, header);
+        RemotingCommand response = nameServerClient.invokeSync(nameServer, request, QUERY_TIMEOUT_MS);
+        if (response.getCode() != RemotingSysResponseCode.SUCCESS || response.getBody() == null) {
+            throw new IllegalStateException("name server answered " + response.getCode() + ": " + response.getRemark());
+        }
+        return response.getBody();
+    }
+
     @Override
-    public void shutdown() {
+    protected void stopBroker() {
         controller.shutdown();
         nameServerClient.shutdown();
     }

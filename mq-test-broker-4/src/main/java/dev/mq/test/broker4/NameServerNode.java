@@ -1,7 +1,8 @@
 package dev.mq.test.broker4;
 
+import dev.mq.test.launcher.Node;
+import dev.mq.test.launcher.NodeOptions;
 import java.io.File;
-import java.util.Map;
 import org.apache.rocketmq.common.namesrv.NamesrvConfig;
 import org.apache.rocketmq.namesrv.NamesrvController;
 import org.apache.rocketmq.remoting.netty.NettyServerConfig;
@@ -16,9 +17,9 @@ final class NameServerNode implements Node {
     private final File home;
     private NamesrvController controller;
 
-    NameServerNode(Map<String, String> options) {
-        this.port = Integer.parseInt(Node.require(options, "port"));
-        this.home = new File(Node.require(options, "home"));
+    NameServerNode(NodeOptions options) {
+        this.port = options.requireInt("port");
+        this.home = options.requireFile("home");
     }
 
     @Override
@@ -36,14 +37,6 @@ final class NameServerNode implements Node {
             throw new IllegalStateException("NameServer failed to initialize");
         }
         controller.start();
-    }
-
-    @Override
-    public String handle(String[] command) {
-        if (command[0].equals("PING")) {
-            return "PONG";
-        }
-        throw new IllegalArgumentException("unknown command " + command[0]);
     }
 
     @Override

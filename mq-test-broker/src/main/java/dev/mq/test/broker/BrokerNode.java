@@ -1,8 +1,8 @@
 package dev.mq.test.broker;
 
+import dev.mq.test.launcher.AbstractBrokerNode;
+import dev.mq.test.launcher.NodeOptions;
 import java.io.File;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.auth.authentication.enums.UserType;
 import org.apache.rocketmq.auth.authentication.model.User;
 import org.apache.rocketmq.auth.authentication.provider.LocalAuthenticationMetadataProvider;
@@ -22,42 +22,22 @@ import org.apache.rocketmq.store.config.FlushDiskType;
 import org.apache.rocketmq.store.config.MessageStoreConfig;
 
 /**
- * A master Apache RocketMQ Broker sized for a small test machine: 127.0.0.1 only, every file under
- * {@code --store}, small mapped files, asynchronous flush and relaxed disk-ratio checks.
+ * A master Apache RocketMQ 5.x Broker sized for a small test machine: 127.0.0.1 only, every file under
+ * {@code --store}, small mapped files, asynchronous flush and relaxed disk-ratio checks. With
+ * {@code --authAccessKey} it authenticates every request (ACL 2.0).
  */
-final class BrokerNode implements Node {
+final class BrokerNode extends AbstractBrokerNode {
 
-    private static final long REGISTRATION_TIMEOUT_MS = 30_000;
-    private static final int MIB = 1024 * 1024;
+    private static final long QUERY_TIMEOUT_MS = 3_000;
 
-    private final String brokerName;
-    private final String clusterName;
-    private final int port;
-    private final String nameServer;
-    private final File store;
-    private final boolean autoCreateTopic;
-    private final long sendQueueWaitMs;
-    private final String authAccessKey;
-    private final String authSecretKey;
     private BrokerController controller;
 
-    BrokerNode(Map<String, String> options) {
-        this.brokerName = Node.require(options, "name");
-        this.clusterName = Node.require(options, "cluster");
-        this.port = Integer.parseInt(Node.require(options, "port"));
-        this.nameServer = Node.require(options, "namesrv");
-        this.store = new File(Node.require(options, "store"));
-        this.autoCreateTopic = Boolean.parseBoolean(options.getOrDefault("autoCreateTopic", "true"));
-        this.sendQueueWaitMs = Long.parseLong(options.getOrDefault("sendQueueWaitMs", "1000"));
-        this.authAccessKey = options.get("authAccessKey");
-        this.authSecretKey = options.get("authSecretKey");
-        if ((authAccessKey == null) != (authSecretKey == null)) {
-            throw new IllegalArgumentException("--authAccessKey and --authSecretKey go together");
-        }
+    BrokerNode(NodeOptions options) {
+        super(options);
     }
 
     @Override
-    public void start() throws Exception {
+    protected void startBroker() throws Exception {
         BrokerConfig broker = new BrokerConfig();
         broker.setRocketmqHome(store.getPath());
         broker.setBrokerName(brokerName);
@@ -66,9 +46,8 @@ final class BrokerNode implements Node {
         broker.setBrokerIP1("127.0.0.1");
         broker.setNamesrvAddr(nameServer);
         broker.setAutoCreateTopicEnable(autoCreateTopic);
-        // The default 200 ms makes a cold broker on two cores answer "broker busy" to bursts.
         broker.setWaitTimeMillsInSendQueue(sendQueueWaitMs);
-        broker.setBrokerConfigPath(new File(store, "broker.properties").getPath());
+        broker.setBrokerConfigPath(configFile().getPath());
 
         NettyServerConfig server = new NettyServerConfig();
         server.setBindAddress("127.0.0.1");
@@ -76,17 +55,17 @@ final class BrokerNode implements Node {
 
         MessageStoreConfig storeConfig = new MessageStoreConfig();
         storeConfig.setStorePathRootDir(store.getPath());
-        storeConfig.setStorePathCommitLog(new File(store, "commitlog").getPath());
-        storeConfig.setMappedFileSizeCommitLog(64 * MIB);
-        storeConfig.setMappedFileSizeConsumeQueue(100_000 * 20);
-        storeConfig.setMappedFileSizeConsumeQueueExt(4 * MIB);
+        storeConfig.setStorePathCommitLog(commitLogDirectory().getPath());
+        storeConfig.setMappedFileSizeCommitLog(COMMIT_LOG_FILE_SIZE);
+        storeConfig.setMappedFileSizeConsumeQueue(CONSUME_QUEUE_FILE_SIZE);
+        storeConfig.setMappedFileSizeConsumeQueueExt(CONSUME_QUEUE_EXT_FILE_SIZE);
         storeConfig.setMappedFileSizeTimerLog(8 * MIB);
-        storeConfig.setMaxHashSlotNum(50_000);
-        storeConfig.setMaxIndexNum(200_000);
+        storeConfig.setMaxHashSlotNum(INDEX_HASH_SLOTS);
+        storeConfig.setMaxIndexNum(INDEX_ENTRIES);
         storeConfig.setFlushDiskType(FlushDiskType.ASYNC_FLUSH);
-        storeConfig.setDiskMaxUsedSpaceRatio(95);
-        storeConfig.setDiskSpaceWarningLevelRatio(98);
-        storeConfig.setDiskSpaceCleanForciblyRatio(97);
+        storeConfig.setDiskMaxUsedSpaceRatio(DISK_MAX_USED_RATIO);
+        storeConfig.setDiskSpaceWarningLevelRatio(DISK_WARNING_RATIO);
+        storeConfig.setDiskSpaceCleanForciblyRatio(DISK_CLEAN_FORCIBLY_RATIO);
         storeConfig.setHaListenPort(port + 1);
 
         controller = new BrokerController(broker, server, new NettyClientConfig(), storeConfig, authConfig());
@@ -99,7 +78,6 @@ final class BrokerNode implements Node {
                     .createUser(User.of(authAccessKey, authSecretKey, UserType.SUPER)).join();
         }
         controller.start();
-        awaitRegistered();
     }
 
     /**
@@ -121,75 +99,45 @@ final class BrokerNode implements Node {
         return auth;
     }
 
-    /** The first registration can be lost and the periodic one starts 10 s later: push until visible. */
-    private void awaitRegistered() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REGISTRATION_TIMEOUT_MS);
-        while (!isRegistered()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("broker " + brokerName + " not visible on name server " + nameServer);
-            }
-            controller.registerBrokerAll(true, false, true);
-            Thread.sleep(200);
-        }
+    @Override
+    protected void registerWithNameServer() {
+        controller.registerBrokerAll(true, false, true);
     }
 
-    private boolean isRegistered() {
+    @Override
+    protected String masterAddressOnNameServer() {
         try {
             ClusterInfo info = controller.getBrokerOuterAPI().getBrokerClusterInfo();
             BrokerData data = info.getBrokerAddrTable().get(brokerName);
-            return data != null && address().equals(data.getBrokerAddrs().get(MixAll.MASTER_ID));
+            return data == null ? null : data.getBrokerAddrs().get(MixAll.MASTER_ID);
         } catch (Exception e) {
-            return false;
+            return null;
         }
     }
 
-    private String address() {
-        return "127.0.0.1:" + port;
-    }
-
     @Override
-    public String handle(String[] command) throws Exception {
-        return switch (command[0]) {
-            case "PING" -> "PONG";
-            case "TOPIC" -> createTopic(command[1], Integer.parseInt(command[2]));
-            case "REGISTER" -> {
-                awaitRegistered();
-                yield address();
-            }
-            default -> throw new IllegalArgumentException("unknown command " + command[0]);
-        };
-    }
-
-    private String createTopic(String topic, int queues) throws Exception {
+    protected void putTopic(String topic, int queues) {
         TopicConfig config = new TopicConfig(topic, queues, queues, PermName.PERM_READ | PermName.PERM_WRITE);
         controller.getTopicConfigManager().updateTopicConfig(config);
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REGISTRATION_TIMEOUT_MS);
-        while (!routeHas(topic, queues)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("topic " + topic + " not visible on name server " + nameServer);
-            }
-            controller.registerBrokerAll(true, false, true);
-            Thread.sleep(100);
-        }
-        return topic;
     }
 
-    private boolean routeHas(String topic, int queues) {
+    @Override
+    protected int writeQueuesOnNameServer(String topic) {
         try {
-            TopicRouteData route = controller.getBrokerOuterAPI().getTopicRouteInfoFromNameServer(topic, 3_000);
+            TopicRouteData route = controller.getBrokerOuterAPI().getTopicRouteInfoFromNameServer(topic, QUERY_TIMEOUT_MS);
             for (QueueData queue : route.getQueueDatas()) {
-                if (queue.getBrokerName().equals(brokerName) && queue.getWriteQueueNums() == queues) {
-                    return true;
+                if (queue.getBrokerName().equals(brokerName)) {
+                    return queue.getWriteQueueNums();
                 }
             }
-            return false;
+            return -1;
         } catch (Exception e) {
-            return false;
+            return -1;
         }
     }
 
     @Override
-    public void shutdown() {
+    protected void stopBroker() {
         controller.shutdown();
     }
 }

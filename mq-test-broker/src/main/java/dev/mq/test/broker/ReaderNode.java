@@ -1,5 +1,6 @@
 package dev.mq.test.broker;
 
+import dev.mq.test.launcher.Node;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -44,11 +45,10 @@ final class ReaderNode implements Node {
     @Override
     public String handle(String[] command) throws Exception {
         return switch (command[0]) {
-            case "PING" -> "PONG";
             case "READ" -> read(command[1], command[2], Integer.parseInt(command[3]), Long.parseLong(command[4]),
                     command.length > 5 ? command[5] : "-", command.length > 6 ? command[6] : "-",
                     command.length > 7 && Boolean.parseBoolean(command[7]));
-            default -> throw new IllegalArgumentException("unknown command " + command[0]);
+            default -> Node.super.handle(command);
         };
     }
 
