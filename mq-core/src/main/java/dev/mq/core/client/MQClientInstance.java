@@ -88,11 +88,10 @@ public final class MQClientInstance implements AutoCloseable {
      * Starts the transport, route refresh and heartbeats. It never fails because a NameServer is
      * down: the first send reports that.
      *
-     * <p>It also readies the first send: it starts opening the connection to the first NameServer
-     * (without waiting for it or sending anything) and meanwhile loads the route codec (JSON mapper,
-     * route classes, frame encoder). In a fresh JVM this moves a few hundred
-     * milliseconds from the first send to {@code start()}, so a first send with a short deadline
-     * does not fail for want of a route.
+     * <p>It also readies the first send by loading the route codec (JSON mapper, route classes, frame
+     * encoder). In a fresh JVM this moves a few hundred milliseconds from the first send to
+     * {@code start()}, so a first send with a short deadline does not fail for want of a route.
+     * Connections still open with the first request.
      *
      * <p>The state turns RUNNING only once everything a send needs exists: a send racing this call
      * either fails at once with SHUTDOWN ("not started") or runs on a fully started client.
@@ -114,10 +113,9 @@ public final class MQClientInstance implements AutoCloseable {
             // Publishes the fields set above to every thread that reads the state first, as sends do.
             state.set(ClientState.RUNNING);
         }
-        // In a fresh JVM, opening the first connection and loading the route codec take a few hundred
-        // milliseconds each: done here (the connection on the event loop meanwhile) rather than on the
-        // first send, whose deadline they would eat.
-        routes.connect();
+        // In a fresh JVM, loading the route codec takes a few hundred milliseconds: done here rather
+        // than on the first send, whose deadline it would eat. Connections still open with the first
+        // request: a client that has not sent has not touched the network.
         TopicRoutes.loadCodec();
     }
 

@@ -240,16 +240,6 @@ class ClientLifecycleTest {
         assertThat(took).isBetween(150L, 1_500L);
     }
 
-    /** start() opens the connection to the NameServer ahead of the first send, and sends nothing. */
-    @Test
-    void startOpensTheNameServerConnectionWithoutSendingAnything() throws Exception {
-        FakeBroker broker = cluster.broker("broker-a");
-        FakeServer ns = cluster.nameServer(topic -> route(4, broker), 0);
-        cluster.client(ns.address());
-        SendAssertions.waitUntil(() -> !ns.channels().isEmpty());
-        assertThat(ns.received()).isEmpty();
-    }
-
     /** With no NameServer up, start() still succeeds; the first send reports the outage. */
     @Test
     void startSucceedsWithNoNameServerUpAndTheFirstSendReportsIt() throws Exception {
