@@ -160,7 +160,7 @@ class ClientLifecycleTest {
         long took = closeMillis.get(30, TimeUnit.SECONDS);
         release.countDown();
 
-        assertThat(took).isLessThan(3_000);
+        assertThat(took).isLessThan(5_000); // it used to wait 10 s for itself
         for (CompletableFuture<SendResult> f : cutOff) {
             MQException e = SendAssertions.failure(f);
             assertThat(e.reason()).isIn(MQException.Reason.SHUTDOWN, MQException.Reason.CONNECTION);
@@ -242,7 +242,7 @@ class ClientLifecycleTest {
         long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
         assertThat(broker.received(dev.mq.core.protocol.RequestCode.UNREGISTER_CLIENT)).hasSize(1);
-        assertThat(took).isBetween(150L, 1_500L);
+        assertThat(took).isBetween(150L, 2_500L); // the fixed wait was 3 s
         print("unregister-timeout", "close() with a silent broker and unregisterTimeout 200 ms took %d ms", took);
     }
 
