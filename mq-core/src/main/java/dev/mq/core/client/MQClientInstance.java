@@ -31,11 +31,9 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,8 +59,6 @@ public final class MQClientInstance implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MQClientInstance.class);
     /** How long close() lets busy callback threads finish before it runs the queued completions itself. */
     private static final Duration CALLBACK_DRAIN_WAIT = Duration.ofSeconds(10);
-    /** How long start() waits for the route codec to load; past that the first lookup finishes it. */
-    private static final Duration WARM_UP_WAIT = Duration.ofSeconds(2);
 
     private final Builder config;
     private final String clientId;
@@ -92,11 +88,10 @@ public final class MQClientInstance implements AutoCloseable {
      * Starts the transport, route refresh and heartbeats. It never fails because a NameServer is
      * down: the first send reports that.
      *
-     * <p>It also readies the first send: it loads the route codec (JSON mapper, route classes, frame
-     * encoder; waiting for that at most 2 s) and starts opening the connection to the first
-     * NameServer without waiting for it or sending anything. In a fresh JVM this moves a few hundred
-     * milliseconds from the first send to {@code start()}, so a first send with a short deadline
-     * does not fail for want of a route.
+     * <p>It also readies the first send by loading the route codec (JSON mapper, route classes, frame
+     * encoder). In a fresh JVM this moves a few hundred milliseconds from the first send to
+     * {@code start()}, so a first send with a short deadline does not fail for want of a route.
+     * Connections still open with the first request.
      *
      * <p>The state turns RUNNING only once everything a send needs exists: a send racing this call
      * either fails at once with SHUTDOWN ("not started") or runs on a fully started client.
@@ -104,17 +99,11 @@ public final class MQClientInstance implements AutoCloseable {
      * @throws IllegalStateException if the client is not in CREATE_JUST
      */
     public void start() {
-        CompletableFuture<Void> codecLoaded;
         synchronized (lifecycle) {
             if (state.get() != ClientState.CREATE_JUST) {
                 throw new IllegalStateException("client " + clientId + " cannot start from state " + state.get());
             }
             try {
-                callbackExecutor = CallbackExecutor.create(config.callbackExecutor, config.instanceName);
-                // In a fresh JVM, loading the route codec and the transport take a few hundred
-                // milliseconds each: done side by side here rather than one after the other on the
-                // first send, whose deadline they would eat.
-                codecLoaded = CompletableFuture.runAsync(TopicRoutes::loadCodec, callbackExecutor);
                 createResources();
             } catch (RuntimeException | Error e) {
                 state.set(ClientState.START_FAILED);
@@ -124,17 +113,14 @@ public final class MQClientInstance implements AutoCloseable {
             // Publishes the fields set above to every thread that reads the state first, as sends do.
             state.set(ClientState.RUNNING);
         }
-        routes.connect();
-        try {
-            codecLoaded.get(WARM_UP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            log.debug("route codec not loaded at start: {}", e.toString()); // the first lookup loads it
-        }
+        // In a fresh JVM, loading the route codec takes a few hundred milliseconds: done here rather
+        // than on the first send, whose deadline it would eat. Connections still open with the first
+        // request: a client that has not sent has not touched the network.
+        TopicRoutes.loadCodec();
     }
 
     private void createResources() {
+        callbackExecutor = CallbackExecutor.create(config.callbackExecutor, config.instanceName);
         RemotingConfig remotingConfig = RemotingConfig.defaults()
                 .withConnectTimeout(config.connectTimeout)
                 .withIoThreads(config.ioThreads)

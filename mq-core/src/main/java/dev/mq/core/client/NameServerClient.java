@@ -53,11 +53,6 @@ final class NameServerClient {
         return lastError;
     }
 
-    /** Opens the connection to the current NameServer without sending anything; never fails. */
-    void connect() {
-        remoting.connect(addresses.get(Math.floorMod(current.get(), addresses.size())));
-    }
-
     /**
      * The route of {@code topic}: empty if the NameServers know no such topic (code 17), failed with
      * CONNECTION or TIMEOUT if none of them answered.

@@ -98,14 +98,6 @@ public final class TopicRoutes {
     }
 
     /**
-     * Opens the connection to the current NameServer, so that the first lookup need not. Sends
-     * nothing and never fails: a NameServer that is down is reported by the first send.
-     */
-    void connect() {
-        nameServers.connect();
-    }
-
-    /**
      * Decodes a built-in route and encodes a route request, loading the JSON mapper, the route
      * classes and the frame encoder: in a fresh JVM that takes several hundred milliseconds, which
      * would otherwise fall on the first lookup.

@@ -215,21 +215,6 @@ public final class RemotingClient implements AutoCloseable {
         return addresses;
     }
 
-    /**
-     * Opens the connection to {@code address} now rather than with the first request, without
-     * waiting for it. A failure to connect fails nothing: the next request connects again.
-     */
-    public void connect(String address) {
-        if (closed) {
-            return;
-        }
-        try {
-            connection(address);
-        } catch (RejectedExecutionException | IllegalStateException e) {
-            // close() raced with this call: nothing to open
-        }
-    }
-
     /** Closes the connection to {@code address}, failing what is in flight on it. */
     public void closeConnection(String address) {
         Connection connection = connections.remove(address);

@@ -12,6 +12,7 @@ import dev.mq.core.client.MQClientInstance;
 import dev.mq.core.protocol.RequestCode;
 import dev.mq.core.remoting.FakeServer;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,9 @@ class NameServerRoutesTest {
         }
         assertThat(stranger.sends()).isEmpty();
         assertThat(routeRequests(ns, "TBW102")).isZero();
+        ClientLifecycleTest.print("refresh-keeps-route", "%d refreshes answered TOPIC_NOT_EXIST with the template "
+                + "offered by another broker: route kept %s, 10/10 sends to broker-home, 0 to the template broker",
+                routeRequests(ns, "Orders") - asked, client.knownBrokers().keySet());
 
         // Once the NameServer knows the topic again, refreshes follow it as before.
         FakeBroker second = cluster.broker("broker-second");
@@ -151,7 +155,9 @@ class NameServerRoutesTest {
         Producer producer = FakeCluster.producer(client, GROUP, b -> b);
         assertThat(producer.send(message("Busy", "x")).isOk()).isTrue();
         assertThat(producer.send(message("Idle", "x")).isOk()).isTrue();
-        assertThat(client.knownTopics()).contains("Busy", "Idle");
+        long idleSince = System.nanoTime();
+        // The route is cached once every send that waited for it has been resumed (just after the send).
+        waitUntil(() -> client.knownTopics().containsAll(java.util.List.of("Busy", "Idle")));
 
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (client.knownTopics().contains("Idle")) {
@@ -160,6 +166,8 @@ class NameServerRoutesTest {
             Thread.sleep(10);
         }
         assertThat(client.knownTopics()).contains("Busy");
+        ClientLifecycleTest.print("topic-idle-expiry", "idle timeout 300 ms, refresh 50 ms: idle topic dropped "
+                + "%d ms after its last send", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - idleSince));
         // No more refreshes for the dropped topic: six refresh intervals pass without a request for it
         // (one refresh may still have been under way when it was dropped).
         Thread.sleep(60);
@@ -172,7 +180,7 @@ class NameServerRoutesTest {
         long before = routeRequests(ns, "Idle");
         assertThat(producer.send(message("Idle", "again")).isOk()).isTrue();
         assertThat(routeRequests(ns, "Idle")).isEqualTo(before + 1);
-        assertThat(client.knownTopics()).contains("Idle");
+        waitUntil(() -> client.knownTopics().contains("Idle"));
     }
 
     static Message message(String topic, String body) {
