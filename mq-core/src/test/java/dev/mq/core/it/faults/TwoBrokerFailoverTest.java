@@ -56,13 +56,16 @@ class TwoBrokerFailoverTest {
             // Both brokers take traffic.
             Map<String, Integer> before = perBroker(sendBatches(producer, "before", 8));
             assertThat(before.keySet()).containsExactlyInAnyOrder(survivor, victim);
+            // A slow answer (a cold broker on a busy machine) keeps sends away from a broker for 2 s or more:
+            // the kill below must find both in rotation, so wait (bounded) until a batch spreads over both.
+            awaitEvenSpread(producer, survivor, victim);
 
             // Kill broker-1 while sends are on the wire to both, and keep sending.
             TimedSends during = new TimedSends();
             int inFlightAtKill = -1;
             long killedAt = 0;
             for (int i = 0; i < 3_000; i++) {
-                if (inFlightAtKill < 0 && i >= 500 && (producer.inFlightRequests() >= 50 || i >= 2_000)) {
+                if (inFlightAtKill < 0 && i >= 500 && (attempts.inFlightOn(victim) >= 20 || i >= 2_000)) {
                     inFlightAtKill = producer.inFlightRequests();
                     killedAt = System.nanoTime();
                     mq.stopBroker(1);
@@ -130,6 +133,20 @@ class TwoBrokerFailoverTest {
         return results;
     }
 
+    private static void awaitEvenSpread(Producer producer, String... brokers) {
+        long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Map<String, Integer> spread = Map.of();
+        while (System.nanoTime() < bound) {
+            Map<String, Integer> batch = perBroker(sendBatches(producer, "spread", 1));
+            spread = batch;
+            if (java.util.Arrays.stream(brokers).allMatch(b -> batch.getOrDefault(b, 0) >= BATCH / 4)) {
+                return;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // probe every 100 ms
+        }
+        throw new AssertionError("the brokers never shared a batch within 30 s; last spread " + spread);
+    }
+
     private static Map<String, Integer> perBroker(List<SendResult> results) {
         return results.stream().collect(Collectors.groupingBy(r -> r.queue().brokerName(), TreeMap::new,
                 Collectors.summingInt(r -> 1)));
@@ -141,9 +158,20 @@ class TwoBrokerFailoverTest {
         private final Map<Integer, AtomicInteger> finalAttempts = new ConcurrentHashMap<>();
         private final Map<String, AtomicInteger> failedOn = new ConcurrentHashMap<>();
         private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+        private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+        @Override
+        public void beforeSend(SendContext context) {
+            if (context.brokerName() != null) {
+                inFlight.computeIfAbsent(context.brokerName(), b -> new AtomicInteger()).incrementAndGet();
+            }
+        }
 
         @Override
         public void afterSend(SendContext context) {
+            if (context.brokerName() != null) {
+                inFlight.computeIfAbsent(context.brokerName(), b -> new AtomicInteger()).decrementAndGet();
+            }
             if (context.error() != null && context.brokerName() != null) {
                 failedOn.computeIfAbsent(context.brokerName(), b -> new AtomicInteger()).incrementAndGet();
                 String kind = context.brokerName() + " " + String.valueOf(context.error().getMessage())
@@ -168,6 +196,12 @@ class TwoBrokerFailoverTest {
             Map<String, Integer> snapshot = new TreeMap<>();
             failures.forEach((k, v) -> snapshot.put(k, v.get()));
             return snapshot;
+        }
+
+        /** Attempts on {@code broker} that have begun and not ended. */
+        int inFlightOn(String broker) {
+            AtomicInteger n = inFlight.get(broker);
+            return n == null ? 0 : n.get();
         }
 
         int failedAttemptsOn(String broker) {
