@@ -6,6 +6,7 @@ import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerConfig;
 import dev.mq.core.protocol.HeartbeatBody;
 import dev.mq.core.protocol.RequestCode;
+import dev.mq.core.protocol.Validation;
 import dev.mq.core.remoting.CommandHeader;
 import dev.mq.core.remoting.Credentials;
 import dev.mq.core.remoting.HostAndPort;
@@ -553,10 +554,9 @@ public final class MQClientInstance implements AutoCloseable {
             return new MQClientInstance(this);
         }
 
+        /** Positive and at most {@link Validation#MAX_TIMEOUT}: beyond it, nanosecond deadlines overflow. */
         private static Duration positive(Duration d, String what) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw MQException.validation(what + " must be positive, got " + d);
-            }
+            Validation.checkTimeout(what, d, false);
             return d;
         }
     }

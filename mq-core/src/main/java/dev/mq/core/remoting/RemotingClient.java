@@ -85,7 +85,8 @@ public final class RemotingClient implements AutoCloseable {
                 .group(group)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
                 .resolver(new OffLoopResolverGroup(config.hostResolver(), lookups, config.connectTimeout().toNanos()));
     }
 
