@@ -108,8 +108,9 @@ public final class TopicPublishInfo {
     }
 
     /**
-     * The next queue in rotation that {@code acceptable} allows; failing that, the next queue not on
-     * {@code avoidBroker}; failing that, the next queue.
+     * The next queue in rotation on an acceptable broker other than {@code avoidBroker}; failing that,
+     * on an acceptable broker (a retry goes back to the broker that was busy rather than to one known to
+     * be down); failing that, the next queue not on {@code avoidBroker}; failing that, the next queue.
      */
     public MessageQueue select(String avoidBroker, Predicate<String> acceptableBroker) {
         int size = queues.size();
@@ -121,6 +122,12 @@ public final class TopicPublishInfo {
             }
         }
         if (avoidBroker != null) {
+            for (int i = 0; i < size; i++) {
+                MessageQueue q = queues.get(Math.floorMod(start + i, size));
+                if (acceptableBroker.test(q.brokerName())) {
+                    return q;
+                }
+            }
             for (int i = 0; i < size; i++) {
                 MessageQueue q = queues.get(Math.floorMod(start + i, size));
                 if (!q.brokerName().equals(avoidBroker)) {

@@ -151,6 +151,15 @@ class TopicPublishInfoTest {
     }
 
     @Test
+    void selectReturnsToTheLastBrokerRatherThanToOneThatIsUnavailable() {
+        // A retry after "broker busy" on a, while b is known to be down: a is the one that can answer.
+        TopicPublishInfo info = twoBrokers();
+        for (int i = 0; i < 20; i++) {
+            assertThat(info.select("a", broker -> broker.equals("a")).brokerName()).isEqualTo("a");
+        }
+    }
+
+    @Test
     void selectStillReturnsAQueueWhenEveryBrokerIsUnavailable() {
         TopicPublishInfo info = twoBrokers();
         Set<MessageQueue> picked = new HashSet<>();
