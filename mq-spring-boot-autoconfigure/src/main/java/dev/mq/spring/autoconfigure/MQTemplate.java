@@ -26,10 +26,12 @@ import org.springframework.messaging.MessageHeaders;
  * <p>A destination is {@code "topic"} or {@code "topic:tags"}. A payload is sent as is when it is a
  * {@code byte[]}, as UTF-8 when it is a {@code String}, and as JSON otherwise (through
  * {@link MQPayloadConverter}; the content type goes into the {@value MQPayloadConverter#CONTENT_TYPE_PROPERTY}
- * property). A Spring {@link Message}'s headers become message properties: {@value #KEYS} (a string of
- * space-separated keys or a collection), {@value #TAGS}, {@value #DELAY} (a delay level) and every other
- * header as a user property — nothing is dropped, except Spring's generated {@code id} and
- * {@code timestamp}. Conflicting or reserved values fail with {@code VALIDATION}.
+ * property). A Spring {@link Message}'s headers are mapped by an {@link MQHeaderMapper}; the default,
+ * {@link DefaultMQHeaderMapper}, makes {@value #KEYS} (a string of space-separated keys or a collection),
+ * {@value #TAGS} and {@value #DELAY} (a delay level) the message's keys, tag and delay level and every
+ * other header a user property — nothing is dropped, except Spring's generated {@code id} and
+ * {@code timestamp}. Conflicting or reserved values fail with {@code VALIDATION}. A batch may mix
+ * payloads and Spring messages.
  *
  * <p>Every failure is an {@link MQException}; see {@link Producer} for deadlines and retries.
  */
@@ -44,15 +46,23 @@ public class MQTemplate {
 
     private final Producer producer;
     private final MQPayloadConverter converter;
+    private final MQHeaderMapper headerMapper;
     private final SendObserver observer;
 
+    /** A template whose Spring message headers are mapped by {@link DefaultMQHeaderMapper}. */
     public MQTemplate(Producer producer, MQPayloadConverter converter) {
-        this(producer, converter, SendObserver.NONE);
+        this(producer, converter, new DefaultMQHeaderMapper());
     }
 
-    MQTemplate(Producer producer, MQPayloadConverter converter, SendObserver observer) {
+    /** A template whose Spring message headers are mapped by {@code headerMapper}. */
+    public MQTemplate(Producer producer, MQPayloadConverter converter, MQHeaderMapper headerMapper) {
+        this(producer, converter, headerMapper, SendObserver.NONE);
+    }
+
+    MQTemplate(Producer producer, MQPayloadConverter converter, MQHeaderMapper headerMapper, SendObserver observer) {
         this.producer = Objects.requireNonNull(producer, "producer");
         this.converter = Objects.requireNonNull(converter, "converter");
+        this.headerMapper = Objects.requireNonNull(headerMapper, "headerMapper");
         this.observer = Objects.requireNonNull(observer, "observer");
     }
 
@@ -302,35 +312,17 @@ public class MQTemplate {
         if (payload == null) {
             throw MQException.validation("payload must not be null (destination '" + destination.topic() + "')");
         }
-        dev.mq.core.Message.Builder builder = dev.mq.core.Message.builder(destination.topic());
-        String tags = destination.tags();
+        dev.mq.core.Message.Builder builder = dev.mq.core.Message.builder(destination.topic()).tags(destination.tags());
         Object body = payload;
         boolean contentTypeHeader = false;
         if (payload instanceof Message<?> springMessage) {
             body = springMessage.getPayload();
-            for (Map.Entry<String, Object> header : springMessage.getHeaders().entrySet()) {
-                String name = header.getKey();
-                Object value = header.getValue();
-                if (value == null || name.equals(MessageHeaders.ID) || name.equals(MessageHeaders.TIMESTAMP)) {
-                    continue;
-                }
-                switch (name) {
-                    case KEYS -> builder.keys(keys(value));
-                    case TAGS -> tags = mergeTags(tags, value.toString(), destination);
-                    case DELAY -> builder.delayLevel(delayLevel(value));
-                    default -> {
-                        if (name.equals(MessageHeaders.CONTENT_TYPE)) {
-                            contentTypeHeader = true;
-                            builder.property(MQPayloadConverter.CONTENT_TYPE_PROPERTY, value.toString());
-                        } else {
-                            builder.property(name, value.toString());
-                        }
-                    }
-                }
-            }
+            MessageHeaders headers = springMessage.getHeaders();
+            headerMapper.fromHeaders(headers, builder, destination.topic(), destination.tags());
+            contentTypeHeader = headers.get(MessageHeaders.CONTENT_TYPE) != null;
         }
         MQPayloadConverter.Body converted = converter.toBody(body);
-        builder.body(converted.bytes()).tags(tags);
+        builder.body(converted.bytes());
         if (converted.contentType() != null && !contentTypeHeader) {
             builder.property(MQPayloadConverter.CONTENT_TYPE_PROPERTY, converted.contentType());
         }
@@ -342,34 +334,6 @@ public class MQTemplate {
         }
         extraProperties.forEach(builder::property);
         return builder.build();
-    }
-
-    private static List<String> keys(Object value) {
-        List<String> keys = new ArrayList<>();
-        if (value instanceof Collection<?> collection) {
-            collection.forEach(k -> keys.add(String.valueOf(k)));
-        } else {
-            for (String key : value.toString().trim().split("\\s+")) {
-                keys.add(key);
-            }
-        }
-        return keys;
-    }
-
-    private static String mergeTags(@Nullable String fromDestination, String fromHeader, Destination destination) {
-        if (fromDestination != null && !fromDestination.equals(fromHeader)) {
-            throw MQException.validation("destination '" + destination.topic() + ":" + fromDestination
-                    + "' and header TAGS '" + fromHeader + "' name different tags: use one");
-        }
-        return fromHeader;
-    }
-
-    private static int delayLevel(Object value) {
-        try {
-            return value instanceof Number n ? n.intValue() : Integer.parseInt(value.toString().trim());
-        } catch (NumberFormatException e) {
-            throw MQException.validation("header DELAY must be a delay level number, got '" + value + "'");
-        }
     }
 
     private static String requireKey(String hashKey) {
