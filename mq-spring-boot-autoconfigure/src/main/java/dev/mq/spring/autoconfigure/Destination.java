@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 /** A {@code topic} or {@code topic:tags} destination as {@link MQTemplate} takes it. */
 record Destination(String topic, @Nullable String tags) {
 
-    static Destination parse(String destination) {
+    static Destination parse(@Nullable String destination) {
         if (destination == null || destination.isBlank()) {
             throw MQException.validation("destination must not be empty: expected 'topic' or 'topic:tags'");
         }

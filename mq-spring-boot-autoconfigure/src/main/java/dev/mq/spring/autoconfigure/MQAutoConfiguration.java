@@ -30,8 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Auto-configuration of the mq client: the {@link MQClientInstance} (started and stopped with the
  * context by {@link MQClientLifecycle}), the default {@link Producer} and {@link MQTemplate} when
- * {@code mq.producer.group} is set, named producers from {@code mq.producers.*}, and the payload
- * converter. Every bean backs off when the application defines its own.
+ * {@code mq.producer.group} is set, named producers from {@code mq.producers.*}, the payload
+ * converter and the header mapper. Every bean backs off when the application defines its own.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @EnableConfigurationProperties(MQProperties.class)
@@ -126,6 +126,12 @@ public final class MQAutoConfiguration {
         return new JacksonPayloadConverter(jsonMapper.getIfAvailable(JsonMapper::shared));
     }
 
+    @Bean
+    @ConditionalOnMissingBean
+    MQHeaderMapper mqHeaderMapper() {
+        return new DefaultMQHeaderMapper();
+    }
+
     @Bean(name = PRODUCER_BEAN)
     @Primary
     @ConditionalOnMissingBean(name = PRODUCER_BEAN)
@@ -142,9 +148,9 @@ public final class MQAutoConfiguration {
     @ConditionalOnMissingBean(name = TEMPLATE_BEAN)
     @ConditionalOnProperty("mq.producer.group")
     MQTemplate mqTemplate(@Qualifier(PRODUCER_BEAN) Producer producer,
-                          MQPayloadConverter converter, MQProperties properties,
+                          MQPayloadConverter converter, MQHeaderMapper headerMapper, MQProperties properties,
                           ObjectProvider<SendObserverFactory> observers) {
-        return new MQTemplate(producer, converter,
+        return new MQTemplate(producer, converter, headerMapper,
                 SendObserverFactory.observer(observers, properties.getProducer(), producer.group()));
     }
 }

@@ -3,6 +3,7 @@ package dev.mq.spring.autoconfigure;
 import dev.mq.core.MQException;
 import dev.mq.core.SendResult;
 import dev.mq.core.producer.Producer;
+import dev.mq.core.producer.QueueSelector;
 import dev.mq.core.producer.QueueSelectors;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
@@ -26,10 +26,16 @@ import org.springframework.messaging.MessageHeaders;
  * <p>A destination is {@code "topic"} or {@code "topic:tags"}. A payload is sent as is when it is a
  * {@code byte[]}, as UTF-8 when it is a {@code String}, and as JSON otherwise (through
  * {@link MQPayloadConverter}; the content type goes into the {@value MQPayloadConverter#CONTENT_TYPE_PROPERTY}
- * property). A Spring {@link Message}'s headers become message properties: {@value #KEYS} (a string of
- * space-separated keys or a collection), {@value #TAGS}, {@value #DELAY} (a delay level) and every other
- * header as a user property — nothing is dropped, except Spring's generated {@code id} and
- * {@code timestamp}. Conflicting or reserved values fail with {@code VALIDATION}.
+ * property). A Spring {@link Message}'s headers are mapped by an {@link MQHeaderMapper}; the default,
+ * {@link DefaultMQHeaderMapper}, makes {@value #KEYS} (a string of space-separated keys or a collection),
+ * {@value #TAGS} and {@value #DELAY} (a delay level) the message's keys, tag and delay level and every
+ * other header a user property — nothing is dropped, except Spring's generated {@code id} and
+ * {@code timestamp}. Conflicting or reserved values fail with {@code VALIDATION}. A batch may mix
+ * payloads and Spring messages.
+ *
+ * <p>With observation on ({@code mq.producer.observation-enabled}), each call is one observation, and
+ * its trace context (e.g. {@code traceparent}) goes into the properties of the message, or of every
+ * message of a batch.
  *
  * <p>Every failure is an {@link MQException}; see {@link Producer} for deadlines and retries.
  */
@@ -42,17 +48,27 @@ public class MQTemplate {
     /** Header with the broker delay level (1..18 on a default broker). */
     public static final String DELAY = "DELAY";
 
+    private static final QueueSelector BY_HASH = QueueSelectors.hash();
+
     private final Producer producer;
     private final MQPayloadConverter converter;
+    private final MQHeaderMapper headerMapper;
     private final SendObserver observer;
 
+    /** A template whose Spring message headers are mapped by {@link DefaultMQHeaderMapper}. */
     public MQTemplate(Producer producer, MQPayloadConverter converter) {
-        this(producer, converter, SendObserver.NONE);
+        this(producer, converter, new DefaultMQHeaderMapper());
     }
 
-    MQTemplate(Producer producer, MQPayloadConverter converter, SendObserver observer) {
+    /** A template whose Spring message headers are mapped by {@code headerMapper}. */
+    public MQTemplate(Producer producer, MQPayloadConverter converter, MQHeaderMapper headerMapper) {
+        this(producer, converter, headerMapper, SendObserver.NONE);
+    }
+
+    MQTemplate(Producer producer, MQPayloadConverter converter, MQHeaderMapper headerMapper, SendObserver observer) {
         this.producer = Objects.requireNonNull(producer, "producer");
         this.converter = Objects.requireNonNull(converter, "converter");
+        this.headerMapper = Objects.requireNonNull(headerMapper, "headerMapper");
         this.observer = Objects.requireNonNull(observer, "observer");
     }
 
@@ -64,119 +80,101 @@ public class MQTemplate {
     // ---- sync ----
 
     public SendResult syncSend(String destination, Object payload) {
-        return sync(destination, payload, null, null, null, null);
+        return sync(SendRequest.plain(destination, payload, null));
     }
 
     public SendResult syncSend(String destination, Object payload, Duration timeout) {
-        return sync(destination, payload, timeout, null, null, null);
+        return sync(SendRequest.plain(destination, payload, timeout));
     }
 
     public SendResult syncSend(String destination, Message<?> message) {
-        return sync(destination, message, null, null, null, null);
+        return sync(SendRequest.plain(destination, message, null));
     }
 
     public SendResult syncSend(String destination, Message<?> message, Duration timeout) {
-        return sync(destination, message, timeout, null, null, null);
+        return sync(SendRequest.plain(destination, message, timeout));
     }
 
     /** Same hash key, same queue, stored in call order. */
     public SendResult syncSendOrderly(String destination, Object payload, String hashKey) {
-        return sync(destination, payload, null, requireKey(hashKey), null, null);
+        return sync(SendRequest.orderly(destination, payload, hashKey, null));
     }
 
     public SendResult syncSendOrderly(String destination, Object payload, String hashKey, Duration timeout) {
-        return sync(destination, payload, timeout, requireKey(hashKey), null, null);
+        return sync(SendRequest.orderly(destination, payload, hashKey, timeout));
     }
 
     /** Delivered to consumers after {@code delay} (RocketMQ 5 timer). */
     public SendResult syncSendDelayed(String destination, Object payload, Duration delay) {
-        return sync(destination, payload, null, null, requireDelay(delay), null);
+        return sync(SendRequest.delayed(destination, payload, delay));
     }
 
     /** Delivered to consumers at {@code deliverAt} (RocketMQ 5 timer). */
     public SendResult syncSendAt(String destination, Object payload, Instant deliverAt) {
-        return sync(destination, payload, null, null, null, requireDeliverAt(deliverAt));
+        return sync(SendRequest.scheduled(destination, payload, deliverAt));
     }
 
     /** Sends the payloads as one batch (one request); they must fit the max message size together. */
     public SendResult syncSend(String destination, Collection<?> payloads) {
-        return syncSend(destination, payloads, null);
+        return sync(SendRequest.batch(destination, payloads, null));
     }
 
     public SendResult syncSend(String destination, Collection<?> payloads, @Nullable Duration timeout) {
-        List<dev.mq.core.Message> batch = batch(destination, payloads);
-        SendObserver.Scope scope = observer.start(batch.get(0).topic(), "sync", new LinkedHashMap<>());
-        try {
-            SendResult result = timeout == null ? producer.send(batch) : producer.send(batch, timeout);
-            scope.success();
-            return result;
-        } catch (RuntimeException e) {
-            scope.failure(e);
-            throw e;
-        }
+        return sync(SendRequest.batch(destination, payloads, timeout));
     }
 
-    // ---- async ----
+    // ---- async: bad arguments fail the returned future, like every other failure ----
 
     public CompletableFuture<SendResult> asyncSend(String destination, Object payload) {
-        return async(destination, payload, null, null, null, null);
+        return async(SendRequest.plain(destination, payload, null));
     }
 
     public CompletableFuture<SendResult> asyncSend(String destination, Object payload, Duration timeout) {
-        return async(destination, payload, timeout, null, null, null);
+        return async(SendRequest.plain(destination, payload, timeout));
     }
 
     public CompletableFuture<SendResult> asyncSend(String destination, Message<?> message) {
-        return async(destination, message, null, null, null, null);
+        return async(SendRequest.plain(destination, message, null));
     }
 
     public CompletableFuture<SendResult> asyncSend(String destination, Message<?> message, Duration timeout) {
-        return async(destination, message, timeout, null, null, null);
+        return async(SendRequest.plain(destination, message, timeout));
     }
 
     public CompletableFuture<SendResult> asyncSendOrderly(String destination, Object payload, String hashKey) {
-        return failFast(() -> async(destination, payload, null, requireKey(hashKey), null, null));
+        return async(SendRequest.orderly(destination, payload, hashKey, null));
     }
 
     public CompletableFuture<SendResult> asyncSendOrderly(String destination, Object payload, String hashKey,
                                                           Duration timeout) {
-        return failFast(() -> async(destination, payload, timeout, requireKey(hashKey), null, null));
+        return async(SendRequest.orderly(destination, payload, hashKey, timeout));
     }
 
     public CompletableFuture<SendResult> asyncSendDelayed(String destination, Object payload, Duration delay) {
-        return failFast(() -> async(destination, payload, null, null, requireDelay(delay), null));
+        return async(SendRequest.delayed(destination, payload, delay));
     }
 
     public CompletableFuture<SendResult> asyncSendAt(String destination, Object payload, Instant deliverAt) {
-        return failFast(() -> async(destination, payload, null, null, null, requireDeliverAt(deliverAt)));
+        return async(SendRequest.scheduled(destination, payload, deliverAt));
     }
 
     public CompletableFuture<SendResult> asyncSend(String destination, Collection<?> payloads) {
-        return asyncSend(destination, payloads, null);
+        return async(SendRequest.batch(destination, payloads, null));
     }
 
     public CompletableFuture<SendResult> asyncSend(String destination, Collection<?> payloads,
                                                    @Nullable Duration timeout) {
-        List<dev.mq.core.Message> batch;
-        try {
-            batch = batch(destination, payloads);
-        } catch (MQException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        SendObserver.Scope scope = observer.start(batch.get(0).topic(), "async", new LinkedHashMap<>());
-        CompletableFuture<SendResult> future = timeout == null ? producer.sendAsync(batch)
-                : producer.sendAsync(batch, timeout);
-        return observed(future, scope);
+        return async(SendRequest.batch(destination, payloads, timeout));
     }
 
     // ---- oneway ----
 
     public void sendOneWay(String destination, Object payload) {
-        oneway(destination, payload, null, null, null);
+        doSend(SendRequest.plain(destination, payload, null), Mode.ONEWAY);
     }
 
     public void sendOneWay(String destination, Message<?> message) {
-        oneway(destination, message, null, null, null);
+        doSend(SendRequest.plain(destination, message, null), Mode.ONEWAY);
     }
 
     /**
@@ -184,90 +182,103 @@ public class MQTemplate {
      * after the earlier sends of that key have had their outcome (see {@code Producer.sendOneway}).
      */
     public void sendOneWayOrderly(String destination, Object payload, String hashKey) {
-        oneway(destination, payload, requireKey(hashKey), null, null);
+        doSend(SendRequest.orderly(destination, payload, hashKey, null), Mode.ONEWAY);
     }
 
     public void sendOneWayDelayed(String destination, Object payload, Duration delay) {
-        oneway(destination, payload, null, requireDelay(delay), null);
+        doSend(SendRequest.delayed(destination, payload, delay), Mode.ONEWAY);
     }
 
     public void sendOneWayAt(String destination, Object payload, Instant deliverAt) {
-        oneway(destination, payload, null, null, requireDeliverAt(deliverAt));
+        doSend(SendRequest.scheduled(destination, payload, deliverAt), Mode.ONEWAY);
     }
 
-    // ---- the three modes ----
+    // ---- the one send path ----
 
-    private SendResult sync(String destination, Object payload, @Nullable Duration timeout, @Nullable String hashKey,
-                            @Nullable Duration delay, @Nullable Instant deliverAt) {
-        Map<String, String> carrier = new LinkedHashMap<>();
-        Destination d = Destination.parse(destination);
-        SendObserver.Scope scope = observer.start(d.topic(), "sync", carrier);
-        try {
-            dev.mq.core.Message message = toMessage(d, payload, delay, deliverAt, carrier);
-            SendResult result;
-            if (hashKey != null) {
-                result = timeout == null ? producer.send(message, QueueSelectors.hash(), hashKey)
-                        : producer.send(message, QueueSelectors.hash(), hashKey, timeout);
-            } else {
-                result = timeout == null ? producer.send(message) : producer.send(message, timeout);
-            }
-            scope.success();
-            return result;
-        } catch (RuntimeException e) {
-            scope.failure(e);
-            throw e;
+    /** How a send reports its outcome; {@link #observed} is the observation's {@code mq.mode}. */
+    private enum Mode {
+        SYNC("sync"), ASYNC("async"), ONEWAY("oneway");
+
+        final String observed;
+
+        Mode(String observed) {
+            this.observed = observed;
         }
     }
 
-    private CompletableFuture<SendResult> async(String destination, Object payload, @Nullable Duration timeout,
-                                                @Nullable String hashKey, @Nullable Duration delay,
-                                                @Nullable Instant deliverAt) {
-        Map<String, String> carrier = new LinkedHashMap<>();
+    private SendResult sync(SendRequest request) {
+        return (SendResult) doSend(request, Mode.SYNC);
+    }
+
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<SendResult> async(SendRequest request) {
+        return (CompletableFuture<SendResult>) doSend(request, Mode.ASYNC);
+    }
+
+    /**
+     * Every send: checks the request, opens the observation (the destination is known by then, a
+     * payload not yet checked), converts within it so that the trace context lands in every message,
+     * hands the message or batch to the producer and closes the observation when the outcome is known.
+     * A failure is thrown, or for {@link Mode#ASYNC} an {@link MQException} fails the returned future.
+     *
+     * @return the {@link SendResult} (SYNC), its {@link CompletableFuture} (ASYNC) or null (ONEWAY)
+     */
+    @SuppressWarnings("unchecked")
+    private @Nullable Object doSend(SendRequest request, Mode mode) {
         SendObserver.Scope scope = SendObserver.Scope.NONE;
         try {
-            Destination d = Destination.parse(destination);
-            scope = observer.start(d.topic(), "async", carrier);
-            dev.mq.core.Message message = toMessage(d, payload, delay, deliverAt, carrier);
-            CompletableFuture<SendResult> future;
-            if (hashKey != null) {
-                future = timeout == null ? producer.sendAsync(message, QueueSelectors.hash(), hashKey)
-                        : producer.sendAsync(message, QueueSelectors.hash(), hashKey, timeout);
-            } else {
-                future = timeout == null ? producer.sendAsync(message) : producer.sendAsync(message, timeout);
-            }
-            return observed(future, scope);
-        } catch (MQException e) {
-            scope.failure(e);
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    private void oneway(String destination, Object payload, @Nullable String hashKey, @Nullable Duration delay,
-                        @Nullable Instant deliverAt) {
-        Map<String, String> carrier = new LinkedHashMap<>();
-        Destination d = Destination.parse(destination);
-        SendObserver.Scope scope = observer.start(d.topic(), "oneway", carrier);
-        try {
-            dev.mq.core.Message message = toMessage(d, payload, delay, deliverAt, carrier);
-            if (hashKey != null) {
-                producer.sendOneway(message, QueueSelectors.hash(), hashKey);
-            } else {
-                producer.sendOneway(message);
+            Destination destination = request.validate();
+            // Without an observer nothing is written into the carrier: share an empty one.
+            Map<String, String> carrier = observer == SendObserver.NONE ? Map.of() : new LinkedHashMap<>();
+            scope = observer.start(destination.topic(), mode.observed, carrier);
+            Object outcome = request.isBatch()
+                    ? sendBatch(request, mode, toBatch(destination, request.batch(), carrier))
+                    : send(request, mode, toMessage(destination, request.payload(), request.delay(),
+                            request.deliverAt(), carrier));
+            if (mode == Mode.ASYNC) {
+                return observed((CompletableFuture<SendResult>) outcome, scope);
             }
             scope.success();
+            return outcome;
         } catch (RuntimeException e) {
             scope.failure(e);
+            if (mode == Mode.ASYNC && e instanceof MQException) {
+                return CompletableFuture.failedFuture(e);
+            }
             throw e;
         }
     }
 
-    /** Async sends report bad arguments through the future, like every other failure. */
-    private static CompletableFuture<SendResult> failFast(Supplier<CompletableFuture<SendResult>> send) {
-        try {
-            return send.get();
-        } catch (MQException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+    private @Nullable Object send(SendRequest request, Mode mode, dev.mq.core.Message message) {
+        String hashKey = request.hashKey();
+        Duration timeout = request.timeout();
+        return switch (mode) {
+            case SYNC -> hashKey == null
+                    ? (timeout == null ? producer.send(message) : producer.send(message, timeout))
+                    : (timeout == null ? producer.send(message, BY_HASH, hashKey)
+                            : producer.send(message, BY_HASH, hashKey, timeout));
+            case ASYNC -> hashKey == null
+                    ? (timeout == null ? producer.sendAsync(message) : producer.sendAsync(message, timeout))
+                    : (timeout == null ? producer.sendAsync(message, BY_HASH, hashKey)
+                            : producer.sendAsync(message, BY_HASH, hashKey, timeout));
+            case ONEWAY -> {
+                if (hashKey == null) {
+                    producer.sendOneway(message);
+                } else {
+                    producer.sendOneway(message, BY_HASH, hashKey);
+                }
+                yield null;
+            }
+        };
+    }
+
+    private Object sendBatch(SendRequest request, Mode mode, List<dev.mq.core.Message> batch) {
+        Duration timeout = request.timeout();
+        return switch (mode) {
+            case SYNC -> timeout == null ? producer.send(batch) : producer.send(batch, timeout);
+            case ASYNC -> timeout == null ? producer.sendAsync(batch) : producer.sendAsync(batch, timeout);
+            case ONEWAY -> throw new IllegalStateException("no oneway batch send exists");
+        };
     }
 
     private static CompletableFuture<SendResult> observed(CompletableFuture<SendResult> future, SendObserver.Scope scope) {
@@ -285,52 +296,32 @@ public class MQTemplate {
 
     // ---- conversion ----
 
-    private List<dev.mq.core.Message> batch(String destination, Collection<?> payloads) {
-        if (payloads == null || payloads.isEmpty()) {
-            throw MQException.validation("a batch needs at least one payload");
-        }
-        Destination d = Destination.parse(destination);
+    private List<dev.mq.core.Message> toBatch(Destination destination, Collection<?> payloads,
+                                              Map<String, String> carrier) {
         List<dev.mq.core.Message> batch = new ArrayList<>(payloads.size());
         for (Object payload : payloads) {
-            batch.add(toMessage(d, payload, null, null, Map.of()));
+            batch.add(toMessage(destination, payload, null, null, carrier));
         }
         return batch;
     }
 
-    private dev.mq.core.Message toMessage(Destination destination, Object payload, @Nullable Duration delay,
-                                          @Nullable Instant deliverAt, Map<String, String> extraProperties) {
+    private dev.mq.core.Message toMessage(Destination destination, @Nullable Object payload, @Nullable Duration delay,
+                                          @Nullable Instant deliverAt, Map<String, String> carrier) {
         if (payload == null) {
             throw MQException.validation("payload must not be null (destination '" + destination.topic() + "')");
         }
-        dev.mq.core.Message.Builder builder = dev.mq.core.Message.builder(destination.topic());
-        String tags = destination.tags();
+        dev.mq.core.Message.Builder builder = dev.mq.core.Message.builder(destination.topic())
+                .tags(destination.tags());
         Object body = payload;
         boolean contentTypeHeader = false;
         if (payload instanceof Message<?> springMessage) {
             body = springMessage.getPayload();
-            for (Map.Entry<String, Object> header : springMessage.getHeaders().entrySet()) {
-                String name = header.getKey();
-                Object value = header.getValue();
-                if (value == null || name.equals(MessageHeaders.ID) || name.equals(MessageHeaders.TIMESTAMP)) {
-                    continue;
-                }
-                switch (name) {
-                    case KEYS -> builder.keys(keys(value));
-                    case TAGS -> tags = mergeTags(tags, value.toString(), destination);
-                    case DELAY -> builder.delayLevel(delayLevel(value));
-                    default -> {
-                        if (name.equals(MessageHeaders.CONTENT_TYPE)) {
-                            contentTypeHeader = true;
-                            builder.property(MQPayloadConverter.CONTENT_TYPE_PROPERTY, value.toString());
-                        } else {
-                            builder.property(name, value.toString());
-                        }
-                    }
-                }
-            }
+            MessageHeaders headers = springMessage.getHeaders();
+            headerMapper.fromHeaders(headers, builder, destination.topic(), destination.tags());
+            contentTypeHeader = headers.get(MessageHeaders.CONTENT_TYPE) != null;
         }
         MQPayloadConverter.Body converted = converter.toBody(body);
-        builder.body(converted.bytes()).tags(tags);
+        builder.body(converted.bytes());
         if (converted.contentType() != null && !contentTypeHeader) {
             builder.property(MQPayloadConverter.CONTENT_TYPE_PROPERTY, converted.contentType());
         }
@@ -340,56 +331,9 @@ public class MQTemplate {
         if (deliverAt != null) {
             builder.deliverAt(deliverAt);
         }
-        extraProperties.forEach(builder::property);
+        if (!carrier.isEmpty()) {
+            builder.properties(carrier);
+        }
         return builder.build();
-    }
-
-    private static List<String> keys(Object value) {
-        List<String> keys = new ArrayList<>();
-        if (value instanceof Collection<?> collection) {
-            collection.forEach(k -> keys.add(String.valueOf(k)));
-        } else {
-            for (String key : value.toString().trim().split("\\s+")) {
-                keys.add(key);
-            }
-        }
-        return keys;
-    }
-
-    private static String mergeTags(@Nullable String fromDestination, String fromHeader, Destination destination) {
-        if (fromDestination != null && !fromDestination.equals(fromHeader)) {
-            throw MQException.validation("destination '" + destination.topic() + ":" + fromDestination
-                    + "' and header TAGS '" + fromHeader + "' name different tags: use one");
-        }
-        return fromHeader;
-    }
-
-    private static int delayLevel(Object value) {
-        try {
-            return value instanceof Number n ? n.intValue() : Integer.parseInt(value.toString().trim());
-        } catch (NumberFormatException e) {
-            throw MQException.validation("header DELAY must be a delay level number, got '" + value + "'");
-        }
-    }
-
-    private static String requireKey(String hashKey) {
-        if (hashKey == null) {
-            throw MQException.validation("hash key is null: an orderly send needs a non-null hash key");
-        }
-        return hashKey;
-    }
-
-    private static Instant requireDeliverAt(Instant deliverAt) {
-        if (deliverAt == null) {
-            throw MQException.validation("deliverAt is null: a scheduled send needs a delivery time");
-        }
-        return deliverAt;
-    }
-
-    private static Duration requireDelay(Duration delay) {
-        if (delay == null || delay.isNegative()) {
-            throw MQException.validation("delay must be zero or positive, got " + delay);
-        }
-        return delay;
     }
 }

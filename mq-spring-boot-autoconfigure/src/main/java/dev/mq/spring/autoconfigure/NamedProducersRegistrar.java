@@ -54,7 +54,7 @@ class NamedProducersRegistrar implements ImportBeanDefinitionRegistrar, Environm
                 RootBeanDefinition template = new RootBeanDefinition(MQTemplate.class, () -> {
                     Producer producer = beans.getBean(producerBean, Producer.class);
                     return new MQTemplate(producer, beans.getBean(MQPayloadConverter.class),
-                            SendObserverFactory.observer(beans.getBeanProvider(SendObserverFactory.class), properties,
+                            beans.getBean(MQHeaderMapper.class), SendObserverFactory.observer(beans.getBeanProvider(SendObserverFactory.class), properties,
                                     producer.group()));
                 });
                 registry.registerBeanDefinition(templateBean, template);

@@ -1,7 +1,9 @@
 package dev.mq.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mq.core.MQException;
 import dev.mq.core.client.ClientState;
 import dev.mq.core.client.MQClientInstance;
 import dev.mq.core.metrics.MicrometerSendHook;
@@ -13,6 +15,8 @@ import dev.mq.core.producer.ProducerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -20,6 +24,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.annotation.Order;
+import org.springframework.messaging.support.MessageBuilder;
 
 class MQAutoConfigurationTest {
 
@@ -159,6 +164,37 @@ class MQAutoConfigurationTest {
                 });
         runner.withBean(MQConnectionDetails.class, () -> () -> "192.0.2.1:9876").run(context ->
                 assertThat(context.getBean(MQClientInstance.class).nameServers()).containsExactly("192.0.2.1:9876"));
+    }
+
+    @Test
+    void headerMapperIsTheDefaultUnlessTheApplicationDefinesOne() {
+        runner.withPropertyValues("mq.name-server=127.0.0.1:9876").run(context ->
+                assertThat(context).getBean(MQHeaderMapper.class).isExactlyInstanceOf(DefaultMQHeaderMapper.class));
+        List<String> mapped = new CopyOnWriteArrayList<>();
+        MQHeaderMapper own = (headers, message, topic, tags) -> {
+            mapped.add(topic);
+            message.property("mapped-by", "application");
+            if (topic.equals("Stop")) {
+                throw MQException.validation("stopped by the application's mapper");
+            }
+        };
+        RecordingProducer producer = new RecordingProducer();
+        runner.withPropertyValues("mq.name-server=127.0.0.1:9876", "mq.producer.group=orders",
+                        "mq.producers.audit.group=audit")
+                .withBean(MQHeaderMapper.class, () -> own)
+                .withBean(MQAutoConfiguration.PRODUCER_BEAN, Producer.class, () -> producer)
+                .run(context -> {
+                    assertThat(context).getBean(MQHeaderMapper.class).isSameAs(own);
+                    context.getBean(MQTemplate.class).syncSend("Orders",
+                            MessageBuilder.withPayload("p").setHeader("tenant", "acme").build());
+                    assertThat(producer.sent).singleElement().satisfies(m -> assertThat(m.properties())
+                            .containsEntry("mapped-by", "application").doesNotContainKey("tenant"));
+                    // the named template maps with it too; the mapper stops the send before any I/O
+                    MQTemplate audit = context.getBean("auditMQTemplate", MQTemplate.class);
+                    assertThatThrownBy(() -> audit.syncSend("Stop", MessageBuilder.withPayload("p").build()))
+                            .hasMessageContaining("stopped by the application's mapper");
+                    assertThat(mapped).containsExactly("Orders", "Stop");
+                });
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.messaging.support.MessageBuilder;
 import tools.jackson.databind.json.JsonMapper;
@@ -72,6 +73,19 @@ class MQTemplateTest {
     }
 
     @Test
+    void aHandBuiltTemplateMapsHeadersWithTheMapperItIsGiven() {
+        MQTemplate own = new MQTemplate(producer, new JacksonPayloadConverter(JsonMapper.shared()),
+                (headers, message, topic, tags) -> message.keys("from-" + headers.get("order")));
+        own.syncSend("T:t", MessageBuilder.withPayload("p").setHeader("order", "o-1").build());
+        assertThat(last().keys()).containsExactly("from-o-1");
+        assertThat(last().tags()).isEqualTo("t");
+        assertThat(last().properties()).doesNotContainKey("order")
+                .containsEntry("contentType", "text/plain;charset=UTF-8");
+        own.syncSend("T", List.of(MessageBuilder.withPayload("a").setHeader("order", "o-2").build(), "b"));
+        assertThat(producer.sent).extracting(Message::keys).endsWith(List.of("from-o-2"), List.of());
+    }
+
+    @Test
     void conflictingOrReservedHeadersFailWithValidation() {
         assertThatThrownBy(() -> template.syncSend("T:one", MessageBuilder.withPayload("p")
                 .setHeader(MQTemplate.TAGS, "two").build())).isInstanceOfSatisfying(MQException.class,
@@ -123,10 +137,35 @@ class MQTemplateTest {
 
     @Test
     void observationWritesTheTraceContextIntoTheMessageProperties() {
+        MQTemplate observed = new MQTemplate(producer, new JacksonPayloadConverter(JsonMapper.shared()),
+                new DefaultMQHeaderMapper(), new ObservationSendObserver(tracingRegistry(new AtomicInteger()), "g"));
+        observed.syncSend("Traced", "x");
+        assertThat(last().properties()).containsEntry("traceparent", "00-trace-span-01");
+    }
+
+    @Test
+    void observedBatchesCarryTheTraceContextInEveryMessage() {
+        AtomicInteger observations = new AtomicInteger();
+        MQTemplate observed = new MQTemplate(producer, new JacksonPayloadConverter(JsonMapper.shared()),
+                new DefaultMQHeaderMapper(), new ObservationSendObserver(tracingRegistry(observations), "g"));
+        observed.syncSend("Traced", List.of("a", "b"));
+        observed.asyncSend("Traced", List.of("c", "d", "e"), Duration.ofSeconds(1)).join();
+        assertThat(producer.modes).containsExactly("batch", "batch", "batch", "batch", "batch");
+        assertThat(producer.sent).allSatisfy(m ->
+                assertThat(m.properties()).containsEntry("traceparent", "00-trace-span-01"));
+        assertThat(observations).as("one observation per batch, not per message").hasValue(2);
+    }
+
+    /**
+     * A registry whose handler writes a trace header into each send's carrier, as a tracing bridge does,
+     * and counts the observations started.
+     */
+    private static ObservationRegistry tracingRegistry(AtomicInteger started) {
         ObservationRegistry registry = ObservationRegistry.create();
         registry.observationConfig().observationHandler(new ObservationHandler<SenderContext<Map<String, String>>>() {
             @Override
             public void onStart(SenderContext<Map<String, String>> context) {
+                started.incrementAndGet();
                 context.getSetter().set(context.getCarrier(), "traceparent", "00-trace-span-01");
             }
 
@@ -135,9 +174,6 @@ class MQTemplateTest {
                 return context instanceof SenderContext;
             }
         });
-        MQTemplate observed = new MQTemplate(producer, new JacksonPayloadConverter(JsonMapper.shared()),
-                new ObservationSendObserver(registry, "g"));
-        observed.syncSend("Traced", "x");
-        assertThat(last().properties()).containsEntry("traceparent", "00-trace-span-01");
+        return registry;
     }
 }
