@@ -1,8 +1,8 @@
 package dev.mq.core.metrics;
 
 import dev.mq.core.MQException;
-import dev.mq.core.producer.DefaultProducer;
 import dev.mq.core.producer.Producer;
+import dev.mq.core.producer.ProducerStats;
 import dev.mq.core.producer.SendContext;
 import dev.mq.core.producer.SendHook;
 import io.micrometer.core.instrument.Counter;
@@ -87,19 +87,17 @@ public final class MicrometerSendHook implements SendHook {
 
     /**
      * Registers the meters read from {@code producer} itself (held weakly, as Micrometer gauges are):
-     * {@value #IN_FLIGHT} and, for a {@link DefaultProducer}, {@value #AUTO_BATCHES}.
+     * {@value #IN_FLIGHT} and {@value #AUTO_BATCHES}, from its {@link Producer#stats()}.
      */
     public static void bindProducerMeters(MeterRegistry registry, Producer producer) {
-        Gauge.builder(IN_FLIGHT, producer, Producer::inFlightRequests)
+        Gauge.builder(IN_FLIGHT, producer.stats(), ProducerStats::inFlightRequests)
                 .description("Requests of the producer in flight (admitted under its cap, not yet answered)")
                 .tag("group", producer.group())
                 .register(registry);
-        if (producer instanceof DefaultProducer defaultProducer) {
-            FunctionCounter.builder(AUTO_BATCHES, defaultProducer, DefaultProducer::autoBatches)
-                    .description("Automatic batches written (each carries two messages or more)")
-                    .tag("group", producer.group())
-                    .register(registry);
-        }
+        FunctionCounter.builder(AUTO_BATCHES, producer.stats(), ProducerStats::autoBatches)
+                .description("Automatic batches written (each carries two messages or more)")
+                .tag("group", producer.group())
+                .register(registry);
     }
 
     @Override

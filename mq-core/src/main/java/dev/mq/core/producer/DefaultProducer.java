@@ -60,6 +60,8 @@ public final class DefaultProducer implements Producer {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final LongAdder retries = new LongAdder();
     private final LongAdder autoBatches = new LongAdder();
+    /** One view for the producer's lifetime: metrics hold it (weakly) as long as the producer lives. */
+    private final ProducerStats stats = new Stats();
 
     /** Internal: use {@link dev.mq.core.client.MQClientInstance#newProducer}. */
     public DefaultProducer(ProducerConfig config, ClientServices client) {
@@ -417,14 +419,9 @@ public final class DefaultProducer implements Producer {
         return limiter.inFlightRequests();
     }
 
-    /** Retries made since the producer started. */
-    public long retries() {
-        return retries.sum();
-    }
-
-    /** Automatic batches (of two messages or more) written since the producer started; see {@link AutoBatching}. */
-    public long autoBatches() {
-        return autoBatches.sum();
+    @Override
+    public ProducerStats stats() {
+        return stats;
     }
 
     @Override
@@ -460,5 +457,28 @@ public final class DefaultProducer implements Producer {
     @Override
     public String toString() {
         return "DefaultProducer[group=" + config.group() + ", running=" + isRunning() + "]";
+    }
+
+    private final class Stats implements ProducerStats {
+
+        @Override
+        public int inFlightRequests() {
+            return limiter.inFlightRequests();
+        }
+
+        @Override
+        public long inFlightBytes() {
+            return limiter.inFlightBytes();
+        }
+
+        @Override
+        public long retries() {
+            return retries.sum();
+        }
+
+        @Override
+        public long autoBatches() {
+            return autoBatches.sum();
+        }
     }
 }

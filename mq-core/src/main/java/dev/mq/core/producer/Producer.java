@@ -72,8 +72,11 @@ public interface Producer extends AutoCloseable {
      */
     void sendOneway(Message message, QueueSelector selector, Object arg);
 
-    /** Requests currently in flight (admitted under the cap and not yet answered). */
+    /** Requests currently in flight (admitted under the cap and not yet answered); see {@link #stats()}. */
     int inFlightRequests();
+
+    /** The producer's live figures (in flight, retries, automatic batches), for metrics and health. */
+    ProducerStats stats();
 
     /** Whether the producer takes sends. */
     boolean isRunning();

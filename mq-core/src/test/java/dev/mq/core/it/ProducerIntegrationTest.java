@@ -161,7 +161,7 @@ class ProducerIntegrationTest {
                 assertThat(result.status()).isEqualTo(SendStatus.SEND_OK);
                 sent.put(result.messageId(), result);
             }
-            assertThat(((DefaultProducer) batching).autoBatches()).as("two queues, %d sends at once", n)
+            assertThat(batching.stats().autoBatches()).as("two queues, %d sends at once", n)
                     .isPositive().isLessThan(n / 2);
         }
         assertThat(sent).hasSize(n);
@@ -190,7 +190,7 @@ class ProducerIntegrationTest {
                         QueueSelectors.hash(), "order-42"));
             }
             futures.forEach(f -> results.add(f.join()));
-            assertThat(((DefaultProducer) batching).autoBatches()).isPositive().isLessThan(n / 2);
+            assertThat(batching.stats().autoBatches()).isPositive().isLessThan(n / 2);
         }
         assertThat(results).extracting(SendResult::queue).containsOnly(results.get(0).queue());
         assertThat(results).extracting(SendResult::queueOffset).isSorted().doesNotHaveDuplicates();

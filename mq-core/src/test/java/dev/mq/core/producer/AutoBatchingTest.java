@@ -91,7 +91,7 @@ class AutoBatchingTest {
             assertThat(r.queue()).isEqualTo(firstResult.queue());
         }
         assertThat(results).extracting(SendResult::messageId).doesNotHaveDuplicates();
-        assertThat(((DefaultProducer) producer).autoBatches()).isEqualTo(1);
+        assertThat(producer.stats().autoBatches()).isEqualTo(1);
     }
 
     @Test
@@ -353,7 +353,7 @@ class AutoBatchingTest {
         List<SendResult> retried = futures.stream().map(CompletableFuture::join)
                 .filter(r -> r.queue().brokerName().equals("broker-b")).toList();
         assertThat(retried).as("b0, its five waiting sends and a's five rejected ones").hasSize(11);
-        assertThat(((DefaultProducer) producer).retries()).isEqualTo(5);
+        assertThat(producer.stats().retries()).isEqualTo(5);
     }
 
     @Test

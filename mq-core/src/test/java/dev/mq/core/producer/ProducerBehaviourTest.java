@@ -508,7 +508,7 @@ class ProducerBehaviourTest {
         assertThat(result.queue().brokerName()).isEqualTo(accepting.name);
         // The retry resends the same message: same UNIQ_KEY in the same properties.
         assertThat(accepting.sends().get(0).field("i")).isEqualTo(rejecting.sends().get(0).field("i"));
-        assertThat(((DefaultProducer) producer).retries()).isEqualTo(1);
+        assertThat(producer.stats().retries()).isEqualTo(1);
     }
 
     @Test
@@ -525,7 +525,7 @@ class ProducerBehaviourTest {
         assertThat(error.remark()).isEqualTo("remark of 13");
         assertThat(error.getMessage()).contains("MESSAGE_ILLEGAL").contains("remark of 13").contains("'Rejected'");
         assertThat(a.sends().size() + b.sends().size()).isEqualTo(1);
-        assertThat(((DefaultProducer) producer).retries()).isZero();
+        assertThat(producer.stats().retries()).isZero();
     }
 
     @Test
@@ -615,7 +615,7 @@ class ProducerBehaviourTest {
         assertThatThrownBy(() -> producer.send(message("Orderly", "y"), QueueSelectors.hash(), "key-1"))
                 .isInstanceOfSatisfying(MQException.class, e -> assertThat(e.responseCode()).isEqualTo(14));
         assertThat(a.sends().size() + b.sends().size()).isEqualTo(2);
-        assertThat(((DefaultProducer) producer).retries()).isZero();
+        assertThat(producer.stats().retries()).isZero();
     }
 
     // ------------------------------------------------------------------ hooks and threads

@@ -117,6 +117,31 @@ class RecordingProducer implements Producer {
     }
 
     @Override
+    public dev.mq.core.producer.ProducerStats stats() {
+        return new dev.mq.core.producer.ProducerStats() {
+            @Override
+            public int inFlightRequests() {
+                return 0;
+            }
+
+            @Override
+            public long inFlightBytes() {
+                return 0;
+            }
+
+            @Override
+            public long retries() {
+                return 0;
+            }
+
+            @Override
+            public long autoBatches() {
+                return 0;
+            }
+        };
+    }
+
+    @Override
     public boolean isRunning() {
         return true;
     }

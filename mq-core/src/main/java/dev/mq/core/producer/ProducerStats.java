@@ -1,0 +1,20 @@
+package dev.mq.core.producer;
+
+/**
+ * A producer's live figures, for metrics and health checks: each call reads the current value. Obtain
+ * it with {@link Producer#stats()}; it stays valid (and keeps counting) for the producer's lifetime.
+ */
+public interface ProducerStats {
+
+    /** Requests in flight: admitted under the producer's cap and not yet answered (or, oneway, written). */
+    int inFlightRequests();
+
+    /** Message bytes in flight, counted against the producer's in-flight byte cap. */
+    long inFlightBytes();
+
+    /** Attempts after the first, since the producer was created. */
+    long retries();
+
+    /** Automatic batches of two messages or more written since the producer was created (see {@link AutoBatching}). */
+    long autoBatches();
+}
