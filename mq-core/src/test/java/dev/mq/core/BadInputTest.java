@@ -9,10 +9,8 @@ import dev.mq.core.producer.ProducerConfig;
 import dev.mq.core.producer.QueueSelectors;
 import dev.mq.core.protocol.RequestCode;
 import dev.mq.core.remoting.FakeServer;
+import dev.mq.core.testing.Wire;
 import dev.mq.core.remoting.RemotingCommand;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -63,13 +61,13 @@ class BadInputTest {
         broker = new FakeServer((ctx, request) -> {
             if (!request.isOneway() && !request.isResponse()) {
                 ctx.writeAndFlush(request.code() == RequestCode.SEND_MESSAGE_V2
-                        ? frame(request.opaque(), 0, Map.of("msgId", "OFFSET-ID", "queueId", request.field("e"),
-                                "queueOffset", "0"), null)
+                        ? Wire.frame(request.opaque(), 0, null, Map.of("msgId", "OFFSET-ID", "queueId",
+                                request.field("e"), "queueOffset", "0"), null)
                         : FakeServer.response(request.opaque(), 0, null));
             }
         });
         nameServer = new FakeServer((ctx, request) -> ctx.writeAndFlush(
-                frame(request.opaque(), 0, Map.of(), route(request.field("topic"), broker.address()))));
+                Wire.frame(request.opaque(), 0, null, Map.of(), Wire.route("broker-a", broker.address(), 4))));
         client = MQClientInstance.builder().nameServer(nameServer.address()).build();
         client.start();
         producer = client.newProducer(ProducerConfig.builder().group("bad-input").build());
@@ -331,31 +329,5 @@ class BadInputTest {
             }
         }
         throw new AssertionError("expected a failure, got " + returned);
-    }
-
-    /** A route naming one master broker with four queues. */
-    private static byte[] route(String topic, String brokerAddress) {
-        return ("{\"brokerDatas\":[{\"brokerAddrs\":{\"0\":\"" + brokerAddress + "\"},\"brokerName\":\"broker-a\","
-                + "\"cluster\":\"c\"}],\"queueDatas\":[{\"brokerName\":\"broker-a\",\"perm\":6,\"readQueueNums\":4,"
-                + "\"topicSysFlag\":0,\"writeQueueNums\":4}]}").getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** A response frame with header fields and a body, written by hand. */
-    static ByteBuf frame(int opaque, int code, Map<String, String> fields, byte[] body) {
-        StringBuilder json = new StringBuilder("{\"code\":").append(code).append(",\"extFields\":{");
-        String sep = "";
-        for (Map.Entry<String, String> f : fields.entrySet()) {
-            json.append(sep).append('"').append(f.getKey()).append("\":\"").append(f.getValue()).append('"');
-            sep = ",";
-        }
-        json.append("},\"flag\":1,\"language\":\"JAVA\",\"opaque\":").append(opaque).append(",\"version\":479}");
-        byte[] header = json.toString().getBytes(StandardCharsets.UTF_8);
-        int bodyLength = body == null ? 0 : body.length;
-        ByteBuf out = Unpooled.buffer(8 + header.length + bodyLength);
-        out.writeInt(4 + header.length + bodyLength).writeInt(header.length).writeBytes(header);
-        if (body != null) {
-            out.writeBytes(body);
-        }
-        return out;
     }
 }

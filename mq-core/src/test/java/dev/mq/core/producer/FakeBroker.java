@@ -4,6 +4,7 @@ import dev.mq.core.protocol.BatchBodyReader;
 import dev.mq.core.protocol.RequestCode;
 import dev.mq.core.remoting.FakeServer;
 import dev.mq.core.remoting.RemotingCommand;
+import dev.mq.core.testing.Wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.LinkedHashMap;
@@ -50,7 +51,7 @@ final class FakeBroker {
                                 .collect(Collectors.joining(",")));
                         fields.put("queueId", request.field("e"));
                         fields.put("queueOffset", Long.toString(first));
-                        ByteBuf answer = FakeCluster.frame(request.opaque(), code, null, fields, null);
+                        ByteBuf answer = Wire.frame(request.opaque(), code, null, fields, null);
                         hold.thenRun(() -> ctx.writeAndFlush(answer));
                     } else {
                         ByteBuf answer = FakeServer.response(request.opaque(), code, "remark of " + code);

@@ -3,19 +3,17 @@ package dev.mq.core.producer;
 import dev.mq.core.client.MQClientInstance;
 import dev.mq.core.protocol.RequestCode;
 import dev.mq.core.remoting.FakeServer;
+import dev.mq.core.testing.Wire;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 
 /**
  * Fake NameServers and brokers for producer tests, closed together. Each is a {@link FakeServer}
@@ -70,9 +68,9 @@ final class FakeCluster implements AutoCloseable {
                 String topic = request.field("topic");
                 byte[] body = routes.apply(topic);
                 answer = body == null
-                        ? frame(request.opaque(), 17, "No topic route info in name server for the topic: " + topic,
+                        ? Wire.frame(request.opaque(), 17, "No topic route info in name server for the topic: " + topic,
                                 Map.of(), null)
-                        : frame(request.opaque(), 0, null, Map.of(), body);
+                        : Wire.frame(request.opaque(), 0, null, Map.of(), body);
             } else {
                 answer = FakeServer.response(request.opaque(), 3, "not supported");
             }
@@ -104,50 +102,12 @@ final class FakeCluster implements AutoCloseable {
         servers.forEach(FakeServer::close);
     }
 
-    /** A route body in the standard JSON form: every broker a master with {@code queues} read/write queues. */
+    /** A route body: every broker a master with {@code queues} read/write queues (see {@link Wire#route}). */
     static byte[] route(int queues, FakeBroker... brokers) {
-        String brokerDatas = Arrays.stream(brokers).map(b -> "{\"brokerAddrs\":{\"0\":\"" + b.address()
-                + "\"},\"brokerName\":\"" + b.name + "\",\"cluster\":\"DefaultCluster\",\"enableActingMaster\":false}")
-                .collect(Collectors.joining(","));
-        String queueDatas = Arrays.stream(brokers).map(b -> "{\"brokerName\":\"" + b.name
-                + "\",\"perm\":6,\"readQueueNums\":" + queues + ",\"topicSysFlag\":0,\"writeQueueNums\":" + queues + "}")
-                .collect(Collectors.joining(","));
-        return ("{\"brokerDatas\":[" + brokerDatas + "],\"filterServerTable\":{},\"queueDatas\":[" + queueDatas + "]}")
-                .getBytes(StandardCharsets.UTF_8);
-    }
-
-    /**
-     * A response frame written by hand — {@code int32 length | int32 headerLength | JSON header | body}
-     * — since {@code OutboundFrame.response} carries neither header fields nor a body.
-     */
-    static ByteBuf frame(int opaque, int code, String remark, Map<String, String> extFields, byte[] body) {
-        StringBuilder json = new StringBuilder("{\"code\":").append(code).append(",\"extFields\":{");
-        boolean first = true;
-        for (Map.Entry<String, String> field : extFields.entrySet()) {
-            if (!first) {
-                json.append(',');
-            }
-            first = false;
-            json.append(quote(field.getKey())).append(':').append(quote(field.getValue()));
+        Map<String, String> masters = new LinkedHashMap<>();
+        for (FakeBroker broker : brokers) {
+            masters.put(broker.name, broker.address());
         }
-        json.append("},\"flag\":1,\"language\":\"JAVA\",\"opaque\":").append(opaque);
-        if (remark != null) {
-            json.append(",\"remark\":").append(quote(remark));
-        }
-        json.append(",\"serializeTypeCurrentRPC\":\"JSON\",\"version\":479}");
-        byte[] header = json.toString().getBytes(StandardCharsets.UTF_8);
-        int bodyLength = body == null ? 0 : body.length;
-        ByteBuf out = Unpooled.buffer(8 + header.length + bodyLength);
-        out.writeInt(4 + header.length + bodyLength);
-        out.writeInt(header.length); // serialize type JSON (0) in the high byte
-        out.writeBytes(header);
-        if (body != null) {
-            out.writeBytes(body);
-        }
-        return out;
-    }
-
-    private static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return Wire.route(queues, masters);
     }
 }

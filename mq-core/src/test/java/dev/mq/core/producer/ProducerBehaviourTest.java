@@ -1,6 +1,6 @@
 package dev.mq.core.producer;
 
-import static dev.mq.core.producer.FakeCluster.frame;
+import static dev.mq.core.testing.Wire.frame;
 import static dev.mq.core.producer.FakeCluster.route;
 import static dev.mq.core.producer.SendAssertions.failure;
 import static dev.mq.core.producer.SendAssertions.waitUntil;

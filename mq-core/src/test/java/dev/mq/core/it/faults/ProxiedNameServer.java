@@ -4,10 +4,8 @@ import dev.mq.core.protocol.RequestCode;
 import dev.mq.core.protocol.ResponseCode;
 import dev.mq.core.remoting.FakeServer;
 import dev.mq.core.remoting.RemotingCommand;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import dev.mq.core.testing.Wire;
 import io.netty.channel.ChannelHandlerContext;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -29,11 +27,7 @@ final class ProxiedNameServer implements AutoCloseable {
 
     /** Routes {@code topic} to one master, {@code brokerName} at {@code address}, with {@code queues} queues. */
     ProxiedNameServer route(String topic, String brokerName, String address, int queues) {
-        String json = "{\"brokerDatas\":[{\"brokerAddrs\":{\"0\":\"" + address + "\"},\"brokerName\":\"" + brokerName
-                + "\",\"cluster\":\"EmbeddedCluster\"}],\"filterServerTable\":{},\"queueDatas\":[{\"brokerName\":\""
-                + brokerName + "\",\"perm\":6,\"readQueueNums\":" + queues + ",\"topicSysFlag\":0,\"writeQueueNums\":"
-                + queues + "}]}";
-        routes.put(topic, json.getBytes(StandardCharsets.UTF_8));
+        routes.put(topic, Wire.route(brokerName, address, queues));
         return this;
     }
 
@@ -55,20 +49,8 @@ final class ProxiedNameServer implements AutoCloseable {
             ctx.writeAndFlush(FakeServer.response(request.opaque(), ResponseCode.TOPIC_NOT_EXIST,
                     "no route for " + request.field("topic")));
         } else {
-            ctx.writeAndFlush(responseWithBody(request.opaque(), route));
+            ctx.writeAndFlush(Wire.frame(request.opaque(), 0, null, Map.of(), route));
         }
-    }
-
-    /** {@code int32 length | int32 JSON header length | header | body}: a SUCCESS response carrying a body. */
-    private static ByteBuf responseWithBody(int opaque, byte[] body) {
-        byte[] header = ("{\"code\":0,\"extFields\":{},\"flag\":1,\"language\":\"JAVA\",\"opaque\":" + opaque
-                + ",\"serializeTypeCurrentRPC\":\"JSON\",\"version\":479}").getBytes(StandardCharsets.UTF_8);
-        ByteBuf frame = Unpooled.buffer(8 + header.length + body.length);
-        frame.writeInt(4 + header.length + body.length);
-        frame.writeInt(header.length); // high byte 0: JSON header
-        frame.writeBytes(header);
-        frame.writeBytes(body);
-        return frame;
     }
 
     @Override
