@@ -71,7 +71,10 @@ public final class ClientResources implements AutoCloseable {
         return new Builder();
     }
 
-    /** Resources with the defaults: one event-loop thread, a 10 ms timer wheel, the owned callback pool, the system clock. */
+    /**
+     * Resources with the defaults: one event-loop thread, a 10 ms timer wheel, the owned callback
+     * pool, the system clock.
+     */
     public static ClientResources create() {
         return builder().build();
     }

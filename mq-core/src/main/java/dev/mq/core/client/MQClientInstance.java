@@ -131,7 +131,8 @@ public final class MQClientInstance implements AutoCloseable {
             }
             resources = config.resources;
         } else {
-            ClientResources.Builder owned = ClientResources.builder().name(config.instanceName).ioThreads(config.ioThreads);
+            ClientResources.Builder owned = ClientResources.builder().name(config.instanceName)
+                    .ioThreads(config.ioThreads);
             if (config.callbackExecutor != null) {
                 owned.callbackExecutor(config.callbackExecutor);
             }

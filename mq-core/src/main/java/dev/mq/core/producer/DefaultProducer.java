@@ -72,7 +72,8 @@ public final class DefaultProducer implements Producer {
         this.wireGroup = withNamespace(config.group());
         Validation.checkGroup(wireGroup); // the namespace counts towards the group's length
         this.hooks = config.hooks();
-        this.limiter = new InFlightLimiter(config.maxInFlightRequests(), config.maxInFlightBytes(), config.backpressure(), clock);
+        this.limiter = new InFlightLimiter(config.maxInFlightRequests(), config.maxInFlightBytes(), config.backpressure(),
+                clock);
         this.faultTolerance = new LatencyFaultTolerance(config.latencyFaultTolerance(), clock);
         this.lanes = new OrderedLanes(this);
         this.batcher = config.autoBatching().enabled() ? new AutoBatcher(this, config.autoBatching()) : null;

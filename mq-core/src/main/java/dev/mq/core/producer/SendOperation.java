@@ -248,19 +248,20 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
     /** Callback executor: the batch this attempt was part of was stored. */
     void batchSucceeded(SendResult result) {
         if (DONE.compareAndSet(this, 0, 1)) {
-            completion(result, null, context(attempt, producer.clock().nanoTime() - attemptStartNanos, true, result, null));
+            long attemptNanos = producer.clock().nanoTime() - attemptStartNanos;
+            completion(result, null, context(attempt, attemptNanos, true, result, null));
         }
     }
 
     /** Callback executor: the batch this attempt was part of failed; retry alone (or in another batch) or fail. */
     void batchFailed(MQException error, boolean retryable) {
-        if (retryable && attempt < maxAttempts && producer.clock().nanoTime() < deadlineNanos && producer.isRunning()
-                && done == 0) {
-            producer.fireAfter(context(attempt, producer.clock().nanoTime() - attemptStartNanos, false, null, error));
+        long now = producer.clock().nanoTime();
+        if (retryable && attempt < maxAttempts && deadlineNanos - now > 0 && producer.isRunning() && done == 0) {
+            producer.fireAfter(context(attempt, now - attemptStartNanos, false, null, error));
             producer.countRetry();
             sendAttempt();
         } else if (DONE.compareAndSet(this, 0, 1)) {
-            completion(null, error, context(attempt, producer.clock().nanoTime() - attemptStartNanos, true, null, error));
+            completion(null, error, context(attempt, now - attemptStartNanos, true, null, error));
         }
     }
 
@@ -406,7 +407,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
     }
 
     private void retryOrFail(MQException error, boolean retryable) {
-        boolean retry = retryable && attempt < maxAttempts && producer.clock().nanoTime() < deadlineNanos
+        boolean retry = retryable && attempt < maxAttempts && deadlineNanos - producer.clock().nanoTime() > 0
                 && producer.isRunning() && done == 0;
         if (!retry) {
             finish(null, error);
