@@ -16,11 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a client runs completions, hooks and route waiters: the application's executor, or a pool
- * the client owns. It never drops a task — every task stands for an outcome someone waits for — and
- * never runs one on the calling thread (often an event loop) while the client is open: a task the
- * executor rejects (full, or shut down before the client) goes to a client-owned overflow thread.
- * Only once the client has closed do rejected tasks run on the calling thread.
+ * Where clients run completions, hooks and route waiters: the application's executor, or a pool
+ * their {@link ClientResources} own. It never drops a task — every task stands for an outcome
+ * someone waits for — and never runs one on the calling thread (often an event loop) while the
+ * resources are open: a task the executor rejects (full, or shut down before the resources) goes to
+ * an overflow thread of the resources. Only once they have closed do rejected tasks run on the
+ * calling thread.
  */
 final class CallbackExecutor implements Executor {
 
@@ -62,7 +63,7 @@ final class CallbackExecutor implements Executor {
         } catch (RejectedExecutionException e) {
             ThreadPoolExecutor spare = overflow();
             if (spare == null) {
-                task.run(); // the client has closed: nothing else will run it
+                task.run(); // the resources have closed: nothing else will run it
                 return;
             }
             try {
@@ -73,7 +74,7 @@ final class CallbackExecutor implements Executor {
         }
     }
 
-    /** The overflow pool (one thread, gone when idle), or null once the client has closed. */
+    /** The overflow pool (one thread, gone when idle), or null once the resources have closed. */
     private synchronized ThreadPoolExecutor overflow() {
         if (closed) {
             return null;
@@ -97,6 +98,7 @@ final class CallbackExecutor implements Executor {
      * that are left to finish on their own (they are daemons), and no task is dropped.
      */
     void close(Duration wait) {
+        // Real time, not the client's clock: this waits for threads, and a test's manual clock never moves.
         long deadline = System.nanoTime() + wait.toNanos();
         if (owned != null) { // not the application's executor: its owner shuts it down
             stop(owned, deadline);

@@ -1,5 +1,6 @@
 package dev.mq.core.client;
 
+import dev.mq.core.Clock;
 import dev.mq.core.remoting.RemotingClient;
 import java.util.concurrent.Executor;
 
@@ -27,6 +28,9 @@ public interface ClientServices {
      * thread, and only once the client has closed on the calling thread.
      */
     Executor callbackExecutor();
+
+    /** What every deadline is read against (the client's {@link ClientResources#clock()}); known before start. */
+    Clock clock();
 
     /** Whether the client is RUNNING. */
     boolean isRunning();

@@ -1,5 +1,6 @@
 package dev.mq.core.client;
 
+import dev.mq.core.Clock;
 import dev.mq.core.MQException;
 import dev.mq.core.producer.DefaultProducer;
 import dev.mq.core.producer.Producer;
@@ -41,8 +42,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The connection to one RocketMQ cluster: the transport, the route cache, heartbeats, and the
- * producers created from it. Create one per cluster (and namespace); instances never share state,
- * so two instances pointed at different clusters cannot interfere.
+ * producers created from it. Create one per cluster (and namespace); instances never share routes,
+ * connections or producers, so two instances pointed at different clusters cannot interfere. They
+ * may share threads: see {@link ClientResources} and {@link Builder#resources}.
  *
  * <pre>{@code
  * MQClientInstance client = MQClientInstance.builder().nameServer("127.0.0.1:9876").build();
@@ -58,8 +60,6 @@ import org.slf4j.LoggerFactory;
 public final class MQClientInstance implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MQClientInstance.class);
-    /** How long close() lets busy callback threads finish before it runs the queued completions itself. */
-    private static final Duration CALLBACK_DRAIN_WAIT = Duration.ofSeconds(10);
 
     private final Builder config;
     private final String clientId;
@@ -69,14 +69,18 @@ public final class MQClientInstance implements AutoCloseable {
     private final List<DefaultProducer> producers = new CopyOnWriteArrayList<>();
     private final Set<String> heartbeatedBrokers = ConcurrentHashMap.newKeySet();
     private final Services services = new Services();
+    /** The resources' clock (known before start, so that producers created before it can read it). */
+    private final Clock clock;
+    /** Borrowed (given to the builder) or owned (created in start(), shut down in close()). */
+    private ClientResources resources;
     private RemotingClient remoting;
     private NameServerClient nameServers;
     private TopicRoutes routes;
-    private CallbackExecutor callbackExecutor;
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
 
     private MQClientInstance(Builder config) {
         this.config = config;
+        this.clock = config.resources != null ? config.resources.clock() : Clock.system();
         this.clientId = localAddress() + "@" + config.instanceName
                 + (config.namespace == null ? "" : "@" + config.namespace);
     }
@@ -121,17 +125,30 @@ public final class MQClientInstance implements AutoCloseable {
     }
 
     private void createResources() {
-        callbackExecutor = CallbackExecutor.create(config.callbackExecutor, config.instanceName);
+        if (config.resources != null) {
+            if (config.resources.isClosed()) {
+                throw new IllegalStateException("client " + clientId + " cannot start: its " + config.resources
+                        + " are closed");
+            }
+            resources = config.resources;
+        } else {
+            ClientResources.Builder owned = ClientResources.builder().name(config.instanceName)
+                    .ioThreads(config.ioThreads);
+            if (config.callbackExecutor != null) {
+                owned.callbackExecutor(config.callbackExecutor);
+            }
+            resources = owned.build();
+        }
         RemotingConfig remotingConfig = RemotingConfig.defaults()
                 .withConnectTimeout(config.connectTimeout)
-                .withIoThreads(config.ioThreads)
                 .withSslContext(config.sslContext)
                 .withCredentials(config.credentials)
                 .withWriteStallTimeout(config.writeStallTimeout);
         remoting = new RemotingClient(config.instanceName, remotingConfig, InboundRequestHandler.UNSUPPORTED,
-                callbackExecutor);
+                resources.callbackExecutor(), resources.eventLoopGroup(), resources.timer(), clock);
         nameServers = new NameServerClient(config.nameServers, remoting, config.nameServerTimeout);
-        routes = new TopicRoutes(nameServers, callbackExecutor, this::routeChanged, config.topicIdleTimeout);
+        routes = new TopicRoutes(nameServers, resources.callbackExecutor(), this::routeChanged,
+                config.topicIdleTimeout);
         long refresh = config.routeRefreshInterval.toMillis();
         long heartbeat = config.heartbeatInterval.toMillis();
         tasks.add(remoting.scheduleAtFixedRate(this::refreshRoutes, refresh, refresh, TimeUnit.MILLISECONDS));
@@ -262,8 +279,10 @@ public final class MQClientInstance implements AutoCloseable {
 
     /**
      * Closes every producer (each stops taking sends and waits for its in-flight sends up to its
-     * shutdown timeout), unregisters from the brokers, closes the connections and stops the
-     * threads. Every send future completes. Idempotent.
+     * shutdown timeout), unregisters from the brokers, closes the connections and, if the client
+     * owns its {@link ClientResources}, stops their threads. Every send future completes: with
+     * borrowed resources, a send still waiting (for a route, its queue or a batch) completes on them
+     * by its deadline at the latest, or when the application closes the resources. Idempotent.
      */
     @Override
     public void close() {
@@ -275,6 +294,7 @@ public final class MQClientInstance implements AutoCloseable {
             return;
         }
         Set<String> groups = producerGroups();
+        // Real time, not the clock: this waits for other threads, and a test's manual clock never moves by itself.
         long start = System.nanoTime();
         List<DefaultProducer> closing = List.copyOf(producers);
         closing.forEach(DefaultProducer::stopIntake);
@@ -308,8 +328,8 @@ public final class MQClientInstance implements AutoCloseable {
         if (remoting != null) {
             remoting.close();
         }
-        if (callbackExecutor != null) {
-            callbackExecutor.close(CALLBACK_DRAIN_WAIT);
+        if (resources != null && resources != config.resources) { // borrowed resources are the application's
+            resources.close();
         }
     }
 
@@ -360,7 +380,12 @@ public final class MQClientInstance implements AutoCloseable {
 
         @Override
         public Executor callbackExecutor() {
-            return callbackExecutor;
+            return resources.callbackExecutor();
+        }
+
+        @Override
+        public Clock clock() {
+            return clock;
         }
 
         @Override
@@ -388,6 +413,8 @@ public final class MQClientInstance implements AutoCloseable {
         private Duration topicIdleTimeout = Duration.ofMinutes(5);
         private Duration unregisterTimeout = Duration.ofSeconds(3);
         private int ioThreads = 1;
+        private boolean ioThreadsSet;
+        private ClientResources resources;
         private SslContext sslContext;
         private Credentials credentials;
         private String namespace;
@@ -444,7 +471,24 @@ public final class MQClientInstance implements AutoCloseable {
         }
 
         /**
-         * Where completions, hooks and server-initiated requests run. Default: an owned pool of
+         * Runs the client on {@code resources} (event loops, timer, callback executor, clock), which
+         * may be shared with other clients. The client borrows them: its {@code close()} leaves them
+         * running, and the application closes them once every client using them has closed. Without
+         * this setting the client creates its own from {@link #ioThreads} and
+         * {@link #callbackExecutor}, which then cannot be combined with it.
+         */
+        public Builder resources(ClientResources resources) {
+            if (resources == null) {
+                throw MQException.validation("client resources are null: leave them unset for resources of the"
+                        + " client's own");
+            }
+            this.resources = resources;
+            return this;
+        }
+
+        /**
+         * Where completions, hooks and server-initiated requests run; a shortcut for the
+         * {@link ClientResources.Builder#callbackExecutor} of the resources the client creates. Default: an owned pool of
          * {@code max(2, cores)} daemon threads named {@code mq-callback-*}. A given executor (for
          * example one running virtual threads) is not shut down by the client.
          *
@@ -523,12 +567,17 @@ public final class MQClientInstance implements AutoCloseable {
             return this;
         }
 
-        /** Event-loop threads for all connections; default 1, enough for tens of thousands of sends per second. */
+        /**
+         * Event-loop threads for all connections; default 1, enough for tens of thousands of sends per
+         * second. A shortcut for the {@link ClientResources.Builder#ioThreads} of the resources the
+         * client creates.
+         */
         public Builder ioThreads(int threads) {
             if (threads < 1) {
                 throw MQException.validation("io threads must be at least 1, got " + threads);
             }
             this.ioThreads = threads;
+            this.ioThreadsSet = true;
             return this;
         }
 
@@ -550,6 +599,10 @@ public final class MQClientInstance implements AutoCloseable {
         public MQClientInstance build() {
             if (nameServers.isEmpty()) {
                 throw MQException.validation("no name server configured: call nameServer(\"host:port\")");
+            }
+            if (resources != null && (ioThreadsSet || callbackExecutor != null)) {
+                throw MQException.validation("ioThreads and callbackExecutor configure the resources a client creates;"
+                        + " with resources(...) given, set them on ClientResources.builder() instead");
             }
             return new MQClientInstance(this);
         }

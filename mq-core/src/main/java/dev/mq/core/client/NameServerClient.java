@@ -1,5 +1,6 @@
 package dev.mq.core.client;
 
+import dev.mq.core.Clock;
 import dev.mq.core.MQException;
 import dev.mq.core.protocol.ClusterInfo;
 import dev.mq.core.protocol.RequestCode;
@@ -44,6 +45,11 @@ final class NameServerClient {
     }
 
     /** When a NameServer last answered, if ever. */
+    /** The clock of the transport: what deadlines are read against. */
+    Clock clock() {
+        return remoting.clock();
+    }
+
     Optional<Instant> lastSuccess() {
         return Optional.ofNullable(lastSuccess);
     }
@@ -111,7 +117,7 @@ final class NameServerClient {
                 }
                 // The last NameServer refused too: its answer, decoded below, names the refusal.
             } else {
-                lastSuccess = Instant.now();
+                lastSuccess = Instant.ofEpochMilli(remoting.clock().millis());
                 lastError = null;
             }
             try {

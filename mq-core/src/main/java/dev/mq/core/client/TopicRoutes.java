@@ -1,5 +1,6 @@
 package dev.mq.core.client;
 
+import dev.mq.core.Clock;
 import dev.mq.core.MQException;
 import dev.mq.core.protocol.RouteCodec;
 import dev.mq.core.protocol.TopicRouteData;
@@ -45,10 +46,12 @@ public final class TopicRoutes {
     private final Consumer<TopicPublishInfo> onNewRoute;
     private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final long idleNanos;
+    private final Clock clock;
 
     TopicRoutes(NameServerClient nameServers, Executor callbackExecutor, Consumer<TopicPublishInfo> onNewRoute,
                 Duration idleTimeout) {
         this.nameServers = nameServers;
+        this.clock = nameServers.clock();
         this.idleNanos = idleTimeout.toNanos();
         this.callbackExecutor = callbackExecutor;
         this.onNewRoute = onNewRoute;
@@ -131,7 +134,7 @@ public final class TopicRoutes {
      * still known through the template alone follows the template.
      */
     void refreshAll() {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
             Entry entry = e.getValue();
             if (entry.idleSince(now) >= idleNanos && entry.expire()) {
@@ -202,7 +205,7 @@ public final class TopicRoutes {
         /** Set by every send that reads this entry, cleared by the refresh task when it notes the use. */
         volatile boolean used = true;
         /** When the refresh task last saw {@link #used} set; read and written by that task only. */
-        private long lastSeenUsed = System.nanoTime();
+        private long lastSeenUsed = clock.nanoTime();
 
         Entry(String topic) {
             this.topic = topic;

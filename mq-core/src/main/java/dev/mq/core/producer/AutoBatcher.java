@@ -38,9 +38,10 @@ final class AutoBatcher implements QueueFlights {
         this.maxBytes = settings.maxBytes();
         this.maxMessages = settings.maxMessages();
         this.lingerNanos = settings.linger().toNanos();
+        this.sweepClock = new SweepClock(SweepClock.DEFAULT_IDLE_NANOS, producer.clock());
     }
 
-    private final SweepClock sweepClock = new SweepClock(SweepClock.DEFAULT_IDLE_NANOS);
+    private final SweepClock sweepClock;
 
     int size() {
         return lines.size();
@@ -152,7 +153,7 @@ final class AutoBatcher implements QueueFlights {
                 }
                 used = true;
                 if (!flying && waiting.isEmpty()) {
-                    latestDeadlineAhead = lingerNanos == 0 ? deadline : System.nanoTime() + lingerNanos;
+                    latestDeadlineAhead = lingerNanos == 0 ? deadline : producer.clock().nanoTime() + lingerNanos;
                 }
                 if (!flying && waiting.isEmpty() && lingerNanos == 0) {
                     flying = true;

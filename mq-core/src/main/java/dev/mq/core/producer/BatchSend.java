@@ -81,7 +81,7 @@ final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
         bodyLength = length;
         SendOperation first = members.get(0);
         brokerAddress = first.route().masterAddress(queue.brokerName());
-        startNanos = System.nanoTime();
+        startNanos = producer.clock().nanoTime();
         long latest = first.deadlineNanos();
         long earliest = latest;
         for (int i = 0, n = members.size(); i < n; i++) {
@@ -102,13 +102,13 @@ final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
             return;
         }
         SendMessageHeader header = new SendMessageHeader(producer.wireGroup(), first.payload().wireTopic(),
-                queue.queueId(), 0, System.currentTimeMillis(), 0, DefaultProducer.BATCH_PROPERTIES, true,
+                queue.queueId(), 0, producer.clock().millis(), 0, DefaultProducer.BATCH_PROPERTIES, true,
                 queue.brokerName());
         if (members.size() > 1) {
             producer.countAutoBatch();
         }
         if (earliest - latest < 0) {
-            expiry = producer.remoting().schedule(this, earliest - System.nanoTime(), TimeUnit.NANOSECONDS);
+            expiry = producer.remoting().schedule(this, earliest - producer.clock().nanoTime(), TimeUnit.NANOSECONDS);
         }
         OutboundFrame frame = OutboundFrame.requestWithBodyWriter(RequestCode.SEND_BATCH_MESSAGE, header, this);
         producer.remoting().invoke(brokerAddress, frame, latest, this);
@@ -123,7 +123,7 @@ final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
         if (answered) {
             return;
         }
-        long now = System.nanoTime();
+        long now = producer.clock().nanoTime();
         List<SendOperation> expired = null;
         long next = deadlineNanos;
         for (int i = 0, n = members.size(); i < n; i++) {
@@ -171,7 +171,7 @@ final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
      * giving the whole batch a deadline in the past; one already finished (its timer) is left out.
      */
     private List<SendOperation> stillWaiting(List<SendOperation> candidates) {
-        long now = System.nanoTime();
+        long now = producer.clock().nanoTime();
         List<SendOperation> live = null;
         for (int i = 0, n = candidates.size(); i < n; i++) {
             SendOperation op = candidates.get(i);
@@ -207,7 +207,7 @@ final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
     @Override
     public void onResponse(RemotingCommand response) {
         answered();
-        long latencyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        long latencyMs = TimeUnit.NANOSECONDS.toMillis(producer.clock().nanoTime() - startNanos);
         SendStatus status = SendOperation.status(response.code());
         producer.faultTolerance().record(queue.brokerName(), latencyMs,
                 status == null && ResponseCode.isRetryable(response.code())); // as for a single send

@@ -1,5 +1,6 @@
 package dev.mq.core.producer;
 
+import dev.mq.core.Clock;
 import dev.mq.core.MQException;
 import dev.mq.core.Message;
 import dev.mq.core.SendResult;
@@ -47,6 +48,8 @@ public final class DefaultProducer implements Producer {
 
     private final ProducerConfig config;
     private final ClientServices client;
+    /** The client's clock, read for every deadline: a final field, so the hot path pays one call. */
+    private final Clock clock;
     private final String wireGroup;
     private final List<SendHook> hooks;
     private final InFlightLimiter limiter;
@@ -67,11 +70,13 @@ public final class DefaultProducer implements Producer {
     public DefaultProducer(ProducerConfig config, ClientServices client) {
         this.config = Objects.requireNonNull(config, "config");
         this.client = Objects.requireNonNull(client, "client");
+        this.clock = client.clock();
         this.wireGroup = withNamespace(config.group());
         Validation.checkGroup(wireGroup); // the namespace counts towards the group's length
         this.hooks = config.hooks();
-        this.limiter = new InFlightLimiter(config.maxInFlightRequests(), config.maxInFlightBytes(), config.backpressure());
-        this.faultTolerance = new LatencyFaultTolerance(config.latencyFaultTolerance());
+        this.limiter = new InFlightLimiter(config.maxInFlightRequests(), config.maxInFlightBytes(), config.backpressure(),
+                clock);
+        this.faultTolerance = new LatencyFaultTolerance(config.latencyFaultTolerance(), clock);
         this.lanes = new OrderedLanes(this);
         this.batcher = config.autoBatching().enabled() ? new AutoBatcher(this, config.autoBatching()) : null;
         this.brokerAvailable = faultTolerance::isAvailable;
@@ -176,7 +181,7 @@ public final class DefaultProducer implements Producer {
      */
     private CompletableFuture<SendResult> submit(Payload payload, SendMode mode, QueueSelector selector, Object arg,
                                                  Duration timeout) {
-        long start = System.nanoTime();
+        long start = clock.nanoTime();
         checkTimeout(timeout);
         if (!isRunning()) {
             throw new MQException(MQException.Reason.SHUTDOWN, "producer '" + config.group() + "' is "
@@ -332,6 +337,11 @@ public final class DefaultProducer implements Producer {
         return hooks;
     }
 
+    /** What deadlines are read against: the client's clock. */
+    Clock clock() {
+        return clock;
+    }
+
     TopicRoutes routes() {
         return client.routes();
     }
@@ -432,7 +442,7 @@ public final class DefaultProducer implements Producer {
     @Override
     public void close() {
         if (stopIntake()) {
-            awaitDrained(System.nanoTime() + config.shutdownTimeout().toNanos());
+            awaitDrained(System.nanoTime() + config.shutdownTimeout().toNanos()); // real time: see awaitDrained
         }
     }
 
@@ -445,7 +455,11 @@ public final class DefaultProducer implements Producer {
         return running.compareAndSet(true, false);
     }
 
-    /** Second half of {@link #close()}: wait for in-flight sends until {@code deadlineNanos}. */
+    /**
+     * Second half of {@link #close()}: wait for in-flight sends until {@code deadlineNanos}, a
+     * {@link System#nanoTime()} value — this waits for other threads, so in real time, whatever the
+     * client's clock.
+     */
     public void awaitDrained(long deadlineNanos) {
         if (!limiter.awaitIdle(deadlineNanos)) {
             log.warn("producer '{}' closed with {} sends still in flight after {} ms", config.group(),

@@ -1,5 +1,6 @@
 package dev.mq.core.producer;
 
+import dev.mq.core.Clock;
 import dev.mq.core.MQException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -15,9 +16,12 @@ final class InFlightLimiter {
     private final Semaphore requests;
     private final Semaphore bytes;
     private final BackpressurePolicy policy;
+    /** Deadlines are the send's, on the client's clock; the waits themselves are real time. */
+    private final Clock clock;
     private volatile boolean draining;
 
-    InFlightLimiter(int maxRequests, long maxBytes, BackpressurePolicy policy) {
+    InFlightLimiter(int maxRequests, long maxBytes, BackpressurePolicy policy, Clock clock) {
+        this.clock = clock;
         this.maxRequests = maxRequests;
         this.maxBytes = (int) maxBytes;
         this.requests = new Semaphore(maxRequests);
@@ -43,7 +47,7 @@ final class InFlightLimiter {
             throw full();
         }
         try {
-            if (!requests.tryAcquire(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+            if (!requests.tryAcquire(deadlineNanos - clock.nanoTime(), TimeUnit.NANOSECONDS)) {
                 throw stillFull();
             }
         } catch (InterruptedException e) {
@@ -55,7 +59,7 @@ final class InFlightLimiter {
 
     private void acquireBytes(int permits, long deadlineNanos) {
         try {
-            if (!bytes.tryAcquire(permits, deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+            if (!bytes.tryAcquire(permits, deadlineNanos - clock.nanoTime(), TimeUnit.NANOSECONDS)) {
                 requests.release();
                 throw stillFull();
             }
@@ -76,7 +80,10 @@ final class InFlightLimiter {
         }
     }
 
-    /** Waits until nothing is in flight or the deadline passes; true if idle. */
+    /**
+     * Waits until nothing is in flight or {@code deadlineNanos} (a {@link System#nanoTime()} value:
+     * a close waits for other threads in real time, whatever clock the sends run on) passes; true if idle.
+     */
     boolean awaitIdle(long deadlineNanos) {
         draining = true;
         synchronized (this) {

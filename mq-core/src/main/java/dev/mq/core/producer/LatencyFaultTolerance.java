@@ -1,5 +1,6 @@
 package dev.mq.core.producer;
 
+import dev.mq.core.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -20,9 +21,11 @@ final class LatencyFaultTolerance {
 
     private final ConcurrentMap<String, Long> availableAt = new ConcurrentHashMap<>();
     private final boolean enabled;
+    private final Clock clock;
 
-    LatencyFaultTolerance(boolean enabled) {
+    LatencyFaultTolerance(boolean enabled, Clock clock) {
         this.enabled = enabled;
+        this.clock = clock;
     }
 
     /** Records the outcome of a request to {@code broker}. */
@@ -36,14 +39,14 @@ final class LatencyFaultTolerance {
                 availableAt.remove(broker);
             }
         } else {
-            availableAt.put(broker, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(penalty));
+            availableAt.put(broker, clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(penalty));
         }
     }
 
     /** Whether sends may go to {@code broker} now. */
     boolean isAvailable(String broker) {
         Long until = availableAt.get(broker);
-        return until == null || System.nanoTime() - until >= 0;
+        return until == null || clock.nanoTime() - until >= 0;
     }
 
     static long penaltyFor(long latencyMs) {

@@ -27,10 +27,11 @@ final class OrderedLanes implements QueueFlights {
     private final ConcurrentMap<MessageQueue, Lane> lanes = new ConcurrentHashMap<>();
     private final DefaultProducer producer;
 
-    private final SweepClock sweepClock = new SweepClock(SweepClock.DEFAULT_IDLE_NANOS);
+    private final SweepClock sweepClock;
 
     OrderedLanes(DefaultProducer producer) {
         this.producer = producer;
+        this.sweepClock = new SweepClock(SweepClock.DEFAULT_IDLE_NANOS, producer.clock());
     }
 
     int size() {

@@ -85,7 +85,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
             routeReady(cached);
             return;
         }
-        long remaining = deadlineNanos - System.nanoTime();
+        long remaining = deadlineNanos - producer.clock().nanoTime();
         routeTimeout = producer.remoting().schedule(this, Math.max(remaining, 0), TimeUnit.NANOSECONDS);
         producer.routes().await(payload.wireTopic(), this);
     }
@@ -162,7 +162,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         waitTimeout = producer.remoting().schedule(t -> expireWhileWaiting(orderly
                 ? new MQException(MQException.Reason.TIMEOUT, "orderly send to " + queue + " waited behind earlier "
                         + "sends to the same queue past its deadline")
-                : AutoBatcher.waitedPastDeadline(queue)), Math.max(deadlineNanos - System.nanoTime(), 0),
+                : AutoBatcher.waitedPastDeadline(queue)), Math.max(deadlineNanos - producer.clock().nanoTime(), 0),
                 TimeUnit.NANOSECONDS);
     }
 
@@ -248,19 +248,20 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
     /** Callback executor: the batch this attempt was part of was stored. */
     void batchSucceeded(SendResult result) {
         if (DONE.compareAndSet(this, 0, 1)) {
-            completion(result, null, context(attempt, System.nanoTime() - attemptStartNanos, true, result, null));
+            long attemptNanos = producer.clock().nanoTime() - attemptStartNanos;
+            completion(result, null, context(attempt, attemptNanos, true, result, null));
         }
     }
 
     /** Callback executor: the batch this attempt was part of failed; retry alone (or in another batch) or fail. */
     void batchFailed(MQException error, boolean retryable) {
-        if (retryable && attempt < maxAttempts && System.nanoTime() < deadlineNanos && producer.isRunning()
-                && done == 0) {
-            producer.fireAfter(context(attempt, System.nanoTime() - attemptStartNanos, false, null, error));
+        long now = producer.clock().nanoTime();
+        if (retryable && attempt < maxAttempts && deadlineNanos - now > 0 && producer.isRunning() && done == 0) {
+            producer.fireAfter(context(attempt, now - attemptStartNanos, false, null, error));
             producer.countRetry();
             sendAttempt();
         } else if (DONE.compareAndSet(this, 0, 1)) {
-            completion(null, error, context(attempt, System.nanoTime() - attemptStartNanos, true, null, error));
+            completion(null, error, context(attempt, now - attemptStartNanos, true, null, error));
         }
     }
 
@@ -299,7 +300,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
 
     private void write() {
         brokerAddress = route.masterAddress(queue.brokerName());
-        attemptStartNanos = System.nanoTime();
+        attemptStartNanos = producer.clock().nanoTime();
         SendContext before = claimBefore(attempt);
         if (before != null) {
             producer.fireBefore(before);
@@ -309,7 +310,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
                     + " of topic '" + payload.userTopic() + "' has no master address"));
             return;
         }
-        long now = before == null ? attemptStartNanos : System.nanoTime(); // hooks may have taken time
+        long now = before == null ? attemptStartNanos : producer.clock().nanoTime(); // hooks may have taken time
         if (deadlineNanos - now <= 0) {
             // Said here rather than by the transport: it says nothing about the broker, so no penalty.
             finish(null, new MQException(MQException.Reason.TIMEOUT, "the send deadline of "
@@ -318,7 +319,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
             return;
         }
         SendMessageHeader header = new SendMessageHeader(producer.wireGroup(), payload.wireTopic(), queue.queueId(),
-                payload.sysFlag(), System.currentTimeMillis(), payload.flag(), payload.properties(), payload.batch(),
+                payload.sysFlag(), producer.clock().millis(), payload.flag(), payload.properties(), payload.batch(),
                 queue.brokerName());
         int code = payload.batch() ? RequestCode.SEND_BATCH_MESSAGE : RequestCode.SEND_MESSAGE_V2;
         OutboundFrame frame = mode == SendMode.ONEWAY
@@ -346,7 +347,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
     /** Event loop: the broker answered (or, for oneway, the frame was written). */
     @Override
     public void onResponse(RemotingCommand response) {
-        long latencyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - attemptStartNanos);
+        long latencyMs = TimeUnit.NANOSECONDS.toMillis(producer.clock().nanoTime() - attemptStartNanos);
         if (response == null) { // oneway written
             finish(null, null);
             return;
@@ -406,13 +407,13 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
     }
 
     private void retryOrFail(MQException error, boolean retryable) {
-        boolean retry = retryable && attempt < maxAttempts && System.nanoTime() < deadlineNanos
+        boolean retry = retryable && attempt < maxAttempts && deadlineNanos - producer.clock().nanoTime() > 0
                 && producer.isRunning() && done == 0;
         if (!retry) {
             finish(null, error);
             return;
         }
-        SendContext failed = context(attempt, System.nanoTime() - attemptStartNanos, false, null, error);
+        SendContext failed = context(attempt, producer.clock().nanoTime() - attemptStartNanos, false, null, error);
         producer.runCallback(() -> {
             leaveBatchFlight();
             producer.fireAfter(failed);
@@ -457,7 +458,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         if (inLane) {
             producer.lanes().flightDone(queue);
         }
-        SendContext outcome = context(attempt, System.nanoTime() - attemptStartNanos, true, result, error);
+        SendContext outcome = context(attempt, producer.clock().nanoTime() - attemptStartNanos, true, result, error);
         if (completeInline) {
             completion(result, error, null);
             return;
@@ -489,7 +490,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
             return null;
         }
         return new SendContext(producer.group(), payload.userTopic(), mode, attemptNumber, payload.messageIds().size(),
-                payload.userBytes(), queue, brokerAddress, attemptNanos, System.nanoTime() - startNanos, last,
+                payload.userBytes(), queue, brokerAddress, attemptNanos, producer.clock().nanoTime() - startNanos, last,
                 result, error);
     }
 

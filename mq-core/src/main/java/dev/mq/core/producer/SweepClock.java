@@ -1,5 +1,6 @@
 package dev.mq.core.producer;
 
+import dev.mq.core.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
@@ -19,14 +20,16 @@ final class SweepClock {
     /** Reads of the clock on the frequent path: one in this many calls of {@link #tick()}. */
     private static final int TICKS_PER_READ = 1024;
 
+    private final Clock clock;
     private volatile long idleNanos;
     private volatile long nextSweepNanos;
     /** Not atomic on purpose: a lost increment only delays a clock read. */
     private int ticks;
 
-    SweepClock(long idleNanos) {
+    SweepClock(long idleNanos, Clock clock) {
+        this.clock = clock;
         this.idleNanos = idleNanos;
-        this.nextSweepNanos = System.nanoTime() + idleNanos;
+        this.nextSweepNanos = clock.nanoTime() + idleNanos;
     }
 
     /** On a frequent event (a queue went idle): true, for one caller, when a sweep is due. */
@@ -36,7 +39,7 @@ final class SweepClock {
 
     /** On a rare event (a queue seen for the first time): true, for one caller, when a sweep is due. */
     boolean due() {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         long next = nextSweepNanos;
         return now - next >= 0 && NEXT.compareAndSet(this, next, now + idleNanos);
     }
@@ -44,6 +47,6 @@ final class SweepClock {
     /** For tests: a shorter period, so that sweeps race with sends. */
     void idleNanos(long nanos) {
         idleNanos = nanos;
-        nextSweepNanos = System.nanoTime() + nanos;
+        nextSweepNanos = clock.nanoTime() + nanos;
     }
 }

@@ -98,6 +98,9 @@ final class Connection {
     /** Event loop: the TCP (and TLS) connection is established. */
     void opened(Channel channel) {
         this.channel = channel;
+        if (closed) { // closed while connecting (the client closed): on shared event loops nobody else would
+            channel.close();
+        }
         drain();
     }
 

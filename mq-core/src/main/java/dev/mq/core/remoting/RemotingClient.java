@@ -1,5 +1,6 @@
 package dev.mq.core.remoting;
 
+import dev.mq.core.Clock;
 import dev.mq.core.MQException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -10,16 +11,18 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
-import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
+import io.netty.util.Timer;
 import io.netty.util.TimerTask;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -36,8 +39,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transport: one event-loop group, one timer wheel and one lazily opened, pipelined connection
- * per server address.
+ * The transport: one lazily opened, pipelined connection per server address, on an event-loop group
+ * and a timer wheel it is given (the client's {@code ClientResources}, which may serve several
+ * clients): it neither creates nor stops them.
  *
  * <p>{@link #invoke} encodes on the calling thread, sets the request's deadline on the timer wheel
  * and queues it on the connection; the response (or timeout, or connection loss) is reported to a
@@ -48,6 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class RemotingClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RemotingClient.class);
+    /** How long close() waits for the event loops to fail what was in flight. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
     private static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf(RemotingClient.class, "connection");
 
     private final RemotingConfig config;
@@ -55,7 +61,8 @@ public final class RemotingClient implements AutoCloseable {
     private final AclSigner signer;
     private final Executor callbackExecutor;
     private final EventLoopGroup group;
-    private final HashedWheelTimer timer;
+    private final Timer timer;
+    private final Clock clock;
     /** Host-name lookups: at most one per address at a time (one connection attempt per address). */
     private final ThreadPoolExecutor lookups;
     private final Bootstrap bootstrap;
@@ -64,20 +71,23 @@ public final class RemotingClient implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param name             names the threads: {@code mq-io-<name>-N}, {@code mq-timer-<name>}
+     * @param name             names the host-name lookup threads: {@code mq-dns-<name>-N}
      * @param inboundHandler   serves server-initiated requests
      * @param callbackExecutor runs {@code inboundHandler}; never the event loop
+     * @param group            the event loops connections are served on; not shut down by {@link #close()}
+     * @param timer            where request deadlines (and {@link #schedule} tasks) are set; fires on
+     *                         {@code clock}'s time; not stopped by {@link #close()}
+     * @param clock            what deadlines are read against
      */
     public RemotingClient(String name, RemotingConfig config, InboundRequestHandler inboundHandler,
-                          Executor callbackExecutor) {
+                          Executor callbackExecutor, EventLoopGroup group, Timer timer, Clock clock) {
         this.config = config;
         this.inboundHandler = inboundHandler;
         this.signer = config.credentials() == null ? null : new AclSigner(config.credentials());
         this.callbackExecutor = callbackExecutor;
-        this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
-                new DefaultThreadFactory("mq-io-" + name, true), NioIoHandler.newFactory());
-        this.timer = new HashedWheelTimer(new DefaultThreadFactory("mq-timer-" + name, true),
-                10, TimeUnit.MILLISECONDS, 512);
+        this.group = group;
+        this.timer = timer;
+        this.clock = clock;
         this.lookups = new ThreadPoolExecutor(4, 4, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new DefaultThreadFactory("mq-dns-" + name, true));
         this.lookups.allowCoreThreadTimeOut(true);
@@ -92,7 +102,7 @@ public final class RemotingClient implements AutoCloseable {
 
     /**
      * Sends {@code frame} to {@code address}; {@code callback} learns the outcome before
-     * {@code deadlineNanos} (a {@link System#nanoTime()} value) at the latest. Never throws: every
+     * {@code deadlineNanos} (a {@link Clock#nanoTime()} value of this client's clock) at the latest. Never throws: every
      * failure, even one on the calling thread (a closed client, a frame that cannot be encoded, memory
      * exhausted), reaches the callback.
      */
@@ -101,7 +111,7 @@ public final class RemotingClient implements AutoCloseable {
             callback.onFailure(new MQException(MQException.Reason.SHUTDOWN, "client is closed"));
             return;
         }
-        long remaining = deadlineNanos - System.nanoTime();
+        long remaining = deadlineNanos - clock.nanoTime();
         if (remaining <= 0) {
             callback.onFailure(new MQException(MQException.Reason.TIMEOUT,
                     "deadline passed before the request to " + address + " was sent"));
@@ -132,7 +142,7 @@ public final class RemotingClient implements AutoCloseable {
     /** Convenience for control requests: the response as a future (completed on the event loop). */
     public CompletableFuture<RemotingCommand> invoke(String address, OutboundFrame frame, Duration timeout) {
         CompletableFuture<RemotingCommand> future = new CompletableFuture<>();
-        invoke(address, frame, System.nanoTime() + timeout.toNanos(), new ResponseCallback() {
+        invoke(address, frame, clock.nanoTime() + timeout.toNanos(), new ResponseCallback() {
             @Override
             public void onResponse(RemotingCommand response) {
                 future.complete(response);
@@ -156,6 +166,9 @@ public final class RemotingClient implements AutoCloseable {
         if (connection == null ? connections.putIfAbsent(address, created) == null
                 : connections.replace(address, connection, created)) {
             open(created);
+            if (closed) { // close() raced with this call and may have missed the new connection
+                closeConnection(address);
+            }
             return created;
         }
         return connection(address);
@@ -187,7 +200,12 @@ public final class RemotingClient implements AutoCloseable {
         }
     }
 
-    /** Runs {@code task} on the timer wheel after {@code delay} (10 ms resolution). */
+    /** The clock every deadline given to this transport is read against. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Runs {@code task} on the timer wheel after {@code delay} (10 ms resolution by default). */
     public Timeout schedule(TimerTask task, long delay, TimeUnit unit) {
         return timer.newTimeout(task, delay, unit);
     }
@@ -225,8 +243,9 @@ public final class RemotingClient implements AutoCloseable {
     }
 
     /**
-     * Closes every connection (failing in-flight requests with CONNECTION), then stops the event
-     * loops and the timer and waits for their threads to end.
+     * Closes every connection (failing in-flight requests with CONNECTION) and stops the host-name
+     * lookups. The event loops and the timer belong to the client's resources: whoever owns those
+     * shuts them down, and settles with {@link #settle} what the timer never fired.
      */
     @Override
     public void close() {
@@ -234,18 +253,49 @@ public final class RemotingClient implements AutoCloseable {
             return;
         }
         closed = true;
+        // The event loops may be shared and outlive this client: rather than wait for them to stop, wait
+        // until each connection's loop has failed what was in flight on it, so that close() still returns
+        // with every request settled. Channels report their close a moment later; by then nothing is left.
+        List<Future<?>> settled = new ArrayList<>();
         for (String address : connections.keySet()) {
-            closeConnection(address);
+            Connection connection = connections.remove(address);
+            if (connection == null) {
+                continue;
+            }
+            connection.close();
+            if (connection.eventLoop().inEventLoop()) { // closing from its own loop: the close runs right after
+                continue;
+            }
+            try {
+                settled.add(connection.eventLoop().submit(() -> connection.closed(new MQException(
+                        MQException.Reason.CONNECTION, "connection to " + address + " closed: the client closed"))));
+            } catch (RejectedExecutionException e) { // the loops already stopped, and failed it on their way out
+                log.debug("event loop of {} already stopped", address);
+            }
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos(); // real time: this waits for the event loops
+        for (Future<?> f : settled) {
+            if (!f.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                log.warn("the event loops did not settle the connections of a closing client within {} ms",
+                        CLOSE_WAIT.toMillis());
+                break;
+            }
+        }
         lookups.shutdownNow(); // a lookup stuck in DNS is abandoned; its connection attempt already failed
-        // Deadlines that never fired would leave their requests (or route waits) open forever.
-        for (Timeout pending : timer.stop()) {
-            if (pending.task() instanceof InFlightRequest request) {
+    }
+
+    /**
+     * Settles the tasks a stopped timer never fired ({@link Timer#stop()}): a request's deadline would
+     * otherwise leave it (and a route wait its send) open forever. A request fails with SHUTDOWN, any
+     * other task runs now, as if its time had come, and learns from its owner's state that it closed.
+     */
+    public static void settle(Collection<Timeout> pending) {
+        for (Timeout timeout : pending) {
+            if (timeout.task() instanceof InFlightRequest request) {
                 request.fail(new MQException(MQException.Reason.SHUTDOWN, "client closed"));
             } else {
                 try {
-                    pending.task().run(pending);
+                    timeout.task().run(timeout);
                 } catch (Exception e) {
                     log.warn("pending timer task failed during close", e);
                 }

@@ -31,13 +31,16 @@ class TopicRoutesTest {
             + "\"writeQueueNums\":4}]}";
 
     private final CallbackExecutor callbacks = CallbackExecutor.create(null, "routes-test");
+    private final ClientResources resources = ClientResources.builder().name("routes-test").build();
     private final RemotingClient remoting = new RemotingClient("routes-test", RemotingConfig.defaults(),
-            InboundRequestHandler.UNSUPPORTED, callbacks);
+            InboundRequestHandler.UNSUPPORTED, callbacks,
+            resources.eventLoopGroup(), resources.timer(), resources.clock());
     private FakeServer nameServer;
 
     @AfterEach
     void tearDown() {
         remoting.close();
+        resources.close();
         callbacks.close(Duration.ofSeconds(1));
         if (nameServer != null) {
             nameServer.close();

@@ -1,5 +1,6 @@
 package dev.mq.core.it;
 
+import dev.mq.core.client.ClientResources;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -118,8 +119,10 @@ class TlsIntegrationTest {
     @Test
     void theBrokerItselfRefusesPlaintextToo() throws Exception {
         ExecutorService callbacks = Executors.newSingleThreadExecutor();
-        try (RemotingClient plaintext = new RemotingClient("tls-probe", RemotingConfig.defaults(),
-                InboundRequestHandler.UNSUPPORTED, callbacks)) {
+        try (ClientResources resources = ClientResources.builder().name("tls-probe").build();
+             RemotingClient plaintext = new RemotingClient("tls-probe", RemotingConfig.defaults(),
+                     InboundRequestHandler.UNSUPPORTED, callbacks, resources.eventLoopGroup(), resources.timer(),
+                     resources.clock())) {
             var heartbeat = plaintext.invoke(mq.brokerAddress(0),
                     OutboundFrame.request(RequestCode.HEART_BEAT, CommandHeader.EMPTY, null), Duration.ofSeconds(10));
             MQException e = (MQException) catchThrowableOfType(ExecutionException.class,

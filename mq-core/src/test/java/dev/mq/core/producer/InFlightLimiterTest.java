@@ -1,5 +1,6 @@
 package dev.mq.core.producer;
 
+import dev.mq.core.Clock;
 import static dev.mq.core.producer.SendAssertions.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,7 +22,7 @@ class InFlightLimiterTest {
 
     @Test
     void requestCapIsEnforced() {
-        InFlightLimiter limiter = new InFlightLimiter(2, 1_000, BackpressurePolicy.FAIL);
+        InFlightLimiter limiter = new InFlightLimiter(2, 1_000, BackpressurePolicy.FAIL, Clock.system());
         limiter.acquire(1, in(1_000));
         limiter.acquire(1, in(1_000));
         assertThat(limiter.inFlightRequests()).isEqualTo(2);
@@ -37,7 +38,7 @@ class InFlightLimiterTest {
 
     @Test
     void byteCapIsEnforced() {
-        InFlightLimiter limiter = new InFlightLimiter(100, 100, BackpressurePolicy.FAIL);
+        InFlightLimiter limiter = new InFlightLimiter(100, 100, BackpressurePolicy.FAIL, Clock.system());
         limiter.acquire(60, in(1_000));
         assertThat(limiter.inFlightBytes()).isEqualTo(60);
         assertThatThrownBy(() -> limiter.acquire(41, in(1_000)))
@@ -51,7 +52,7 @@ class InFlightLimiterTest {
 
     @Test
     void failPolicyThrowsBackpressureAtOnceEvenWithAFarDeadline() {
-        InFlightLimiter limiter = new InFlightLimiter(1, 100, BackpressurePolicy.FAIL);
+        InFlightLimiter limiter = new InFlightLimiter(1, 100, BackpressurePolicy.FAIL, Clock.system());
         limiter.acquire(1, in(10_000));
         long start = System.nanoTime();
         assertThatThrownBy(() -> limiter.acquire(1, in(10_000)))
@@ -62,7 +63,7 @@ class InFlightLimiterTest {
 
     @Test
     void blockPolicyWaitsAndSucceedsWhenAnotherThreadReleases() throws Exception {
-        InFlightLimiter limiter = new InFlightLimiter(1, 100, BackpressurePolicy.BLOCK);
+        InFlightLimiter limiter = new InFlightLimiter(1, 100, BackpressurePolicy.BLOCK, Clock.system());
         limiter.acquire(10, in(1_000));
         Thread[] waiter = new Thread[1];
         CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> {
@@ -79,7 +80,7 @@ class InFlightLimiterTest {
 
     @Test
     void blockPolicyWaitsForBytesAndSucceedsWhenAnotherThreadReleases() throws Exception {
-        InFlightLimiter limiter = new InFlightLimiter(10, 100, BackpressurePolicy.BLOCK);
+        InFlightLimiter limiter = new InFlightLimiter(10, 100, BackpressurePolicy.BLOCK, Clock.system());
         limiter.acquire(100, in(1_000));
         Thread[] waiter = new Thread[1];
         CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> {
@@ -96,7 +97,7 @@ class InFlightLimiterTest {
 
     @Test
     void blockPolicyGivesTimeoutAtTheDeadlineWhenNoRequestSlotFrees() {
-        InFlightLimiter limiter = new InFlightLimiter(1, 100, BackpressurePolicy.BLOCK);
+        InFlightLimiter limiter = new InFlightLimiter(1, 100, BackpressurePolicy.BLOCK, Clock.system());
         limiter.acquire(1, in(1_000));
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(300);
@@ -110,7 +111,7 @@ class InFlightLimiterTest {
 
     @Test
     void blockPolicyGivesTimeoutAtTheDeadlineWhenNoBytesFree() {
-        InFlightLimiter limiter = new InFlightLimiter(10, 100, BackpressurePolicy.BLOCK);
+        InFlightLimiter limiter = new InFlightLimiter(10, 100, BackpressurePolicy.BLOCK, Clock.system());
         limiter.acquire(100, in(1_000));
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(300);
@@ -122,7 +123,7 @@ class InFlightLimiterTest {
 
     @Test
     void aFailedByteAcquireGivesBackTheRequestPermitUnderFail() {
-        InFlightLimiter limiter = new InFlightLimiter(2, 100, BackpressurePolicy.FAIL);
+        InFlightLimiter limiter = new InFlightLimiter(2, 100, BackpressurePolicy.FAIL, Clock.system());
         limiter.acquire(100, in(1_000));
         for (int i = 0; i < 5; i++) {
             assertThatThrownBy(() -> limiter.acquire(1, in(1_000))).isInstanceOf(MQException.class);
@@ -138,7 +139,7 @@ class InFlightLimiterTest {
 
     @Test
     void aTimedOutByteAcquireGivesBackTheRequestPermitUnderBlock() {
-        InFlightLimiter limiter = new InFlightLimiter(2, 100, BackpressurePolicy.BLOCK);
+        InFlightLimiter limiter = new InFlightLimiter(2, 100, BackpressurePolicy.BLOCK, Clock.system());
         limiter.acquire(100, in(1_000));
         for (int i = 0; i < 3; i++) {
             assertThatThrownBy(() -> limiter.acquire(1, in(20)))
@@ -155,7 +156,7 @@ class InFlightLimiterTest {
 
     @Test
     void aSizeAboveTheByteCapTakesTheWholeCapAndGivesItBack() {
-        InFlightLimiter limiter = new InFlightLimiter(2, 100, BackpressurePolicy.FAIL);
+        InFlightLimiter limiter = new InFlightLimiter(2, 100, BackpressurePolicy.FAIL, Clock.system());
         limiter.acquire(500, in(1_000));
         assertThat(limiter.inFlightBytes()).isEqualTo(100);
         limiter.release(500);
@@ -164,7 +165,7 @@ class InFlightLimiterTest {
 
     @Test
     void awaitIdleReturnsTrueOnceEverythingIsReleased() throws Exception {
-        InFlightLimiter limiter = new InFlightLimiter(4, 100, BackpressurePolicy.BLOCK);
+        InFlightLimiter limiter = new InFlightLimiter(4, 100, BackpressurePolicy.BLOCK, Clock.system());
         limiter.acquire(10, in(1_000));
         limiter.acquire(20, in(1_000));
         Thread[] waiter = new Thread[1];
@@ -184,13 +185,13 @@ class InFlightLimiterTest {
 
     @Test
     void awaitIdleReturnsTrueAtOnceWhenNothingIsInFlight() {
-        InFlightLimiter limiter = new InFlightLimiter(4, 100, BackpressurePolicy.BLOCK);
+        InFlightLimiter limiter = new InFlightLimiter(4, 100, BackpressurePolicy.BLOCK, Clock.system());
         assertThat(limiter.awaitIdle(in(10))).isTrue();
     }
 
     @Test
     void awaitIdleReturnsFalseAtItsDeadline() {
-        InFlightLimiter limiter = new InFlightLimiter(4, 100, BackpressurePolicy.BLOCK);
+        InFlightLimiter limiter = new InFlightLimiter(4, 100, BackpressurePolicy.BLOCK, Clock.system());
         limiter.acquire(10, in(1_000));
         long start = System.nanoTime();
         assertThat(limiter.awaitIdle(start + TimeUnit.MILLISECONDS.toNanos(200))).isFalse();

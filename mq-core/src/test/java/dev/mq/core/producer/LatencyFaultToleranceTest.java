@@ -1,5 +1,6 @@
 package dev.mq.core.producer;
 
+import dev.mq.core.Clock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.TimeUnit;
@@ -27,13 +28,13 @@ class LatencyFaultToleranceTest {
 
     @Test
     void unknownBrokersAreAvailable() {
-        LatencyFaultTolerance lft = new LatencyFaultTolerance(true);
+        LatencyFaultTolerance lft = new LatencyFaultTolerance(true, Clock.system());
         assertThat(lft.isAvailable("broker-a")).isTrue();
     }
 
     @Test
     void aFailedBrokerIsUnavailableAndOthersAreNot() {
-        LatencyFaultTolerance lft = new LatencyFaultTolerance(true);
+        LatencyFaultTolerance lft = new LatencyFaultTolerance(true, Clock.system());
         lft.record("broker-a", 1, true);
         assertThat(lft.isAvailable("broker-a")).isFalse();
         assertThat(lft.isAvailable("broker-b")).isTrue();
@@ -41,7 +42,7 @@ class LatencyFaultToleranceTest {
 
     @Test
     void fastAnswersLeaveABrokerAvailable() {
-        LatencyFaultTolerance lft = new LatencyFaultTolerance(true);
+        LatencyFaultTolerance lft = new LatencyFaultTolerance(true, Clock.system());
         lft.record("broker-a", 49, false);
         lft.record("broker-a", 549, false);
         assertThat(lft.isAvailable("broker-a")).isTrue();
@@ -49,7 +50,7 @@ class LatencyFaultToleranceTest {
 
     @Test
     void aSlowAnswerMakesTheBrokerUnavailableUntilItsPenaltyExpires() throws InterruptedException {
-        LatencyFaultTolerance lft = new LatencyFaultTolerance(true);
+        LatencyFaultTolerance lft = new LatencyFaultTolerance(true, Clock.system());
         long start = System.nanoTime();
         lft.record("broker-a", 550, false); // 2 s penalty
         assertThat(lft.isAvailable("broker-a")).isFalse();
@@ -64,7 +65,7 @@ class LatencyFaultToleranceTest {
 
     @Test
     void aFastAnswerReEnablesAPenalisedBrokerAtOnce() {
-        LatencyFaultTolerance lft = new LatencyFaultTolerance(true);
+        LatencyFaultTolerance lft = new LatencyFaultTolerance(true, Clock.system());
         lft.record("broker-a", 0, true);
         assertThat(lft.isAvailable("broker-a")).isFalse();
         lft.record("broker-a", 30, false);
@@ -73,7 +74,7 @@ class LatencyFaultToleranceTest {
 
     @Test
     void aLaterSlowAnswerReplacesTheEarlierPenalty() {
-        LatencyFaultTolerance lft = new LatencyFaultTolerance(true);
+        LatencyFaultTolerance lft = new LatencyFaultTolerance(true, Clock.system());
         lft.record("broker-a", 30, false);
         assertThat(lft.isAvailable("broker-a")).isTrue();
         lft.record("broker-a", 3_000, false);
@@ -82,7 +83,7 @@ class LatencyFaultToleranceTest {
 
     @Test
     void aDisabledInstanceNeverPenalisesAnyone() {
-        LatencyFaultTolerance lft = new LatencyFaultTolerance(false);
+        LatencyFaultTolerance lft = new LatencyFaultTolerance(false, Clock.system());
         lft.record("broker-a", 0, true);
         lft.record("broker-b", 60_000, false);
         assertThat(lft.isAvailable("broker-a")).isTrue();

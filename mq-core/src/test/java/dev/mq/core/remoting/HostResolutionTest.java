@@ -1,5 +1,6 @@
 package dev.mq.core.remoting;
 
+import dev.mq.core.client.ClientResources;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,9 +29,11 @@ class HostResolutionTest {
     private final CountDownLatch dnsAnswers = new CountDownLatch(1);
     private final List<String> lookupThreads = new CopyOnWriteArrayList<>();
     private final ExecutorService callbacks = Executors.newSingleThreadExecutor();
+    private final ClientResources resources = ClientResources.builder().name("dns").build();
     private final RemotingClient client = new RemotingClient("dns", RemotingConfig.defaults()
             .withConnectTimeout(Duration.ofMillis(500))
-            .withHostResolver(this::resolve), InboundRequestHandler.UNSUPPORTED, callbacks);
+            .withHostResolver(this::resolve), InboundRequestHandler.UNSUPPORTED, callbacks,
+            resources.eventLoopGroup(), resources.timer(), resources.clock());
 
     /** "slow.test" answers only when the test lets it (at most 10 s); "unknown.test" does not exist. */
     private InetAddress[] resolve(String host) throws UnknownHostException {
@@ -55,6 +58,7 @@ class HostResolutionTest {
     void close() throws InterruptedException {
         dnsAnswers.countDown();
         client.close();
+        resources.close();
         callbacks.shutdown();
         assertThat(callbacks.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
     }

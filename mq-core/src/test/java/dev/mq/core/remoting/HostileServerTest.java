@@ -1,5 +1,6 @@
 package dev.mq.core.remoting;
 
+import dev.mq.core.client.ClientResources;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -43,8 +44,10 @@ class HostileServerTest {
     private static final long PROMPT_MS = 3_000;
 
     private final ExecutorService callbacks = Executors.newSingleThreadExecutor();
+    private final ClientResources resources = ClientResources.builder().name("hostile").build();
     private final RemotingClient client = new RemotingClient("hostile", RemotingConfig.defaults(),
-            InboundRequestHandler.UNSUPPORTED, callbacks);
+            InboundRequestHandler.UNSUPPORTED, callbacks,
+            resources.eventLoopGroup(), resources.timer(), resources.clock());
     private final ListAppender<ILoggingEvent> nettyLogs = new ListAppender<>();
     private final Logger netty = (Logger) LoggerFactory.getLogger("io.netty");
     private Level nettyLevel;
@@ -62,6 +65,7 @@ class HostileServerTest {
     @AfterEach
     void close() throws InterruptedException {
         client.close();
+        resources.close();
         callbacks.shutdown();
         assertThat(callbacks.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
         netty.detachAppender(nettyLogs);
@@ -227,7 +231,8 @@ class HostileServerTest {
         var tls = io.netty.handler.ssl.SslContextBuilder.forClient()
                 .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE).build();
         try (RemotingClient tlsClient = new RemotingClient("tls", RemotingConfig.defaults().withSslContext(tls),
-                InboundRequestHandler.UNSUPPORTED, callbacks);
+                InboundRequestHandler.UNSUPPORTED, callbacks,
+            resources.eventLoopGroup(), resources.timer(), resources.clock());
              FakeServer plaintext = new FakeServer(FakeServer.answering(0))) {
             long start = System.nanoTime();
             MQException e = failure(tlsClient.invoke(plaintext.address(), ping(1), LONG_DEADLINE));

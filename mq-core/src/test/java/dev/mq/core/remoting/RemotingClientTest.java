@@ -1,5 +1,6 @@
 package dev.mq.core.remoting;
 
+import dev.mq.core.client.ClientResources;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,15 +29,18 @@ class RemotingClientTest {
 
     private final ExecutorService callbacks = Executors.newSingleThreadExecutor();
     private final List<RemotingCommand> inbound = new CopyOnWriteArrayList<>();
+    private final ClientResources resources = ClientResources.builder().name("test").build();
     private final RemotingClient client = new RemotingClient("test", RemotingConfig.defaults(),
             (address, request) -> {
                 inbound.add(request);
                 return InboundRequestHandler.UNSUPPORTED.handle(address, request);
-            }, callbacks);
+            }, callbacks,
+            resources.eventLoopGroup(), resources.timer(), resources.clock());
 
     @AfterEach
     void close() throws InterruptedException {
         client.close();
+        resources.close();
         callbacks.shutdown();
         assertThat(callbacks.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
     }

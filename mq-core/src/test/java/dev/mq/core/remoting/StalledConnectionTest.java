@@ -1,5 +1,6 @@
 package dev.mq.core.remoting;
 
+import dev.mq.core.client.ClientResources;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mq.core.MQException;
@@ -25,12 +26,15 @@ class StalledConnectionTest {
     private static final int BODY = 16 * 1024;
 
     private final ExecutorService callbacks = Executors.newSingleThreadExecutor();
+    private final ClientResources resources = ClientResources.builder().name("stall").build();
     private final RemotingClient client = new RemotingClient("stall",
-            RemotingConfig.defaults().withWriteStallTimeout(STALL), InboundRequestHandler.UNSUPPORTED, callbacks);
+            RemotingConfig.defaults().withWriteStallTimeout(STALL), InboundRequestHandler.UNSUPPORTED, callbacks,
+            resources.eventLoopGroup(), resources.timer(), resources.clock());
 
     @AfterEach
     void close() throws InterruptedException {
         client.close();
+        resources.close();
         callbacks.shutdown();
         assertThat(callbacks.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
     }
