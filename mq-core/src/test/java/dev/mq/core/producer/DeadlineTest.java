@@ -57,8 +57,8 @@ class DeadlineTest {
     @Test
     void aSendWhoseRouteNeverComesFailsWithTimeoutExactlyAtItsDeadline() throws Exception {
         // The NameServer takes the lookup and never answers; its own deadline (10 s) is far away.
-        FakeServer nameServer = cluster.nameServer(topic -> route(4, cluster.broker("broker-a")), 0,
-                new CompletableFuture<>());
+        FakeBroker broker = cluster.broker("broker-a");
+        FakeServer nameServer = cluster.nameServer(topic -> route(4, broker), 0, new CompletableFuture<>());
         Producer producer = producer(nameServer);
 
         CompletableFuture<SendResult> send = producer.sendAsync(message(), SEND_TIMEOUT);

@@ -6,11 +6,11 @@ import dev.mq.core.remoting.FakeServer;
 import dev.mq.core.testing.Wire;
 import io.netty.buffer.ByteBuf;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -21,8 +21,9 @@ import java.util.function.UnaryOperator;
  */
 final class FakeCluster implements AutoCloseable {
 
-    private final List<FakeServer> servers = new ArrayList<>();
-    private final List<MQClientInstance> clients = new ArrayList<>();
+    // Thread-safe: a server's behaviour may add to the cluster from its event loop while a test closes it.
+    private final List<FakeServer> servers = new CopyOnWriteArrayList<>();
+    private final List<MQClientInstance> clients = new CopyOnWriteArrayList<>();
 
     /** A started client of {@code nameServers}, closed with the cluster (before its servers). */
     MQClientInstance client(String nameServers) {
