@@ -76,8 +76,13 @@ public final class MQAutoConfiguration {
         }
         builder.ioThreads(client.getIoThreads());
         builder.connectTimeout(positive("mq.client.connect-timeout", client.getConnectTimeout()));
-        builder.topicIdleTimeout(positive("mq.client.topic-idle-timeout", client.getTopicIdleTimeout()));
-        builder.unregisterTimeout(positive("mq.client.unregister-timeout", client.getUnregisterTimeout()));
+        // Unset durations leave the client's own defaults in force: one place for each default.
+        if (client.getTopicIdleTimeout() != null) {
+            builder.topicIdleTimeout(positive("mq.client.topic-idle-timeout", client.getTopicIdleTimeout()));
+        }
+        if (client.getUnregisterTimeout() != null) {
+            builder.unregisterTimeout(positive("mq.client.unregister-timeout", client.getUnregisterTimeout()));
+        }
         if (client.getWriteStallTimeout() != null) {
             builder.writeStallTimeout(positive("mq.client.write-stall-timeout", client.getWriteStallTimeout()));
         }

@@ -106,15 +106,15 @@ public class MQProperties {
 
         /**
          * How long a topic may go without a send before its route leaves the cache (no more
-         * refreshes or heartbeats for it); its next send looks it up again.
+         * refreshes or heartbeats for it); its next send looks it up again. Unset: the client's default, 5m.
          */
-        private Duration topicIdleTimeout = Duration.ofMinutes(5);
+        private @Nullable Duration topicIdleTimeout;
 
         /**
          * How long shutdown waits for the brokers to confirm that the producer groups are
-         * unregistered.
+         * unregistered. Unset: the client's default, 3s.
          */
-        private Duration unregisterTimeout = Duration.ofSeconds(3);
+        private @Nullable Duration unregisterTimeout;
 
         private final Tls tls = new Tls();
 
@@ -174,19 +174,19 @@ public class MQProperties {
             this.writeStallTimeout = writeStallTimeout;
         }
 
-        public Duration getTopicIdleTimeout() {
+        public @Nullable Duration getTopicIdleTimeout() {
             return topicIdleTimeout;
         }
 
-        public void setTopicIdleTimeout(Duration topicIdleTimeout) {
+        public void setTopicIdleTimeout(@Nullable Duration topicIdleTimeout) {
             this.topicIdleTimeout = topicIdleTimeout;
         }
 
-        public Duration getUnregisterTimeout() {
+        public @Nullable Duration getUnregisterTimeout() {
             return unregisterTimeout;
         }
 
-        public void setUnregisterTimeout(Duration unregisterTimeout) {
+        public void setUnregisterTimeout(@Nullable Duration unregisterTimeout) {
             this.unregisterTimeout = unregisterTimeout;
         }
 
