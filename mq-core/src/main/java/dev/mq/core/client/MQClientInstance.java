@@ -132,12 +132,7 @@ public final class MQClientInstance implements AutoCloseable {
             }
             resources = config.resources;
         } else {
-            ClientResources.Builder owned = ClientResources.builder().name(config.instanceName)
-                    .ioThreads(config.ioThreads);
-            if (config.callbackExecutor != null) {
-                owned.callbackExecutor(config.callbackExecutor);
-            }
-            resources = owned.build();
+            resources = config.ownResources.name(config.instanceName).build();
         }
         RemotingConfig remotingConfig = RemotingConfig.defaults()
                 .withConnectTimeout(config.connectTimeout)
@@ -404,7 +399,6 @@ public final class MQClientInstance implements AutoCloseable {
 
         private List<String> nameServers = List.of();
         private String instanceName = ProcessHandle.current().pid() + "#" + System.nanoTime();
-        private Executor callbackExecutor;
         private Duration connectTimeout = Duration.ofSeconds(3);
         private Duration nameServerTimeout = Duration.ofSeconds(3);
         private Duration routeRefreshInterval = Duration.ofSeconds(30);
@@ -412,8 +406,9 @@ public final class MQClientInstance implements AutoCloseable {
         private Duration writeStallTimeout = RemotingConfig.defaults().writeStallTimeout();
         private Duration topicIdleTimeout = Duration.ofMinutes(5);
         private Duration unregisterTimeout = Duration.ofSeconds(3);
-        private int ioThreads = 1;
-        private boolean ioThreadsSet;
+        /** What {@link #ioThreads} and {@link #callbackExecutor} set: the resources the client creates. */
+        private final ClientResources.Builder ownResources = ClientResources.builder();
+        private boolean ownResourcesSet;
         private ClientResources resources;
         private SslContext sslContext;
         private Credentials credentials;
@@ -501,10 +496,8 @@ public final class MQClientInstance implements AutoCloseable {
          * it.
          */
         public Builder callbackExecutor(Executor executor) {
-            if (executor == null) {
-                throw MQException.validation("callback executor is null: leave it unset for the default pool");
-            }
-            this.callbackExecutor = executor;
+            ownResources.callbackExecutor(executor);
+            ownResourcesSet = true;
             return this;
         }
 
@@ -573,11 +566,8 @@ public final class MQClientInstance implements AutoCloseable {
          * client creates.
          */
         public Builder ioThreads(int threads) {
-            if (threads < 1) {
-                throw MQException.validation("io threads must be at least 1, got " + threads);
-            }
-            this.ioThreads = threads;
-            this.ioThreadsSet = true;
+            ownResources.ioThreads(threads);
+            ownResourcesSet = true;
             return this;
         }
 
@@ -600,7 +590,7 @@ public final class MQClientInstance implements AutoCloseable {
             if (nameServers.isEmpty()) {
                 throw MQException.validation("no name server configured: call nameServer(\"host:port\")");
             }
-            if (resources != null && (ioThreadsSet || callbackExecutor != null)) {
+            if (resources != null && ownResourcesSet) {
                 throw MQException.validation("ioThreads and callbackExecutor configure the resources a client creates;"
                         + " with resources(...) given, set them on ClientResources.builder() instead");
             }

@@ -41,6 +41,8 @@ public final class TopicRoutes {
             + "\"filterServerTable\":{},\"queueDatas\":[{\"brokerName\":\"broker-a\",\"perm\":6,"
             + "\"readQueueNums\":4,\"topicSysFlag\":0,\"writeQueueNums\":4}]}").getBytes(StandardCharsets.UTF_8);
 
+    private static volatile boolean codecLoaded;
+
     private final NameServerClient nameServers;
     private final Executor callbackExecutor;
     private final Consumer<TopicPublishInfo> onNewRoute;
@@ -106,6 +108,10 @@ public final class TopicRoutes {
      * would otherwise fall on the first lookup.
      */
     static void loadCodec() {
+        if (codecLoaded) { // once per JVM: later clients find the classes loaded
+            return;
+        }
+        codecLoaded = true;
         try {
             TopicPublishInfo.from(DEFAULT_TOPIC, RouteCodec.decode(SAMPLE_ROUTE), true, DEFAULT_TOPIC_QUEUES);
             FrameEncoder.encode(NameServerClient.routeRequest(DEFAULT_TOPIC), 0, ByteBufAllocator.DEFAULT)
