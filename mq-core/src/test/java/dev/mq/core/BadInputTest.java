@@ -3,14 +3,14 @@ package dev.mq.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.internal.protocol.RequestCode;
+import dev.mq.core.internal.transport.FakeServer;
+import dev.mq.core.internal.transport.RemotingCommand;
 import dev.mq.core.producer.AutoBatching;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerConfig;
 import dev.mq.core.producer.QueueSelectors;
-import dev.mq.core.protocol.RequestCode;
-import dev.mq.core.remoting.FakeServer;
 import dev.mq.core.testing.Wire;
-import dev.mq.core.remoting.RemotingCommand;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package dev.mq.benchmarks.jmh;
 
-import dev.mq.core.protocol.MessageIdGenerator;
+import dev.mq.core.internal.protocol.MessageIdGenerator;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -2,7 +2,7 @@ package dev.mq.benchmarks.jmh;
 
 import dev.mq.benchmarks.ours.OursMessages;
 import dev.mq.core.Message;
-import dev.mq.core.protocol.MessageProperties;
+import dev.mq.core.internal.protocol.MessageProperties;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

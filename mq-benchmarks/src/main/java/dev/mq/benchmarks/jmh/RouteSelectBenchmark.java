@@ -1,10 +1,10 @@
 package dev.mq.benchmarks.jmh;
 
 import dev.mq.core.MessageQueue;
-import dev.mq.core.client.TopicPublishInfo;
-import dev.mq.core.protocol.BrokerData;
-import dev.mq.core.protocol.QueueData;
-import dev.mq.core.protocol.TopicRouteData;
+import dev.mq.core.internal.protocol.BrokerData;
+import dev.mq.core.internal.protocol.QueueData;
+import dev.mq.core.internal.protocol.TopicRouteData;
+import dev.mq.core.internal.route.TopicPublishInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

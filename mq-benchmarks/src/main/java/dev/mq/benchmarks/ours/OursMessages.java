@@ -2,7 +2,7 @@ package dev.mq.benchmarks.ours;
 
 import dev.mq.benchmarks.harness.MessageSpec;
 import dev.mq.core.Message;
-import dev.mq.core.remoting.CommandHeader;
+import dev.mq.core.internal.transport.CommandHeader;
 
 /** The benchmark's message as mq-core sees it, and a SEND_MESSAGE_V2 header like the one mq-core writes. */
 public final class OursMessages {

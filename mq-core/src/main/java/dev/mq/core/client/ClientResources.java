@@ -2,7 +2,8 @@ package dev.mq.core.client;
 
 import dev.mq.core.Clock;
 import dev.mq.core.MQException;
-import dev.mq.core.remoting.RemotingClient;
+import dev.mq.core.internal.client.CallbackExecutor;
+import dev.mq.core.internal.transport.RemotingClient;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;

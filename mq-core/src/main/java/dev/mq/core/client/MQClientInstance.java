@@ -2,20 +2,24 @@ package dev.mq.core.client;
 
 import dev.mq.core.Clock;
 import dev.mq.core.MQException;
-import dev.mq.core.producer.DefaultProducer;
+import dev.mq.core.internal.client.ClientServices;
+import dev.mq.core.internal.protocol.HeartbeatBody;
+import dev.mq.core.internal.protocol.RequestCode;
+import dev.mq.core.internal.protocol.Validation;
+import dev.mq.core.internal.route.NameServerClient;
+import dev.mq.core.internal.route.TopicPublishInfo;
+import dev.mq.core.internal.route.TopicRoutes;
+import dev.mq.core.internal.send.DefaultProducer;
+import dev.mq.core.internal.transport.CommandHeader;
+import dev.mq.core.internal.transport.Credentials;
+import dev.mq.core.internal.transport.HostAndPort;
+import dev.mq.core.internal.transport.InboundRequestHandler;
+import dev.mq.core.internal.transport.OutboundFrame;
+import dev.mq.core.internal.transport.RemotingClient;
+import dev.mq.core.internal.transport.RemotingCommand;
+import dev.mq.core.internal.transport.RemotingConfig;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerConfig;
-import dev.mq.core.protocol.HeartbeatBody;
-import dev.mq.core.protocol.RequestCode;
-import dev.mq.core.protocol.Validation;
-import dev.mq.core.remoting.CommandHeader;
-import dev.mq.core.remoting.Credentials;
-import dev.mq.core.remoting.HostAndPort;
-import dev.mq.core.remoting.InboundRequestHandler;
-import dev.mq.core.remoting.OutboundFrame;
-import dev.mq.core.remoting.RemotingClient;
-import dev.mq.core.remoting.RemotingCommand;
-import dev.mq.core.remoting.RemotingConfig;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -202,7 +206,7 @@ public final class MQClientInstance implements AutoCloseable {
             return CompletableFuture.failedFuture(new MQException(MQException.Reason.SHUTDOWN,
                     "client " + clientId + " is " + state.get()));
         }
-        return nameServers.clusterStatus();
+        return nameServers.clusterMasters(ClusterStatus::new);
     }
 
     /** Broker name to master address, for every broker in a cached route. */
@@ -389,7 +393,7 @@ public final class MQClientInstance implements AutoCloseable {
         }
 
         @Override
-        public void producerClosed(Object producer) {
+        public void producerClosed(Producer producer) {
             producers.remove(producer);
         }
     }

@@ -1,6 +1,7 @@
 package dev.mq.core.metrics;
 
 import dev.mq.core.MQException;
+import dev.mq.core.internal.protocol.Validation;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerStats;
 import dev.mq.core.producer.SendContext;
@@ -9,10 +10,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import dev.mq.core.protocol.Validation;
-import io.micrometer.core.instrument.Meter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;

@@ -1,7 +1,7 @@
 package dev.mq.core.producer;
 
 import dev.mq.core.MQException;
-import dev.mq.core.protocol.Validation;
+import dev.mq.core.internal.protocol.Validation;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -24,7 +24,7 @@ public final class SendContext {
     private final SendResult result;
     private final Throwable error;
 
-    SendContext(String producerGroup, String topic, SendMode mode, int attempt, int messageCount, long messageBytes,
+    public SendContext(String producerGroup, String topic, SendMode mode, int attempt, int messageCount, long messageBytes,
                 MessageQueue queue, String brokerAddress, long attemptNanos, long totalNanos, boolean finalAttempt,
                 SendResult result, Throwable error) {
         this.producerGroup = producerGroup;

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mq.core.MQException;
 import dev.mq.core.SendResult;
-import dev.mq.core.remoting.FakeServer;
+import dev.mq.core.internal.transport.FakeServer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

@@ -7,7 +7,7 @@ import dev.mq.core.MQException;
 import dev.mq.core.Message;
 import dev.mq.core.SendResult;
 import dev.mq.core.client.MQClientInstance;
-import dev.mq.core.remoting.FakeServer;
+import dev.mq.core.internal.transport.FakeServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -241,7 +241,7 @@ class ClientLifecycleTest {
         client.close();
         long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
-        assertThat(broker.received(dev.mq.core.protocol.RequestCode.UNREGISTER_CLIENT)).hasSize(1);
+        assertThat(broker.received(dev.mq.core.internal.protocol.RequestCode.UNREGISTER_CLIENT)).hasSize(1);
         assertThat(took).isBetween(150L, 2_500L); // the fixed wait was 3 s
         print("unregister-timeout", "close() with a silent broker and unregisterTimeout 200 ms took %d ms", took);
     }

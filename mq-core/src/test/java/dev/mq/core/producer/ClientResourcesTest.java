@@ -9,7 +9,7 @@ import dev.mq.core.Message;
 import dev.mq.core.client.ClientResources;
 import dev.mq.core.client.ClientState;
 import dev.mq.core.client.MQClientInstance;
-import dev.mq.core.remoting.FakeServer;
+import dev.mq.core.internal.transport.FakeServer;
 import dev.mq.core.testing.ManualClock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

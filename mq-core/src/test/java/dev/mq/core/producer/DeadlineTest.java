@@ -8,7 +8,7 @@ import dev.mq.core.Message;
 import dev.mq.core.SendResult;
 import dev.mq.core.client.ClientResources;
 import dev.mq.core.client.MQClientInstance;
-import dev.mq.core.remoting.FakeServer;
+import dev.mq.core.internal.transport.FakeServer;
 import dev.mq.core.testing.ManualClock;
 import dev.mq.core.testing.ManualTimer;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package dev.mq.core.producer;
 
-import dev.mq.core.protocol.BatchBodyReader;
-import dev.mq.core.protocol.RequestCode;
-import dev.mq.core.remoting.FakeServer;
-import dev.mq.core.remoting.RemotingCommand;
+import dev.mq.core.internal.protocol.BatchBodyReader;
+import dev.mq.core.internal.protocol.RequestCode;
+import dev.mq.core.internal.transport.FakeServer;
+import dev.mq.core.internal.transport.RemotingCommand;
 import dev.mq.core.testing.Wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

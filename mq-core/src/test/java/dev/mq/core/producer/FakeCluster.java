@@ -1,8 +1,8 @@
 package dev.mq.core.producer;
 
 import dev.mq.core.client.MQClientInstance;
-import dev.mq.core.protocol.RequestCode;
-import dev.mq.core.remoting.FakeServer;
+import dev.mq.core.internal.protocol.RequestCode;
+import dev.mq.core.internal.transport.FakeServer;
 import dev.mq.core.testing.Wire;
 import io.netty.buffer.ByteBuf;
 import java.time.Duration;
@@ -91,7 +91,7 @@ final class FakeCluster implements AutoCloseable {
     }
 
     /** A fake broker answering sends with {@code sendCode.apply(request)} (null: no answer). */
-    FakeBroker broker(String name, Function<dev.mq.core.remoting.RemotingCommand, Integer> sendCode) {
+    FakeBroker broker(String name, Function<dev.mq.core.internal.transport.RemotingCommand, Integer> sendCode) {
         FakeBroker broker = new FakeBroker(name, sendCode);
         add(broker.server);
         return broker;

@@ -9,13 +9,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** Bounded waits shared by the producer tests. */
-final class SendAssertions {
+public final class SendAssertions {
 
     private SendAssertions() {
     }
 
     /** The failure of {@code future}, which must fail within 10 s. */
-    static MQException failure(CompletableFuture<?> future) throws Exception {
+    public static MQException failure(CompletableFuture<?> future) throws Exception {
         try {
             future.get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -26,7 +26,7 @@ final class SendAssertions {
     }
 
     /** Waits until {@code condition} holds, at most 5 s. */
-    static void waitUntil(BooleanSupplier condition) throws InterruptedException {
+    public static void waitUntil(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

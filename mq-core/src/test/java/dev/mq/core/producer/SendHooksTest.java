@@ -8,10 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mq.core.MQException;
 import dev.mq.core.SendResult;
+import dev.mq.core.internal.transport.FakeServer;
 import dev.mq.core.metrics.MicrometerSendHook;
-import dev.mq.core.producer.SendContext;
-import dev.mq.core.producer.SendHook;
-import dev.mq.core.remoting.FakeServer;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;

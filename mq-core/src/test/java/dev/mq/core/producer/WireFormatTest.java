@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mq.core.SendResult;
 import dev.mq.core.client.MQClientInstance;
-import dev.mq.core.protocol.Compression;
-import dev.mq.core.protocol.RequestCode;
-import dev.mq.core.protocol.SysFlag;
-import dev.mq.core.remoting.FakeServer;
-import dev.mq.core.remoting.RemotingCommand;
+import dev.mq.core.internal.protocol.Compression;
+import dev.mq.core.internal.protocol.RequestCode;
+import dev.mq.core.internal.protocol.SysFlag;
+import dev.mq.core.internal.transport.FakeServer;
+import dev.mq.core.internal.transport.RemotingCommand;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

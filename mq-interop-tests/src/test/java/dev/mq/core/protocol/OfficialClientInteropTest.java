@@ -1,4 +1,4 @@
-package dev.mq.core.protocol;
+package dev.mq.core.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

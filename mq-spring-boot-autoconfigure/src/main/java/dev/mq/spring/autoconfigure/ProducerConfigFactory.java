@@ -32,7 +32,7 @@ final class ProducerConfigFactory {
             throw new InvalidConfigurationPropertyValueException(prefix + ".group", group,
                     "Every producer needs a producer group.");
         }
-        checked(prefix + ".group", group, () -> dev.mq.core.protocol.Validation.checkGroup(group));
+        checked(prefix + ".group", group, () -> ProducerConfig.builder().group(group).build());
         positive(prefix + ".send-timeout", properties.getSendTimeout());
         positive(prefix + ".shutdown-timeout", properties.getShutdownTimeout());
         atLeast(prefix + ".retries", properties.getRetries(), 0);

@@ -1,9 +1,9 @@
 package dev.mq.core.it.faults;
 
-import dev.mq.core.protocol.RequestCode;
-import dev.mq.core.protocol.ResponseCode;
-import dev.mq.core.remoting.FakeServer;
-import dev.mq.core.remoting.RemotingCommand;
+import dev.mq.core.internal.protocol.RequestCode;
+import dev.mq.core.internal.protocol.ResponseCode;
+import dev.mq.core.internal.transport.FakeServer;
+import dev.mq.core.internal.transport.RemotingCommand;
 import dev.mq.core.testing.Wire;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.Map;

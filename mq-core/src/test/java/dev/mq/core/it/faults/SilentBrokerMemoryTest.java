@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mq.core.Message;
 import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.internal.transport.SilentServer;
 import dev.mq.core.it.faults.TimedSends.Outcome;
 import dev.mq.core.producer.BackpressurePolicy;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerConfig;
-import dev.mq.core.remoting.SilentServer;
 import io.netty.util.internal.PlatformDependent;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;

@@ -1,0 +1,42 @@
+package dev.mq.core.internal.client;
+
+import dev.mq.core.Clock;
+import dev.mq.core.internal.route.TopicRoutes;
+import dev.mq.core.internal.transport.RemotingClient;
+import dev.mq.core.producer.Producer;
+import java.util.concurrent.Executor;
+
+/**
+ * What a producer needs from its {@link MQClientInstance}. An internal contract between the client
+ * and producer packages; applications never implement or call it.
+ */
+public interface ClientServices {
+
+    /** The id brokers know this client by ({@code ip@instance}). */
+    String clientId();
+
+    /** The namespace prefixed to topics and groups ({@code ns%topic}), or null. */
+    String namespace();
+
+    /** The shared transport. */
+    RemotingClient remoting();
+
+    /** The shared route cache. */
+    TopicRoutes routes();
+
+    /**
+     * Where completions and hooks run; never an event loop while the client is open. It never rejects
+     * or drops a task: a task the application's executor rejects runs on a client-owned overflow
+     * thread, and only once the client has closed on the calling thread.
+     */
+    Executor callbackExecutor();
+
+    /** What every deadline is read against (the client's {@link ClientResources#clock()}); known before start. */
+    Clock clock();
+
+    /** Whether the client is RUNNING. */
+    boolean isRunning();
+
+    /** Removes a closed producer from heartbeats. */
+    void producerClosed(Producer producer);
+}

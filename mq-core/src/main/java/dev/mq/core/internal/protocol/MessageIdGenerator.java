@@ -1,0 +1,181 @@
+package dev.mq.core.internal.protocol;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Creates client message ids ({@code UNIQ_KEY}) in the layout RocketMQ tools take apart: uppercase
+ * hex of {@code ip | pid (int16) | class-loader hash (int32) | ms since the start of the month in
+ * the local zone (int32) | counter (int16)}; 32 characters for an IPv4 host, 56 for IPv6.
+ *
+ * <p>Thread-safe and lock-free. The fixed prefix is rendered once; each id costs one scratch array
+ * and one String. Ids are unique per process as long as fewer than 65,536 are made in one
+ * millisecond.
+ */
+public final class MessageIdGenerator {
+
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    /** Hex chars after the prefix: time (4 bytes) and counter (2 bytes). */
+    private static final int SUFFIX_CHARS = 12;
+
+    private final byte[] prefix;
+    private final Clock clock;
+    private final ZoneId zone;
+    private final AtomicInteger counter = new AtomicInteger();
+    /** Replaced (never mutated) when the month rolls; a race only recomputes the same window. */
+    private volatile MonthWindow window;
+
+    /**
+     * A generator with fixed identity parts, for tests and for callers that need reproducible ids.
+     *
+     * @param ip         4 (IPv4) or 16 (IPv6) address bytes
+     * @param pid        process id; only its low 16 bits are used
+     * @param loaderHash any value stable for the process
+     * @param clock      source of the current time
+     * @param zone       the zone whose months the time part counts from
+     */
+    public MessageIdGenerator(byte[] ip, int pid, int loaderHash, Clock clock, ZoneId zone) {
+        Objects.requireNonNull(ip, "ip");
+        if (ip.length != 4 && ip.length != 16) {
+            throw new IllegalArgumentException("ip must have 4 or 16 bytes, not " + ip.length);
+        }
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.zone = Objects.requireNonNull(zone, "zone");
+        byte[] p = new byte[(ip.length + 6) * 2];
+        int at = 0;
+        for (byte b : ip) {
+            at = writeHex(p, at, b & 0xFF, 2);
+        }
+        at = writeHex(p, at, pid & 0xFFFF, 4);
+        writeHex(p, at, loaderHash, 8);
+        this.prefix = p;
+        this.window = MonthWindow.containing(clock.millis(), zone);
+    }
+
+    /** The process-wide generator: this host's address, pid and class loader, the system clock and zone. */
+    public static MessageIdGenerator shared() {
+        return Shared.INSTANCE;
+    }
+
+    /** The next id. */
+    public String next() {
+        long now = clock.millis();
+        MonthWindow w = window;
+        if (now >= w.end) {
+            w = MonthWindow.containing(now, zone);
+            window = w;
+        }
+        // A clock stepped back a little (NTP) just after the month started must not go negative.
+        long sinceMonthStart = Math.max(0, now - w.start);
+        int count = counter.getAndIncrement();
+
+        byte[] id = new byte[prefix.length + SUFFIX_CHARS];
+        System.arraycopy(prefix, 0, id, 0, prefix.length);
+        // A month holds more ms than an int; the low 32 bits are what the layout keeps.
+        int at = writeHex(id, prefix.length, (int) sinceMonthStart, 8);
+        writeHex(id, at, count & 0xFFFF, 4);
+        return new String(id, StandardCharsets.ISO_8859_1);
+    }
+
+    private static int writeHex(byte[] out, int at, int value, int digits) {
+        for (int i = digits - 1; i >= 0; i--) {
+            out[at + i] = HEX[value & 0xF];
+            value >>>= 4;
+        }
+        return at + digits;
+    }
+
+    /**
+     * Picks the address that identifies this host: the first public IPv4 or non-internal IPv6, in
+     * interface order; else the first private non-loopback IPv4; else a loopback IPv4; else four
+     * bytes of {@code nowMillis}, so that two such hosts still rarely collide.
+     */
+    static byte[] chooseHostAddress(List<InetAddress> inInterfaceOrder, long nowMillis) {
+        byte[] privateV4 = null;
+        byte[] loopbackV4 = null;
+        for (InetAddress a : inInterfaceOrder) {
+            if (a instanceof Inet4Address) {
+                if (isPublic(a)) {
+                    return a.getAddress();
+                }
+                if (a.isLoopbackAddress()) {
+                    if (loopbackV4 == null) {
+                        loopbackV4 = a.getAddress();
+                    }
+                } else if (privateV4 == null && !a.isAnyLocalAddress() && !a.isMulticastAddress()) {
+                    privateV4 = a.getAddress();
+                }
+            } else if (a instanceof Inet6Address && isPublic(a) && !isUniqueLocal(a)) {
+                return a.getAddress();
+            }
+        }
+        if (privateV4 != null) {
+            return privateV4;
+        }
+        if (loopbackV4 != null) {
+            return loopbackV4;
+        }
+        int low = (int) nowMillis;
+        return new byte[] {(byte) (low >>> 24), (byte) (low >>> 16), (byte) (low >>> 8), (byte) low};
+    }
+
+    private static boolean isPublic(InetAddress a) {
+        return !a.isLoopbackAddress() && !a.isSiteLocalAddress() && !a.isLinkLocalAddress()
+                && !a.isAnyLocalAddress() && !a.isMulticastAddress();
+    }
+
+    /** fc00::/7, which {@link InetAddress#isSiteLocalAddress()} does not cover. */
+    private static boolean isUniqueLocal(InetAddress a) {
+        return (a.getAddress()[0] & 0xFE) == 0xFC;
+    }
+
+    private static List<InetAddress> localAddresses() {
+        List<InetAddress> all = new ArrayList<>();
+        try {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                all.addAll(Collections.list(nif.getInetAddresses()));
+            }
+        } catch (SocketException | RuntimeException e) {
+            // No interfaces to read: chooseHostAddress falls back to loopback or time bytes.
+        }
+        return all;
+    }
+
+    /** One month in {@code zone}, as epoch ms: [start, end). */
+    private record MonthWindow(long start, long end) {
+
+        static MonthWindow containing(long epochMillis, ZoneId zone) {
+            LocalDate first = Instant.ofEpochMilli(epochMillis).atZone(zone).toLocalDate().withDayOfMonth(1);
+            long start = first.atStartOfDay(zone).toInstant().toEpochMilli();
+            long end = first.plusMonths(1).atStartOfDay(zone).toInstant().toEpochMilli();
+            return new MonthWindow(start, end);
+        }
+    }
+
+    /** Lazy holder: interface enumeration is slow and only needed once a producer sends. */
+    private static final class Shared {
+
+        static final MessageIdGenerator INSTANCE = create();
+
+        private static MessageIdGenerator create() {
+            ClassLoader loader = MessageIdGenerator.class.getClassLoader();
+            int loaderHash = loader == null ? 0 : loader.hashCode();
+            Clock clock = Clock.systemUTC();
+            return new MessageIdGenerator(chooseHostAddress(localAddresses(), clock.millis()),
+                    (int) ProcessHandle.current().pid(), loaderHash, clock, ZoneId.systemDefault());
+        }
+    }
+}

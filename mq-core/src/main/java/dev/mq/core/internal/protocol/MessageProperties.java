@@ -1,0 +1,274 @@
+package dev.mq.core.internal.protocol;
+
+import dev.mq.core.Message;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The message property string (send header field {@code i}): {@code name 0x01 value 0x02} per
+ * property, with a trailing 0x02 after every pair. Also the well-known property names and the set
+ * of names a user may not set.
+ *
+ * <p>The wire imposes no order. {@link #encode(Message, String, boolean)} runs once per message,
+ * so it writes straight into one right-sized {@link StringBuilder}.
+ */
+public final class MessageProperties {
+
+    /** Separates a name from its value. */
+    public static final char NAME_VALUE_SEPARATOR = '\u0001';
+    /** Ends every name/value pair. */
+    public static final char PROPERTY_SEPARATOR = '\u0002';
+    /** The properties string is stored with an int16 length, so its UTF-8 form must fit. */
+    public static final int MAX_UTF8_LENGTH = Short.MAX_VALUE;
+
+    /** Index keys, space-separated. */
+    public static final String KEYS = "KEYS";
+    /** The single tag; brokers filter on its hash. */
+    public static final String TAGS = "TAGS";
+    /** Whether the broker waits for flush/replication before answering; absent means true. */
+    public static final String WAIT = "WAIT";
+    /** The client message id ({@link MessageIdGenerator}). */
+    public static final String UNIQ_KEY = "UNIQ_KEY";
+    /** Broker delay level (1..18 on a default broker). */
+    public static final String DELAY = "DELAY";
+    /** 5.x timer: absolute delivery time, epoch ms. */
+    public static final String TIMER_DELIVER_MS = "TIMER_DELIVER_MS";
+    /** 5.x timer: relative delay in seconds. */
+    public static final String TIMER_DELAY_SEC = "TIMER_DELAY_SEC";
+    /** 5.x timer: relative delay in ms. */
+    public static final String TIMER_DELAY_MS = "TIMER_DELAY_MS";
+    /** Broker timer-wheel internals. */
+    public static final String TIMER_OUT_MS = "TIMER_OUT_MS";
+    /** Broker timer-wheel internals. */
+    public static final String TIMER_ENQUEUE_MS = "TIMER_ENQUEUE_MS";
+    /** Broker timer-wheel internals. */
+    public static final String TIMER_DEQUEUE_MS = "TIMER_DEQUEUE_MS";
+    /** Broker timer-wheel internals. */
+    public static final String TIMER_ROLL_TIMES = "TIMER_ROLL_TIMES";
+    /** Broker timer-wheel internals. */
+    public static final String TIMER_DEL_UNIQKEY = "TIMER_DEL_UNIQKEY";
+    /** An Aliyun convention Apache brokers do not act on; reserved so nobody relies on it. */
+    public static final String START_DELIVER_TIME = "__STARTDELIVERTIME";
+    /** {@code "true"} marks a half (prepared) transactional message. */
+    public static final String TRAN_MSG = "TRAN_MSG";
+    /** Producer group of a half message; the broker finds the check-back channel by it. */
+    public static final String PGROUP = "PGROUP";
+    /** First check-back delay of a half message. */
+    public static final String CHECK_IMMUNITY_TIME_IN_SECONDS = "CHECK_IMMUNITY_TIME_IN_SECONDS";
+    /** Broker's check-back counter. */
+    public static final String TRANSACTION_CHECK_TIMES = "TRANSACTION_CHECK_TIMES";
+    /** Client-local transaction id. */
+    public static final String TRANSACTION_ID = "__transactionId__";
+    /** Added by the broker on pull. */
+    public static final String MAX_OFFSET = "MAX_OFFSET";
+    /** Added by the broker on pull. */
+    public static final String MIN_OFFSET = "MIN_OFFSET";
+    /** Original topic of a delayed, half or timer message. */
+    public static final String REAL_TOPIC = "REAL_TOPIC";
+    /** Original queue of a delayed, half or timer message. */
+    public static final String REAL_QID = "REAL_QID";
+    /** Consumer retry bookkeeping. */
+    public static final String RETRY_TOPIC = "RETRY_TOPIC";
+    /** Consumer retry bookkeeping. */
+    public static final String RECONSUME_TIME = "RECONSUME_TIME";
+    /** Consumer retry bookkeeping. */
+    public static final String MAX_RECONSUME_TIMES = "MAX_RECONSUME_TIMES";
+    /** Consumer retry bookkeeping. */
+    public static final String ORIGIN_MESSAGE_ID = "ORIGIN_MESSAGE_ID";
+    /** Broker region; also in send responses. */
+    public static final String MSG_REGION = "MSG_REGION";
+    /** Broker trace switch; also in send responses. */
+    public static final String TRACE_ON = "TRACE_ON";
+    /** Broker cluster name, added to every stored message. */
+    public static final String CLUSTER = "CLUSTER";
+    /** Request–reply correlation. */
+    public static final String CORRELATION_ID = "CORRELATION_ID";
+    /** Request–reply: client id of the requester. */
+    public static final String REPLY_TO_CLIENT = "REPLY_TO_CLIENT";
+    /** Request–reply: timeout in ms. */
+    public static final String TTL = "TTL";
+    /** Request–reply: {@code reply}. */
+    public static final String MSG_TYPE = "MSG_TYPE";
+    /** Request–reply bookkeeping. */
+    public static final String ARRIVE_TIME = "ARRIVE_TIME";
+    /** Request–reply bookkeeping. */
+    public static final String PUSH_REPLY_TIME = "PUSH_REPLY_TIME";
+    /** Namespace, when one is configured. */
+    public static final String INSTANCE_ID = "INSTANCE_ID";
+    /** 5.x inner-batch bookkeeping. */
+    public static final String INNER_NUM = "INNER_NUM";
+    /** 5.x inner-batch bookkeeping. */
+    public static final String INNER_BASE = "INNER_BASE";
+    /** Classifies a message as ordered in metrics. */
+    public static final String SHARDING_KEY = "__SHARDINGKEY";
+
+    private static final Set<String> RESERVED = Set.of(
+            KEYS, TAGS, WAIT, UNIQ_KEY, DELAY,
+            TIMER_DELIVER_MS, TIMER_DELAY_SEC, TIMER_DELAY_MS, TIMER_OUT_MS, TIMER_ENQUEUE_MS,
+            TIMER_DEQUEUE_MS, TIMER_ROLL_TIMES, TIMER_DEL_UNIQKEY, START_DELIVER_TIME,
+            TRAN_MSG, PGROUP, CHECK_IMMUNITY_TIME_IN_SECONDS, TRANSACTION_CHECK_TIMES, TRANSACTION_ID,
+            MAX_OFFSET, MIN_OFFSET, REAL_TOPIC, REAL_QID,
+            RETRY_TOPIC, RECONSUME_TIME, MAX_RECONSUME_TIMES, ORIGIN_MESSAGE_ID,
+            MSG_REGION, TRACE_ON, CLUSTER,
+            CORRELATION_ID, REPLY_TO_CLIENT, TTL, MSG_TYPE, ARRIVE_TIME, PUSH_REPLY_TIME,
+            INSTANCE_ID, INNER_NUM, INNER_BASE, SHARDING_KEY);
+
+    /** Longest decimal form of a long, so number values never force the builder to grow. */
+    private static final int MAX_LONG_DIGITS = 20;
+    /** Characters reserved per user property: name, value and two separators of a typical property. */
+    private static final int USER_PROPERTY_ESTIMATE = 32;
+
+    private MessageProperties() {
+    }
+
+    /**
+     * Whether {@code name} belongs to the client or broker. The send path refuses such names in user
+     * properties, because the broker acts on them (a user {@code DELAY} would delay the message).
+     */
+    public static boolean isReserved(String name) {
+        return name != null && RESERVED.contains(name);
+    }
+
+    /** Encodes {@code properties} in iteration order. Names and values must already be valid. */
+    public static String encode(Map<String, String> properties) {
+        int capacity = 0;
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            capacity += e.getKey().length() + e.getValue().length() + 2;
+        }
+        StringBuilder sb = new StringBuilder(capacity);
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            appendPair(sb, e.getKey(), e.getValue());
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The full property string of one message: its user properties, then {@code TAGS}, {@code KEYS}
+     * (space-joined), one delay ({@code DELAY}, else {@code TIMER_DELAY_MS}, else
+     * {@code TIMER_DELIVER_MS}), {@code UNIQ_KEY} and {@code WAIT}. The message must already have
+     * passed {@link Validation#checkMessage}; a zero {@code deliveryDelay} is still written, as asked.
+     *
+     * @param uniqKey the client message id, or null to leave it out
+     * @param wait    whether the broker should wait for flush/replication before answering
+     */
+    public static String encode(Message message, String uniqKey, boolean wait) {
+        Map<String, String> user = message.properties();
+        String tags = message.tags();
+        List<String> keys = message.keys();
+        Duration deliveryDelay = message.deliveryDelay();
+        Instant deliverAt = message.deliverAt();
+
+        // User properties are sized by estimate: counting them exactly would mean a second walk of the map.
+        int capacity = USER_PROPERTY_ESTIMATE * user.size();
+        if (tags != null) {
+            capacity += TAGS.length() + tags.length() + 2;
+        }
+        int keyCount = keys.size();
+        if (keyCount > 0) {
+            capacity += KEYS.length() + 2 + keyCount - 1;
+            for (int i = 0; i < keyCount; i++) {
+                capacity += keys.get(i).length();
+            }
+        }
+        // Room for one delay number; the longest of the three names sizes it.
+        capacity += TIMER_DELIVER_MS.length() + MAX_LONG_DIGITS + 2;
+        if (uniqKey != null) {
+            capacity += UNIQ_KEY.length() + uniqKey.length() + 2;
+        }
+        capacity += WAIT.length() + 5 + 2;
+
+        StringBuilder sb = new StringBuilder(capacity);
+        user.forEach((name, value) -> appendPair(sb, name, value)); // no iterator or entry wrappers
+        if (tags != null) {
+            appendPair(sb, TAGS, tags);
+        }
+        if (keyCount > 0) {
+            sb.append(KEYS).append(NAME_VALUE_SEPARATOR).append(keys.get(0));
+            for (int i = 1; i < keyCount; i++) {
+                sb.append(' ').append(keys.get(i));
+            }
+            sb.append(PROPERTY_SEPARATOR);
+        }
+        if (message.delayLevel() > 0) {
+            sb.append(DELAY).append(NAME_VALUE_SEPARATOR).append(message.delayLevel()).append(PROPERTY_SEPARATOR);
+        } else if (deliveryDelay != null) {
+            sb.append(TIMER_DELAY_MS).append(NAME_VALUE_SEPARATOR).append(deliveryDelay.toMillis())
+                    .append(PROPERTY_SEPARATOR);
+        } else if (deliverAt != null) {
+            sb.append(TIMER_DELIVER_MS).append(NAME_VALUE_SEPARATOR).append(deliverAt.toEpochMilli())
+                    .append(PROPERTY_SEPARATOR);
+        }
+        if (uniqKey != null) {
+            appendPair(sb, UNIQ_KEY, uniqKey);
+        }
+        appendPair(sb, WAIT, wait ? "true" : "false");
+        return sb.toString();
+    }
+
+    /**
+     * Parses a property string the way brokers and the official client do: segments shorter than
+     * three characters, without a separator, or with an empty name or value are dropped; a value
+     * keeps any further 0x01; the last of duplicate names wins.
+     *
+     * @return a mutable map in first-seen order; empty for null or empty input
+     */
+    public static Map<String, String> decode(String properties) {
+        Map<String, String> map = new LinkedHashMap<>();
+        if (properties == null) {
+            return map;
+        }
+        int len = properties.length();
+        int start = 0;
+        while (start < len) {
+            int end = properties.indexOf(PROPERTY_SEPARATOR, start);
+            if (end < 0) {
+                end = len;
+            }
+            if (end - start >= 3) {
+                int sep = properties.indexOf(NAME_VALUE_SEPARATOR, start);
+                if (sep > start && sep < end - 1) {
+                    map.put(properties.substring(start, sep), properties.substring(sep + 1, end));
+                }
+            }
+            start = end + 1;
+        }
+        return map;
+    }
+
+    /**
+     * The length of {@code s} in UTF-8, counted without encoding it. Matches
+     * {@code s.getBytes(UTF_8).length}, including the one-byte {@code '?'} that replaces an unpaired
+     * surrogate.
+     */
+    public static int utf8Length(String s) {
+        int len = s.length();
+        int bytes = len;
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                continue;
+            }
+            if (c < 0x800) {
+                bytes += 1;
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                // Two chars become four bytes.
+                bytes += 2;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                // Unpaired: the encoder writes '?', already counted.
+                continue;
+            } else {
+                bytes += 2;
+            }
+        }
+        return bytes;
+    }
+
+    private static void appendPair(StringBuilder sb, String name, String value) {
+        sb.append(name).append(NAME_VALUE_SEPARATOR).append(value).append(PROPERTY_SEPARATOR);
+    }
+}

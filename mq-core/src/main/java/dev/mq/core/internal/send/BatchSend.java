@@ -1,0 +1,265 @@
+package dev.mq.core.internal.send;
+
+import dev.mq.core.MQException;
+import dev.mq.core.MessageQueue;
+import dev.mq.core.SendResult;
+import dev.mq.core.SendStatus;
+import dev.mq.core.internal.protocol.BatchBody;
+import dev.mq.core.internal.protocol.RequestCode;
+import dev.mq.core.internal.protocol.ResponseCode;
+import dev.mq.core.internal.transport.FrameBody;
+import dev.mq.core.internal.transport.OutboundFrame;
+import dev.mq.core.internal.transport.RemotingCommand;
+import dev.mq.core.internal.transport.ResponseCallback;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.Timeout;
+import io.netty.util.TimerTask;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One automatic batch: the sends that waited for one queue, written as one SEND_BATCH_MESSAGE whose
+ * body is laid out straight into the frame, and the broker's one answer handed back to each send
+ * as its own result — its own message id, the i-th offset message id and queue offset
+ * {@code first + i}.
+ *
+ * <p>Deadlines: the request carries the latest deadline of its sends, and a send whose own deadline
+ * comes first fails alone with TIMEOUT at that deadline (one timer for the batch, set to the next
+ * such deadline), while the others keep waiting for the answer. The alternative — the earliest
+ * deadline for the whole batch — would fail sends with time left because another send joined them,
+ * and since the batch may already be stored, a caller who re-sent would store a duplicate. Keeping
+ * short sends out of batches with longer ones would not do either: orderly runs cannot be reordered.
+ */
+final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
+
+    private final DefaultProducer producer;
+    private final MessageQueue queue;
+    /** Who let this batch go, and hears when it has its outcome. */
+    private final QueueFlights flights;
+    private List<SendOperation> members;
+    private int bodyLength;
+    private String brokerAddress;
+    private long startNanos;
+    /** The request's deadline: the latest of the members'. */
+    private long deadlineNanos;
+    /** Pending: the timer that expires the next member whose deadline comes before the request's. */
+    private volatile Timeout expiry;
+    /** The batch has its outcome: no member needs expiring any more. */
+    private volatile boolean answered;
+
+    BatchSend(DefaultProducer producer, MessageQueue queue, List<SendOperation> members, QueueFlights flights) {
+        this.producer = producer;
+        this.queue = queue;
+        this.members = members;
+        this.flights = flights;
+    }
+
+    /**
+     * Writes the batch; the outcome reaches every member on the callback executor. Whatever goes
+     * wrong while writing (even an {@link Error}) fails the members, so the queue's flight passes on.
+     */
+    void write() {
+        try {
+            writeBatch();
+        } catch (Throwable e) { // a failure of the client, not of the broker: no retry, no penalty
+            answered();
+            failAll(SendOperation.unexpected(e), false);
+        }
+    }
+
+    private void writeBatch() {
+        members = stillWaiting(members);
+        if (members.isEmpty()) {
+            flights.flightDone(queue);
+            return;
+        }
+        int length = 0;
+        for (int i = 0, n = members.size(); i < n; i++) {
+            length += AutoBatcher.recordSize(members.get(i).payload());
+        }
+        bodyLength = length;
+        SendOperation first = members.get(0);
+        brokerAddress = first.route().masterAddress(queue.brokerName());
+        startNanos = producer.clock().nanoTime();
+        long latest = first.deadlineNanos();
+        long earliest = latest;
+        for (int i = 0, n = members.size(); i < n; i++) {
+            SendOperation member = members.get(i);
+            member.joinBatch(brokerAddress, startNanos);
+            long d = member.deadlineNanos();
+            if (d - latest > 0) {
+                latest = d;
+            }
+            if (d - earliest < 0) {
+                earliest = d;
+            }
+        }
+        deadlineNanos = latest;
+        if (brokerAddress == null) {
+            onFailure(new MQException(MQException.Reason.NO_ROUTE, "broker " + queue.brokerName() + " of topic '"
+                    + first.payload().userTopic() + "' has no master address"));
+            return;
+        }
+        SendMessageHeader header = new SendMessageHeader(producer.wireGroup(), first.payload().wireTopic(),
+                queue.queueId(), 0, producer.clock().millis(), 0, DefaultProducer.BATCH_PROPERTIES, true,
+                queue.brokerName());
+        if (members.size() > 1) {
+            producer.countAutoBatch();
+        }
+        if (earliest - latest < 0) {
+            expiry = producer.remoting().schedule(this, earliest - producer.clock().nanoTime(), TimeUnit.NANOSECONDS);
+        }
+        OutboundFrame frame = OutboundFrame.requestWithBodyWriter(RequestCode.SEND_BATCH_MESSAGE, header, this);
+        producer.remoting().invoke(brokerAddress, frame, latest, this);
+    }
+
+    /**
+     * Timer: members whose own deadline has passed fail with TIMEOUT (on the callback executor, where
+     * hooks may run); the timer is set again for the next member that would otherwise hear late.
+     */
+    @Override
+    public void run(Timeout timeout) {
+        if (answered) {
+            return;
+        }
+        long now = producer.clock().nanoTime();
+        List<SendOperation> expired = null;
+        long next = deadlineNanos;
+        for (int i = 0, n = members.size(); i < n; i++) {
+            SendOperation member = members.get(i);
+            if (member.isDone()) {
+                continue;
+            }
+            long d = member.deadlineNanos();
+            if (d - now <= 0) {
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
+                expired.add(member);
+            } else if (d - next < 0) {
+                next = d;
+            }
+        }
+        if (next - deadlineNanos < 0 && !answered) {
+            expiry = producer.remoting().schedule(this, next - now, TimeUnit.NANOSECONDS);
+        }
+        if (expired != null) {
+            List<SendOperation> failing = expired;
+            MQException error = new MQException(MQException.Reason.TIMEOUT, "broker " + queue.brokerName() + " ("
+                    + brokerAddress + ") did not answer within the send deadline; the batch that carried the message"
+                    + " may still be stored");
+            producer.runCallback(() -> {
+                for (int i = 0, n = failing.size(); i < n; i++) {
+                    failing.get(i).batchFailed(error, false);
+                }
+            });
+        }
+    }
+
+    /** The batch has its outcome: its expiry timer, if any, is not needed any more. */
+    private void answered() {
+        answered = true;
+        Timeout pending = expiry;
+        if (pending != null) {
+            pending.cancel();
+        }
+    }
+
+    /**
+     * The sends that still wait: one whose deadline has passed fails on its own (TIMEOUT) instead of
+     * giving the whole batch a deadline in the past; one already finished (its timer) is left out.
+     */
+    private List<SendOperation> stillWaiting(List<SendOperation> candidates) {
+        long now = producer.clock().nanoTime();
+        List<SendOperation> live = null;
+        for (int i = 0, n = candidates.size(); i < n; i++) {
+            SendOperation op = candidates.get(i);
+            boolean expired = op.deadlineNanos() - now <= 0;
+            if (expired) {
+                op.expireWhileWaiting(AutoBatcher.waitedPastDeadline(queue));
+            }
+            if (expired || op.isDone()) {
+                if (live == null) {
+                    live = new ArrayList<>(candidates.subList(0, i));
+                }
+            } else if (live != null) {
+                live.add(op);
+            }
+        }
+        return live == null ? candidates : live;
+    }
+
+    @Override
+    public int length() {
+        return bodyLength;
+    }
+
+    @Override
+    public void writeTo(ByteBuf out) {
+        for (int i = 0, n = members.size(); i < n; i++) {
+            Payload p = members.get(i).payload();
+            BatchBody.writeRecord(out, p.flag(), p.body(), p.properties(), p.propertiesUtf8Length());
+        }
+    }
+
+    /** Event loop: the broker answered for the whole batch. */
+    @Override
+    public void onResponse(RemotingCommand response) {
+        answered();
+        long latencyMs = TimeUnit.NANOSECONDS.toMillis(producer.clock().nanoTime() - startNanos);
+        SendStatus status = SendOperation.status(response.code());
+        producer.faultTolerance().record(queue.brokerName(), latencyMs,
+                status == null && ResponseCode.isRetryable(response.code())); // as for a single send
+        if (status == null) {
+            MQException error = SendOperation.rejection(producer, queue, brokerAddress,
+                    members.get(0).payload().userTopic(), response);
+            failAll(error, ResponseCode.isRetryable(response.code()));
+            return;
+        }
+        producer.runCallback(() -> {
+            flights.flightDone(queue);
+            succeedAll(status, response);
+        });
+    }
+
+    /** Event loop or timer: the batch failed in transport. */
+    @Override
+    public void onFailure(MQException error) {
+        answered();
+        if (SendOperation.blamesBroker(error)) {
+            producer.faultTolerance().record(queue.brokerName(), LatencyFaultTolerance.FAILURE_LATENCY_MS, true);
+        }
+        failAll(error, error.reason() == MQException.Reason.CONNECTION
+                || error.reason() == MQException.Reason.NO_ROUTE);
+    }
+
+    private void failAll(MQException error, boolean retryable) {
+        producer.runCallback(() -> {
+            flights.flightDone(queue);
+            for (int i = 0, n = members.size(); i < n; i++) {
+                members.get(i).batchFailed(error, retryable);
+            }
+        });
+    }
+
+    private void succeedAll(SendStatus status, RemotingCommand response) {
+        MessageQueue written = new MessageQueue(members.get(0).payload().userTopic(), queue.brokerName(),
+                SendOperation.parseInt(response.field("queueId"), queue.queueId()));
+        long firstOffset = SendOperation.parseLong(response.field("queueOffset"));
+        String offsetIds = response.field("msgId");
+        int from = 0;
+        for (int i = 0, n = members.size(); i < n; i++) {
+            String offsetId = null;
+            if (offsetIds != null && from <= offsetIds.length()) {
+                int comma = offsetIds.indexOf(',', from);
+                int end = comma < 0 ? offsetIds.length() : comma;
+                offsetId = end > from ? offsetIds.substring(from, end) : null;
+                from = end + 1;
+            }
+            SendOperation member = members.get(i);
+            member.batchSucceeded(new SendResult(status, member.payload().messageIds(), offsetId, written,
+                    firstOffset < 0 ? -1 : firstOffset + i, null));
+        }
+    }
+}

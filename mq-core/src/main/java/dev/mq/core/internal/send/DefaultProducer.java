@@ -1,0 +1,506 @@
+package dev.mq.core.internal.send;
+
+import dev.mq.core.Clock;
+import dev.mq.core.MQException;
+import dev.mq.core.Message;
+import dev.mq.core.SendResult;
+import dev.mq.core.internal.client.ClientServices;
+import dev.mq.core.internal.protocol.BatchBody;
+import dev.mq.core.internal.protocol.Compression;
+import dev.mq.core.internal.protocol.MessageIdGenerator;
+import dev.mq.core.internal.protocol.MessageProperties;
+import dev.mq.core.internal.protocol.SysFlag;
+import dev.mq.core.internal.protocol.Validation;
+import dev.mq.core.internal.route.TopicRoutes;
+import dev.mq.core.internal.transport.RemotingClient;
+import dev.mq.core.producer.Producer;
+import dev.mq.core.producer.ProducerConfig;
+import dev.mq.core.producer.ProducerStats;
+import dev.mq.core.producer.QueueSelector;
+import dev.mq.core.producer.QueueSelectors;
+import dev.mq.core.producer.SendContext;
+import dev.mq.core.producer.SendHook;
+import dev.mq.core.producer.SendMode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The producer. Create it with {@link dev.mq.core.client.MQClientInstance#newProducer}; see
+ * {@link Producer} for the contract.
+ */
+public final class DefaultProducer implements Producer {
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultProducer.class);
+    /** Header {@code i} of a batch: only WAIT (brokers up to 5.3.3 copy it into every message of the batch). */
+    static final String BATCH_PROPERTIES = MessageProperties.WAIT + MessageProperties.NAME_VALUE_SEPARATOR
+            + "true" + MessageProperties.PROPERTY_SEPARATOR;
+
+    /** {@link Validation#MAX_TIMEOUT} in seconds: the per-send check compares a long, nothing more. */
+    private static final long MAX_TIMEOUT_SECONDS = Validation.MAX_TIMEOUT.getSeconds();
+
+    private final ProducerConfig config;
+    private final ClientServices client;
+    /** The client's clock, read for every deadline: a final field, so the hot path pays one call. */
+    private final Clock clock;
+    private final String wireGroup;
+    private final List<SendHook> hooks;
+    private final InFlightLimiter limiter;
+    private final LatencyFaultTolerance faultTolerance;
+    private final OrderedLanes lanes;
+    /** Null when auto-batching is off. */
+    private final AutoBatcher batcher;
+    /** Built once: a method reference per send would be an allocation on the hot path. */
+    private final Predicate<String> brokerAvailable;
+    private final MessageIdGenerator ids = MessageIdGenerator.shared();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final LongAdder retries = new LongAdder();
+    private final LongAdder autoBatches = new LongAdder();
+    /** One view for the producer's lifetime: metrics hold it (weakly) as long as the producer lives. */
+    private final ProducerStats stats = new Stats();
+
+    /** Internal: use {@link dev.mq.core.client.MQClientInstance#newProducer}. */
+    public DefaultProducer(ProducerConfig config, ClientServices client) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.client = Objects.requireNonNull(client, "client");
+        this.clock = client.clock();
+        this.wireGroup = withNamespace(config.group());
+        Validation.checkGroup(wireGroup); // the namespace counts towards the group's length
+        this.hooks = config.hooks();
+        this.limiter = new InFlightLimiter(config.maxInFlightRequests(), config.maxInFlightBytes(), config.backpressure(),
+                clock);
+        this.faultTolerance = new LatencyFaultTolerance(config.latencyFaultTolerance(), clock);
+        this.lanes = new OrderedLanes(this);
+        this.batcher = config.autoBatching().enabled() ? new AutoBatcher(this, config.autoBatching()) : null;
+        this.brokerAvailable = faultTolerance::isAvailable;
+    }
+
+    @Override
+    public String group() {
+        return config.group();
+    }
+
+    public ProducerConfig config() {
+        return config;
+    }
+
+    // ---- sync ----
+
+    @Override
+    public SendResult send(Message message) {
+        return send(message, config.sendTimeout());
+    }
+
+    @Override
+    public SendResult send(Message message, Duration timeout) {
+        return await(submit(prepare(message), SendMode.SYNC, null, null, timeout), timeout);
+    }
+
+    @Override
+    public SendResult send(Message message, QueueSelector selector, Object arg) {
+        return send(message, selector, arg, config.sendTimeout());
+    }
+
+    @Override
+    public SendResult send(Message message, QueueSelector selector, Object arg, Duration timeout) {
+        requireSelector(selector, arg);
+        return await(submit(prepare(message), SendMode.SYNC, selector, arg, timeout), timeout);
+    }
+
+    @Override
+    public SendResult send(Collection<Message> batch) {
+        return send(batch, config.sendTimeout());
+    }
+
+    @Override
+    public SendResult send(Collection<Message> batch, Duration timeout) {
+        return await(submit(prepareBatch(batch), SendMode.SYNC, null, null, timeout), timeout);
+    }
+
+    // ---- async ----
+
+    @Override
+    public CompletableFuture<SendResult> sendAsync(Message message) {
+        return sendAsync(message, config.sendTimeout());
+    }
+
+    @Override
+    public CompletableFuture<SendResult> sendAsync(Message message, Duration timeout) {
+        return submitAsync(() -> prepare(message), null, null, timeout);
+    }
+
+    @Override
+    public CompletableFuture<SendResult> sendAsync(Message message, QueueSelector selector, Object arg) {
+        return sendAsync(message, selector, arg, config.sendTimeout());
+    }
+
+    @Override
+    public CompletableFuture<SendResult> sendAsync(Message message, QueueSelector selector, Object arg,
+                                                  Duration timeout) {
+        return submitAsync(() -> {
+            requireSelector(selector, arg);
+            return prepare(message);
+        }, selector, arg, timeout);
+    }
+
+    @Override
+    public CompletableFuture<SendResult> sendAsync(Collection<Message> batch) {
+        return sendAsync(batch, config.sendTimeout());
+    }
+
+    @Override
+    public CompletableFuture<SendResult> sendAsync(Collection<Message> batch, Duration timeout) {
+        return submitAsync(() -> prepareBatch(batch), null, null, timeout);
+    }
+
+    // ---- oneway ----
+
+    @Override
+    public void sendOneway(Message message) {
+        submit(prepare(message), SendMode.ONEWAY, null, null, config.sendTimeout());
+    }
+
+    @Override
+    public void sendOneway(Message message, QueueSelector selector, Object arg) {
+        requireSelector(selector, arg);
+        submit(prepare(message), SendMode.ONEWAY, selector, arg, config.sendTimeout());
+    }
+
+    // ---- the one send path ----
+
+    /**
+     * Validation, backpressure and the first write happen on the caller's thread (so sends issued in
+     * order reach the wire in order); everything after is asynchronous.
+     */
+    private CompletableFuture<SendResult> submit(Payload payload, SendMode mode, QueueSelector selector, Object arg,
+                                                 Duration timeout) {
+        long start = clock.nanoTime();
+        checkTimeout(timeout);
+        if (!isRunning()) {
+            throw new MQException(MQException.Reason.SHUTDOWN, "producer '" + config.group() + "' is "
+                    + (running.get() ? "not started: start its MQClientInstance first" : "closed"));
+        }
+        long deadline = start + timeout.toNanos();
+        limiter.acquire(payload.wireBytes(), deadline);
+        CompletableFuture<SendResult> future = mode == SendMode.ONEWAY ? null : new CompletableFuture<>();
+        SendOperation operation = new SendOperation(this, payload, mode, selector, arg, start, deadline, future);
+        try {
+            operation.start();
+        } catch (RuntimeException e) { // e.g. the transport closed under us: never leak the permit
+            operation.abort(e instanceof MQException mq ? mq
+                    : new MQException(MQException.Reason.SHUTDOWN, "producer '" + config.group() + "' is closing", e));
+        } catch (Error e) { // e.g. out of memory: this send fails, the producer keeps its capacity
+            operation.abort(SendOperation.unexpected(e));
+        }
+        return future;
+    }
+
+    private CompletableFuture<SendResult> submitAsync(Supplier<Payload> prepare,
+                                                      QueueSelector selector, Object arg, Duration timeout) {
+        try {
+            return submit(prepare.get(), SendMode.ASYNC, selector, arg, timeout);
+        } catch (MQException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private SendResult await(CompletableFuture<SendResult> future, Duration timeout) {
+        try {
+            // The operation fails itself at its deadline; the margin only guards against a lost completion.
+            return future.get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof MQException mq) {
+                throw mq;
+            }
+            throw new MQException(MQException.Reason.CONNECTION, "send failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new MQException(MQException.Reason.TIMEOUT, "no outcome within " + timeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MQException(MQException.Reason.TIMEOUT, "interrupted while waiting for the send", e);
+        }
+    }
+
+    // ---- encoding, once per send ----
+
+    private Payload prepare(Message message) {
+        if (message == null) {
+            throw MQException.validation("message is null: nothing to send");
+        }
+        Validation.checkMessage(message, config.maxMessageSize());
+        String id = ids.next();
+        String properties = MessageProperties.encode(message, id, true);
+        int propertiesLength = Validation.checkPropertiesSize(properties);
+        byte[] body = message.body();
+        int sysFlag = 0;
+        if (body.length >= config.compressThreshold()) {
+            byte[] compressed = Compression.zlib(body, config.compressLevel());
+            if (compressed.length < body.length) {
+                body = compressed;
+                sysFlag |= SysFlag.compressedZlib();
+            }
+        }
+        return new Payload(message.topic(), wireTopic(message.topic()), body, properties, propertiesLength, sysFlag,
+                message.flag(), false, List.of(id), message, message.body().length);
+    }
+
+    private Payload prepareBatch(Collection<Message> batch) {
+        if (batch == null) {
+            throw MQException.validation("batch is null: a batch needs at least one message");
+        }
+        if (batch.isEmpty()) {
+            throw MQException.validation("batch is empty: a batch needs at least one message");
+        }
+        String topic = null;
+        List<BatchBody.Record> records = new ArrayList<>(batch.size());
+        List<String> messageIds = new ArrayList<>(batch.size());
+        long userBytes = 0;
+        Message first = null;
+        for (Message message : batch) {
+            if (message == null) {
+                throw MQException.validation("batch message #" + records.size() + " is null: a batch must not "
+                        + "contain null messages");
+            }
+            Validation.checkMessage(message, config.maxMessageSize());
+            if (topic == null) {
+                topic = message.topic();
+                first = message;
+            } else if (!topic.equals(message.topic())) {
+                throw MQException.validation("all messages of a batch must have one topic: found '" + topic
+                        + "' and '" + message.topic() + "'");
+            }
+            if (message.isDelayed()) {
+                throw MQException.validation("delayed messages cannot be sent in a batch (topic '" + topic + "')");
+            }
+            String id = ids.next();
+            String properties = MessageProperties.encode(message, id, true);
+            Validation.checkPropertiesSize(properties);
+            records.add(new BatchBody.Record(message.flag(), message.body(), properties));
+            messageIds.add(id);
+            userBytes += message.body().length;
+        }
+        int size = BatchBody.encodedSize(records);
+        if (size > config.maxMessageSize()) {
+            throw MQException.validation("batch of " + batch.size() + " messages encodes to " + size
+                    + " bytes, over the max message size of " + config.maxMessageSize() + ": split it");
+        }
+        byte[] body = new byte[size];
+        ByteBuf out = Unpooled.wrappedBuffer(body).writerIndex(0);
+        BatchBody.encode(records, out);
+        return new Payload(topic, wireTopic(topic), body, BATCH_PROPERTIES, BATCH_PROPERTIES.length(), 0, 0, true,
+                messageIds, first, userBytes);
+    }
+
+    private String withNamespace(String name) {
+        String namespace = client.namespace();
+        return namespace == null ? name : namespace + "%" + name;
+    }
+
+    /** The topic as brokers see it; its length is checked with the namespace, before any I/O. */
+    private String wireTopic(String topic) {
+        String namespace = client.namespace();
+        if (namespace == null) {
+            return topic;
+        }
+        Validation.checkNamespacedTopic(namespace, topic);
+        return namespace + "%" + topic;
+    }
+
+    private static void requireSelector(QueueSelector selector, Object arg) {
+        if (selector == null) {
+            throw MQException.validation("queue selector is null: an orderly send needs one (e.g. QueueSelectors.hash())");
+        }
+        selector.checkArgument(arg);
+    }
+
+    private static void checkTimeout(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.getSeconds() > MAX_TIMEOUT_SECONDS) {
+            Validation.checkTimeout("send timeout", timeout, false); // throws, naming the value
+        }
+    }
+
+    // ---- services for SendOperation ----
+
+    /** The group as brokers see it (with the namespace prefix, if any). */
+    public String wireGroup() {
+        return wireGroup;
+    }
+
+    List<SendHook> hooks() {
+        return hooks;
+    }
+
+    /** What deadlines are read against: the client's clock. */
+    Clock clock() {
+        return clock;
+    }
+
+    TopicRoutes routes() {
+        return client.routes();
+    }
+
+    RemotingClient remoting() {
+        return client.remoting();
+    }
+
+    Executor callbackExecutor() {
+        return client.callbackExecutor();
+    }
+
+    /** Runs {@code task} on the callback executor (which never drops a task, see {@link ClientServices}). */
+    void runCallback(Runnable task) {
+        client.callbackExecutor().execute(task);
+    }
+
+    /** Whether latency fault tolerance currently lets sends go to a broker. */
+    Predicate<String> brokerAvailable() {
+        return brokerAvailable;
+    }
+
+    LatencyFaultTolerance faultTolerance() {
+        return faultTolerance;
+    }
+
+    OrderedLanes lanes() {
+        return lanes;
+    }
+
+    /** The auto-batcher, or null when auto-batching is off. */
+    AutoBatcher batcher() {
+        return batcher;
+    }
+
+    /** Orderly lanes and auto-batch lines currently kept (one per queue in use); for tests. */
+    public int queueStates() {
+        return lanes.size() + (batcher == null ? 0 : batcher.size());
+    }
+
+    /** For tests: how long a queue's lane or line may stay unused before it is removed. */
+    public void queueIdleTime(long nanos) {
+        lanes.sweepClock().idleNanos(nanos);
+        if (batcher != null) {
+            batcher.sweepClock().idleNanos(nanos);
+        }
+    }
+
+    void release(Payload payload) {
+        limiter.release(payload.wireBytes());
+    }
+
+    void countRetry() {
+        retries.increment();
+    }
+
+    void countAutoBatch() {
+        autoBatches.increment();
+    }
+
+    void fireBefore(SendContext context) {
+        for (SendHook hook : hooks) {
+            try {
+                hook.beforeSend(context);
+            } catch (Throwable e) { // user code: whatever it throws, the send goes on and completes
+                log.warn("send hook {} failed in beforeSend", hook, e);
+            }
+        }
+    }
+
+    void fireAfter(SendContext context) {
+        for (SendHook hook : hooks) {
+            try {
+                hook.afterSend(context);
+            } catch (Throwable e) { // user code: whatever it throws, the send goes on and completes
+                log.warn("send hook {} failed in afterSend", hook, e);
+            }
+        }
+    }
+
+    // ---- lifecycle ----
+
+    @Override
+    public int inFlightRequests() {
+        return limiter.inFlightRequests();
+    }
+
+    @Override
+    public ProducerStats stats() {
+        return stats;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running.get() && client.isRunning();
+    }
+
+    @Override
+    public void close() {
+        if (stopIntake()) {
+            awaitDrained(System.nanoTime() + config.shutdownTimeout().toNanos()); // real time: see awaitDrained
+        }
+    }
+
+    /**
+     * First half of {@link #close()}: stop taking sends. Returns false if already stopped. The client
+     * instance stops all its producers first, then waits for them together, so closing several
+     * producers takes the longest shutdown timeout rather than their sum.
+     */
+    public boolean stopIntake() {
+        return running.compareAndSet(true, false);
+    }
+
+    /**
+     * Second half of {@link #close()}: wait for in-flight sends until {@code deadlineNanos}, a
+     * {@link System#nanoTime()} value — this waits for other threads, so in real time, whatever the
+     * client's clock.
+     */
+    public void awaitDrained(long deadlineNanos) {
+        if (!limiter.awaitIdle(deadlineNanos)) {
+            log.warn("producer '{}' closed with {} sends still in flight after {} ms", config.group(),
+                    limiter.inFlightRequests(), config.shutdownTimeout().toMillis());
+        }
+        client.producerClosed(this);
+    }
+
+    @Override
+    public String toString() {
+        return "DefaultProducer[group=" + config.group() + ", running=" + isRunning() + "]";
+    }
+
+    private final class Stats implements ProducerStats {
+
+        @Override
+        public int inFlightRequests() {
+            return limiter.inFlightRequests();
+        }
+
+        @Override
+        public long inFlightBytes() {
+            return limiter.inFlightBytes();
+        }
+
+        @Override
+        public long retries() {
+            return retries.sum();
+        }
+
+        @Override
+        public long autoBatches() {
+            return autoBatches.sum();
+        }
+    }
+}

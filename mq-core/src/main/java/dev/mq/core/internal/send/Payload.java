@@ -1,0 +1,29 @@
+package dev.mq.core.internal.send;
+
+import dev.mq.core.Message;
+import java.util.List;
+
+/**
+ * A message (or batch) validated and encoded once, before the first attempt: retries resend the
+ * same bytes and the same message ids.
+ *
+ * @param userTopic    the topic as the user named it
+ * @param wireTopic    the topic on the wire (with the namespace prefix, if any)
+ * @param body         the body to send: compressed, or the encoded batch
+ * @param properties   the encoded property string for header field {@code i}
+ * @param propertiesUtf8Length its length in UTF-8
+ * @param sysFlag      compression bits
+ * @param flag         the user flag
+ * @param batch        whether this is a SEND_BATCH_MESSAGE
+ * @param messageIds   the UNIQ_KEY of each message
+ * @param first        the (first) message, for queue selectors
+ * @param userBytes    body bytes as given by the user, before compression
+ */
+record Payload(String userTopic, String wireTopic, byte[] body, String properties, int propertiesUtf8Length,
+               int sysFlag, int flag, boolean batch, List<String> messageIds, Message first, long userBytes) {
+
+    /** Bytes counted against the in-flight cap: what goes on the wire, near enough. */
+    int wireBytes() {
+        return body.length + propertiesUtf8Length;
+    }
+}

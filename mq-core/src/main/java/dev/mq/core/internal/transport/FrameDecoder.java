@@ -1,0 +1,124 @@
+package dev.mq.core.internal.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Splits the byte stream into frames (16 MiB cap, as every RocketMQ server and client uses) and
+ * decodes each into a {@link RemotingCommand}, whichever header type it carries: JSON (type 0) or
+ * RocketMQ's binary header (type 1). Anything malformed raises {@link CorruptedFrameException}; the
+ * connection handler then closes the channel, which fails its in-flight requests.
+ */
+final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+
+    /**
+     * Largest frame accepted, RocketMQ's {@code frameMaxLength}: it counts the whole frame including its
+     * 4-byte length field (Netty's {@code LengthFieldBasedFrameDecoder}, which RocketMQ's servers use the
+     * same way), so the length field itself may say at most {@code MAX_FRAME_LENGTH - 4}. A larger
+     * length is refused as soon as the length field arrives, before anything is buffered for it.
+     */
+    public static final int MAX_FRAME_LENGTH = 16 * 1024 * 1024;
+
+    private static final int SERIALIZE_JSON = 0;
+    private static final int SERIALIZE_ROCKETMQ = 1;
+    /** Where headers of direct buffers are copied to be read; headers up to 64 KiB reuse it. */
+    private static final ScratchArray SCRATCH = new ScratchArray(1024, 64 * 1024);
+
+    public FrameDecoder() {
+        super(MAX_FRAME_LENGTH, 0, 4, 0, 4);
+    }
+
+    @Override
+    protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+        ByteBuf frame = (ByteBuf) super.decode(ctx, in);
+        if (frame == null) {
+            return null;
+        }
+        try {
+            return decodeFrame(frame);
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** Decodes one frame without its leading length field. */
+    public static RemotingCommand decodeFrame(ByteBuf frame) {
+        if (frame.readableBytes() < 4) {
+            throw new CorruptedFrameException("frame of " + frame.readableBytes() + " bytes has no header word");
+        }
+        int headerWord = frame.readInt();
+        int type = (headerWord >>> 24) & 0xFF;
+        int headerLength = headerWord & 0xFFFFFF;
+        if (headerLength > frame.readableBytes()) {
+            throw new CorruptedFrameException("header length " + headerLength + " exceeds the frame ("
+                    + frame.readableBytes() + " bytes left)");
+        }
+        ByteBuf header = frame.readSlice(headerLength);
+        byte[] body = null;
+        if (frame.isReadable()) {
+            body = new byte[frame.readableBytes()];
+            frame.readBytes(body);
+        }
+        return switch (type) {
+            case SERIALIZE_JSON -> decodeJson(header, body);
+            case SERIALIZE_ROCKETMQ -> decodeBinary(header, body);
+            default -> throw new CorruptedFrameException("unknown header serialize type " + type);
+        };
+    }
+
+    private static RemotingCommand decodeJson(ByteBuf header, byte[] body) {
+        int length = header.readableBytes();
+        if (header.hasArray()) {
+            return JsonHeaderReader.read(header.array(), header.arrayOffset() + header.readerIndex(), length, body);
+        }
+        byte[] bytes = SCRATCH.get(length);
+        header.getBytes(header.readerIndex(), bytes, 0, length);
+        return JsonHeaderReader.read(bytes, 0, length, body);
+    }
+
+    private static RemotingCommand decodeBinary(ByteBuf h, byte[] body) {
+        try {
+            int code = h.readShort();
+            int languageCode = h.readByte();
+            int version = h.readShort();
+            int opaque = h.readInt();
+            int flag = h.readInt();
+            String remark = readString(h, h.readInt());
+            int extLength = h.readInt();
+            Map<String, String> extFields = null;
+            if (extLength > 0) {
+                if (extLength > h.readableBytes()) {
+                    throw new CorruptedFrameException("extFields length " + extLength + " exceeds the header");
+                }
+                ByteBuf ext = h.readSlice(extLength);
+                extFields = new HashMap<>();
+                while (ext.isReadable()) {
+                    String key = readString(ext, ext.readShort());
+                    String value = readString(ext, ext.readInt());
+                    extFields.put(key, value);
+                }
+            }
+            return new RemotingCommand(code, LanguageCodes.name(languageCode), version, opaque, flag, remark,
+                    extFields, body);
+        } catch (IndexOutOfBoundsException e) {
+            throw new CorruptedFrameException("truncated binary header", e);
+        }
+    }
+
+    private static String readString(ByteBuf buf, int length) {
+        if (length < 0 || length > buf.readableBytes()) {
+            throw new CorruptedFrameException("string length " + length + " exceeds the header");
+        }
+        if (length == 0) {
+            return null;
+        }
+        String s = buf.toString(buf.readerIndex(), length, StandardCharsets.UTF_8);
+        buf.skipBytes(length);
+        return s;
+    }
+}

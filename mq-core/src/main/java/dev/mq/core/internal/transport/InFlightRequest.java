@@ -1,0 +1,115 @@
+package dev.mq.core.internal.transport;
+
+import dev.mq.core.MQException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.util.Timeout;
+import io.netty.util.TimerTask;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+
+/**
+ * One request from the moment it is encoded until its outcome is known. It is its own timer task
+ * (deadline expiry) and its own write listener (oneway requests), so a request costs one object
+ * plus its timer entry.
+ */
+final class InFlightRequest implements TimerTask, ChannelFutureListener {
+
+    private static final AtomicIntegerFieldUpdater<InFlightRequest> DONE =
+            AtomicIntegerFieldUpdater.newUpdater(InFlightRequest.class, "done");
+    /**
+     * The frame changes hands between threads: the event loop takes it to write it, while a timer or a
+     * closing thread may fail the request and release it at the same moment. Whoever swaps it out owns it,
+     * so it is released exactly once and never after it was taken.
+     */
+    private static final AtomicReferenceFieldUpdater<InFlightRequest, ByteBuf> FRAME =
+            AtomicReferenceFieldUpdater.newUpdater(InFlightRequest.class, ByteBuf.class, "frame");
+
+    final int opaque;
+    final boolean oneway;
+    final String address;
+    private final ResponseCallback callback;
+    private volatile ByteBuf frame;
+    private volatile Timeout timeout;
+    private volatile Connection connection;
+    private volatile int done;
+
+    InFlightRequest(int opaque, boolean oneway, String address, ByteBuf frame, ResponseCallback callback) {
+        this.opaque = opaque;
+        this.oneway = oneway;
+        this.address = address;
+        this.frame = frame;
+        this.callback = callback;
+    }
+
+    void timeout(Timeout timeout) {
+        this.timeout = timeout;
+    }
+
+    void attach(Connection connection) {
+        this.connection = connection;
+    }
+
+    boolean isDone() {
+        return done != 0;
+    }
+
+    /** Hands the encoded frame to the channel; the channel releases it once written. */
+    ByteBuf takeFrame() {
+        return FRAME.getAndSet(this, null);
+    }
+
+    void succeed(RemotingCommand response) {
+        if (DONE.compareAndSet(this, 0, 1)) {
+            cancelTimeout();
+            callback.onResponse(response);
+        }
+    }
+
+    void fail(MQException error) {
+        if (DONE.compareAndSet(this, 0, 1)) {
+            cancelTimeout();
+            releaseFrame();
+            callback.onFailure(error);
+        }
+    }
+
+    /** Releases the frame if it was never handed to a channel. */
+    void releaseFrame() {
+        ByteBuf f = FRAME.getAndSet(this, null);
+        if (f != null) {
+            f.release();
+        }
+    }
+
+    private void cancelTimeout() {
+        Timeout t = timeout;
+        if (t != null) {
+            t.cancel();
+        }
+    }
+
+    /** Timer thread: the deadline passed. Bookkeeping moves to the event loop that owns the table. */
+    @Override
+    public void run(Timeout t) {
+        Connection c = connection;
+        if (c != null) {
+            c.expire(this);
+        } else {
+            fail(new MQException(MQException.Reason.TIMEOUT,
+                    "no connection to " + address + " before the deadline"));
+        }
+    }
+
+    /** A oneway frame finished writing. */
+    @Override
+    public void operationComplete(ChannelFuture future) {
+        if (future.isSuccess()) {
+            succeed(null);
+        } else {
+            fail(new MQException(MQException.Reason.CONNECTION,
+                    "writing to " + address + " failed: " + future.cause(), future.cause()));
+        }
+    }
+}

@@ -1,0 +1,449 @@
+package dev.mq.core.internal.transport;
+
+import io.netty.handler.codec.CorruptedFrameException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reads the JSON header of a frame: one flat object per response, read on the event loop, so it is
+ * read here in one pass over the bytes instead of through a general JSON parser (which cost a
+ * parser, a copy of the header and a string per token on every answer).
+ *
+ * <p>The input is checked as strict JSON (RFC 8259), including the values it skips. The header's
+ * own fields are {@code code}, {@code version}, {@code opaque}, {@code flag} (integers, or strings
+ * holding one), {@code language}, {@code remark} (scalars) and {@code extFields} (an object whose
+ * scalar values are kept as text); anything else is skipped. A nested object or array where a
+ * scalar belongs is refused rather than read on, so that nothing nested can pass for a header
+ * field. Field names and common values are returned as shared constants.
+ */
+final class JsonHeaderReader {
+
+    /** Deeper nesting than this in a skipped value is refused (it keeps the reader's stack bounded). */
+    private static final int MAX_DEPTH = 256;
+    /** Names and values that appear in nearly every header, returned without allocating. */
+    private static final String[] COMMON = {"code", "extFields", "flag", "language", "opaque", "remark",
+        "serializeTypeCurrentRPC", "version", "JSON", "JAVA", "msgId", "queueId", "queueOffset", "transactionId",
+        "MSG_REGION", "DefaultRegion", "TRACE_ON", "true", "false", "batchUniqId", "recallHandle"};
+    /** {@link #COMMON} by length, so that a string is compared only with the names of its own length. */
+    private static final String[][] COMMON_BY_LENGTH = new String[25][];
+
+    static {
+        for (String name : COMMON) {
+            String[] same = COMMON_BY_LENGTH[name.length()];
+            String[] grown = same == null ? new String[1] : Arrays.copyOf(same, same.length + 1);
+            grown[grown.length - 1] = name;
+            COMMON_BY_LENGTH[name.length()] = grown;
+        }
+    }
+
+    private final byte[] in;
+    private final int end;
+    private int pos;
+
+    private JsonHeaderReader(byte[] in, int offset, int length) {
+        this.in = in;
+        this.pos = offset;
+        this.end = offset + length;
+    }
+
+    /** Decodes the header in {@code in[offset, offset + length)} into a command carrying {@code body}. */
+    static RemotingCommand read(byte[] in, int offset, int length, byte[] body) {
+        try {
+            return new JsonHeaderReader(in, offset, length).command(body);
+        } catch (ArrayIndexOutOfBoundsException e) { // defensive: every read is bounds-checked against end
+            throw corrupt("truncated JSON header");
+        }
+    }
+
+    private RemotingCommand command(byte[] body) {
+        int code = 0;
+        int version = 0;
+        int opaque = 0;
+        int flag = 0;
+        String language = null;
+        String remark = null;
+        Map<String, String> extFields = null;
+        skipWhitespace();
+        if (next() != '{') {
+            throw corrupt("JSON header is not an object");
+        }
+        if (!closes('}')) {
+            do {
+                String name = nameAndColon();
+                switch (name) {
+                    case "code" -> code = intValue(name);
+                    case "version" -> version = intValue(name);
+                    case "opaque" -> opaque = intValue(name);
+                    case "flag" -> flag = intValue(name);
+                    case "language" -> language = scalar(name);
+                    case "remark" -> remark = scalar(name);
+                    case "extFields" -> extFields = fields();
+                    default -> skipValue(0);
+                }
+            } while (more('}'));
+        }
+        return new RemotingCommand(code, language, version, opaque, flag, remark, extFields, body);
+    }
+
+    // ---- the header's values ----
+
+    private Map<String, String> fields() {
+        skipWhitespace();
+        if (peek() == 'n') {
+            literal("null");
+            return null;
+        }
+        if (next() != '{') {
+            throw corrupt("extFields is not an object");
+        }
+        Map<String, String> fields = new HashMap<>();
+        if (!closes('}')) {
+            do {
+                String name = nameAndColon();
+                skipWhitespace();
+                byte c = peek();
+                if (c == '{' || c == '[') {
+                    skipValue(1);
+                } else {
+                    fields.put(name, scalarText());
+                }
+            } while (more('}'));
+        }
+        return fields;
+    }
+
+    /** A scalar as text (null for JSON null); an object or array is refused. */
+    private String scalar(String name) {
+        skipWhitespace();
+        byte c = peek();
+        if (c == '{' || c == '[') {
+            throw corrupt("header field '" + name + "' is not a string");
+        }
+        return scalarText();
+    }
+
+    private int intValue(String name) {
+        skipWhitespace();
+        byte c = peek();
+        if (c == '"') {
+            String text = string();
+            try {
+                return Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                throw corrupt("header field '" + name + "' is not an integer");
+            }
+        }
+        if (c == '-' || isDigit(c)) {
+            int start = pos;
+            boolean integral = number();
+            if (integral) {
+                long value = parseLong(start, pos);
+                if (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) {
+                    return (int) value;
+                }
+            }
+        }
+        throw corrupt("header field '" + name + "' is not an integer");
+    }
+
+    /** Parses the digits of a JSON integer; beyond 19 digits it saturates, which the caller refuses. */
+    private long parseLong(int start, int stop) {
+        boolean negative = in[start] == '-';
+        int i = negative ? start + 1 : start;
+        if (stop - i > 18) {
+            return Long.MAX_VALUE;
+        }
+        long value = 0;
+        for (; i < stop; i++) {
+            value = value * 10 + (in[i] - '0');
+        }
+        return negative ? -value : value;
+    }
+
+    private String scalarText() {
+        byte c = peek();
+        switch (c) {
+            case '"':
+                return string();
+            case 'n':
+                literal("null");
+                return null;
+            case 't':
+                literal("true");
+                return "true";
+            case 'f':
+                literal("false");
+                return "false";
+            default:
+                if (c == '-' || isDigit(c)) {
+                    int start = pos;
+                    number();
+                    return new String(in, start, pos - start, StandardCharsets.US_ASCII);
+                }
+                throw corrupt("unexpected character " + describe(c) + " at " + pos);
+        }
+    }
+
+    // ---- JSON grammar ----
+
+    private String nameAndColon() {
+        skipWhitespace();
+        if (peek() != '"') {
+            throw corrupt("expected a field name at " + pos);
+        }
+        String name = string();
+        skipWhitespace();
+        if (next() != ':') {
+            throw corrupt("expected ':' after field name at " + pos);
+        }
+        return name;
+    }
+
+    /** After '{' or '[': true (and consumed) if the container closes at once. */
+    private boolean closes(char close) {
+        skipWhitespace();
+        if (peek() == close) {
+            pos++;
+            return true;
+        }
+        return false;
+    }
+
+    /** After a member: true on ',' (another follows), false on the closing bracket. */
+    private boolean more(char close) {
+        skipWhitespace();
+        byte c = next();
+        if (c == ',') {
+            return true;
+        }
+        if (c == close) {
+            return false;
+        }
+        throw corrupt("expected ',' or '" + close + "' at " + (pos - 1) + ", found " + describe(c));
+    }
+
+    private void skipValue(int depth) {
+        if (depth > MAX_DEPTH) {
+            throw corrupt("JSON header nests deeper than " + MAX_DEPTH);
+        }
+        skipWhitespace();
+        byte c = peek();
+        if (c == '{') {
+            pos++;
+            if (!closes('}')) {
+                do {
+                    nameAndColon();
+                    skipValue(depth + 1);
+                } while (more('}'));
+            }
+        } else if (c == '[') {
+            pos++;
+            if (!closes(']')) {
+                do {
+                    skipValue(depth + 1);
+                } while (more(']'));
+            }
+        } else {
+            scalarText();
+        }
+    }
+
+    /**
+     * A JSON number (the grammar checked, as a general parser would); returns whether it is an
+     * integer (no fraction, no exponent).
+     */
+    private boolean number() {
+        if (peek() == '-') {
+            pos++;
+        }
+        byte c = next();
+        if (c == '0') {
+            if (pos < end && isDigit(in[pos])) {
+                throw corrupt("leading zero in a number at " + (pos - 1));
+            }
+        } else if (isDigit(c)) {
+            digits();
+        } else {
+            throw corrupt("malformed number at " + (pos - 1));
+        }
+        boolean integral = true;
+        if (pos < end && in[pos] == '.') {
+            pos++;
+            requireDigit();
+            integral = false;
+        }
+        if (pos < end && (in[pos] == 'e' || in[pos] == 'E')) {
+            pos++;
+            if (pos < end && (in[pos] == '+' || in[pos] == '-')) {
+                pos++;
+            }
+            requireDigit();
+            integral = false;
+        }
+        return integral;
+    }
+
+    private void requireDigit() {
+        if (pos >= end || !isDigit(in[pos])) {
+            throw corrupt("malformed number at " + pos);
+        }
+        digits();
+    }
+
+    private void digits() {
+        while (pos < end && isDigit(in[pos])) {
+            pos++;
+        }
+    }
+
+    private void literal(String word) {
+        int n = word.length();
+        if (end - pos < n) {
+            throw corrupt("truncated JSON header");
+        }
+        for (int i = 0; i < n; i++) {
+            if (in[pos + i] != word.charAt(i)) {
+                throw corrupt("unexpected token at " + pos);
+            }
+        }
+        pos += n;
+    }
+
+    /** A JSON string at {@code pos} (which holds its opening quote). */
+    private String string() {
+        int start = ++pos;
+        while (true) {
+            if (pos >= end) {
+                throw corrupt("unterminated string at " + (start - 1));
+            }
+            byte c = in[pos];
+            if (c == '"') {
+                pos++;
+                return plain(start, pos - 1 - start);
+            }
+            if (c == '\\') {
+                return escaped(start);
+            }
+            if ((c & 0xFF) < 0x20) {
+                throw corrupt("unescaped control character in a string at " + pos);
+            }
+            pos++;
+        }
+    }
+
+    /** The bytes of a string without escapes: a shared constant when it is a common name. */
+    private String plain(int start, int length) {
+        String[] candidates = length < COMMON_BY_LENGTH.length ? COMMON_BY_LENGTH[length] : null;
+        if (candidates != null) {
+            for (String candidate : candidates) {
+                if (sameChars(candidate, start, length)) {
+                    return candidate;
+                }
+            }
+        }
+        return new String(in, start, length, StandardCharsets.UTF_8);
+    }
+
+    private boolean sameChars(String candidate, int start, int length) {
+        for (int i = 0; i < length; i++) {
+            if (candidate.charAt(i) != in[start + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The rest of a string with escapes, from its first character at {@code start}. */
+    private String escaped(int start) {
+        StringBuilder sb = new StringBuilder(new String(in, start, pos - start, StandardCharsets.UTF_8));
+        int runStart = pos;
+        while (true) {
+            if (pos >= end) {
+                throw corrupt("unterminated string at " + (start - 1));
+            }
+            byte c = in[pos];
+            if (c == '"') {
+                sb.append(new String(in, runStart, pos - runStart, StandardCharsets.UTF_8));
+                pos++;
+                return sb.toString();
+            }
+            if ((c & 0xFF) < 0x20) {
+                throw corrupt("unescaped control character in a string at " + pos);
+            }
+            if (c != '\\') {
+                pos++;
+                continue;
+            }
+            sb.append(new String(in, runStart, pos - runStart, StandardCharsets.UTF_8));
+            pos++;
+            byte e = next();
+            switch (e) {
+                case '"' -> sb.append('"');
+                case '\\' -> sb.append('\\');
+                case '/' -> sb.append('/');
+                case 'b' -> sb.append('\b');
+                case 'f' -> sb.append('\f');
+                case 'n' -> sb.append('\n');
+                case 'r' -> sb.append('\r');
+                case 't' -> sb.append('\t');
+                case 'u' -> sb.append(hex4());
+                default -> throw corrupt("bad escape \\" + describe(e) + " at " + (pos - 2));
+            }
+            runStart = pos;
+        }
+    }
+
+    private char hex4() {
+        if (end - pos < 4) {
+            throw corrupt("truncated \\u escape");
+        }
+        int value = 0;
+        for (int i = 0; i < 4; i++) {
+            int digit = Character.digit(in[pos++], 16);
+            if (digit < 0) {
+                throw corrupt("bad \\u escape at " + (pos - 1));
+            }
+            value = value << 4 | digit;
+        }
+        return (char) value;
+    }
+
+    // ---- bytes ----
+
+    private void skipWhitespace() {
+        while (pos < end) {
+            byte c = in[pos];
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                return;
+            }
+            pos++;
+        }
+    }
+
+    private byte peek() {
+        if (pos >= end) {
+            throw corrupt("truncated JSON header");
+        }
+        return in[pos];
+    }
+
+    private byte next() {
+        byte c = peek();
+        pos++;
+        return c;
+    }
+
+    private static boolean isDigit(byte c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static String describe(byte c) {
+        return c >= 0x20 && c < 0x7F ? "'" + (char) c + "'" : String.format("0x%02X", c & 0xFF);
+    }
+
+    private static CorruptedFrameException corrupt(String message) {
+        return new CorruptedFrameException("malformed JSON header: " + message);
+    }
+}
