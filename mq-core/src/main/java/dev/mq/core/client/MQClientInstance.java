@@ -3,27 +3,21 @@ package dev.mq.core.client;
 import dev.mq.core.Clock;
 import dev.mq.core.MQException;
 import dev.mq.core.internal.client.ClientServices;
-import dev.mq.core.internal.protocol.HeartbeatBody;
-import dev.mq.core.internal.protocol.RequestCode;
+import dev.mq.core.internal.client.Heartbeats;
+import dev.mq.core.internal.protocol.HostAddress;
 import dev.mq.core.internal.protocol.Validation;
 import dev.mq.core.internal.route.NameServerClient;
 import dev.mq.core.internal.route.TopicPublishInfo;
 import dev.mq.core.internal.route.TopicRoutes;
 import dev.mq.core.internal.send.DefaultProducer;
-import dev.mq.core.internal.transport.CommandHeader;
 import dev.mq.core.internal.transport.Credentials;
 import dev.mq.core.internal.transport.HostAndPort;
 import dev.mq.core.internal.transport.InboundRequestHandler;
-import dev.mq.core.internal.transport.OutboundFrame;
 import dev.mq.core.internal.transport.RemotingClient;
-import dev.mq.core.internal.transport.RemotingCommand;
 import dev.mq.core.internal.transport.RemotingConfig;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerConfig;
 import io.netty.handler.ssl.SslContext;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +29,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
@@ -71,7 +64,6 @@ public final class MQClientInstance implements AutoCloseable {
     /** Serialises start and the start of close; never held while waiting for sends. */
     private final Object lifecycle = new Object();
     private final List<DefaultProducer> producers = new CopyOnWriteArrayList<>();
-    private final Set<String> heartbeatedBrokers = ConcurrentHashMap.newKeySet();
     private final Services services = new Services();
     /** The resources' clock (known before start, so that producers created before it can read it). */
     private final Clock clock;
@@ -80,12 +72,13 @@ public final class MQClientInstance implements AutoCloseable {
     private RemotingClient remoting;
     private NameServerClient nameServers;
     private TopicRoutes routes;
+    private Heartbeats heartbeats;
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
 
     private MQClientInstance(Builder config) {
         this.config = config;
         this.clock = config.resources != null ? config.resources.clock() : Clock.system();
-        this.clientId = localAddress() + "@" + config.instanceName
+        this.clientId = HostAddress.localText() + "@" + config.instanceName
                 + (config.namespace == null ? "" : "@" + config.namespace);
     }
 
@@ -146,6 +139,7 @@ public final class MQClientInstance implements AutoCloseable {
         remoting = new RemotingClient(config.instanceName, remotingConfig, InboundRequestHandler.UNSUPPORTED,
                 resources.callbackExecutor(), resources.eventLoopGroup(), resources.timer(), clock);
         nameServers = new NameServerClient(config.nameServers, remoting, config.nameServerTimeout);
+        heartbeats = new Heartbeats(clientId, remoting, config.nameServerTimeout, this::producerGroups);
         routes = new TopicRoutes(nameServers, resources.callbackExecutor(), this::routeChanged,
                 config.topicIdleTimeout);
         long refresh = config.routeRefreshInterval.toMillis();
@@ -168,8 +162,9 @@ public final class MQClientInstance implements AutoCloseable {
         }
         DefaultProducer producer = new DefaultProducer(producerConfig, services);
         producers.add(producer);
-        heartbeatedBrokers.clear(); // a new group must be announced to every broker
-        sendHeartbeats();
+        if (state.get() == ClientState.RUNNING) {
+            heartbeats.groupsChanged(knownBrokers().values());
+        }
         return producer;
     }
 
@@ -229,11 +224,7 @@ public final class MQClientInstance implements AutoCloseable {
     }
 
     private void routeChanged(TopicPublishInfo route) {
-        for (String address : route.masters().values()) {
-            if (!heartbeatedBrokers.contains(address)) {
-                sendHeartbeat(address);
-            }
-        }
+        heartbeats.sendToNew(route.masters().values());
     }
 
     private void refreshRoutes() {
@@ -243,29 +234,9 @@ public final class MQClientInstance implements AutoCloseable {
     }
 
     private void sendHeartbeats() {
-        if (state.get() != ClientState.RUNNING || routes == null) {
-            return;
+        if (state.get() == ClientState.RUNNING) {
+            heartbeats.sendTo(knownBrokers().values());
         }
-        for (String address : knownBrokers().values()) {
-            sendHeartbeat(address);
-        }
-    }
-
-    private void sendHeartbeat(String address) {
-        Set<String> groups = producerGroups();
-        if (groups.isEmpty()) {
-            return;
-        }
-        heartbeatedBrokers.add(address);
-        byte[] body = HeartbeatBody.encode(clientId, groups);
-        remoting.invoke(address, OutboundFrame.request(RequestCode.HEART_BEAT, CommandHeader.EMPTY, body),
-                config.nameServerTimeout).whenComplete((response, error) -> {
-                    if (error != null || response.code() != 0) {
-                        heartbeatedBrokers.remove(address);
-                        log.debug("heartbeat to {} failed: {}", address, error != null ? error.getMessage()
-                                : response.code() + " " + response.remark());
-                    }
-                });
     }
 
     private Set<String> producerGroups() {
@@ -301,26 +272,8 @@ public final class MQClientInstance implements AutoCloseable {
             producer.awaitDrained(start + producer.config().shutdownTimeout().toNanos());
         }
         tasks.forEach(t -> t.cancel(false));
-        unregister(groups);
+        heartbeats.unregister(knownBrokers().values(), groups, config.unregisterTimeout);
         releaseResources();
-    }
-
-    private void unregister(Set<String> groups) {
-        List<CompletableFuture<RemotingCommand>> pending = new ArrayList<>();
-        for (String address : knownBrokers().values()) {
-            for (String group : groups) {
-                pending.add(remoting.invoke(address, OutboundFrame.request(RequestCode.UNREGISTER_CLIENT, w -> {
-                    w.field("clientID", clientId);
-                    w.field("producerGroup", group);
-                }, null), config.unregisterTimeout));
-            }
-        }
-        try {
-            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
-                    .get(config.unregisterTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            log.debug("unregistering {} did not finish cleanly: {}", clientId, e.toString());
-        }
     }
 
     private void releaseResources() {
@@ -329,24 +282,6 @@ public final class MQClientInstance implements AutoCloseable {
         }
         if (resources != null && resources != config.resources) { // borrowed resources are the application's
             resources.close();
-        }
-    }
-
-    private static String localAddress() {
-        try {
-            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!nic.isUp() || nic.isLoopback()) {
-                    continue;
-                }
-                for (InetAddress a : Collections.list(nic.getInetAddresses())) {
-                    if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress()) {
-                        return a.getHostAddress();
-                    }
-                }
-            }
-            return InetAddress.getLoopbackAddress().getHostAddress();
-        } catch (SocketException e) {
-            return "127.0.0.1";
         }
     }
 

@@ -11,7 +11,9 @@ import dev.mq.core.internal.protocol.RequestCode;
 import dev.mq.core.internal.protocol.SysFlag;
 import dev.mq.core.internal.transport.FakeServer;
 import dev.mq.core.internal.transport.RemotingCommand;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,23 @@ class WireFormatTest extends FakeClusterTestBase {
         waitUntil(() -> !broker.received(RequestCode.HEART_BEAT).isEmpty());
         assertThat(new String(broker.received(RequestCode.HEART_BEAT).get(0).body(), StandardCharsets.UTF_8))
                 .contains("\"groupName\":\"tenant1%" + GROUP + "\"");
+    }
+
+    @Test
+    void clientIdAndMessageIdsNameTheSameHost() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(4, broker), 0);
+        MQClientInstance client = client(ns.address());
+        Producer producer = producer(client, b -> b);
+
+        SendResult result = producer.send(message("Hosted", "x"));
+
+        // UNIQ_KEY starts with the host's address in hex; the client id with the same address as text.
+        byte[] host = InetAddress.getByName(client.clientId().substring(0, client.clientId().indexOf('@'))).getAddress();
+        assertThat(result.messageId()).startsWith(HexFormat.of().withUpperCase().formatHex(host));
+        waitUntil(() -> !broker.received(RequestCode.HEART_BEAT).isEmpty());
+        assertThat(new String(broker.received(RequestCode.HEART_BEAT).get(0).body(), StandardCharsets.UTF_8))
+                .contains("\"clientID\":\"" + client.clientId() + "\"");
     }
 
     @Test

@@ -1,18 +1,10 @@
 package dev.mq.core.internal.protocol;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -98,62 +90,6 @@ public final class MessageIdGenerator {
         return at + digits;
     }
 
-    /**
-     * Picks the address that identifies this host: the first public IPv4 or non-internal IPv6, in
-     * interface order; else the first private non-loopback IPv4; else a loopback IPv4; else four
-     * bytes of {@code nowMillis}, so that two such hosts still rarely collide.
-     */
-    static byte[] chooseHostAddress(List<InetAddress> inInterfaceOrder, long nowMillis) {
-        byte[] privateV4 = null;
-        byte[] loopbackV4 = null;
-        for (InetAddress a : inInterfaceOrder) {
-            if (a instanceof Inet4Address) {
-                if (isPublic(a)) {
-                    return a.getAddress();
-                }
-                if (a.isLoopbackAddress()) {
-                    if (loopbackV4 == null) {
-                        loopbackV4 = a.getAddress();
-                    }
-                } else if (privateV4 == null && !a.isAnyLocalAddress() && !a.isMulticastAddress()) {
-                    privateV4 = a.getAddress();
-                }
-            } else if (a instanceof Inet6Address && isPublic(a) && !isUniqueLocal(a)) {
-                return a.getAddress();
-            }
-        }
-        if (privateV4 != null) {
-            return privateV4;
-        }
-        if (loopbackV4 != null) {
-            return loopbackV4;
-        }
-        int low = (int) nowMillis;
-        return new byte[] {(byte) (low >>> 24), (byte) (low >>> 16), (byte) (low >>> 8), (byte) low};
-    }
-
-    private static boolean isPublic(InetAddress a) {
-        return !a.isLoopbackAddress() && !a.isSiteLocalAddress() && !a.isLinkLocalAddress()
-                && !a.isAnyLocalAddress() && !a.isMulticastAddress();
-    }
-
-    /** fc00::/7, which {@link InetAddress#isSiteLocalAddress()} does not cover. */
-    private static boolean isUniqueLocal(InetAddress a) {
-        return (a.getAddress()[0] & 0xFE) == 0xFC;
-    }
-
-    private static List<InetAddress> localAddresses() {
-        List<InetAddress> all = new ArrayList<>();
-        try {
-            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                all.addAll(Collections.list(nif.getInetAddresses()));
-            }
-        } catch (SocketException | RuntimeException e) {
-            // No interfaces to read: chooseHostAddress falls back to loopback or time bytes.
-        }
-        return all;
-    }
-
     /** One month in {@code zone}, as epoch ms: [start, end). */
     private record MonthWindow(long start, long end) {
 
@@ -174,7 +110,7 @@ public final class MessageIdGenerator {
             ClassLoader loader = MessageIdGenerator.class.getClassLoader();
             int loaderHash = loader == null ? 0 : loader.hashCode();
             Clock clock = Clock.systemUTC();
-            return new MessageIdGenerator(chooseHostAddress(localAddresses(), clock.millis()),
+            return new MessageIdGenerator(HostAddress.local(),
                     (int) ProcessHandle.current().pid(), loaderHash, clock, ZoneId.systemDefault());
         }
     }

@@ -138,36 +138,6 @@ class MessageIdGeneratorTest {
         assertThat(a.substring(a.length() - 24, a.length() - 20)).isEqualTo(pidHex);
     }
 
-    @Test
-    void hostAddressPrefersTheFirstPublicAddress() throws UnknownHostException {
-        assertThat(choose("127.0.0.1", "10.0.0.5", "8.8.8.8", "1.1.1.1")).isEqualTo(ip("8.8.8.8"));
-        assertThat(choose("fe80::1", "10.0.0.5", "2001:db8::7", "8.8.8.8")).isEqualTo(ip("2001:db8::7"));
-    }
-
-    @Test
-    void hostAddressSkipsInternalIpv6() throws UnknownHostException {
-        assertThat(choose("::1", "fe80::1", "fd12::1", "fec0::1", "172.16.0.9")).isEqualTo(ip("172.16.0.9"));
-    }
-
-    @Test
-    void hostAddressFallsBackToPrivateThenLoopbackThenTime() throws UnknownHostException {
-        assertThat(choose("127.0.0.1", "192.168.1.10", "10.0.0.1")).isEqualTo(ip("192.168.1.10"));
-        assertThat(choose("::1", "127.0.0.1")).isEqualTo(ip("127.0.0.1"));
-        assertThat(MessageIdGenerator.chooseHostAddress(List.of(), 0x1122_3344_5566_7788L))
-                .containsExactly(0x55, 0x66, 0x77, (byte) 0x88);
-    }
-
-    private static byte[] choose(String... addresses) throws UnknownHostException {
-        List<InetAddress> list = new ArrayList<>();
-        for (String a : addresses) {
-            list.add(InetAddress.getByName(a));
-        }
-        return MessageIdGenerator.chooseHostAddress(list, 0);
-    }
-
-    private static byte[] ip(String literal) throws UnknownHostException {
-        return InetAddress.getByName(literal).getAddress();
-    }
 
     private static String timePart(String id) {
         return id.substring(id.length() - 12, id.length() - 4);

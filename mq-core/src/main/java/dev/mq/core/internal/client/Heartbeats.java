@@ -1,0 +1,115 @@
+package dev.mq.core.internal.client;
+
+import dev.mq.core.internal.protocol.HeartbeatBody;
+import dev.mq.core.internal.protocol.RequestCode;
+import dev.mq.core.internal.protocol.ResponseCode;
+import dev.mq.core.internal.transport.CommandHeader;
+import dev.mq.core.internal.transport.OutboundFrame;
+import dev.mq.core.internal.transport.RemotingClient;
+import dev.mq.core.internal.transport.RemotingCommand;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps brokers aware of this client's groups: a heartbeat to every known master broker on each
+ * tick, one at once to a broker seen for the first time (or to all when a group is added), and an
+ * unregistration of each group at close. Brokers expire a client whose heartbeats stop (120 s), so
+ * a lost heartbeat costs nothing but a retry at the next tick.
+ */
+public final class Heartbeats {
+
+    private static final Logger log = LoggerFactory.getLogger(Heartbeats.class);
+
+    private final String clientId;
+    private final RemotingClient remoting;
+    private final Duration requestTimeout;
+    private final Supplier<Set<String>> producerGroups;
+    /** Brokers that accepted the current groups; a failed heartbeat removes its broker, so the next route change retries it. */
+    private final Set<String> announced = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param producerGroups the groups to announce (wire names, namespace applied), read at each heartbeat
+     */
+    public Heartbeats(String clientId, RemotingClient remoting, Duration requestTimeout,
+                      Supplier<Set<String>> producerGroups) {
+        this.clientId = clientId;
+        this.remoting = remoting;
+        this.requestTimeout = requestTimeout;
+        this.producerGroups = producerGroups;
+    }
+
+    /** The periodic heartbeat: to every broker in {@code brokers}. */
+    public void sendTo(Collection<String> brokers) {
+        for (String address : brokers) {
+            send(address);
+        }
+    }
+
+    /** A route named {@code brokers}: announces the groups to those not yet told. */
+    public void sendToNew(Collection<String> brokers) {
+        for (String address : brokers) {
+            if (!announced.contains(address)) {
+                send(address);
+            }
+        }
+    }
+
+    /** A group was added: every broker must hear of it, so all of {@code brokers} are told at once. */
+    public void groupsChanged(Collection<String> brokers) {
+        announced.clear();
+        sendTo(brokers);
+    }
+
+    private void send(String address) {
+        Set<String> groups = producerGroups.get();
+        if (groups.isEmpty()) {
+            return;
+        }
+        announced.add(address);
+        byte[] body = HeartbeatBody.encode(clientId, groups);
+        remoting.invoke(address, OutboundFrame.request(RequestCode.HEART_BEAT, CommandHeader.EMPTY, body),
+                requestTimeout).whenComplete((response, error) -> {
+                    if (error != null || response.code() != ResponseCode.SUCCESS) {
+                        announced.remove(address);
+                        log.debug("heartbeat to {} failed: {}", address, error != null ? error.getMessage()
+                                : response.code() + " " + response.remark());
+                    }
+                });
+    }
+
+    /**
+     * Withdraws each of {@code groups} from each of {@code brokers} and waits up to {@code wait} for
+     * the answers. A broker that does not answer forgets the client anyway once its heartbeats stop,
+     * so this only speeds up what brokers would do by themselves.
+     */
+    public void unregister(Collection<String> brokers, Set<String> groups, Duration wait) {
+        List<CompletableFuture<RemotingCommand>> pending = new ArrayList<>();
+        for (String address : brokers) {
+            for (String group : groups) {
+                pending.add(remoting.invoke(address, OutboundFrame.request(RequestCode.UNREGISTER_CLIENT, w -> {
+                    w.field("clientID", clientId);
+                    w.field("producerGroup", group);
+                }, null), wait));
+            }
+        }
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.debug("unregistering {} was interrupted", clientId);
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("unregistering {} did not finish cleanly: {}", clientId, e.toString());
+        }
+    }
+}
