@@ -1,6 +1,7 @@
 package dev.mq.core;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one exception type of the client. Its {@link #reason()} says what went wrong in a way code
@@ -30,17 +31,17 @@ public class MQException extends RuntimeException {
 
     private final Reason reason;
     private final int responseCode;
-    private final String remark;
+    private final @Nullable String remark;
 
-    public MQException(Reason reason, String message) {
+    public MQException(Reason reason, @Nullable String message) {
         this(reason, message, null);
     }
 
-    public MQException(Reason reason, String message, Throwable cause) {
+    public MQException(Reason reason, @Nullable String message, @Nullable Throwable cause) {
         this(reason, message, -1, null, cause);
     }
 
-    private MQException(Reason reason, String message, int responseCode, String remark, Throwable cause) {
+    private MQException(Reason reason, @Nullable String message, int responseCode, @Nullable String remark, @Nullable Throwable cause) {
         super(message, cause);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.responseCode = responseCode;
@@ -48,7 +49,7 @@ public class MQException extends RuntimeException {
     }
 
     /** A {@link Reason#BROKER_REJECTED} error carrying the broker's response code and remark. */
-    public static MQException brokerRejected(String message, int responseCode, String remark) {
+    public static MQException brokerRejected(String message, int responseCode, @Nullable String remark) {
         return new MQException(Reason.BROKER_REJECTED, message, responseCode, remark, null);
     }
 
@@ -67,7 +68,7 @@ public class MQException extends RuntimeException {
     }
 
     /** The broker's remark for {@link Reason#BROKER_REJECTED}, otherwise null. */
-    public String remark() {
+    public @Nullable String remark() {
         return remark;
     }
 }

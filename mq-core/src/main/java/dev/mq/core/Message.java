@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable message to send. Build one with {@link #builder(String)}:
@@ -23,14 +24,14 @@ import java.util.Map;
 public final class Message {
 
     private final String topic;
-    private final String tags;
+    private final @Nullable String tags;
     private final List<String> keys;
-    private final byte[] body;
+    private final byte @Nullable [] body;
     private final Map<String, String> properties;
     private final int flag;
     private final int delayLevel;
-    private final Duration deliveryDelay;
-    private final Instant deliverAt;
+    private final @Nullable Duration deliveryDelay;
+    private final @Nullable Instant deliverAt;
 
     private Message(Builder b) {
         this.topic = b.topic;
@@ -58,7 +59,7 @@ public final class Message {
     }
 
     /** The tag, or null. A RocketMQ message carries at most one tag. */
-    public String tags() {
+    public @Nullable String tags() {
         return tags;
     }
 
@@ -71,7 +72,7 @@ public final class Message {
      * The body. The array is shared, not copied, so that large bodies go to the wire without a
      * copy: do not modify it after building the message.
      */
-    public byte[] body() {
+    public byte @Nullable [] body() {
         return body;
     }
 
@@ -91,12 +92,12 @@ public final class Message {
     }
 
     /** A relative delivery delay (5.x timer), or null. */
-    public Duration deliveryDelay() {
+    public @Nullable Duration deliveryDelay() {
         return deliveryDelay;
     }
 
     /** An absolute delivery time (5.x timer), or null. */
-    public Instant deliverAt() {
+    public @Nullable Instant deliverAt() {
         return deliverAt;
     }
 
@@ -129,16 +130,16 @@ public final class Message {
     public static final class Builder {
 
         private String topic;
-        private String tags;
+        private @Nullable String tags;
         private List<String> keys = new ArrayList<>();
-        private byte[] body;
+        private byte @Nullable [] body;
         private Map<String, String> properties = new LinkedHashMap<>();
         /** {@link #keys} and {@link #properties} belong to a built message: copy before changing them. */
         private boolean handedOver;
         private int flag;
         private int delayLevel;
-        private Duration deliveryDelay;
-        private Instant deliverAt;
+        private @Nullable Duration deliveryDelay;
+        private @Nullable Instant deliverAt;
 
         private Builder(String topic) {
             this.topic = topic;
@@ -149,7 +150,7 @@ public final class Message {
             return this;
         }
 
-        public Builder tags(String tags) {
+        public Builder tags(@Nullable String tags) {
             this.tags = tags;
             return this;
         }
@@ -179,13 +180,13 @@ public final class Message {
         }
 
         /** The body, shared and not copied (see {@link Message#body()}). */
-        public Builder body(byte[] body) {
+        public Builder body(byte @Nullable [] body) {
             this.body = body;
             return this;
         }
 
         /** The body as UTF-8. */
-        public Builder body(String body) {
+        public Builder body(@Nullable String body) {
             this.body = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
             return this;
         }
@@ -219,13 +220,13 @@ public final class Message {
         }
 
         /** Delivers after {@code delay} (RocketMQ 5.x timer; a 4.9 broker delivers at once). */
-        public Builder deliveryDelay(Duration delay) {
+        public Builder deliveryDelay(@Nullable Duration delay) {
             this.deliveryDelay = delay;
             return this;
         }
 
         /** Delivers at {@code time} (RocketMQ 5.x timer; a 4.9 broker delivers at once). */
-        public Builder deliverAt(Instant time) {
+        public Builder deliverAt(@Nullable Instant time) {
             this.deliverAt = time;
             return this;
         }

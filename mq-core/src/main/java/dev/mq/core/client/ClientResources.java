@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The threads and time a client runs on: the event loops that serve every connection, the timer
@@ -138,11 +139,11 @@ public final class ClientResources implements AutoCloseable {
     /** Settings of {@link ClientResources}; every one has a default. */
     public static final class Builder {
 
-        private String name;
+        private @Nullable String name;
         private int ioThreads = 1;
-        private Executor callbackExecutor;
+        private @Nullable Executor callbackExecutor;
         private Clock clock = Clock.system();
-        private Timer timer;
+        private @Nullable Timer timer;
 
         private Builder() {
         }

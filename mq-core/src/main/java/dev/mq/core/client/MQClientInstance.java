@@ -7,7 +7,6 @@ import dev.mq.core.internal.client.Heartbeats;
 import dev.mq.core.internal.protocol.HostAddress;
 import dev.mq.core.internal.protocol.Validation;
 import dev.mq.core.internal.route.NameServerClient;
-import dev.mq.core.internal.route.TopicPublishInfo;
 import dev.mq.core.internal.route.TopicRoutes;
 import dev.mq.core.internal.send.DefaultProducer;
 import dev.mq.core.internal.transport.Credentials;
@@ -24,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -34,6 +34,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,13 +68,8 @@ public final class MQClientInstance implements AutoCloseable {
     private final Services services = new Services();
     /** The resources' clock (known before start, so that producers created before it can read it). */
     private final Clock clock;
-    /** Borrowed (given to the builder) or owned (created in start(), shut down in close()). */
-    private ClientResources resources;
-    private RemotingClient remoting;
-    private NameServerClient nameServers;
-    private TopicRoutes routes;
-    private Heartbeats heartbeats;
-    private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+    /** Everything start() creates; set before the state turns RUNNING, so a thread that saw RUNNING sees it. */
+    private volatile @Nullable Started started;
 
     private MQClientInstance(Builder config) {
         this.config = config;
@@ -106,13 +102,11 @@ public final class MQClientInstance implements AutoCloseable {
                 throw new IllegalStateException("client " + clientId + " cannot start from state " + state.get());
             }
             try {
-                createResources();
+                started = createResources();
             } catch (RuntimeException | Error e) {
                 state.set(ClientState.START_FAILED);
-                releaseResources();
                 throw e;
             }
-            // Publishes the fields set above to every thread that reads the state first, as sends do.
             state.set(ClientState.RUNNING);
         }
         // In a fresh JVM, loading the route codec takes a few hundred milliseconds: done here rather
@@ -121,7 +115,9 @@ public final class MQClientInstance implements AutoCloseable {
         TopicRoutes.loadCodec();
     }
 
-    private void createResources() {
+    /** Creates the resources and services of a started client; releases what it made if it fails. */
+    private Started createResources() {
+        ClientResources resources;
         if (config.resources != null) {
             if (config.resources.isClosed()) {
                 throw new IllegalStateException("client " + clientId + " cannot start: its " + config.resources
@@ -131,21 +127,29 @@ public final class MQClientInstance implements AutoCloseable {
         } else {
             resources = config.ownResources.name(config.instanceName).build();
         }
-        RemotingConfig remotingConfig = RemotingConfig.defaults()
-                .withConnectTimeout(config.connectTimeout)
-                .withSslContext(config.sslContext)
-                .withCredentials(config.credentials)
-                .withWriteStallTimeout(config.writeStallTimeout);
-        remoting = new RemotingClient(config.instanceName, remotingConfig, InboundRequestHandler.UNSUPPORTED,
-                resources.callbackExecutor(), resources.eventLoopGroup(), resources.timer(), clock);
-        nameServers = new NameServerClient(config.nameServers, remoting, config.nameServerTimeout);
-        heartbeats = new Heartbeats(clientId, remoting, config.nameServerTimeout, this::producerGroups);
-        routes = new TopicRoutes(nameServers, resources.callbackExecutor(), this::routeChanged,
-                config.topicIdleTimeout);
-        long refresh = config.routeRefreshInterval.toMillis();
-        long heartbeat = config.heartbeatInterval.toMillis();
-        tasks.add(remoting.scheduleAtFixedRate(this::refreshRoutes, refresh, refresh, TimeUnit.MILLISECONDS));
-        tasks.add(remoting.scheduleAtFixedRate(this::sendHeartbeats, heartbeat, heartbeat, TimeUnit.MILLISECONDS));
+        RemotingClient remoting = null;
+        try {
+            RemotingConfig remotingConfig = RemotingConfig.defaults()
+                    .withConnectTimeout(config.connectTimeout)
+                    .withSslContext(config.sslContext)
+                    .withCredentials(config.credentials)
+                    .withWriteStallTimeout(config.writeStallTimeout);
+            remoting = new RemotingClient(config.instanceName, remotingConfig, InboundRequestHandler.UNSUPPORTED,
+                    resources.callbackExecutor(), resources.eventLoopGroup(), resources.timer(), clock);
+            NameServerClient nameServers = new NameServerClient(config.nameServers, remoting, config.nameServerTimeout);
+            Heartbeats heartbeats = new Heartbeats(clientId, remoting, config.nameServerTimeout, this::producerGroups);
+            TopicRoutes routes = new TopicRoutes(nameServers, resources.callbackExecutor(),
+                    route -> heartbeats.sendToNew(route.masters().values()), config.topicIdleTimeout);
+            long refresh = config.routeRefreshInterval.toMillis();
+            long heartbeat = config.heartbeatInterval.toMillis();
+            List<ScheduledFuture<?>> tasks = List.of(
+                    remoting.scheduleAtFixedRate(this::refreshRoutes, refresh, refresh, TimeUnit.MILLISECONDS),
+                    remoting.scheduleAtFixedRate(this::sendHeartbeats, heartbeat, heartbeat, TimeUnit.MILLISECONDS));
+            return new Started(resources, remoting, nameServers, routes, heartbeats, tasks);
+        } catch (RuntimeException | Error e) {
+            release(resources, remoting);
+            throw e;
+        }
     }
 
     /**
@@ -162,14 +166,15 @@ public final class MQClientInstance implements AutoCloseable {
         }
         DefaultProducer producer = new DefaultProducer(producerConfig, services);
         producers.add(producer);
-        if (state.get() == ClientState.RUNNING) {
-            heartbeats.groupsChanged(knownBrokers().values());
+        Started running = started;
+        if (state.get() == ClientState.RUNNING && running != null) {
+            running.heartbeats.groupsChanged(knownBrokers().values());
         }
         return producer;
     }
 
     public ClientState state() {
-        return state.get();
+        return Objects.requireNonNull(state.get());
     }
 
     /** The id brokers know this client by: {@code ip@instanceName}. */
@@ -184,12 +189,14 @@ public final class MQClientInstance implements AutoCloseable {
 
     /** When a NameServer last answered a request, if one ever did. */
     public Optional<Instant> lastNameServerResponse() {
-        return nameServers == null ? Optional.empty() : nameServers.lastSuccess();
+        Started running = started;
+        return running == null ? Optional.empty() : running.nameServers.lastSuccess();
     }
 
     /** The last NameServer error (address and cause), or null if the last request succeeded. */
-    public String lastNameServerError() {
-        return nameServers == null ? null : nameServers.lastError();
+    public @Nullable String lastNameServerError() {
+        Started running = started;
+        return running == null ? null : running.nameServers.lastError();
     }
 
     /**
@@ -197,25 +204,28 @@ public final class MQClientInstance implements AutoCloseable {
      * indicators. Fails with CONNECTION or TIMEOUT when no NameServer answers.
      */
     public CompletableFuture<ClusterStatus> clusterStatus() {
-        if (state.get() != ClientState.RUNNING) {
+        Started running = started;
+        if (state.get() != ClientState.RUNNING || running == null) {
             return CompletableFuture.failedFuture(new MQException(MQException.Reason.SHUTDOWN,
                     "client " + clientId + " is " + state.get()));
         }
-        return nameServers.clusterMasters(ClusterStatus::new);
+        return running.nameServers.clusterMasters(ClusterStatus::new);
     }
 
     /** Broker name to master address, for every broker in a cached route. */
     public Map<String, String> knownBrokers() {
         Map<String, String> brokers = new TreeMap<>();
-        if (routes != null) {
-            routes.snapshot().values().forEach(route -> brokers.putAll(route.masters()));
+        Started running = started;
+        if (running != null) {
+            running.routes.snapshot().values().forEach(route -> brokers.putAll(route.masters()));
         }
         return brokers;
     }
 
     /** Topics with a cached route. */
     public Set<String> knownTopics() {
-        return routes == null ? Set.of() : Collections.unmodifiableSet(routes.snapshot().keySet());
+        Started running = started;
+        return running == null ? Set.of() : Collections.unmodifiableSet(running.routes.snapshot().keySet());
     }
 
     /** Producers created on this client and not closed. */
@@ -223,19 +233,17 @@ public final class MQClientInstance implements AutoCloseable {
         return List.copyOf(producers);
     }
 
-    private void routeChanged(TopicPublishInfo route) {
-        heartbeats.sendToNew(route.masters().values());
-    }
-
     private void refreshRoutes() {
-        if (state.get() == ClientState.RUNNING) {
-            routes.refreshAll();
+        Started running = started;
+        if (state.get() == ClientState.RUNNING && running != null) {
+            running.routes.refreshAll();
         }
     }
 
     private void sendHeartbeats() {
-        if (state.get() == ClientState.RUNNING) {
-            heartbeats.sendTo(knownBrokers().values());
+        Started running = started;
+        if (state.get() == ClientState.RUNNING && running != null) {
+            running.heartbeats.sendTo(knownBrokers().values());
         }
     }
 
@@ -260,7 +268,8 @@ public final class MQClientInstance implements AutoCloseable {
         synchronized (lifecycle) { // a close racing start() closes the started client
             previous = state.getAndUpdate(s -> s == ClientState.RUNNING ? ClientState.SHUTDOWN : s);
         }
-        if (previous != ClientState.RUNNING) {
+        Started running = started;
+        if (previous != ClientState.RUNNING || running == null) {
             return;
         }
         Set<String> groups = producerGroups();
@@ -271,18 +280,32 @@ public final class MQClientInstance implements AutoCloseable {
         for (DefaultProducer producer : closing) {
             producer.awaitDrained(start + producer.config().shutdownTimeout().toNanos());
         }
-        tasks.forEach(t -> t.cancel(false));
-        heartbeats.unregister(knownBrokers().values(), groups, config.unregisterTimeout);
-        releaseResources();
+        running.tasks.forEach(t -> t.cancel(false));
+        running.heartbeats.unregister(knownBrokers().values(), groups, config.unregisterTimeout);
+        release(running.resources, running.remoting);
     }
 
-    private void releaseResources() {
+    private void release(ClientResources resources, @Nullable RemotingClient remoting) {
         if (remoting != null) {
             remoting.close();
         }
-        if (resources != null && resources != config.resources) { // borrowed resources are the application's
+        if (resources != config.resources) { // borrowed resources are the application's
             resources.close();
         }
+    }
+
+    /** What a started client runs on. */
+    private record Started(ClientResources resources, RemotingClient remoting, NameServerClient nameServers,
+                           TopicRoutes routes, Heartbeats heartbeats, List<ScheduledFuture<?>> tasks) {
+    }
+
+    /** Everything start() created; only sends of a RUNNING client ask for it. */
+    private Started started() {
+        Started running = started;
+        if (running == null) {
+            throw new IllegalStateException("client " + clientId + " is " + state.get());
+        }
+        return running;
     }
 
     @Override
@@ -298,23 +321,23 @@ public final class MQClientInstance implements AutoCloseable {
         }
 
         @Override
-        public String namespace() {
+        public @Nullable String namespace() {
             return config.namespace;
         }
 
         @Override
         public RemotingClient remoting() {
-            return remoting;
+            return started().remoting;
         }
 
         @Override
         public TopicRoutes routes() {
-            return routes;
+            return started().routes;
         }
 
         @Override
         public Executor callbackExecutor() {
-            return resources.callbackExecutor();
+            return started().resources.callbackExecutor();
         }
 
         @Override
@@ -348,10 +371,10 @@ public final class MQClientInstance implements AutoCloseable {
         /** What {@link #ioThreads} and {@link #callbackExecutor} set: the resources the client creates. */
         private final ClientResources.Builder ownResources = ClientResources.builder();
         private boolean ownResourcesSet;
-        private ClientResources resources;
-        private SslContext sslContext;
-        private Credentials credentials;
-        private String namespace;
+        private @Nullable ClientResources resources;
+        private @Nullable SslContext sslContext;
+        private @Nullable Credentials credentials;
+        private @Nullable String namespace;
 
         private Builder() {
         }
@@ -360,7 +383,7 @@ public final class MQClientInstance implements AutoCloseable {
          * A RocketMQ namespace: topics and producer groups travel as {@code namespace%name}, so that
          * several environments can share one cluster. Default none.
          */
-        public Builder namespace(String namespace) {
+        public Builder namespace(@Nullable String namespace) {
             if (namespace != null && !namespace.matches("[a-zA-Z0-9_-]{1,64}")) {
                 throw MQException.validation("namespace '" + namespace + "' is invalid: use 1 to 64 letters, digits, "
                         + "'_' or '-'");
@@ -520,7 +543,7 @@ public final class MQClientInstance implements AutoCloseable {
         }
 
         /** TLS for every connection (NameServers and brokers), or null for plaintext. */
-        public Builder sslContext(SslContext context) {
+        public Builder sslContext(@Nullable SslContext context) {
             this.sslContext = context;
             return this;
         }

@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,15 +29,15 @@ public final class CallbackExecutor implements Executor {
     private static final Logger log = LoggerFactory.getLogger(CallbackExecutor.class);
 
     private final Executor target;
-    private final ThreadPoolExecutor owned;
+    private final @Nullable ThreadPoolExecutor owned;
     /** Threads of the owned pool: a close() running on one of them must not wait for itself. */
     private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
     private final String name;
     /** Created on the first rejection; rejected tasks queue here without bound, as on the owned pool. */
-    private ThreadPoolExecutor overflow;
+    private @Nullable ThreadPoolExecutor overflow;
     private boolean closed;
 
-    private CallbackExecutor(Executor application, String name) {
+    private CallbackExecutor(@Nullable Executor application, String name) {
         this.name = name;
         if (application != null) {
             this.target = application;
@@ -52,7 +53,7 @@ public final class CallbackExecutor implements Executor {
     }
 
     /** Runs tasks on {@code application}, or on an owned pool of daemon threads if it is null. */
-    public static CallbackExecutor create(Executor application, String name) {
+    public static CallbackExecutor create(@Nullable Executor application, String name) {
         return new CallbackExecutor(application, name);
     }
 
@@ -75,7 +76,7 @@ public final class CallbackExecutor implements Executor {
     }
 
     /** The overflow pool (one thread, gone when idle), or null once the resources have closed. */
-    private synchronized ThreadPoolExecutor overflow() {
+    private synchronized @Nullable ThreadPoolExecutor overflow() {
         if (closed) {
             return null;
         }

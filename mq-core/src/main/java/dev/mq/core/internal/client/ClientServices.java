@@ -5,6 +5,7 @@ import dev.mq.core.internal.route.TopicRoutes;
 import dev.mq.core.internal.transport.RemotingClient;
 import dev.mq.core.producer.Producer;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a producer needs from its {@link MQClientInstance}. An internal contract between the client
@@ -16,7 +17,7 @@ public interface ClientServices {
     String clientId();
 
     /** The namespace prefixed to topics and groups ({@code ns%topic}), or null. */
-    String namespace();
+    @Nullable String namespace();
 
     /** The shared transport. */
     RemotingClient remoting();

@@ -1,6 +1,7 @@
 package dev.mq.core.internal.protocol;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One broker group: its cluster, name, and the address of each member by broker id.
@@ -19,7 +20,7 @@ public record BrokerData(String cluster, String brokerName, Map<Long, String> br
     }
 
     /** The master's address, or null if the group has no master now (sends must skip it). */
-    public String masterAddress() {
+    public @Nullable String masterAddress() {
         return brokerAddrs.get(MASTER_ID);
     }
 }

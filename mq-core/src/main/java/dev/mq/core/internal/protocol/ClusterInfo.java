@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The NameServer's view of the cluster (GET_BROKER_CLUSTER_INFO): which brokers are registered and
@@ -34,7 +35,7 @@ public record ClusterInfo(Map<String, BrokerData> brokers, Map<String, List<Stri
     }
 
     /** Parses a GET_BROKER_CLUSTER_INFO response body. */
-    public static ClusterInfo decode(byte[] json) {
+    public static ClusterInfo decode(byte @Nullable [] json) {
         if (json == null || json.length == 0) {
             return new ClusterInfo(Map.of(), Map.of());
         }

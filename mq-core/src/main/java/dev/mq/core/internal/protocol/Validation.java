@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Client-side checks that run before any I/O, so that a bad topic, group or message fails at once
@@ -147,7 +148,7 @@ public final class Validation {
         }
     }
 
-    private static void checkBody(byte[] body, int maxBodyBytes) {
+    private static void checkBody(byte @Nullable [] body, int maxBodyBytes) {
         if (body == null) {
             throw MQException.validation("message body is null: a message needs a non-empty body");
         }
@@ -160,7 +161,7 @@ public final class Validation {
         }
     }
 
-    private static void checkTags(String tags) {
+    private static void checkTags(@Nullable String tags) {
         if (tags == null) {
             return;
         }

@@ -6,4 +6,7 @@
  * <p>Nothing here does I/O. Several classes run once per message on the send path, so they avoid
  * regular expressions, intermediate collections and per-call allocations beyond the result.
  */
+@NullMarked
 package dev.mq.core.internal.protocol;
+
+import org.jspecify.annotations.NullMarked;

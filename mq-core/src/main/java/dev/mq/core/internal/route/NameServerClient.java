@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Asks the NameServers for routes. Requests go to the current NameServer; one that cannot be
@@ -32,8 +33,8 @@ public final class NameServerClient {
     private final RemotingClient remoting;
     private final Duration requestTimeout;
     private final AtomicInteger current = new AtomicInteger();
-    private volatile Instant lastSuccess;
-    private volatile String lastError;
+    private volatile @Nullable Instant lastSuccess;
+    private volatile @Nullable String lastError;
 
     public NameServerClient(List<String> addresses, RemotingClient remoting, Duration requestTimeout) {
         this.addresses = List.copyOf(addresses);
@@ -56,7 +57,7 @@ public final class NameServerClient {
     }
 
     /** The last NameServer error, or null. */
-    public String lastError() {
+    public @Nullable String lastError() {
         return lastError;
     }
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The writable queues of one topic and the master address of each broker hosting them, built from
@@ -98,7 +99,7 @@ public final class TopicPublishInfo {
     }
 
     /** The master address of {@code brokerName}, or null. */
-    public String masterAddress(String brokerName) {
+    public @Nullable String masterAddress(String brokerName) {
         return masters.get(brokerName);
     }
 

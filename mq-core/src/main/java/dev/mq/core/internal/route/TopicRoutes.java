@@ -14,12 +14,14 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +60,7 @@ public final class TopicRoutes {
     }
 
     /** The cached route of {@code topic}, or null if it has none yet (or a lookup is under way). */
-    public TopicPublishInfo cached(String topic) {
+    public @Nullable TopicPublishInfo cached(String topic) {
         Entry entry = entries.get(topic);
         if (entry == null) {
             return null;
@@ -78,7 +80,7 @@ public final class TopicRoutes {
             Entry entry = entries.computeIfAbsent(topic, Entry::new);
             switch (entry.enqueue(waiter)) {
                 case STARTED -> startLookup(topic, entry);
-                case READY -> waiter.routeReady(entry.readyRoute()); // the caller's own thread: order kept
+                case READY -> waiter.routeReady(Objects.requireNonNull(entry.readyRoute(), "a ready entry has a route")); // the caller's own thread: order kept
                 case DEAD -> {
                     continue; // removed after a failed lookup: take a fresh entry
                 }
@@ -203,7 +205,7 @@ public final class TopicRoutes {
 
         private final String topic;
         private final ArrayDeque<RouteWaiter> waiters = new ArrayDeque<>();
-        private volatile TopicPublishInfo route;
+        private volatile @Nullable TopicPublishInfo route;
         private boolean lookingUp;
         private boolean removed;
         /** Set by every send that reads this entry, cleared by the refresh task when it notes the use. */
@@ -234,7 +236,7 @@ public final class TopicRoutes {
         }
 
         /** The route if no waiter is still ahead of new sends. */
-        TopicPublishInfo readyRoute() {
+        @Nullable TopicPublishInfo readyRoute() {
             return route;
         }
 
@@ -259,7 +261,7 @@ public final class TopicRoutes {
          * The lookup finished. Whatever the route listener throws, the waiters are resumed: a topic
          * whose lookup never resumes stays "looking up" and is never looked up again.
          */
-        void resolved(TopicPublishInfo found, Throwable error) {
+        void resolved(@Nullable TopicPublishInfo found, @Nullable Throwable error) {
             MQException failure = error == null ? null : asMQException(error);
             try {
                 if (found != null) {
@@ -277,7 +279,7 @@ public final class TopicRoutes {
          * waiter that throws, even an Error, is logged and the next one resumed; a VM error is
          * rethrown once every waiter has been resumed and the entry settled.
          */
-        private void resume(TopicPublishInfo found, MQException failure) {
+        private void resume(@Nullable TopicPublishInfo found, @Nullable MQException failure) {
             VirtualMachineError fatal = null;
             while (true) {
                 RouteWaiter next;
@@ -298,7 +300,7 @@ public final class TopicRoutes {
                     if (failure != null) {
                         next.routeFailed(failure);
                     } else {
-                        next.routeReady(found);
+                        next.routeReady(Objects.requireNonNull(found, "a lookup without error has a route"));
                     }
                 } catch (VirtualMachineError e) {
                     fatal = fatal == null ? e : fatal;

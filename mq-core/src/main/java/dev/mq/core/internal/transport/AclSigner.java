@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Signs requests the way RocketMQ's ACL (1.0 and 2.0 alike) verifies them: {@code AccessKey} joins
@@ -38,7 +39,7 @@ final class AclSigner {
         return frame.signed(CommandHeader.of(fields), body);
     }
 
-    String signature(Map<String, String> sortedFields, byte[] body) {
+    String signature(Map<String, String> sortedFields, byte @Nullable [] body) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);

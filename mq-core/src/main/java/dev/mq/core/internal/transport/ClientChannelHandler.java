@@ -7,6 +7,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.channels.ClosedChannelException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,7 @@ final class ClientChannelHandler extends SimpleChannelInboundHandler<RemotingCom
     private final Connection connection;
     private final RemotingClient client;
     private final boolean tls;
-    private Throwable failure;
+    private @Nullable Throwable failure;
 
     ClientChannelHandler(Connection connection, RemotingClient client, boolean tls) {
         this.connection = connection;

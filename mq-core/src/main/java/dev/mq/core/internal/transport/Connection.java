@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,15 +44,15 @@ final class Connection {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
     private final IntObjectHashMap<InFlightRequest> inFlight = new IntObjectHashMap<>();
-    private volatile Channel channel;
+    private volatile @Nullable Channel channel;
     private volatile boolean closed;
     private volatile boolean goingAway;
     private volatile boolean closeRequested;
-    private volatile MQException closeReason;
+    private volatile @Nullable MQException closeReason;
     /** Why this side closed the connection, when it did so for a reason worth telling the requests. */
-    private volatile String closeExplanation;
+    private volatile @Nullable String closeExplanation;
     /** Event loop: the pending stall check, while the channel is not writable. */
-    private ScheduledFuture<?> stallCheck;
+    private @Nullable ScheduledFuture<?> stallCheck;
     /** Event loop: the outbound bytes still to drain at the last stall check. */
     private long unwrittenAtLastCheck;
     /** Event loop: frames received from the server, a sign of life the kernel's send buffer cannot hide. */
@@ -72,7 +73,7 @@ final class Connection {
         return eventLoop;
     }
 
-    Channel channel() {
+    @Nullable Channel channel() {
         return channel;
     }
 
@@ -187,7 +188,7 @@ final class Connection {
     }
 
     /** Why this side closed the connection, if it had a reason to tell its requests; otherwise null. */
-    String closeExplanation() {
+    @Nullable String closeExplanation() {
         return closeExplanation;
     }
 

@@ -7,6 +7,7 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits the byte stream into frames (16 MiB cap, as every RocketMQ server and client uses) and
@@ -34,7 +35,7 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     }
 
     @Override
-    protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+    protected @Nullable Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
         ByteBuf frame = (ByteBuf) super.decode(ctx, in);
         if (frame == null) {
             return null;
@@ -59,7 +60,7 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
                     + frame.readableBytes() + " bytes left)");
         }
         ByteBuf header = frame.readSlice(headerLength);
-        byte[] body = null;
+        byte @Nullable [] body = null;
         if (frame.isReadable()) {
             body = new byte[frame.readableBytes()];
             frame.readBytes(body);
@@ -71,7 +72,7 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         };
     }
 
-    private static RemotingCommand decodeJson(ByteBuf header, byte[] body) {
+    private static RemotingCommand decodeJson(ByteBuf header, byte @Nullable [] body) {
         int length = header.readableBytes();
         if (header.hasArray()) {
             return JsonHeaderReader.read(header.array(), header.arrayOffset() + header.readerIndex(), length, body);
@@ -81,7 +82,7 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         return JsonHeaderReader.read(bytes, 0, length, body);
     }
 
-    private static RemotingCommand decodeBinary(ByteBuf h, byte[] body) {
+    private static RemotingCommand decodeBinary(ByteBuf h, byte @Nullable [] body) {
         try {
             int code = h.readShort();
             int languageCode = h.readByte();
@@ -90,7 +91,7 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
             int flag = h.readInt();
             String remark = readString(h, h.readInt());
             int extLength = h.readInt();
-            Map<String, String> extFields = null;
+            @Nullable Map<String, String> extFields = null;
             if (extLength > 0) {
                 if (extLength > h.readableBytes()) {
                     throw new CorruptedFrameException("extFields length " + extLength + " exceeds the header");
@@ -110,7 +111,7 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         }
     }
 
-    private static String readString(ByteBuf buf, int length) {
+    private static @Nullable String readString(ByteBuf buf, int length) {
         if (length < 0 || length > buf.readableBytes()) {
             throw new CorruptedFrameException("string length " + length + " exceeds the header");
         }

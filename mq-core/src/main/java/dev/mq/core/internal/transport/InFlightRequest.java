@@ -8,6 +8,7 @@ import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request from the moment it is encoded until its outcome is known. It is its own timer task
@@ -30,9 +31,9 @@ final class InFlightRequest implements TimerTask, ChannelFutureListener {
     final boolean oneway;
     final String address;
     private final ResponseCallback callback;
-    private volatile ByteBuf frame;
-    private volatile Timeout timeout;
-    private volatile Connection connection;
+    private volatile @Nullable ByteBuf frame;
+    private volatile @Nullable Timeout timeout;
+    private volatile @Nullable Connection connection;
     private volatile int done;
 
     InFlightRequest(int opaque, boolean oneway, String address, ByteBuf frame, ResponseCallback callback) {
@@ -60,7 +61,7 @@ final class InFlightRequest implements TimerTask, ChannelFutureListener {
         return FRAME.getAndSet(this, null);
     }
 
-    void succeed(RemotingCommand response) {
+    void succeed(@Nullable RemotingCommand response) {
         if (DONE.compareAndSet(this, 0, 1)) {
             cancelTimeout();
             callback.onResponse(response);

@@ -1,5 +1,7 @@
 package dev.mq.core.internal.transport;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Serves requests that a server initiates on one of our connections (for example
  * CHECK_TRANSACTION_STATE). Runs on the callback executor, never on the event loop.
@@ -19,5 +21,5 @@ public interface InboundRequestHandler {
      * Handles {@code request} received from {@code address}; returns the response to write, or null
      * for none (always null for oneway requests).
      */
-    OutboundFrame handle(String address, RemotingCommand request);
+    @Nullable OutboundFrame handle(String address, RemotingCommand request);
 }

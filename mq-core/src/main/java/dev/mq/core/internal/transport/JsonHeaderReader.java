@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the JSON header of a frame: one flat object per response, read on the event loop, so it is
@@ -49,7 +50,7 @@ final class JsonHeaderReader {
     }
 
     /** Decodes the header in {@code in[offset, offset + length)} into a command carrying {@code body}. */
-    static RemotingCommand read(byte[] in, int offset, int length, byte[] body) {
+    static RemotingCommand read(byte[] in, int offset, int length, byte @Nullable [] body) {
         try {
             return new JsonHeaderReader(in, offset, length).command(body);
         } catch (ArrayIndexOutOfBoundsException e) { // defensive: every read is bounds-checked against end
@@ -57,14 +58,14 @@ final class JsonHeaderReader {
         }
     }
 
-    private RemotingCommand command(byte[] body) {
+    private RemotingCommand command(byte @Nullable [] body) {
         int code = 0;
         int version = 0;
         int opaque = 0;
         int flag = 0;
-        String language = null;
-        String remark = null;
-        Map<String, String> extFields = null;
+        @Nullable String language = null;
+        @Nullable String remark = null;
+        @Nullable Map<String, String> extFields = null;
         skipWhitespace();
         if (next() != '{') {
             throw corrupt("JSON header is not an object");
@@ -89,7 +90,7 @@ final class JsonHeaderReader {
 
     // ---- the header's values ----
 
-    private Map<String, String> fields() {
+    private @Nullable Map<String, String> fields() {
         skipWhitespace();
         if (peek() == 'n') {
             literal("null");
@@ -115,7 +116,7 @@ final class JsonHeaderReader {
     }
 
     /** A scalar as text (null for JSON null); an object or array is refused. */
-    private String scalar(String name) {
+    private @Nullable String scalar(String name) {
         skipWhitespace();
         byte c = peek();
         if (c == '{' || c == '[') {
@@ -162,7 +163,7 @@ final class JsonHeaderReader {
         return negative ? -value : value;
     }
 
-    private String scalarText() {
+    private @Nullable String scalarText() {
         byte c = peek();
         switch (c) {
             case '"':

@@ -3,6 +3,7 @@ package dev.mq.core.internal.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A command to write: a request (sync or oneway) or a response to a broker-initiated request.
@@ -16,12 +17,13 @@ public final class OutboundFrame {
     private final int code;
     private final int flag;
     private final CommandHeader header;
-    private final byte[] body;
-    private final FrameBody bodyWriter;
-    private final String remark;
+    private final byte @Nullable [] body;
+    private final @Nullable FrameBody bodyWriter;
+    private final @Nullable String remark;
     private final int responseOpaque;
 
-    private OutboundFrame(int code, int flag, CommandHeader header, byte[] body, FrameBody bodyWriter, String remark,
+    private OutboundFrame(int code, int flag, CommandHeader header, byte @Nullable [] body,
+                          @Nullable FrameBody bodyWriter, @Nullable String remark,
                           int responseOpaque) {
         this.code = code;
         this.flag = flag;
@@ -33,7 +35,7 @@ public final class OutboundFrame {
     }
 
     /** A request expecting a response. */
-    public static OutboundFrame request(int code, CommandHeader header, byte[] body) {
+    public static OutboundFrame request(int code, CommandHeader header, byte @Nullable [] body) {
         return new OutboundFrame(code, 0, header, body, null, null, 0);
     }
 
@@ -43,17 +45,17 @@ public final class OutboundFrame {
     }
 
     /** A request the receiver must not answer. */
-    public static OutboundFrame oneway(int code, CommandHeader header, byte[] body) {
+    public static OutboundFrame oneway(int code, CommandHeader header, byte @Nullable [] body) {
         return new OutboundFrame(code, FLAG_ONEWAY, header, body, null, null, 0);
     }
 
     /** A response to an inbound request with {@code opaque}. */
-    public static OutboundFrame response(int opaque, int code, String remark) {
+    public static OutboundFrame response(int opaque, int code, @Nullable String remark) {
         return new OutboundFrame(code, FLAG_RESPONSE, CommandHeader.EMPTY, null, null, remark, opaque);
     }
 
     /** The same frame with another header and the body as an array (used by request signing). */
-    OutboundFrame signed(CommandHeader newHeader, byte[] bodyBytes) {
+    OutboundFrame signed(CommandHeader newHeader, byte @Nullable [] bodyBytes) {
         return new OutboundFrame(code, flag, newHeader, bodyBytes, null, remark, responseOpaque);
     }
 
@@ -78,7 +80,7 @@ public final class OutboundFrame {
     }
 
     /** The body, or null; a {@link FrameBody} is written out into a new array. */
-    public byte[] body() {
+    public byte @Nullable [] body() {
         if (bodyWriter == null) {
             return body;
         }
@@ -100,7 +102,7 @@ public final class OutboundFrame {
         }
     }
 
-    public String remark() {
+    public @Nullable String remark() {
         return remark;
     }
 

@@ -35,6 +35,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,7 @@ public final class RemotingClient implements AutoCloseable {
 
     private final RemotingConfig config;
     private final InboundRequestHandler inboundHandler;
-    private final AclSigner signer;
+    private final @Nullable AclSigner signer;
     private final Executor callbackExecutor;
     private final EventLoopGroup group;
     private final Timer timer;
@@ -144,7 +145,7 @@ public final class RemotingClient implements AutoCloseable {
         CompletableFuture<RemotingCommand> future = new CompletableFuture<>();
         invoke(address, frame, clock.nanoTime() + timeout.toNanos(), new ResponseCallback() {
             @Override
-            public void onResponse(RemotingCommand response) {
+            public void onResponse(@Nullable RemotingCommand response) {
                 future.complete(response);
             }
 
@@ -182,7 +183,7 @@ public final class RemotingClient implements AutoCloseable {
     void dispatchInbound(Connection connection, RemotingCommand request) {
         try {
             callbackExecutor.execute(() -> {
-                OutboundFrame response;
+                @Nullable OutboundFrame response;
                 try {
                     response = inboundHandler.handle(connection.address(), request);
                 } catch (RuntimeException e) {
@@ -190,8 +191,8 @@ public final class RemotingClient implements AutoCloseable {
                     response = request.isOneway() ? null
                             : OutboundFrame.response(request.opaque(), 1, String.valueOf(e));
                 }
-                if (response != null && !request.isOneway()) {
-                    Channel channel = connection.channel();
+                Channel channel = connection.channel(); // set before the first frame could arrive on it
+                if (response != null && !request.isOneway() && channel != null) {
                     channel.writeAndFlush(FrameEncoder.encode(response, request.opaque(), channel.alloc()));
                 }
             });

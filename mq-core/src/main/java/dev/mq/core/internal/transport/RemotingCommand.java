@@ -2,21 +2,22 @@ package dev.mq.core.internal.transport;
 
 import java.util.Collections;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** A decoded frame: a response to one of our requests, or a request initiated by the server. */
 public final class RemotingCommand {
 
     private final int code;
-    private final String language;
+    private final @Nullable String language;
     private final int version;
     private final int opaque;
     private final int flag;
-    private final String remark;
+    private final @Nullable String remark;
     private final Map<String, String> extFields;
-    private final byte[] body;
+    private final byte @Nullable [] body;
 
-    public RemotingCommand(int code, String language, int version, int opaque, int flag, String remark,
-                           Map<String, String> extFields, byte[] body) {
+    public RemotingCommand(int code, @Nullable String language, int version, int opaque, int flag,
+                           @Nullable String remark, @Nullable Map<String, String> extFields, byte @Nullable [] body) {
         this.code = code;
         this.language = language;
         this.version = version;
@@ -31,7 +32,7 @@ public final class RemotingCommand {
         return code;
     }
 
-    public String language() {
+    public @Nullable String language() {
         return language;
     }
 
@@ -56,7 +57,7 @@ public final class RemotingCommand {
     }
 
     /** The remark (error text in responses), or null. */
-    public String remark() {
+    public @Nullable String remark() {
         return remark;
     }
 
@@ -65,12 +66,12 @@ public final class RemotingCommand {
         return extFields;
     }
 
-    public String field(String name) {
+    public @Nullable String field(String name) {
         return extFields.get(name);
     }
 
     /** The body, or null when the frame had none. */
-    public byte[] body() {
+    public byte @Nullable [] body() {
         return body;
     }
 

@@ -3,6 +3,7 @@ package dev.mq.core.internal.transport;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Transport settings of one {@link RemotingClient}.
@@ -16,8 +17,8 @@ import java.util.Objects;
  *                       long is closed, failing its requests with CONNECTION
  * @param hostResolver   resolves the host names of addresses, off the event loop
  */
-public record RemotingConfig(Duration connectTimeout, Duration idleTimeout, SslContext sslContext,
-                             Credentials credentials, Duration writeStallTimeout, HostResolver hostResolver) {
+public record RemotingConfig(Duration connectTimeout, Duration idleTimeout, @Nullable SslContext sslContext,
+                             @Nullable Credentials credentials, Duration writeStallTimeout, HostResolver hostResolver) {
 
     public RemotingConfig {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -41,7 +42,7 @@ public record RemotingConfig(Duration connectTimeout, Duration idleTimeout, SslC
                 HostResolver.SYSTEM);
     }
 
-    public RemotingConfig withSslContext(SslContext context) {
+    public RemotingConfig withSslContext(@Nullable SslContext context) {
         return new RemotingConfig(connectTimeout, idleTimeout, context, credentials, writeStallTimeout, hostResolver);
     }
 
@@ -49,7 +50,7 @@ public record RemotingConfig(Duration connectTimeout, Duration idleTimeout, SslC
         return new RemotingConfig(timeout, idleTimeout, sslContext, credentials, writeStallTimeout, hostResolver);
     }
 
-    public RemotingConfig withCredentials(Credentials acl) {
+    public RemotingConfig withCredentials(@Nullable Credentials acl) {
         return new RemotingConfig(connectTimeout, idleTimeout, sslContext, acl, writeStallTimeout, hostResolver);
     }
 

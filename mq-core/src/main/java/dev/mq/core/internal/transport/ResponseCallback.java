@@ -1,6 +1,7 @@
 package dev.mq.core.internal.transport;
 
 import dev.mq.core.MQException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of one request. Called exactly once, on the connection's event loop (or the timer
@@ -13,7 +14,7 @@ public interface ResponseCallback {
      * The response arrived. For a oneway request this is called with {@code null} once the frame
      * has been written to the socket.
      */
-    void onResponse(RemotingCommand response);
+    void onResponse(@Nullable RemotingCommand response);
 
     /** The request failed: {@link MQException.Reason#TIMEOUT} or {@link MQException.Reason#CONNECTION}. */
     void onFailure(MQException error);

@@ -1,0 +1,5 @@
+/**
+ * Internal: the producer implementation, from a validated message to its completed future. Not API:
+ * may change in any release.
+ */
+package dev.mq.core.internal.send;

@@ -1,0 +1,5 @@
+/**
+ * Sending: {@link dev.mq.core.producer.Producer}, its {@link dev.mq.core.producer.ProducerConfig}, queue
+ * selection, auto-batching, send hooks and live statistics.
+ */
+package dev.mq.core.producer;
