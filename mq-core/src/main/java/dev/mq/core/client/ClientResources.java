@@ -1,7 +1,7 @@
 package dev.mq.core.client;
 
 import dev.mq.core.Clock;
-import dev.mq.core.MQException;
+import dev.mq.core.ConfigException;
 import dev.mq.core.internal.client.CallbackExecutor;
 import dev.mq.core.internal.transport.RemotingClient;
 import io.netty.channel.EventLoopGroup;
@@ -136,11 +136,17 @@ public final class ClientResources implements AutoCloseable {
         return "ClientResources[" + name + (closed.get() ? ", closed" : "") + "]";
     }
 
-    /** Settings of {@link ClientResources}; every one has a default. */
+    /**
+     * Settings of {@link ClientResources}; every one has a default. A refused setting throws a
+     * {@link ConfigException} naming the builder method.
+     */
     public static final class Builder {
 
+        /** Default {@link #ioThreads}: 1. */
+        public static final int DEFAULT_IO_THREADS = 1;
+
         private @Nullable String name;
-        private int ioThreads = 1;
+        private int ioThreads = DEFAULT_IO_THREADS;
         private @Nullable Executor callbackExecutor;
         private Clock clock = Clock.system();
         private @Nullable Timer timer;
@@ -151,7 +157,7 @@ public final class ClientResources implements AutoCloseable {
         /** Names the threads ({@code mq-io-<name>-N}, ...); default {@code resources-<n>}. */
         public Builder name(String name) {
             if (name == null || name.isBlank()) {
-                throw MQException.validation("client resources name must not be blank");
+                throw new ConfigException("name", name, "client resources name must not be blank");
             }
             this.name = name;
             return this;
@@ -160,7 +166,7 @@ public final class ClientResources implements AutoCloseable {
         /** Event-loop threads for all connections; default 1, enough for tens of thousands of sends per second. */
         public Builder ioThreads(int threads) {
             if (threads < 1) {
-                throw MQException.validation("io threads must be at least 1, got " + threads);
+                throw new ConfigException("ioThreads", threads, "io threads must be at least 1, got " + threads);
             }
             this.ioThreads = threads;
             return this;
@@ -174,7 +180,8 @@ public final class ClientResources implements AutoCloseable {
          */
         public Builder callbackExecutor(Executor executor) {
             if (executor == null) {
-                throw MQException.validation("callback executor is null: leave it unset for the default pool");
+                throw new ConfigException("callbackExecutor", null,
+                        "callback executor is null: leave it unset for the default pool");
             }
             this.callbackExecutor = executor;
             return this;
@@ -202,8 +209,8 @@ public final class ClientResources implements AutoCloseable {
 
         public ClientResources build() {
             if (clock != Clock.system() && timer == null) {
-                throw MQException.validation("a clock other than Clock.system() needs a timer that fires on its time:"
-                        + " set timer(...) as well");
+                throw new ConfigException("timer", null, "a clock other than Clock.system() needs a timer that fires"
+                        + " on its time: set timer(...) as well");
             }
             return new ClientResources(this);
         }

@@ -1,6 +1,7 @@
 package dev.mq.core.client;
 
 import dev.mq.core.Clock;
+import dev.mq.core.ConfigException;
 import dev.mq.core.MQException;
 import dev.mq.core.internal.client.ClientServices;
 import dev.mq.core.internal.client.Heartbeats;
@@ -359,15 +360,30 @@ public final class MQClientInstance implements AutoCloseable {
     /** Settings of a {@link MQClientInstance}. */
     public static final class Builder {
 
+        /** Default {@link #connectTimeout}: 3 s. */
+        public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+        /** Default {@link #nameServerTimeout}: 3 s. */
+        public static final Duration DEFAULT_NAME_SERVER_TIMEOUT = Duration.ofSeconds(3);
+        /** Default {@link #routeRefreshInterval}: 30 s. */
+        public static final Duration DEFAULT_ROUTE_REFRESH_INTERVAL = Duration.ofSeconds(30);
+        /** Default {@link #heartbeatInterval}: 30 s. */
+        public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
+        /** Default {@link #writeStallTimeout}: 5 s. */
+        public static final Duration DEFAULT_WRITE_STALL_TIMEOUT = RemotingConfig.defaults().writeStallTimeout();
+        /** Default {@link #topicIdleTimeout}: 5 minutes. */
+        public static final Duration DEFAULT_TOPIC_IDLE_TIMEOUT = Duration.ofMinutes(5);
+        /** Default {@link #unregisterTimeout}: 3 s. */
+        public static final Duration DEFAULT_UNREGISTER_TIMEOUT = Duration.ofSeconds(3);
+
         private List<String> nameServers = List.of();
         private String instanceName = ProcessHandle.current().pid() + "#" + System.nanoTime();
-        private Duration connectTimeout = Duration.ofSeconds(3);
-        private Duration nameServerTimeout = Duration.ofSeconds(3);
-        private Duration routeRefreshInterval = Duration.ofSeconds(30);
-        private Duration heartbeatInterval = Duration.ofSeconds(30);
-        private Duration writeStallTimeout = RemotingConfig.defaults().writeStallTimeout();
-        private Duration topicIdleTimeout = Duration.ofMinutes(5);
-        private Duration unregisterTimeout = Duration.ofSeconds(3);
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration nameServerTimeout = DEFAULT_NAME_SERVER_TIMEOUT;
+        private Duration routeRefreshInterval = DEFAULT_ROUTE_REFRESH_INTERVAL;
+        private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+        private Duration writeStallTimeout = DEFAULT_WRITE_STALL_TIMEOUT;
+        private Duration topicIdleTimeout = DEFAULT_TOPIC_IDLE_TIMEOUT;
+        private Duration unregisterTimeout = DEFAULT_UNREGISTER_TIMEOUT;
         /** What {@link #ioThreads} and {@link #callbackExecutor} set: the resources the client creates. */
         private final ClientResources.Builder ownResources = ClientResources.builder();
         private boolean ownResourcesSet;
@@ -385,8 +401,8 @@ public final class MQClientInstance implements AutoCloseable {
          */
         public Builder namespace(@Nullable String namespace) {
             if (namespace != null && !namespace.matches("[a-zA-Z0-9_-]{1,64}")) {
-                throw MQException.validation("namespace '" + namespace + "' is invalid: use 1 to 64 letters, digits, "
-                        + "'_' or '-'");
+                throw new ConfigException("namespace", namespace, "namespace '" + namespace
+                        + "' is invalid: use 1 to 64 letters, digits, '_' or '-'");
             }
             this.namespace = namespace;
             return this;
@@ -395,7 +411,8 @@ public final class MQClientInstance implements AutoCloseable {
         /** One address or several separated by {@code ;} (for example {@code "ns1:9876;ns2:9876"}). */
         public Builder nameServer(String addresses) {
             if (addresses == null || addresses.isBlank()) {
-                throw MQException.validation("name server address is empty: expected host:port[;host:port...]");
+                throw new ConfigException("nameServer", addresses,
+                        "name server address is empty: expected host:port[;host:port...]");
             }
             List<String> parsed = new ArrayList<>();
             for (String part : addresses.split(";")) {
@@ -406,13 +423,14 @@ public final class MQClientInstance implements AutoCloseable {
                 try {
                     HostAndPort.parse(address);
                 } catch (IllegalArgumentException e) {
-                    throw MQException.validation("invalid name server address '" + address + "' in '" + addresses
-                            + "': " + e.getMessage() + " (expected host:port[;host:port...])");
+                    throw new ConfigException("nameServer", addresses, "invalid name server address '" + address
+                            + "' in '" + addresses + "': " + e.getMessage() + " (expected host:port[;host:port...])");
                 }
                 parsed.add(address);
             }
             if (parsed.isEmpty()) {
-                throw MQException.validation("name server address '" + addresses + "' lists no host:port");
+                throw new ConfigException("nameServer", addresses,
+                        "name server address '" + addresses + "' lists no host:port");
             }
             this.nameServers = List.copyOf(parsed);
             return this;
@@ -421,7 +439,7 @@ public final class MQClientInstance implements AutoCloseable {
         /** Distinguishes client instances of one process; defaults to {@code pid#nanoTime}. */
         public Builder instanceName(String instanceName) {
             if (instanceName == null || instanceName.isBlank()) {
-                throw MQException.validation("instance name must not be blank");
+                throw new ConfigException("instanceName", instanceName, "instance name must not be blank");
             }
             this.instanceName = instanceName;
             return this;
@@ -436,8 +454,8 @@ public final class MQClientInstance implements AutoCloseable {
          */
         public Builder resources(ClientResources resources) {
             if (resources == null) {
-                throw MQException.validation("client resources are null: leave them unset for resources of the"
-                        + " client's own");
+                throw new ConfigException("resources", null, "client resources are null: leave them unset for"
+                        + " resources of the client's own");
             }
             this.resources = resources;
             return this;
@@ -464,19 +482,19 @@ public final class MQClientInstance implements AutoCloseable {
         }
 
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connect timeout");
+            this.connectTimeout = positive(timeout, "connectTimeout", "connect timeout");
             return this;
         }
 
         /** Deadline of each NameServer request (route lookups); default 3 s. */
         public Builder nameServerTimeout(Duration timeout) {
-            this.nameServerTimeout = positive(timeout, "name server timeout");
+            this.nameServerTimeout = positive(timeout, "nameServerTimeout", "name server timeout");
             return this;
         }
 
         /** How often cached routes are re-fetched; default 30 s. */
         public Builder routeRefreshInterval(Duration interval) {
-            this.routeRefreshInterval = positive(interval, "route refresh interval");
+            this.routeRefreshInterval = positive(interval, "routeRefreshInterval", "route refresh interval");
             return this;
         }
 
@@ -489,7 +507,7 @@ public final class MQClientInstance implements AutoCloseable {
          * a dropped topic looks its route up again, as the first send did.
          */
         public Builder topicIdleTimeout(Duration timeout) {
-            this.topicIdleTimeout = positive(timeout, "topic idle timeout");
+            this.topicIdleTimeout = positive(timeout, "topicIdleTimeout", "topic idle timeout");
             return this;
         }
 
@@ -499,13 +517,13 @@ public final class MQClientInstance implements AutoCloseable {
          * anyway once its heartbeats stop (after 120 s), so a shorter wait only speeds up close.
          */
         public Builder unregisterTimeout(Duration timeout) {
-            this.unregisterTimeout = positive(timeout, "unregister timeout");
+            this.unregisterTimeout = positive(timeout, "unregisterTimeout", "unregister timeout");
             return this;
         }
 
         /** How often every known master broker is sent a heartbeat; default 30 s (brokers expire clients after 120 s). */
         public Builder heartbeatInterval(Duration interval) {
-            this.heartbeatInterval = positive(interval, "heartbeat interval");
+            this.heartbeatInterval = positive(interval, "heartbeatInterval", "heartbeat interval");
             return this;
         }
 
@@ -518,7 +536,7 @@ public final class MQClientInstance implements AutoCloseable {
          * allowed). A slow server that still reads is never cut off.
          */
         public Builder writeStallTimeout(Duration timeout) {
-            this.writeStallTimeout = positive(timeout, "write stall timeout");
+            this.writeStallTimeout = positive(timeout, "writeStallTimeout", "write stall timeout");
             return this;
         }
 
@@ -535,10 +553,18 @@ public final class MQClientInstance implements AutoCloseable {
 
         /**
          * Signs every request with RocketMQ ACL credentials (the same signature serves ACL 1.0 on
-         * 4.9/5.x brokers and ACL 2.0 users on 5.3+ brokers).
+         * 4.9/5.x brokers and ACL 2.0 users on 5.3+ brokers). A null or blank key is refused as
+         * setting {@code credentials.accessKey} or {@code credentials.secretKey}.
          */
         public Builder credentials(String accessKey, String secretKey) {
-            this.credentials = new Credentials(accessKey, secretKey);
+            try {
+                this.credentials = new Credentials(accessKey, secretKey);
+            } catch (MQException e) {
+                // Only a null or blank key is refused, so the value named is never a secret.
+                boolean accessKeyRefused = accessKey == null || accessKey.isBlank();
+                throw new ConfigException(accessKeyRefused ? "credentials.accessKey" : "credentials.secretKey",
+                        accessKeyRefused ? accessKey : secretKey, e.getMessage());
+            }
             return this;
         }
 
@@ -548,20 +574,28 @@ public final class MQClientInstance implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Builds the client (not started). Every setting was checked when it was set; this checks
+         * that they fit together.
+         *
+         * @throws ConfigException if no name server is set, or if {@link #resources} is combined
+         *                         with {@link #ioThreads} or {@link #callbackExecutor}
+         */
         public MQClientInstance build() {
             if (nameServers.isEmpty()) {
-                throw MQException.validation("no name server configured: call nameServer(\"host:port\")");
+                throw new ConfigException("nameServer", null, "no name server configured: call nameServer(\"host:port\")");
             }
             if (resources != null && ownResourcesSet) {
-                throw MQException.validation("ioThreads and callbackExecutor configure the resources a client creates;"
-                        + " with resources(...) given, set them on ClientResources.builder() instead");
+                throw new ConfigException("resources", resources, "ioThreads and callbackExecutor configure the"
+                        + " resources a client creates; with resources(...) given, set them on ClientResources.builder()"
+                        + " instead");
             }
             return new MQClientInstance(this);
         }
 
         /** Positive and at most {@link Validation#MAX_TIMEOUT}: beyond it, nanosecond deadlines overflow. */
-        private static Duration positive(Duration d, String what) {
-            Validation.checkTimeout(what, d, false);
+        private static Duration positive(Duration d, String setting, String what) {
+            Validation.checkTimeoutSetting(setting, what, d, false);
             return d;
         }
     }

@@ -76,11 +76,11 @@ public final class MicrometerSendHook implements SendHook {
      * Records into {@code registry}; the per-topic meters of a topic without sends for
      * {@code topicIdleTime} are removed from it (and registered again by the topic's next send).
      *
-     * @throws MQException VALIDATION if {@code topicIdleTime} is not positive
+     * @throws dev.mq.core.ConfigException naming {@code topicIdleTime} if it is not positive
      */
     public MicrometerSendHook(MeterRegistry registry, Duration topicIdleTime) {
         this.registry = Objects.requireNonNull(registry, "registry");
-        Validation.checkTimeout("meter idle time", topicIdleTime, false);
+        Validation.checkTimeoutSetting("topicIdleTime", "meter idle time", topicIdleTime, false);
         this.idleNanos = topicIdleTime.toNanos();
         this.nextSweepNanos = System.nanoTime() + idleNanos;
     }

@@ -1,6 +1,6 @@
 package dev.mq.core.producer;
 
-import dev.mq.core.MQException;
+import dev.mq.core.ConfigException;
 import dev.mq.core.internal.protocol.Validation;
 import java.time.Duration;
 import java.util.Objects;
@@ -32,6 +32,9 @@ import java.util.Objects;
  * <pre>{@code
  * ProducerConfig.builder().group("orders").autoBatching(AutoBatching.whenBusy()).build();
  * }</pre>
+ *
+ * <p>A refused value throws a {@link ConfigException} naming {@code autoBatching.linger},
+ * {@code autoBatching.maxBytes} or {@code autoBatching.maxMessages}.
  */
 public final class AutoBatching {
 
@@ -70,14 +73,15 @@ public final class AutoBatching {
      * {@code linger} zero is {@link #whenBusy()}.
      */
     public static AutoBatching linger(Duration linger) {
-        Validation.checkTimeout("auto-batching linger", linger, true);
+        Validation.checkTimeoutSetting("autoBatching.linger", "auto-batching linger", linger, true);
         return new AutoBatching(true, linger, DEFAULT_MAX_BYTES, DEFAULT_MAX_MESSAGES);
     }
 
     /** The same settings with another cap on a batch's encoded size (bodies, properties, 22 bytes per message). */
     public AutoBatching maxBytes(int bytes) {
         if (bytes <= 0) {
-            throw MQException.validation("auto-batching max bytes must be positive, got " + bytes);
+            throw new ConfigException("autoBatching.maxBytes", bytes,
+                    "auto-batching max bytes must be positive, got " + bytes);
         }
         return new AutoBatching(enabled, linger, bytes, maxMessages);
     }
@@ -85,7 +89,8 @@ public final class AutoBatching {
     /** The same settings with another cap on the number of messages in a batch (at least 2). */
     public AutoBatching maxMessages(int messages) {
         if (messages < 2) {
-            throw MQException.validation("auto-batching max messages must be at least 2, got " + messages);
+            throw new ConfigException("autoBatching.maxMessages", messages,
+                    "auto-batching max messages must be at least 2, got " + messages);
         }
         return new AutoBatching(enabled, linger, maxBytes, messages);
     }

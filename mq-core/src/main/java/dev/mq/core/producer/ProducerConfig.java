@@ -1,6 +1,6 @@
 package dev.mq.core.producer;
 
-import dev.mq.core.MQException;
+import dev.mq.core.ConfigException;
 import dev.mq.core.internal.protocol.Validation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,13 +8,35 @@ import java.util.List;
 
 /**
  * Settings of one producer. Every knob has a default that suits most applications; only the group
- * is required.
+ * is required. The defaults are the {@code DEFAULT_*} constants below (and, for the settings without
+ * one, the builder method's description): this class is the one place they are defined.
+ *
+ * <p>{@link Builder#build()} refuses a bad setting, or settings that do not fit together, with a
+ * {@link ConfigException} whose {@link ConfigException#setting() setting()} is the builder method's
+ * name ({@code sendTimeout}, {@code maxInFlightBytes}, {@code autoBatching.maxBytes}, ...).
  *
  * <pre>{@code
  * ProducerConfig config = ProducerConfig.builder().group("orders").sendTimeout(Duration.ofSeconds(2)).build();
  * }</pre>
  */
 public final class ProducerConfig {
+
+    /** Default {@link Builder#sendTimeout}: 3 s. */
+    public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(3);
+    /** Default {@link Builder#retries}: 2. */
+    public static final int DEFAULT_RETRIES = 2;
+    /** Default {@link Builder#compressThreshold}: 4 KiB. */
+    public static final int DEFAULT_COMPRESS_THRESHOLD = 4 * 1024;
+    /** Default {@link Builder#compressLevel}: 5. */
+    public static final int DEFAULT_COMPRESS_LEVEL = 5;
+    /** Default {@link Builder#maxMessageSize}: 4 MiB, the broker's default. */
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = Validation.DEFAULT_MAX_BODY_BYTES;
+    /** Default {@link Builder#maxInFlightRequests}: 4096. */
+    public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 4096;
+    /** Default {@link Builder#maxInFlightBytes}: 64 MiB. */
+    public static final long DEFAULT_MAX_IN_FLIGHT_BYTES = 64L * 1024 * 1024;
+    /** Default {@link Builder#shutdownTimeout}: 10 s. */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
     private final String group;
     private final Duration sendTimeout;
@@ -106,16 +128,16 @@ public final class ProducerConfig {
     public static final class Builder {
 
         private String group;
-        private Duration sendTimeout = Duration.ofSeconds(3);
-        private int retries = 2;
-        private int compressThreshold = 4 * 1024;
-        private int compressLevel = 5;
-        private int maxMessageSize = 4 * 1024 * 1024;
-        private int maxInFlightRequests = 4096;
-        private long maxInFlightBytes = 64L * 1024 * 1024;
+        private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
+        private int retries = DEFAULT_RETRIES;
+        private int compressThreshold = DEFAULT_COMPRESS_THRESHOLD;
+        private int compressLevel = DEFAULT_COMPRESS_LEVEL;
+        private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+        private int maxInFlightRequests = DEFAULT_MAX_IN_FLIGHT_REQUESTS;
+        private long maxInFlightBytes = DEFAULT_MAX_IN_FLIGHT_BYTES;
         private BackpressurePolicy backpressure = BackpressurePolicy.BLOCK;
         private boolean latencyFaultTolerance = true;
-        private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private AutoBatching autoBatching = AutoBatching.off();
         private final List<SendHook> hooks = new ArrayList<>();
 
@@ -200,35 +222,48 @@ public final class ProducerConfig {
         /** Adds a hook; hooks run in the order added. */
         public Builder hook(SendHook hook) {
             if (hook == null) {
-                throw MQException.validation("send hook must not be null");
+                throw new ConfigException("hook", null, "send hook must not be null");
             }
             this.hooks.add(hook);
             return this;
         }
 
+        /**
+         * Checks every setting, and the settings that must fit together (the in-flight byte cap and
+         * auto-batching's batch size against the max message size), then builds.
+         *
+         * @throws ConfigException naming the first setting refused and its value
+         */
         public ProducerConfig build() {
-            Validation.checkGroup(group);
-            Validation.checkTimeout("send timeout", sendTimeout, false);
-            Validation.checkTimeout("shutdown timeout", shutdownTimeout, true);
-            require(retries >= 0, "retries must not be negative, got " + retries);
-            require(compressThreshold > 0, "compress threshold must be positive, got " + compressThreshold);
-            require(compressLevel >= 1 && compressLevel <= 9, "compress level must be 1..9, got " + compressLevel);
-            require(maxMessageSize > 0, "max message size must be positive, got " + maxMessageSize);
-            require(maxInFlightRequests > 0, "max in-flight requests must be positive, got " + maxInFlightRequests);
-            require(maxInFlightBytes >= maxMessageSize, "max in-flight bytes (" + maxInFlightBytes
-                    + ") must be at least the max message size (" + maxMessageSize + ")");
-            require(maxInFlightBytes <= Integer.MAX_VALUE, "max in-flight bytes must be at most " + Integer.MAX_VALUE
-                    + ", got " + maxInFlightBytes);
-            require(backpressure != null, "backpressure policy must not be null: use BLOCK or FAIL");
-            require(autoBatching != null, "auto-batching must not be null: use AutoBatching.off() to turn it off");
-            require(!autoBatching.enabled() || autoBatching.maxBytes() <= maxMessageSize, "auto-batching max bytes ("
-                    + autoBatching.maxBytes() + ") must not exceed the max message size (" + maxMessageSize + ")");
+            Validation.checkGroupSetting("group", group);
+            Validation.checkTimeoutSetting("sendTimeout", "send timeout", sendTimeout, false);
+            Validation.checkTimeoutSetting("shutdownTimeout", "shutdown timeout", shutdownTimeout, true);
+            require(retries >= 0, "retries", retries, "retries must not be negative, got " + retries);
+            require(compressThreshold > 0, "compressThreshold", compressThreshold,
+                    "compress threshold must be positive, got " + compressThreshold);
+            require(compressLevel >= 1 && compressLevel <= 9, "compressLevel", compressLevel,
+                    "compress level must be 1..9, got " + compressLevel);
+            require(maxMessageSize > 0, "maxMessageSize", maxMessageSize,
+                    "max message size must be positive, got " + maxMessageSize);
+            require(maxInFlightRequests > 0, "maxInFlightRequests", maxInFlightRequests,
+                    "max in-flight requests must be positive, got " + maxInFlightRequests);
+            require(maxInFlightBytes >= maxMessageSize, "maxInFlightBytes", maxInFlightBytes, "max in-flight bytes ("
+                    + maxInFlightBytes + ") must be at least the max message size (" + maxMessageSize + ")");
+            require(maxInFlightBytes <= Integer.MAX_VALUE, "maxInFlightBytes", maxInFlightBytes,
+                    "max in-flight bytes must be at most " + Integer.MAX_VALUE + ", got " + maxInFlightBytes);
+            require(backpressure != null, "backpressure", null,
+                    "backpressure policy must not be null: use BLOCK or FAIL");
+            require(autoBatching != null, "autoBatching", null,
+                    "auto-batching must not be null: use AutoBatching.off() to turn it off");
+            require(!autoBatching.enabled() || autoBatching.maxBytes() <= maxMessageSize, "autoBatching.maxBytes",
+                    autoBatching.maxBytes(), "auto-batching max bytes (" + autoBatching.maxBytes()
+                    + ") must not exceed the max message size (" + maxMessageSize + ")");
             return new ProducerConfig(this);
         }
 
-        private static void require(boolean condition, String message) {
+        private static void require(boolean condition, String setting, Object value, String message) {
             if (!condition) {
-                throw MQException.validation(message);
+                throw new ConfigException(setting, value, message);
             }
         }
     }

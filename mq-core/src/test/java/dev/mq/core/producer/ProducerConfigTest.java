@@ -3,11 +3,22 @@ package dev.mq.core.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mq.core.ConfigException;
 import dev.mq.core.MQException;
+import dev.mq.core.client.ClientResources;
+import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.metrics.MicrometerSendHook;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.assertj.core.api.AbstractThrowableAssert;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ProducerConfigTest {
 
@@ -164,5 +175,105 @@ class ProducerConfigTest {
     @Test
     void byteCapAboveIntRangeIsRejectedNamingTheValue() {
         rejects(b -> b.maxInFlightBytes(3L * 1024 * 1024 * 1024)).hasMessageContaining("3221225472");
+    }
+
+    /**
+     * Every check of a setting, and of settings that must fit together, as {@code (setting, value,
+     * call)}: the call must fail with a {@link ConfigException} that names the builder method and
+     * the value refused, so that code mapping settings from elsewhere (the Spring Boot starter) can
+     * name its own key without checking again.
+     */
+    static Stream<Arguments> everyCheckNamesItsSetting() {
+        AutoBatching batching = AutoBatching.whenBusy();
+        MQClientInstance.Builder client = MQClientInstance.builder();
+        ClientResources.Builder resources = ClientResources.builder();
+        return Stream.of(
+                refused("group", null, () -> valid().group(null).build()),
+                refused("group", "my group", () -> valid().group("my group").build()),
+                refused("sendTimeout", Duration.ZERO, () -> valid().sendTimeout(Duration.ZERO).build()),
+                refused("sendTimeout", null, () -> valid().sendTimeout(null).build()),
+                refused("sendTimeout", Duration.ofDays(40_000), () -> valid().sendTimeout(Duration.ofDays(40_000)).build()),
+                refused("shutdownTimeout", Duration.ofSeconds(-1),
+                        () -> valid().shutdownTimeout(Duration.ofSeconds(-1)).build()),
+                refused("retries", -1, () -> valid().retries(-1).build()),
+                refused("compressThreshold", 0, () -> valid().compressThreshold(0).build()),
+                refused("compressLevel", 10, () -> valid().compressLevel(10).build()),
+                refused("maxMessageSize", -7, () -> valid().maxMessageSize(-7).build()),
+                refused("maxInFlightRequests", 0, () -> valid().maxInFlightRequests(0).build()),
+                refused("maxInFlightBytes", 2047L, () -> valid().maxMessageSize(2048).maxInFlightBytes(2047).build()),
+                refused("maxInFlightBytes", 3L * 1024 * 1024 * 1024,
+                        () -> valid().maxInFlightBytes(3L * 1024 * 1024 * 1024).build()),
+                refused("backpressure", null, () -> valid().backpressure(null).build()),
+                refused("autoBatching", null, () -> valid().autoBatching(null).build()),
+                refused("autoBatching.maxBytes", AutoBatching.DEFAULT_MAX_BYTES,
+                        () -> valid().maxMessageSize(1024).maxInFlightBytes(1024).autoBatching(batching).build()),
+                refused("autoBatching.linger", Duration.ofMillis(-1), () -> AutoBatching.linger(Duration.ofMillis(-1))),
+                refused("autoBatching.maxBytes", 0, () -> batching.maxBytes(0)),
+                refused("autoBatching.maxMessages", 1, () -> batching.maxMessages(1)),
+                refused("hook", null, () -> valid().hook(null)),
+                refused("nameServer", "", () -> client.nameServer("")),
+                refused("nameServer", "nohost", () -> client.nameServer("nohost")),
+                refused("nameServer", ";", () -> client.nameServer(";")),
+                refused("nameServer", null, () -> MQClientInstance.builder().build()),
+                refused("namespace", "ns 1", () -> client.namespace("ns 1")),
+                refused("instanceName", " ", () -> client.instanceName(" ")),
+                refused("resources", null, () -> client.resources(null)),
+                refused("connectTimeout", Duration.ZERO, () -> client.connectTimeout(Duration.ZERO)),
+                refused("nameServerTimeout", null, () -> client.nameServerTimeout(null)),
+                refused("routeRefreshInterval", Duration.ofSeconds(-1),
+                        () -> client.routeRefreshInterval(Duration.ofSeconds(-1))),
+                refused("heartbeatInterval", Duration.ZERO, () -> client.heartbeatInterval(Duration.ZERO)),
+                refused("writeStallTimeout", Duration.ZERO, () -> client.writeStallTimeout(Duration.ZERO)),
+                refused("topicIdleTimeout", Duration.ZERO, () -> client.topicIdleTimeout(Duration.ZERO)),
+                refused("unregisterTimeout", Duration.ofMillis(-1), () -> client.unregisterTimeout(Duration.ofMillis(-1))),
+                refused("credentials.accessKey", " ", () -> client.credentials(" ", "sk")),
+                refused("credentials.secretKey", null, () -> client.credentials("ak", null)),
+                refused("ioThreads", 0, () -> client.ioThreads(0)),
+                refused("callbackExecutor", null, () -> client.callbackExecutor(null)),
+                refused("ioThreads", 0, () -> resources.ioThreads(0)),
+                refused("name", "", () -> resources.name("")),
+                refused("callbackExecutor", null, () -> resources.callbackExecutor((Executor) null)),
+                refused("topicIdleTime", Duration.ZERO,
+                        () -> new MicrometerSendHook(new SimpleMeterRegistry(), Duration.ZERO)));
+    }
+
+    private static Arguments refused(String setting, Object value, ThrowingCallable call) {
+        return Arguments.of(setting, value, call);
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @MethodSource
+    void everyCheckNamesItsSetting(String setting, Object value, ThrowingCallable call) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.setting()).isEqualTo(setting);
+            assertThat(e.value()).isEqualTo(value);
+            assertThat(e.reason()).isEqualTo(MQException.Reason.VALIDATION);
+            assertThat(e.getMessage()).isNotBlank();
+        });
+    }
+
+    @Test
+    void resourcesCombinedWithTheirShortcutsAreRefusedNamingResources() {
+        try (ClientResources shared = ClientResources.create()) {
+            assertThatThrownBy(() -> MQClientInstance.builder().nameServer("127.0.0.1:9876").resources(shared)
+                    .ioThreads(2).build()).isInstanceOfSatisfying(ConfigException.class, e -> {
+                        assertThat(e.setting()).isEqualTo("resources");
+                        assertThat(e.value()).isSameAs(shared);
+                    });
+        }
+    }
+
+    @Test
+    void defaultsAreTheDocumentedConstants() {
+        ProducerConfig config = valid().build();
+        assertThat(config.sendTimeout()).isEqualTo(ProducerConfig.DEFAULT_SEND_TIMEOUT);
+        assertThat(config.retries()).isEqualTo(ProducerConfig.DEFAULT_RETRIES);
+        assertThat(config.compressThreshold()).isEqualTo(ProducerConfig.DEFAULT_COMPRESS_THRESHOLD);
+        assertThat(config.compressLevel()).isEqualTo(ProducerConfig.DEFAULT_COMPRESS_LEVEL);
+        assertThat(config.maxMessageSize()).isEqualTo(ProducerConfig.DEFAULT_MAX_MESSAGE_SIZE);
+        assertThat(config.maxInFlightRequests()).isEqualTo(ProducerConfig.DEFAULT_MAX_IN_FLIGHT_REQUESTS);
+        assertThat(config.maxInFlightBytes()).isEqualTo(ProducerConfig.DEFAULT_MAX_IN_FLIGHT_BYTES);
+        assertThat(config.shutdownTimeout()).isEqualTo(ProducerConfig.DEFAULT_SHUTDOWN_TIMEOUT);
+        assertThat(config.autoBatching()).isEqualTo(AutoBatching.off());
     }
 }

@@ -1,16 +1,15 @@
 package dev.mq.spring.autoconfigure;
 
-import dev.mq.core.MQException;
+import dev.mq.core.ConfigException;
+import dev.mq.core.client.ClientResources;
 import dev.mq.core.client.MQClientInstance;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.SendHook;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLException;
-import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -18,7 +17,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.PropertyMapper;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -28,8 +26,8 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Auto-configuration of the mq client: the {@link MQClientInstance} (started and stopped with the
- * context by {@link MQClientLifecycle}), the default {@link Producer} and {@link MQTemplate} when
+ * Auto-configuration of the mq client: the {@link ClientResources} it runs on, the
+ * {@link MQClientInstance} (started and stopped with the context by {@link MQClientLifecycle}), the default {@link Producer} and {@link MQTemplate} when
  * {@code mq.producer.group} is set, named producers from {@code mq.producers.*}, the payload
  * converter and the header mapper. Every bean backs off when the application defines its own.
  */
@@ -49,12 +47,21 @@ public final class MQAutoConfiguration {
         return new PropertiesMQConnectionDetails(properties);
     }
 
+    /**
+     * The threads and clock the client runs on, from {@code mq.client.io-threads} and, with
+     * {@code spring.threads.virtual.enabled}, a callback executor on virtual threads. The context owns
+     * this bean: it closes it at shutdown, after the client that depends on it. An application's own
+     * {@link ClientResources} bean replaces it (the mq.client.io-threads property then has no effect);
+     * the client only borrows it, so whoever defined it decides when it closes (see docs/configuration.md).
+     */
     @Bean
     @ConditionalOnMissingBean
-    MQClientInstance mqClientInstance(MQProperties properties, MQConnectionDetails connection,
-                                      Environment environment) {
+    ClientResources mqClientResources(MQProperties properties, Environment environment) {
         MQProperties.Client client = properties.getClient();
-        MQClientInstance.Builder builder = MQClientInstance.builder();
+        ClientResources.Builder builder = ClientResources.builder();
+        if (client.getInstanceName() != null && !client.getInstanceName().isBlank()) {
+            builder.name(client.getInstanceName()); // thread names as a client with resources of its own has them
+        }
         if (Threading.VIRTUAL.isActive(environment)) {
             // spring.threads.virtual.enabled on Java 21+: completions and hooks run on virtual threads.
             SimpleAsyncTaskExecutor virtual = new SimpleAsyncTaskExecutor("mq-callback-");
@@ -62,49 +69,39 @@ public final class MQAutoConfiguration {
             builder.callbackExecutor(virtual);
         }
         try {
-            builder.nameServer(connection.getNameServer());
-        } catch (MQException e) {
-            throw new InvalidConfigurationPropertyValueException("mq.name-server", connection.getNameServer(),
-                    e.getMessage());
-        }
-        PropertyMapper map = PropertyMapper.get();
-        map.from(client.getInstanceName()).to(builder::instanceName);
-        map.from(client.getNamespace()).to(builder::namespace);
-        if (client.getIoThreads() < 1) {
-            throw new InvalidConfigurationPropertyValueException("mq.client.io-threads", client.getIoThreads(),
-                    "It must be at least 1.");
-        }
-        builder.ioThreads(client.getIoThreads());
-        builder.connectTimeout(positive("mq.client.connect-timeout", client.getConnectTimeout()));
-        // Unset durations leave the client's own defaults in force: one place for each default.
-        if (client.getTopicIdleTimeout() != null) {
-            builder.topicIdleTimeout(positive("mq.client.topic-idle-timeout", client.getTopicIdleTimeout()));
-        }
-        if (client.getUnregisterTimeout() != null) {
-            builder.unregisterTimeout(positive("mq.client.unregister-timeout", client.getUnregisterTimeout()));
-        }
-        if (client.getWriteStallTimeout() != null) {
-            builder.writeStallTimeout(positive("mq.client.write-stall-timeout", client.getWriteStallTimeout()));
-        }
-        if (client.getAccessKey() != null || client.getSecretKey() != null) {
-            if (client.getAccessKey() == null || client.getSecretKey() == null) {
-                throw new InvalidConfigurationPropertyValueException(client.getAccessKey() == null
-                        ? "mq.client.access-key" : "mq.client.secret-key", null,
-                        "ACL signing needs both mq.client.access-key and mq.client.secret-key.");
-            }
-            builder.credentials(client.getAccessKey(), client.getSecretKey());
-        }
-        if (client.getTls().isEnabled()) {
-            builder.sslContext(sslContext(client.getTls()));
+            PropertyMapper.get().from(client::getIoThreads).to(builder::ioThreads);
+        } catch (ConfigException e) {
+            throw SettingProperties.client(e);
         }
         return builder.build();
     }
 
-    private static Duration positive(String property, @Nullable Duration value) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new InvalidConfigurationPropertyValueException(property, value, "It must be a positive duration.");
+    @Bean
+    @ConditionalOnMissingBean
+    MQClientInstance mqClientInstance(MQProperties properties, MQConnectionDetails connection,
+                                      ClientResources resources) {
+        MQProperties.Client client = properties.getClient();
+        MQClientInstance.Builder builder = MQClientInstance.builder().resources(resources);
+        try {
+            builder.nameServer(connection.getNameServer());
+            // Unset properties leave the client's own defaults in force: one place for each default.
+            PropertyMapper map = PropertyMapper.get();
+            map.from(client::getInstanceName).to(builder::instanceName);
+            map.from(client::getNamespace).to(builder::namespace);
+            map.from(client::getConnectTimeout).to(builder::connectTimeout);
+            map.from(client::getTopicIdleTimeout).to(builder::topicIdleTimeout);
+            map.from(client::getUnregisterTimeout).to(builder::unregisterTimeout);
+            map.from(client::getWriteStallTimeout).to(builder::writeStallTimeout);
+            if (client.getAccessKey() != null || client.getSecretKey() != null) {
+                builder.credentials(client.getAccessKey(), client.getSecretKey());
+            }
+            if (client.getTls().isEnabled()) {
+                builder.sslContext(sslContext(client.getTls()));
+            }
+            return builder.build();
+        } catch (ConfigException e) {
+            throw SettingProperties.client(e);
         }
-        return value;
     }
 
     private static SslContext sslContext(MQProperties.Tls tls) {

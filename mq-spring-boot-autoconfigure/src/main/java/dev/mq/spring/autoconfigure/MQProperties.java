@@ -65,7 +65,11 @@ public class MQProperties {
         return metrics;
     }
 
-    /** Settings of the client instance shared by all producers. */
+    /**
+     * Settings of the client instance shared by all producers. A property left unset is null and
+     * leaves the engine's default in force (the {@code DEFAULT_*} constants of
+     * {@code MQClientInstance.Builder} and {@code ClientResources.Builder}).
+     */
     public static class Client {
 
         /**
@@ -89,14 +93,15 @@ public class MQProperties {
         private @Nullable String secretKey;
 
         /**
-         * Connect timeout of each connection to a NameServer or broker.
+         * Connect timeout of each connection to a NameServer or broker. Unset: the client's default, 3s.
          */
-        private Duration connectTimeout = Duration.ofSeconds(3);
+        private @Nullable Duration connectTimeout;
 
         /**
-         * Event-loop threads shared by all connections.
+         * Event-loop threads shared by all connections (of the auto-configured ClientResources; an
+         * application's own ClientResources bean brings its own). Unset: the default, 1.
          */
-        private int ioThreads = 1;
+        private @Nullable Integer ioThreads;
 
         /**
          * How long a connection may hold requests its server reads none of before it is closed and its
@@ -150,19 +155,19 @@ public class MQProperties {
             this.secretKey = secretKey;
         }
 
-        public Duration getConnectTimeout() {
+        public @Nullable Duration getConnectTimeout() {
             return connectTimeout;
         }
 
-        public void setConnectTimeout(Duration connectTimeout) {
+        public void setConnectTimeout(@Nullable Duration connectTimeout) {
             this.connectTimeout = connectTimeout;
         }
 
-        public int getIoThreads() {
+        public @Nullable Integer getIoThreads() {
             return ioThreads;
         }
 
-        public void setIoThreads(int ioThreads) {
+        public void setIoThreads(@Nullable Integer ioThreads) {
             this.ioThreads = ioThreads;
         }
 

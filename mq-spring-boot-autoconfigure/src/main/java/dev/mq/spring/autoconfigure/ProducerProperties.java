@@ -4,7 +4,12 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
 
-/** Settings of one producer ({@code mq.producer.*} or {@code mq.producers.<name>.*}). */
+/**
+ * Settings of one producer ({@code mq.producer.*} or {@code mq.producers.<name>.*}). A property left
+ * unset is null and leaves the engine's default in force ({@code ProducerConfig.DEFAULT_*},
+ * {@code AutoBatching.DEFAULT_*}): the defaults are defined there once, and named here only in the
+ * descriptions and the configuration metadata.
+ */
 public class ProducerProperties {
 
     /**
@@ -14,49 +19,53 @@ public class ProducerProperties {
 
     /**
      * Deadline of a send, counted from the call; covers route lookup, waiting for in-flight
-     * capacity and every retry.
+     * capacity and every retry. Unset: the engine's default, 3s.
      */
-    private Duration sendTimeout = Duration.ofSeconds(3);
+    private @Nullable Duration sendTimeout;
 
     /**
-     * Extra attempts after a failed one, each to another broker where there is one.
+     * Extra attempts after a failed one, each to another broker where there is one. Unset: the
+     * engine's default, 2.
      */
-    private int retries = 2;
+    private @Nullable Integer retries;
 
     /**
-     * Bodies of at least this size are sent zlib-compressed.
+     * Bodies of at least this size are sent zlib-compressed. Unset: the engine's default, 4KB.
      */
-    private DataSize compressThreshold = DataSize.ofKilobytes(4);
+    private @Nullable DataSize compressThreshold;
 
     /**
-     * Largest message body (or batch) accepted, before compression.
+     * Largest message body (or batch) accepted, before compression. Unset: the engine's default, 4MB.
      */
-    private DataSize maxMessageSize = DataSize.ofMegabytes(4);
+    private @Nullable DataSize maxMessageSize;
 
     /**
-     * Most requests in flight at once for this producer.
+     * Most requests in flight at once for this producer. Unset: the engine's default, 4096.
      */
-    private int maxInFlightRequests = 4096;
+    private @Nullable Integer maxInFlightRequests;
 
     /**
-     * Most message bytes in flight at once for this producer.
+     * Most message bytes in flight at once for this producer; at least max-message-size. Unset: the
+     * engine's default, 64MB.
      */
-    private DataSize maxInFlightBytes = DataSize.ofMegabytes(64);
+    private @Nullable DataSize maxInFlightBytes;
 
     /**
-     * What a send does when the in-flight cap is reached: block (until its deadline) or fail.
+     * What a send does when the in-flight cap is reached: block (until its deadline) or fail. Unset:
+     * the engine's default, block.
      */
-    private Backpressure onBackpressure = Backpressure.BLOCK;
+    private @Nullable Backpressure onBackpressure;
 
     /**
-     * How long shutdown waits for in-flight sends before closing.
+     * How long shutdown waits for in-flight sends before closing. Unset: the engine's default, 10s.
      */
-    private Duration shutdownTimeout = Duration.ofSeconds(10);
+    private @Nullable Duration shutdownTimeout;
 
     /**
-     * Whether to avoid, for a while, brokers that failed or answered slowly.
+     * Whether to avoid, for a while, brokers that failed or answered slowly. Unset: the engine's
+     * default, true.
      */
-    private boolean latencyFaultTolerance = true;
+    private @Nullable Boolean latencyFaultTolerance;
 
     /**
      * Whether to create a Micrometer Observation per send and write the trace context into the
@@ -77,75 +86,75 @@ public class ProducerProperties {
         this.group = group;
     }
 
-    public Duration getSendTimeout() {
+    public @Nullable Duration getSendTimeout() {
         return sendTimeout;
     }
 
-    public void setSendTimeout(Duration sendTimeout) {
+    public void setSendTimeout(@Nullable Duration sendTimeout) {
         this.sendTimeout = sendTimeout;
     }
 
-    public int getRetries() {
+    public @Nullable Integer getRetries() {
         return retries;
     }
 
-    public void setRetries(int retries) {
+    public void setRetries(@Nullable Integer retries) {
         this.retries = retries;
     }
 
-    public DataSize getCompressThreshold() {
+    public @Nullable DataSize getCompressThreshold() {
         return compressThreshold;
     }
 
-    public void setCompressThreshold(DataSize compressThreshold) {
+    public void setCompressThreshold(@Nullable DataSize compressThreshold) {
         this.compressThreshold = compressThreshold;
     }
 
-    public DataSize getMaxMessageSize() {
+    public @Nullable DataSize getMaxMessageSize() {
         return maxMessageSize;
     }
 
-    public void setMaxMessageSize(DataSize maxMessageSize) {
+    public void setMaxMessageSize(@Nullable DataSize maxMessageSize) {
         this.maxMessageSize = maxMessageSize;
     }
 
-    public int getMaxInFlightRequests() {
+    public @Nullable Integer getMaxInFlightRequests() {
         return maxInFlightRequests;
     }
 
-    public void setMaxInFlightRequests(int maxInFlightRequests) {
+    public void setMaxInFlightRequests(@Nullable Integer maxInFlightRequests) {
         this.maxInFlightRequests = maxInFlightRequests;
     }
 
-    public DataSize getMaxInFlightBytes() {
+    public @Nullable DataSize getMaxInFlightBytes() {
         return maxInFlightBytes;
     }
 
-    public void setMaxInFlightBytes(DataSize maxInFlightBytes) {
+    public void setMaxInFlightBytes(@Nullable DataSize maxInFlightBytes) {
         this.maxInFlightBytes = maxInFlightBytes;
     }
 
-    public Backpressure getOnBackpressure() {
+    public @Nullable Backpressure getOnBackpressure() {
         return onBackpressure;
     }
 
-    public void setOnBackpressure(Backpressure onBackpressure) {
+    public void setOnBackpressure(@Nullable Backpressure onBackpressure) {
         this.onBackpressure = onBackpressure;
     }
 
-    public Duration getShutdownTimeout() {
+    public @Nullable Duration getShutdownTimeout() {
         return shutdownTimeout;
     }
 
-    public void setShutdownTimeout(Duration shutdownTimeout) {
+    public void setShutdownTimeout(@Nullable Duration shutdownTimeout) {
         this.shutdownTimeout = shutdownTimeout;
     }
 
-    public boolean isLatencyFaultTolerance() {
+    public @Nullable Boolean getLatencyFaultTolerance() {
         return latencyFaultTolerance;
     }
 
-    public void setLatencyFaultTolerance(boolean latencyFaultTolerance) {
+    public void setLatencyFaultTolerance(@Nullable Boolean latencyFaultTolerance) {
         this.latencyFaultTolerance = latencyFaultTolerance;
     }
 
@@ -180,19 +189,20 @@ public class ProducerProperties {
 
         /**
          * How long a message to an idle queue waits for others to join it. 0 adds no latency:
-         * only messages that wait anyway are batched.
+         * only messages that wait anyway are batched. Unset: 0.
          */
-        private Duration linger = Duration.ZERO;
+        private @Nullable Duration linger;
 
         /**
-         * Largest encoded batch (bodies, properties and 22 bytes per message).
+         * Largest encoded batch (bodies, properties and 22 bytes per message); at most
+         * max-message-size. Unset: the engine's default, 256KB.
          */
-        private DataSize maxSize = DataSize.ofKilobytes(256);
+        private @Nullable DataSize maxSize;
 
         /**
-         * Most messages in one batch.
+         * Most messages in one batch; at least 2. Unset: the engine's default, 512.
          */
-        private int maxMessages = 512;
+        private @Nullable Integer maxMessages;
 
         public boolean isEnabled() {
             return enabled;
@@ -202,27 +212,27 @@ public class ProducerProperties {
             this.enabled = enabled;
         }
 
-        public Duration getLinger() {
+        public @Nullable Duration getLinger() {
             return linger;
         }
 
-        public void setLinger(Duration linger) {
+        public void setLinger(@Nullable Duration linger) {
             this.linger = linger;
         }
 
-        public DataSize getMaxSize() {
+        public @Nullable DataSize getMaxSize() {
             return maxSize;
         }
 
-        public void setMaxSize(DataSize maxSize) {
+        public void setMaxSize(@Nullable DataSize maxSize) {
             this.maxSize = maxSize;
         }
 
-        public int getMaxMessages() {
+        public @Nullable Integer getMaxMessages() {
             return maxMessages;
         }
 
-        public void setMaxMessages(int maxMessages) {
+        public void setMaxMessages(@Nullable Integer maxMessages) {
             this.maxMessages = maxMessages;
         }
     }

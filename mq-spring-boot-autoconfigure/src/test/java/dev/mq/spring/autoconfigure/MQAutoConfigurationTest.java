@@ -3,6 +3,7 @@ package dev.mq.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mq.core.ConfigException;
 import dev.mq.core.MQException;
 import dev.mq.core.client.ClientState;
 import dev.mq.core.client.MQClientInstance;
@@ -126,6 +127,113 @@ class MQAutoConfigurationTest {
         runner.withPropertyValues("mq.name-server=not-an-address").run(context -> assertThat(context).getFailure()
                 .rootCause().isInstanceOf(InvalidConfigurationPropertyValueException.class)
                 .hasMessageContaining("mq.name-server").hasMessageContaining("not-an-address"));
+    }
+
+    /**
+     * Each check the engine makes of a producer setting, reached through its property: the error
+     * names the property under the producer's own prefix (the default producer's, and a named
+     * producer's), carries the value and the engine's reason, with no check repeated in the starter.
+     */
+    @Test
+    void anEngineCheckNamesThePropertyOfTheProducerItFailedFor() {
+        String[][] cases = { // property below the prefix, value, what the engine says
+            {"retries", "-1", "retries must not be negative, got -1"},
+            {"send-timeout", "0s", "send timeout must be positive, got PT0S"},
+            {"send-timeout", "40000d", "send timeout must be at most 36500 days"},
+            {"shutdown-timeout", "-1s", "shutdown timeout must not be negative"},
+            {"compress-threshold", "0B", "compress threshold must be positive, got 0"},
+            {"max-message-size", "0B", "max message size must be positive, got 0"},
+            {"max-in-flight-requests", "0", "max in-flight requests must be positive, got 0"},
+            {"max-in-flight-bytes", "1KB", "max in-flight bytes (1024) must be at least the max message size"},
+            {"max-in-flight-bytes", "3GB", "max in-flight bytes must be at most 2147483647"},
+            {"group", "bad group", "contains illegal characters"},
+            {"auto-batch.linger", "-1ms", "auto-batching linger must not be negative"},
+            {"auto-batch.max-size", "0B", "auto-batching max bytes must be positive, got 0"},
+            {"auto-batch.max-size", "8MB", "must not exceed the max message size (4194304)"},
+            {"auto-batch.max-messages", "1", "auto-batching max messages must be at least 2, got 1"},
+        };
+        for (String prefix : new String[] {"mq.producer", "mq.producers.audit"}) {
+            for (String[] c : cases) {
+                String property = prefix + "." + c[0];
+                runner.withPropertyValues("mq.name-server=127.0.0.1:9876", prefix + ".group=orders",
+                                prefix + ".auto-batch.enabled=true", property + "=" + c[1])
+                        .run(context -> assertThat(context).getFailure().rootCause().as(property)
+                                .isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, e -> {
+                                    assertThat(e.getName()).isEqualTo(property);
+                                    assertThat(e.getMessage()).contains(c[2]);
+                                }));
+            }
+        }
+        runner.withPropertyValues("mq.name-server=127.0.0.1:9876", "mq.producers.audit.group=audit",
+                        "mq.producers.audit.retries=-1")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+                                e -> assertThat(e.getValue()).isEqualTo(-1)));
+        // The one check left in the starter: a size the engine takes as an int must fit one.
+        runner.withPropertyValues("mq.name-server=127.0.0.1:9876", "mq.producer.group=orders",
+                        "mq.producer.compress-threshold=3GB")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, e -> {
+                            assertThat(e.getName()).isEqualTo("mq.producer.compress-threshold");
+                            assertThat(e.getMessage()).contains("between 1B and 2147483647B");
+                        }));
+    }
+
+    @Test
+    void anEngineCheckNamesTheClientProperty() {
+        String[][] cases = {
+            {"mq.client.io-threads", "0", "io threads must be at least 1, got 0"},
+            {"mq.client.connect-timeout", "-1s", "connect timeout must be positive"},
+            {"mq.client.write-stall-timeout", "0s", "write stall timeout must be positive"},
+            {"mq.client.topic-idle-timeout", "0s", "topic idle timeout must be positive"},
+            {"mq.client.unregister-timeout", "-1s", "unregister timeout must be positive"},
+            {"mq.client.namespace", "ns 1", "namespace 'ns 1' is invalid"},
+            {"mq.client.access-key", "ak", "ACL secret key is null"},
+            {"mq.client.secret-key", "sk", "ACL access key is null"},
+            {"mq.name-server", "not-an-address", "invalid name server address 'not-an-address'"},
+        };
+        for (String[] c : cases) {
+            runner.withPropertyValues("mq.name-server=127.0.0.1:9876", c[0] + "=" + c[1])
+                    .run(context -> assertThat(context).getFailure().rootCause().as(c[0])
+                            .isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, e -> {
+                                // a missing ACL key is named, not the one given
+                                String named = c[0].equals("mq.client.access-key") ? "mq.client.secret-key"
+                                        : c[0].equals("mq.client.secret-key") ? "mq.client.access-key" : c[0];
+                                assertThat(e.getName()).isEqualTo(named);
+                                assertThat(e.getMessage()).contains(c[2]);
+                            }));
+        }
+    }
+
+    @Test
+    void aCustomizersMistakeIsReportedByTheEngineNamingTheSetting() {
+        runner.withPropertyValues("mq.name-server=127.0.0.1:9876", "mq.producer.group=orders")
+                .withBean(ProducerCustomizer.class, () -> (name, builder) -> builder.retries(-3))
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .isInstanceOfSatisfying(ConfigException.class, e -> {
+                            assertThat(e.setting()).isEqualTo("retries");
+                            assertThat(e.value()).isEqualTo(-3);
+                        }));
+    }
+
+    @Test
+    void unsetPropertiesLeaveTheEnginesDefaults() {
+        runner.withPropertyValues("mq.name-server=127.0.0.1:9876", "mq.producer.group=orders",
+                "mq.producer.auto-batch.enabled=true").run(context -> {
+                    ProducerConfig config = configOf(context.getBean(Producer.class));
+                    ProducerConfig engine = ProducerConfig.builder().group("orders").build();
+                    assertThat(config.sendTimeout()).isEqualTo(engine.sendTimeout());
+                    assertThat(config.retries()).isEqualTo(engine.retries());
+                    assertThat(config.compressThreshold()).isEqualTo(engine.compressThreshold());
+                    assertThat(config.compressLevel()).isEqualTo(engine.compressLevel());
+                    assertThat(config.maxMessageSize()).isEqualTo(engine.maxMessageSize());
+                    assertThat(config.maxInFlightRequests()).isEqualTo(engine.maxInFlightRequests());
+                    assertThat(config.maxInFlightBytes()).isEqualTo(engine.maxInFlightBytes());
+                    assertThat(config.backpressure()).isEqualTo(engine.backpressure());
+                    assertThat(config.latencyFaultTolerance()).isEqualTo(engine.latencyFaultTolerance());
+                    assertThat(config.shutdownTimeout()).isEqualTo(engine.shutdownTimeout());
+                    assertThat(config.autoBatching()).isEqualTo(AutoBatching.whenBusy());
+                });
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.mq.core.internal.protocol;
 
+import dev.mq.core.ConfigException;
 import dev.mq.core.MQException;
 import dev.mq.core.Message;
 import java.time.Duration;
@@ -12,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Client-side checks that run before any I/O, so that a bad topic, group or message fails at once
  * with a message that names the value and the rule, instead of a broker code later. Every failure
- * is {@link MQException#validation}. Runs once per message: no regular expressions, and nothing is
+ * is {@link MQException#validation}; a refused setting is its {@link ConfigException}. Runs once per message: no regular expressions, and nothing is
  * allocated unless a check fails.
  */
 public final class Validation {
@@ -85,19 +86,45 @@ public final class Validation {
      * A timeout that must be positive ({@code allowZero} false) or not negative, and at most
      * {@link #MAX_TIMEOUT}; {@code what} names it in the error (e.g. "send timeout").
      */
-    public static void checkTimeout(String what, Duration timeout, boolean allowZero) {
+    public static void checkTimeout(String what, @Nullable Duration timeout, boolean allowZero) {
+        String problem = timeoutProblem(what, timeout, allowZero);
+        if (problem != null) {
+            throw MQException.validation(problem);
+        }
+    }
+
+    /**
+     * As {@link #checkTimeout}, for a configured setting: the error is a {@link ConfigException} that
+     * names {@code setting} (the builder method) and the value.
+     */
+    public static void checkTimeoutSetting(String setting, String what, @Nullable Duration timeout, boolean allowZero) {
+        String problem = timeoutProblem(what, timeout, allowZero);
+        if (problem != null) {
+            throw new ConfigException(setting, timeout, problem);
+        }
+    }
+
+    private static @Nullable String timeoutProblem(String what, @Nullable Duration timeout, boolean allowZero) {
         if (timeout == null || timeout.isNegative() || (!allowZero && timeout.isZero())) {
-            throw MQException.validation(what + (allowZero ? " must not be negative" : " must be positive")
-                    + ", got " + timeout);
+            return what + (allowZero ? " must not be negative" : " must be positive") + ", got " + timeout;
         }
         if (timeout.compareTo(MAX_TIMEOUT) > 0) {
-            throw MQException.validation(what + " must be at most " + MAX_TIMEOUT.toDays() + " days, got " + timeout);
+            return what + " must be at most " + MAX_TIMEOUT.toDays() + " days, got " + timeout;
         }
+        return null;
     }
 
     /** A producer or consumer group name: 1..255 of {@code %|a-zA-Z0-9_-}. */
     public static void checkGroup(String group) {
         checkName("group", group, MAX_GROUP_LENGTH);
+    }
+
+    /** As {@link #checkGroup}, for a configured setting: the error is a {@link ConfigException} naming it. */
+    public static void checkGroupSetting(String setting, String group) {
+        String problem = nameProblem("group", group, MAX_GROUP_LENGTH);
+        if (problem != null) {
+            throw new ConfigException(setting, group, problem);
+        }
     }
 
     /**
@@ -129,23 +156,31 @@ public final class Validation {
     }
 
     private static void checkName(String what, String name, int maxLength) {
+        String problem = nameProblem(what, name, maxLength);
+        if (problem != null) {
+            throw MQException.validation(problem);
+        }
+    }
+
+    /** What is wrong with {@code name}, or null: allocates nothing for a valid name. */
+    private static @Nullable String nameProblem(String what, String name, int maxLength) {
         if (name == null) {
-            throw MQException.validation(what + " is null: a " + what + " name is required");
+            return what + " is null: a " + what + " name is required";
         }
         if (name.isBlank()) {
-            throw MQException.validation(what + " " + quote(name) + " is blank: a " + what + " name is required");
+            return what + " " + quote(name) + " is blank: a " + what + " name is required";
         }
         if (name.length() > maxLength) {
-            throw MQException.validation(what + " " + quote(name) + " is " + name.length()
-                    + " characters long: at most " + maxLength + " are allowed");
+            return what + " " + quote(name) + " is " + name.length() + " characters long: at most " + maxLength
+                    + " are allowed";
         }
         for (int i = 0, n = name.length(); i < n; i++) {
             char c = name.charAt(i);
             if (c >= 128 || !NAME_CHARS[c]) {
-                throw MQException.validation(
-                        what + " " + quote(name) + " contains illegal characters: " + CHARSET_RULE);
+                return what + " " + quote(name) + " contains illegal characters: " + CHARSET_RULE;
             }
         }
+        return null;
     }
 
     private static void checkBody(byte @Nullable [] body, int maxBodyBytes) {
