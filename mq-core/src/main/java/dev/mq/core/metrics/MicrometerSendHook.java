@@ -63,6 +63,8 @@ public final class MicrometerSendHook implements SendHook {
             AtomicLongFieldUpdater.newUpdater(MicrometerSendHook.class, "nextSweepNanos");
 
     private final MeterRegistry registry;
+    /** The registry's own clock, as Micrometer's meters use: a registry built on a mock clock makes idle removal testable. */
+    private final io.micrometer.core.instrument.Clock clock;
     private final long idleNanos;
     private final ConcurrentMap<TopicKey, TopicMeters> topics = new ConcurrentHashMap<>();
     private volatile long nextSweepNanos;
@@ -81,8 +83,9 @@ public final class MicrometerSendHook implements SendHook {
     public MicrometerSendHook(MeterRegistry registry, Duration topicIdleTime) {
         this.registry = Objects.requireNonNull(registry, "registry");
         Validation.checkTimeoutSetting("topicIdleTime", "meter idle time", topicIdleTime, false);
+        this.clock = registry.config().clock();
         this.idleNanos = topicIdleTime.toNanos();
-        this.nextSweepNanos = System.nanoTime() + idleNanos;
+        this.nextSweepNanos = clock.monotonicTime() + idleNanos;
     }
 
     /**
@@ -103,7 +106,7 @@ public final class MicrometerSendHook implements SendHook {
     @Override
     public void beforeSend(SendContext context) {
         if (context.attempt() > 1) {
-            topic(context, System.nanoTime()).retries().increment();
+            topic(context, clock.monotonicTime()).retries().increment();
         }
     }
 
@@ -112,7 +115,7 @@ public final class MicrometerSendHook implements SendHook {
         if (!context.isFinalAttempt()) {
             return;
         }
-        long now = System.nanoTime();
+        long now = clock.monotonicTime();
         TopicMeters meters = topic(context, now);
         Throwable error = context.error();
         meters.timer(new OutcomeKey(context.mode().name(), error == null ? "none" : error.getClass().getSimpleName(),

@@ -9,6 +9,8 @@ import dev.mq.core.MQException;
 import dev.mq.core.Message;
 import dev.mq.core.metrics.MicrometerSendHook;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MockClock;
+import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +48,28 @@ class SendMetricsTest {
         assertThat(producer.send(message("Once")).isOk()).isTrue();
         waitUntil(() -> topicMeters(registry, "Once") == 2);
         assertThat(registry.get(MicrometerSendHook.SEND).tag("topic", "Once").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void idleTimeIsReadFromTheRegistrysClock() throws Exception {
+        FakeBroker broker = cluster.broker("broker-a");
+        MockClock clock = new MockClock();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry(SimpleConfig.DEFAULT, clock);
+        Producer producer = FakeCluster.producer(cluster.client(cluster.nameServer(t -> route(2, broker), 0).address()),
+                "pg-metrics-clock", b -> b.hook(new MicrometerSendHook(registry, Duration.ofMinutes(10)))
+                        .sendTimeout(Duration.ofSeconds(30)));
+
+        assertThat(producer.send(message("Once")).isOk()).isTrue();
+        waitUntil(() -> topicMeters(registry, "Once") == 2);
+        clock.add(Duration.ofMinutes(9));
+        assertThat(producer.send(message("Busy")).isOk()).isTrue();
+        waitUntil(() -> topicMeters(registry, "Busy") == 2);
+        assertThat(topicMeters(registry, "Once")).as("idle for 9 of 10 minutes").isEqualTo(2);
+
+        clock.add(Duration.ofMinutes(2));
+        assertThat(producer.send(message("Busy")).isOk()).isTrue();
+        waitUntil(() -> topicMeters(registry, "Once") == 0);
+        assertThat(topicMeters(registry, "Busy")).isEqualTo(2);
     }
 
     @Test
