@@ -2,11 +2,11 @@ package dev.mq.core.internal.send;
 
 import dev.mq.core.MQException;
 import dev.mq.core.MessageQueue;
-import dev.mq.core.SendResult;
 import dev.mq.core.SendStatus;
 import dev.mq.core.internal.protocol.BatchBody;
 import dev.mq.core.internal.protocol.RequestCode;
 import dev.mq.core.internal.protocol.ResponseCode;
+import dev.mq.core.internal.protocol.SendResponse;
 import dev.mq.core.internal.transport.FrameBody;
 import dev.mq.core.internal.transport.OutboundFrame;
 import dev.mq.core.internal.transport.RemotingCommand;
@@ -208,7 +208,7 @@ final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
     public void onResponse(RemotingCommand response) {
         answered();
         long latencyMs = TimeUnit.NANOSECONDS.toMillis(producer.clock().nanoTime() - startNanos);
-        SendStatus status = SendOperation.status(response.code());
+        SendStatus status = SendResponse.status(response.code());
         producer.faultTolerance().record(queue.brokerName(), latencyMs,
                 status == null && ResponseCode.isRetryable(response.code())); // as for a single send
         if (status == null) {
@@ -244,22 +244,16 @@ final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
     }
 
     private void succeedAll(SendStatus status, RemotingCommand response) {
-        MessageQueue written = new MessageQueue(members.get(0).payload().userTopic(), queue.brokerName(),
-                SendOperation.parseInt(response.field("queueId"), queue.queueId()));
-        long firstOffset = SendOperation.parseLong(response.field("queueOffset"));
-        String offsetIds = response.field("msgId");
+        MessageQueue written = SendResponse.writtenQueue(response.extFields(), members.get(0).payload().userTopic(),
+                queue);
+        long firstOffset = SendResponse.queueOffset(response.extFields());
+        String offsetIds = response.field(SendResponse.MSG_ID);
         int from = 0;
         for (int i = 0, n = members.size(); i < n; i++) {
-            String offsetId = null;
-            if (offsetIds != null && from <= offsetIds.length()) {
-                int comma = offsetIds.indexOf(',', from);
-                int end = comma < 0 ? offsetIds.length() : comma;
-                offsetId = end > from ? offsetIds.substring(from, end) : null;
-                from = end + 1;
-            }
             SendOperation member = members.get(i);
-            member.batchSucceeded(new SendResult(status, member.payload().messageIds(), offsetId, written,
-                    firstOffset < 0 ? -1 : firstOffset + i, null));
+            member.batchSucceeded(SendResponse.batchMemberResult(status, member.payload().messageIds(),
+                    SendResponse.offsetIdAt(offsetIds, from), written, firstOffset, i));
+            from = SendResponse.nextOffsetId(offsetIds, from);
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.mq.core.SendResult;
 import dev.mq.core.SendStatus;
 import dev.mq.core.internal.protocol.RequestCode;
 import dev.mq.core.internal.protocol.ResponseCode;
+import dev.mq.core.internal.protocol.SendResponse;
 import dev.mq.core.internal.route.RouteWaiter;
 import dev.mq.core.internal.route.TopicPublishInfo;
 import dev.mq.core.internal.transport.OutboundFrame;
@@ -355,10 +356,11 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
             finish(null, null);
             return;
         }
-        SendStatus status = status(response.code());
+        SendStatus status = SendResponse.status(response.code());
         if (status != null) {
             producer.faultTolerance().record(queue.brokerName(), latencyMs, false);
-            finish(result(status, response), null);
+            finish(SendResponse.result(status, response.extFields(), payload.userTopic(), queue, payload.messageIds()),
+                    null);
             return;
         }
         boolean retryable = ResponseCode.isRetryable(response.code());
@@ -381,10 +383,8 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
     /** The error for a broker's refusal to store what was sent to {@code queue}. */
     static MQException rejection(DefaultProducer producer, MessageQueue queue, String brokerAddress, String topic,
                                  RemotingCommand response) {
-        return MQException.brokerRejected("broker " + queue.brokerName() + " (" + brokerAddress
-                + ") rejected the message to topic '" + topic + "': " + ResponseCode.name(response.code())
-                + " (" + response.code() + ") " + response.remark() + permissionHint(producer, response.code()),
-                response.code(), response.remark());
+        return SendResponse.rejection(response.code(), response.remark(), queue.brokerName(), brokerAddress, topic,
+                permissionHint(producer, response.code()));
     }
 
     /** NO_PERMISSION alone does not say whether the credentials or the rights are wrong; say what to check. */
@@ -495,39 +495,5 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         return new SendContext(producer.group(), payload.userTopic(), mode, attemptNumber, payload.messageIds().size(),
                 payload.userBytes(), queue, brokerAddress, attemptNanos, producer.clock().nanoTime() - startNanos, last,
                 result, error);
-    }
-
-    private SendResult result(SendStatus status, RemotingCommand response) {
-        int queueId = parseInt(response.field("queueId"), queue.queueId());
-        long offset = parseLong(response.field("queueOffset"));
-        MessageQueue written = new MessageQueue(payload.userTopic(), queue.brokerName(), queueId);
-        return new SendResult(status, payload.messageIds(), response.field("msgId"), written, offset,
-                response.field("transactionId"));
-    }
-
-    static SendStatus status(int code) {
-        return switch (code) {
-            case ResponseCode.SUCCESS -> SendStatus.SEND_OK;
-            case ResponseCode.FLUSH_DISK_TIMEOUT -> SendStatus.FLUSH_DISK_TIMEOUT;
-            case ResponseCode.FLUSH_SLAVE_TIMEOUT -> SendStatus.FLUSH_SLAVE_TIMEOUT;
-            case ResponseCode.SLAVE_NOT_AVAILABLE -> SendStatus.SLAVE_NOT_AVAILABLE;
-            default -> null;
-        };
-    }
-
-    static int parseInt(String s, int fallback) {
-        try {
-            return s == null ? fallback : Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
-    }
-
-    static long parseLong(String s) {
-        try {
-            return s == null ? -1 : Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }
