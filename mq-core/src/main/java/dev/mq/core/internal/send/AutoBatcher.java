@@ -251,7 +251,7 @@ final class AutoBatcher implements QueueFlights {
             if (batch.size() == 1) {
                 batch.get(0).writeAlone();
             } else {
-                new BatchSend(producer, queue, batch, AutoBatcher.this).write();
+                new BatchSend(producer, queue, batch, AutoBatcher.this).writeSafely();
             }
         }
     }

@@ -4,13 +4,10 @@ import dev.mq.core.MQException;
 import dev.mq.core.MessageQueue;
 import dev.mq.core.SendStatus;
 import dev.mq.core.internal.protocol.BatchBody;
-import dev.mq.core.internal.protocol.RequestCode;
-import dev.mq.core.internal.protocol.ResponseCode;
 import dev.mq.core.internal.protocol.SendResponse;
 import dev.mq.core.internal.transport.FrameBody;
 import dev.mq.core.internal.transport.OutboundFrame;
 import dev.mq.core.internal.transport.RemotingCommand;
-import dev.mq.core.internal.transport.ResponseCallback;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
@@ -31,16 +28,12 @@ import java.util.concurrent.TimeUnit;
  * and since the batch may already be stored, a caller who re-sent would store a duplicate. Keeping
  * short sends out of batches with longer ones would not do either: orderly runs cannot be reordered.
  */
-final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
+final class BatchSend extends BrokerAttempt implements FrameBody, TimerTask {
 
-    private final DefaultProducer producer;
-    private final MessageQueue queue;
     /** Who let this batch go, and hears when it has its outcome. */
     private final QueueFlights flights;
     private List<SendOperation> members;
     private int bodyLength;
-    private String brokerAddress;
-    private long startNanos;
     /** The request's deadline: the latest of the members'. */
     private long deadlineNanos;
     /** Pending: the timer that expires the next member whose deadline comes before the request's. */
@@ -49,26 +42,20 @@ final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
     private volatile boolean answered;
 
     BatchSend(DefaultProducer producer, MessageQueue queue, List<SendOperation> members, QueueFlights flights) {
-        this.producer = producer;
+        super(producer);
         this.queue = queue;
         this.members = members;
         this.flights = flights;
     }
 
-    /**
-     * Writes the batch; the outcome reaches every member on the callback executor. Whatever goes
-     * wrong while writing (even an {@link Error}) fails the members, so the queue's flight passes on.
-     */
-    void write() {
-        try {
-            writeBatch();
-        } catch (Throwable e) { // a failure of the client, not of the broker: no retry, no penalty
-            answered();
-            failAll(SendOperation.unexpected(e), false);
-        }
+    @Override
+    String userTopic() {
+        return members.get(0).payload().userTopic();
     }
 
-    private void writeBatch() {
+    /** The outcome reaches every member on the callback executor, and the queue's turn passes on. */
+    @Override
+    void write() {
         members = stillWaiting(members);
         if (members.isEmpty()) {
             flights.flightDone(queue);
@@ -80,13 +67,12 @@ final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
         }
         bodyLength = length;
         SendOperation first = members.get(0);
-        brokerAddress = first.route().masterAddress(queue.brokerName());
-        startNanos = producer.clock().nanoTime();
+        begin(queue, first.route());
         long latest = first.deadlineNanos();
         long earliest = latest;
         for (int i = 0, n = members.size(); i < n; i++) {
             SendOperation member = members.get(i);
-            member.joinBatch(brokerAddress, startNanos);
+            member.joinBatch(brokerAddress, attemptStartNanos);
             long d = member.deadlineNanos();
             if (d - latest > 0) {
                 latest = d;
@@ -96,22 +82,17 @@ final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
             }
         }
         deadlineNanos = latest;
-        if (brokerAddress == null) {
-            onFailure(new MQException(MQException.Reason.NO_ROUTE, "broker " + queue.brokerName() + " of topic '"
-                    + first.payload().userTopic() + "' has no master address"));
+        if (!hasMaster()) {
             return;
         }
-        SendMessageHeader header = new SendMessageHeader(producer.wireGroup(), first.payload().wireTopic(),
-                queue.queueId(), 0, producer.clock().millis(), 0, DefaultProducer.BATCH_PROPERTIES, true,
-                queue.brokerName());
+        SendMessageHeader header = header(first.payload().wireTopic(), 0, 0, DefaultProducer.BATCH_PROPERTIES, true);
         if (members.size() > 1) {
             producer.countAutoBatch();
         }
         if (earliest - latest < 0) {
             expiry = producer.remoting().schedule(this, earliest - producer.clock().nanoTime(), TimeUnit.NANOSECONDS);
         }
-        OutboundFrame frame = OutboundFrame.requestWithBodyWriter(RequestCode.SEND_BATCH_MESSAGE, header, this);
-        producer.remoting().invoke(brokerAddress, frame, latest, this);
+        invoke(OutboundFrame.requestWithBodyWriter(requestCode(true), header, this), latest);
     }
 
     /**
@@ -203,35 +184,21 @@ final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
         }
     }
 
-    /** Event loop: the broker answered for the whole batch. */
+    /** Event loop: the broker stored the whole batch. */
     @Override
-    public void onResponse(RemotingCommand response) {
+    void stored(SendStatus status, RemotingCommand response) {
         answered();
-        long latencyMs = TimeUnit.NANOSECONDS.toMillis(producer.clock().nanoTime() - startNanos);
-        SendStatus status = SendResponse.status(response.code());
-        producer.faultTolerance().record(queue.brokerName(), latencyMs,
-                status == null && ResponseCode.isRetryable(response.code())); // as for a single send
-        if (status == null) {
-            MQException error = SendOperation.rejection(producer, queue, brokerAddress,
-                    members.get(0).payload().userTopic(), response);
-            failAll(error, ResponseCode.isRetryable(response.code()));
-            return;
-        }
         producer.runCallback(() -> {
             flights.flightDone(queue);
             succeedAll(status, response);
         });
     }
 
-    /** Event loop or timer: the batch failed in transport. */
+    /** Event loop, timer or writer: the batch failed as a whole. */
     @Override
-    public void onFailure(MQException error) {
+    void failed(MQException error, boolean retryable) {
         answered();
-        if (SendOperation.blamesBroker(error)) {
-            producer.faultTolerance().record(queue.brokerName(), LatencyFaultTolerance.FAILURE_LATENCY_MS, true);
-        }
-        failAll(error, error.reason() == MQException.Reason.CONNECTION
-                || error.reason() == MQException.Reason.NO_ROUTE);
+        failAll(error, retryable);
     }
 
     private void failAll(MQException error, boolean retryable) {

@@ -205,7 +205,7 @@ public final class DefaultProducer implements Producer {
             operation.abort(e instanceof MQException mq ? mq
                     : new MQException(MQException.Reason.SHUTDOWN, "producer '" + config.group() + "' is closing", e));
         } catch (Error e) { // e.g. out of memory: this send fails, the producer keeps its capacity
-            operation.abort(SendOperation.unexpected(e));
+            operation.abort(BrokerAttempt.unexpected(e));
         }
         return future;
     }

@@ -87,7 +87,7 @@ final class OrderedLanes implements QueueFlights {
         if (next.size() == 1) {
             producer.runCallback(next.get(0)::resumeFromLane);
         } else {
-            producer.runCallback(() -> new BatchSend(producer, queue, next, this).write());
+            producer.runCallback(() -> new BatchSend(producer, queue, next, this).writeSafely());
         }
     }
 

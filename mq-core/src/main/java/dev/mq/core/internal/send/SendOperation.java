@@ -4,14 +4,11 @@ import dev.mq.core.MQException;
 import dev.mq.core.MessageQueue;
 import dev.mq.core.SendResult;
 import dev.mq.core.SendStatus;
-import dev.mq.core.internal.protocol.RequestCode;
-import dev.mq.core.internal.protocol.ResponseCode;
 import dev.mq.core.internal.protocol.SendResponse;
 import dev.mq.core.internal.route.RouteWaiter;
 import dev.mq.core.internal.route.TopicPublishInfo;
 import dev.mq.core.internal.transport.OutboundFrame;
 import dev.mq.core.internal.transport.RemotingCommand;
-import dev.mq.core.internal.transport.ResponseCallback;
 import dev.mq.core.producer.QueueSelector;
 import dev.mq.core.producer.SendContext;
 import dev.mq.core.producer.SendMode;
@@ -26,14 +23,13 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * deadline. Responses arrive on the event loop; the outcome is handed to the callback executor
  * (hooks, the caller's future), so no user code ever runs on the event loop.
  */
-final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
+final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTask {
 
     private static final AtomicIntegerFieldUpdater<SendOperation> DONE =
             AtomicIntegerFieldUpdater.newUpdater(SendOperation.class, "done");
     private static final AtomicIntegerFieldUpdater<SendOperation> BEFORE_FIRED =
             AtomicIntegerFieldUpdater.newUpdater(SendOperation.class, "beforeFired");
 
-    private final DefaultProducer producer;
     private final Payload payload;
     private final SendMode mode;
     private final QueueSelector selector;
@@ -48,9 +44,6 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
 
     private TopicPublishInfo route;
     private int attempt;
-    private MessageQueue queue;
-    private String brokerAddress;
-    private long attemptStartNanos;
     private Timeout routeTimeout;
     /**
      * Fails the send at its deadline while it waits in its queue's lane or line. Set under that
@@ -66,7 +59,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
 
     SendOperation(DefaultProducer producer, Payload payload, SendMode mode, QueueSelector selector, Object selectorArg,
                   long startNanos, long deadlineNanos, CompletableFuture<SendResult> future) {
-        this.producer = producer;
+        super(producer);
         this.payload = payload;
         this.mode = mode;
         this.selector = selector;
@@ -155,7 +148,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
                 return; // parked, with its wait timer set (see armWaitTimer)
             }
         }
-        writeAttempt();
+        writeSafely();
     }
 
     /**
@@ -183,7 +176,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
     void resumeFromLane() {
         disarmWaitTimer();
         if (done == 0) {
-            writeAttempt();
+            writeSafely();
         } else {
             producer.lanes().flightDone(queue); // expired while parked: pass the lane on
         }
@@ -215,7 +208,7 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
     void writeAlone() {
         disarmWaitTimer();
         holdsBatchFlight = true;
-        writeAttempt();
+        writeSafely();
     }
 
     /** Callback executor: the attempt that held the queue's flight has its outcome. */
@@ -284,34 +277,19 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         });
     }
 
-    /**
-     * Writes the attempt. Whatever goes wrong here — even an {@link Error} such as running out of
-     * direct memory while encoding — becomes this send's outcome, so that its capacity, its lane or
-     * its queue's flight are always passed on instead of being held forever by a dead task.
-     */
-    private void writeAttempt() {
-        try {
-            write();
-        } catch (Throwable e) {
-            finish(null, unexpected(e));
-        }
+    @Override
+    String userTopic() {
+        return payload.userTopic();
     }
 
-    /** The error of a send that failed inside the client, not at a broker. */
-    static MQException unexpected(Throwable e) {
-        return new MQException(MQException.Reason.CONNECTION, "the request could not be written: " + e, e);
-    }
-
-    private void write() {
-        brokerAddress = route.masterAddress(queue.brokerName());
-        attemptStartNanos = producer.clock().nanoTime();
+    @Override
+    void write() {
+        begin(queue, route);
         SendContext before = claimBefore(attempt);
         if (before != null) {
             producer.fireBefore(before);
         }
-        if (brokerAddress == null) {
-            onFailure(new MQException(MQException.Reason.NO_ROUTE, "broker " + queue.brokerName()
-                    + " of topic '" + payload.userTopic() + "' has no master address"));
+        if (!hasMaster()) {
             return;
         }
         long now = before == null ? attemptStartNanos : producer.clock().nanoTime(); // hooks may have taken time
@@ -322,14 +300,12 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
                     + attempt + " to broker " + queue.brokerName() + " was written"));
             return;
         }
-        SendMessageHeader header = new SendMessageHeader(producer.wireGroup(), payload.wireTopic(), queue.queueId(),
-                payload.sysFlag(), producer.clock().millis(), payload.flag(), payload.properties(), payload.batch(),
-                queue.brokerName());
-        int code = payload.batch() ? RequestCode.SEND_BATCH_MESSAGE : RequestCode.SEND_MESSAGE_V2;
-        OutboundFrame frame = mode == SendMode.ONEWAY
+        SendMessageHeader header = header(payload.wireTopic(), payload.sysFlag(), payload.flag(), payload.properties(),
+                payload.batch());
+        int code = requestCode(payload.batch());
+        invoke(mode == SendMode.ONEWAY
                 ? OutboundFrame.oneway(code, header, payload.body())
-                : OutboundFrame.request(code, header, payload.body());
-        producer.remoting().invoke(brokerAddress, frame, deadlineNanos, this);
+                : OutboundFrame.request(code, header, payload.body()), deadlineNanos);
     }
 
     private MessageQueue selectQueue() {
@@ -348,65 +324,17 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         return chosen;
     }
 
-    /** Event loop: the broker answered (or, for oneway, the frame was written). */
+    /** Event loop: the broker stored the message (or, for oneway, the frame was written). */
     @Override
-    public void onResponse(RemotingCommand response) {
-        long latencyMs = TimeUnit.NANOSECONDS.toMillis(producer.clock().nanoTime() - attemptStartNanos);
-        if (response == null) { // oneway written
-            finish(null, null);
-            return;
-        }
-        SendStatus status = SendResponse.status(response.code());
-        if (status != null) {
-            producer.faultTolerance().record(queue.brokerName(), latencyMs, false);
-            finish(SendResponse.result(status, response.extFields(), payload.userTopic(), queue, payload.messageIds()),
-                    null);
-            return;
-        }
-        boolean retryable = ResponseCode.isRetryable(response.code());
-        // A code worth retrying elsewhere is about this broker (busy, not writeable, shutting down); the
-        // others judge the message itself, and a prompt answer is a healthy broker's latency.
-        producer.faultTolerance().record(queue.brokerName(), latencyMs, retryable);
-        retryOrFail(rejection(producer, queue, brokerAddress, payload.userTopic(), response), retryable);
+    void stored(SendStatus status, RemotingCommand response) {
+        finish(response == null ? null
+                : SendResponse.result(status, response.extFields(), payload.userTopic(), queue, payload.messageIds()),
+                null);
     }
 
-    /**
-     * Whether a transport failure says the broker is unwell: it could not be reached, did not answer
-     * in time, or has no master. The client shutting down, or failing itself, says nothing about it.
-     */
-    static boolean blamesBroker(MQException error) {
-        MQException.Reason reason = error.reason();
-        return reason == MQException.Reason.CONNECTION || reason == MQException.Reason.TIMEOUT
-                || reason == MQException.Reason.NO_ROUTE;
-    }
-
-    /** The error for a broker's refusal to store what was sent to {@code queue}. */
-    static MQException rejection(DefaultProducer producer, MessageQueue queue, String brokerAddress, String topic,
-                                 RemotingCommand response) {
-        return SendResponse.rejection(response.code(), response.remark(), queue.brokerName(), brokerAddress, topic,
-                permissionHint(producer, response.code()));
-    }
-
-    /** NO_PERMISSION alone does not say whether the credentials or the rights are wrong; say what to check. */
-    private static String permissionHint(DefaultProducer producer, int code) {
-        if (code != ResponseCode.NO_PERMISSION) {
-            return "";
-        }
-        return producer.remoting().signsRequests()
-                ? " (the broker refused this client's ACL credentials, or their user may not write to this topic:"
-                        + " check the access key and secret key and the user's permissions)"
-                : " (this client sends no ACL credentials: if the cluster requires authentication, set them with"
-                        + " MQClientInstance.Builder.credentials, or mq.client.access-key and mq.client.secret-key)";
-    }
-
-    /** Event loop or timer: the attempt failed in transport. */
     @Override
-    public void onFailure(MQException error) {
-        if (queue != null && blamesBroker(error)) {
-            producer.faultTolerance().record(queue.brokerName(), LatencyFaultTolerance.FAILURE_LATENCY_MS, true);
-        }
-        retryOrFail(error, error.reason() == MQException.Reason.CONNECTION
-                || error.reason() == MQException.Reason.NO_ROUTE);
+    void failed(MQException error, boolean retryable) {
+        retryOrFail(error, retryable);
     }
 
     private void retryOrFail(MQException error, boolean retryable) {
