@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class BatchSend extends BrokerAttempt implements FrameBody, TimerTask {
 
-    /** Who let this batch go, and hears when it has its outcome. */
-    private final QueueFlights flights;
+    /** Whose queue this batch mutes until its outcome. */
+    private final QueueDispatcher dispatcher;
     private List<SendOperation> members;
     private int bodyLength;
     /** The request's deadline: the latest of the members'. */
@@ -41,11 +41,11 @@ final class BatchSend extends BrokerAttempt implements FrameBody, TimerTask {
     /** The batch has its outcome: no member needs expiring any more. */
     private volatile boolean answered;
 
-    BatchSend(DefaultProducer producer, MessageQueue queue, List<SendOperation> members, QueueFlights flights) {
+    BatchSend(DefaultProducer producer, MessageQueue queue, List<SendOperation> members, QueueDispatcher dispatcher) {
         super(producer);
         this.queue = queue;
         this.members = members;
-        this.flights = flights;
+        this.dispatcher = dispatcher;
     }
 
     @Override
@@ -58,12 +58,12 @@ final class BatchSend extends BrokerAttempt implements FrameBody, TimerTask {
     void write() {
         members = stillWaiting(members);
         if (members.isEmpty()) {
-            flights.flightDone(queue);
+            dispatcher.release(false);
             return;
         }
         int length = 0;
         for (int i = 0, n = members.size(); i < n; i++) {
-            length += AutoBatcher.recordSize(members.get(i).payload());
+            length += recordSize(members.get(i).payload());
         }
         bodyLength = length;
         SendOperation first = members.get(0);
@@ -158,7 +158,7 @@ final class BatchSend extends BrokerAttempt implements FrameBody, TimerTask {
             SendOperation op = candidates.get(i);
             boolean expired = op.deadlineNanos() - now <= 0;
             if (expired) {
-                op.expireWhileWaiting(AutoBatcher.waitedPastDeadline(queue));
+                op.expireWhileWaiting(QueueDispatcher.waitedPastDeadline(queue));
             }
             if (expired || op.isDone()) {
                 if (live == null) {
@@ -169,6 +169,11 @@ final class BatchSend extends BrokerAttempt implements FrameBody, TimerTask {
             }
         }
         return live == null ? candidates : live;
+    }
+
+    /** The bytes {@code payload} takes in a batch body. */
+    static int recordSize(Payload payload) {
+        return BatchBody.recordSize(payload.body().length, payload.propertiesUtf8Length());
     }
 
     @Override
@@ -189,7 +194,7 @@ final class BatchSend extends BrokerAttempt implements FrameBody, TimerTask {
     void stored(SendStatus status, RemotingCommand response) {
         answered();
         producer.runCallback(() -> {
-            flights.flightDone(queue);
+            dispatcher.release(false);
             succeedAll(status, response);
         });
     }
@@ -203,7 +208,7 @@ final class BatchSend extends BrokerAttempt implements FrameBody, TimerTask {
 
     private void failAll(MQException error, boolean retryable) {
         producer.runCallback(() -> {
-            flights.flightDone(queue);
+            dispatcher.release(false);
             for (int i = 0, n = members.size(); i < n; i++) {
                 members.get(i).batchFailed(error, retryable);
             }

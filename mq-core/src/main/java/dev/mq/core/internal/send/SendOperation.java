@@ -39,20 +39,19 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
     private final int maxAttempts;
     private final CompletableFuture<SendResult> future;
     private final boolean completeInline;
-    /** Whether this send may travel in an automatic batch (through the auto-batcher, or its orderly lane). */
+    /** Whether this send may travel in an automatic batch (unordered, or in a run of orderly sends). */
     private final boolean batchable;
 
     private TopicPublishInfo route;
     private int attempt;
     private Timeout routeTimeout;
     /**
-     * Fails the send at its deadline while it waits in its queue's lane or line. Set under that
-     * lane's or line's lock before the send can be seen there, so whoever lets it go cancels it.
+     * Fails the send at its deadline while it waits for its queue. Set under the queue dispatcher's
+     * lock before the send can be seen there, so whoever lets it leave cancels it.
      */
     private Timeout waitTimeout;
-    private boolean inLane;
-    /** This attempt was written alone through the auto-batcher and holds its queue's flight. */
-    private boolean holdsBatchFlight;
+    /** The dispatcher whose queue this send's attempt mutes until its outcome; null when none does. */
+    private QueueDispatcher dispatcher;
     private volatile int done;
     /** The attempts whose beforeSend has fired: a timer and a resume racing fire it once between them. */
     private volatile int beforeFired;
@@ -72,7 +71,8 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
         // Without hooks no user code runs on completion when the caller owns the future (sync) or there is
         // none (oneway): complete where the outcome arrives, without a hop to the callback executor.
         this.completeInline = mode != SendMode.ASYNC && producer.hooks().isEmpty();
-        this.batchable = mode == SendMode.ASYNC && producer.batcher() != null && producer.batcher().accepts(payload);
+        this.batchable = mode == SendMode.ASYNC && producer.batching() != null
+                && producer.batching().policy().accepts(payload);
     }
 
     /** Caller thread: starts with a cached route, or waits for the one lookup of the topic. */
@@ -137,33 +137,32 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
             return;
         }
         if (batchable && selector == null) {
-            producer.batcher().submit(queue, this);
+            producer.batching().dispatch(queue, this);
             return;
         }
-        // Oneway orderly sends take their turn too (else they would overtake the parked sends of their
-        // key); the lane passes on once the frame is written, when the oneway "outcome" is known.
+        // Oneway orderly sends take their turn too (else they would overtake the waiting sends of their
+        // key); the queue is released once the frame is written, when the oneway "outcome" is known.
         if (selector != null) {
-            inLane = true;
-            if (!producer.lanes().enter(queue, this)) {
-                return; // parked, with its wait timer set (see armWaitTimer)
-            }
+            producer.orderly().dispatch(queue, this);
+            return;
         }
         writeSafely();
     }
 
     /**
-     * Under the lock of the lane ({@code orderly}) or auto-batch line about to park this send: a
-     * timer fails it with TIMEOUT at its deadline unless it is let go first (which cancels it).
+     * Under the lock of the queue dispatcher this send is about to wait in ({@code orderly}: one for
+     * orderly sends): a timer fails it with TIMEOUT at its deadline unless it leaves first (which
+     * cancels it).
      */
     void armWaitTimer(boolean orderly) {
         waitTimeout = producer.remoting().schedule(t -> expireWhileWaiting(orderly
                 ? new MQException(MQException.Reason.TIMEOUT, "orderly send to " + queue + " waited behind earlier "
                         + "sends to the same queue past its deadline")
-                : AutoBatcher.waitedPastDeadline(queue)), Math.max(deadlineNanos - producer.clock().nanoTime(), 0),
+                : QueueDispatcher.waitedPastDeadline(queue)), Math.max(deadlineNanos - producer.clock().nanoTime(), 0),
                 TimeUnit.NANOSECONDS);
     }
 
-    /** The send leaves its lane or line: its wait timer would only hold it (and its body) until the deadline. */
+    /** The send leaves its queue's dispatcher: its wait timer would only hold it (and its body) until the deadline. */
     private void disarmWaitTimer() {
         Timeout timer = waitTimeout;
         if (timer != null) {
@@ -172,13 +171,30 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
         }
     }
 
-    /** Callback executor: an earlier orderly send to the same queue finished. */
-    void resumeFromLane() {
+    /** Under the dispatcher's lock: this send leaves alone and mutes {@code mutedBy}'s queue until its outcome. */
+    void holdQueue(QueueDispatcher mutedBy) {
+        dispatcher = mutedBy;
+    }
+
+    /**
+     * Its queue's dispatcher lets this send leave alone (see {@link #holdQueue}): it is written, or,
+     * if it expired while waiting, the queue is released at once.
+     */
+    void leave() {
         disarmWaitTimer();
         if (done == 0) {
             writeSafely();
         } else {
-            producer.lanes().flightDone(queue); // expired while parked: pass the lane on
+            releaseQueue(false);
+        }
+    }
+
+    /** The attempt that muted its queue has its outcome: the dispatcher lets the next send(s) leave. */
+    private void releaseQueue(boolean onEventLoop) {
+        QueueDispatcher mutedBy = dispatcher;
+        if (mutedBy != null) {
+            dispatcher = null;
+            mutedBy.release(onEventLoop);
         }
     }
 
@@ -202,24 +218,9 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
         return route;
     }
 
-    // ---- auto-batching (see AutoBatcher, BatchSend) ----
+    // ---- auto-batching (see QueueDispatcher, BatchSend) ----
 
-    /** The auto-batcher lets this attempt go alone; it holds the queue's flight until its outcome. */
-    void writeAlone() {
-        disarmWaitTimer();
-        holdsBatchFlight = true;
-        writeSafely();
-    }
-
-    /** Callback executor: the attempt that held the queue's flight has its outcome. */
-    private void leaveBatchFlight() {
-        if (holdsBatchFlight) {
-            holdsBatchFlight = false;
-            producer.batcher().flightDone(queue);
-        }
-    }
-
-    /** The attempt joins a batch being written to {@code address} (an orderly send leaves its lane's queue). */
+    /** The attempt joins a batch being written to {@code address}. */
     void joinBatch(String address, long attemptStart) {
         disarmWaitTimer();
         brokerAddress = address;
@@ -346,7 +347,7 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
         }
         SendContext failed = context(attempt, producer.clock().nanoTime() - attemptStartNanos, false, null, error);
         producer.runCallback(() -> {
-            leaveBatchFlight();
+            releaseQueue(false);
             producer.fireAfter(failed);
             producer.countRetry();
             sendAttempt();
@@ -374,28 +375,20 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
 
     private void finish(SendResult result, MQException error) {
         if (!DONE.compareAndSet(this, 0, 1)) {
-            // A timer finished the send while this attempt was on the wire: still pass the queue on.
-            if (inLane) {
-                producer.lanes().flightDone(queue);
-            }
-            if (holdsBatchFlight) {
-                producer.runCallback(this::leaveBatchFlight);
-            }
+            releaseQueue(true); // a timer finished the send while this attempt was on the wire
             return;
         }
         if (routeTimeout != null) {
             routeTimeout.cancel();
         }
-        if (inLane) {
-            producer.lanes().flightDone(queue);
-        }
         SendContext outcome = context(attempt, producer.clock().nanoTime() - attemptStartNanos, true, result, error);
         if (completeInline) {
+            releaseQueue(true);
             completion(result, error, null);
             return;
         }
         producer.runCallback(() -> {
-            leaveBatchFlight();
+            releaseQueue(false);
             completion(result, error, outcome);
         });
     }
