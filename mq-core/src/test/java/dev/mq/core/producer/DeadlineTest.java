@@ -44,10 +44,14 @@ class DeadlineTest {
     }
 
     private Producer producer(FakeServer nameServer) {
+        return producer(nameServer, AutoBatching.off());
+    }
+
+    private Producer producer(FakeServer nameServer, AutoBatching batching) {
         MQClientInstance client = cluster.add(MQClientInstance.builder().nameServer(nameServer.address())
                 .nameServerTimeout(Duration.ofSeconds(10)).resources(resources).build());
         client.start();
-        return FakeCluster.producer(client, GROUP, b -> b);
+        return FakeCluster.producer(client, GROUP, b -> b.autoBatching(batching));
     }
 
     private static Message message() {
@@ -97,6 +101,31 @@ class DeadlineTest {
         MQException error = SendAssertions.failure(second);
         assertThat(error.reason()).isEqualTo(MQException.Reason.TIMEOUT);
         assertThat(error).hasMessageContaining("waited behind earlier sends to the same queue past its deadline");
+        assertThat(first).isNotDone(); // its own deadline is 10 s away
+        assertThat(silent.sends()).hasSize(1); // the expired send was never written
+        assertThat(producer.inFlightRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void anAutoBatchedSendWaitingBehindALaterDeadlineFailsAloneWithTimeoutExactlyAtItsDeadline() throws Exception {
+        FakeBroker silent = cluster.broker("broker-a", request -> null);
+        Producer producer = producer(cluster.nameServer(topic -> route(1, silent), 0), AutoBatching.whenBusy());
+
+        CompletableFuture<SendResult> first = producer.sendAsync(message(), Duration.ofSeconds(10));
+        SendAssertions.waitUntil(() -> silent.sends().size() == 1); // on the wire: the queue is muted
+        // Its deadline comes before the one ahead of it, so it cannot count on leaving in time: it has a timer.
+        CompletableFuture<SendResult> second = producer.sendAsync(message(), SEND_TIMEOUT);
+
+        timer.advance(SEND_TIMEOUT.minus(ONE_TICK));
+        assertThat(second).isNotDone();
+        assertThat(timer.firedCount()).isZero();
+
+        timer.advance(ONE_TICK);
+        assertThat(second).isCompletedExceptionally();
+        MQException error = SendAssertions.failure(second);
+        assertThat(error.reason()).isEqualTo(MQException.Reason.TIMEOUT);
+        assertThat(error).hasMessageContaining("the send waited behind earlier sends to")
+                .hasMessageContaining("past its deadline");
         assertThat(first).isNotDone(); // its own deadline is 10 s away
         assertThat(silent.sends()).hasSize(1); // the expired send was never written
         assertThat(producer.inFlightRequests()).isEqualTo(1);

@@ -87,11 +87,11 @@ final class QueueDispatcher implements TimerTask {
                 if (idle) {
                     latestDeadlineAhead = producer.clock().nanoTime() + policy.lingerNanos();
                 }
-                if (policy.ordered() || deadline - latestDeadlineAhead < 0) {
-                    send.armWaitTimer(policy.ordered()); // before it can leave: leaving cancels the timer
-                } else {
+                boolean withTimer = policy.ordered() || deadline - latestDeadlineAhead < 0;
+                if (!withTimer) {
                     latestDeadlineAhead = deadline;
                 }
+                send.waitForQueue(withTimer); // before it can leave: leaving cancels the timer
                 waiting.add(send);
                 waitingBytes += BatchSend.recordSize(send.payload());
                 if (!muted) { // lingering

@@ -17,16 +17,36 @@ import io.netty.util.TimerTask;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * One send from call to outcome: route, queue choice, attempts and retries, all inside one
  * deadline. Responses arrive on the event loop; the outcome is handed to the callback executor
  * (hooks, the caller's future), so no user code ever runs on the event loop.
+ *
+ * <p>A send goes through explicit {@link Stage stages}, and whatever ends it goes through
+ * {@link #complete}, once. It has one timer at a time, always set to its deadline, so a timer that
+ * fires means "the deadline passed" and what that means follows the stage: no route yet, still
+ * waiting for its queue, or nothing (on the wire the transport fails the request at the deadline).
+ * The send is itself that timer's task, the route waiter and — as a {@link BrokerAttempt} — the
+ * transport's callback, so that a send costs no objects besides itself.
  */
 final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTask {
 
-    private static final AtomicIntegerFieldUpdater<SendOperation> DONE =
-            AtomicIntegerFieldUpdater.newUpdater(SendOperation.class, "done");
+    /** Where a send is; it only moves forward, except that a retry goes from ON_WIRE back to ROUTE. */
+    enum Stage {
+        /** Waiting for the topic's route, or choosing a queue from it. */
+        ROUTE,
+        /** Waiting in its queue's {@link QueueDispatcher} behind the request on the wire. */
+        WAITING_FOR_QUEUE,
+        /** An attempt is being written or waits for its answer (alone or in a batch). */
+        ON_WIRE,
+        /** The outcome is decided; nothing changes it any more. */
+        DONE
+    }
+
+    private static final AtomicReferenceFieldUpdater<SendOperation, Stage> STAGE =
+            AtomicReferenceFieldUpdater.newUpdater(SendOperation.class, Stage.class, "stage");
     private static final AtomicIntegerFieldUpdater<SendOperation> BEFORE_FIRED =
             AtomicIntegerFieldUpdater.newUpdater(SendOperation.class, "beforeFired");
 
@@ -44,16 +64,15 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
 
     private TopicPublishInfo route;
     private int attempt;
-    private Timeout routeTimeout;
     /**
-     * Fails the send at its deadline while it waits for its queue. Set under the queue dispatcher's
-     * lock before the send can be seen there, so whoever lets it leave cancels it.
+     * The deadline, while the send waits for its route or its queue. For a queue it is set under the
+     * queue dispatcher's lock before the send can be seen there, so whoever lets it leave cancels it.
      */
-    private Timeout waitTimeout;
+    private Timeout timer;
     /** The dispatcher whose queue this send's attempt mutes until its outcome; null when none does. */
     private QueueDispatcher dispatcher;
-    private volatile int done;
-    /** The attempts whose beforeSend has fired: a timer and a resume racing fire it once between them. */
+    private volatile Stage stage = Stage.ROUTE;
+    /** The attempts whose beforeSend has fired: a timer and a send leaving racing fire it once between them. */
     private volatile int beforeFired;
 
     SendOperation(DefaultProducer producer, Payload payload, SendMode mode, QueueSelector selector, Object selectorArg,
@@ -75,6 +94,8 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
                 && producer.batching().policy().accepts(payload);
     }
 
+    // ---- ROUTE ----
+
     /** Caller thread: starts with a cached route, or waits for the one lookup of the topic. */
     void start() {
         TopicPublishInfo cached = producer.routes().cached(payload.wireTopic());
@@ -82,60 +103,41 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
             routeReady(cached);
             return;
         }
-        long remaining = deadlineNanos - producer.clock().nanoTime();
-        routeTimeout = producer.remoting().schedule(this, Math.max(remaining, 0), TimeUnit.NANOSECONDS);
+        armTimer();
         producer.routes().await(payload.wireTopic(), this);
-    }
-
-    /** Timer: the deadline passed while waiting for the route (or the client closed the timer). */
-    @Override
-    public void run(Timeout timeout) {
-        if (!producer.isRunning()) {
-            finishBeforeAttempt(new MQException(MQException.Reason.SHUTDOWN, "the client closed while the send to '"
-                    + payload.userTopic() + "' waited for its route"));
-            return;
-        }
-        finishBeforeAttempt(new MQException(MQException.Reason.TIMEOUT, "the route of topic '" + payload.userTopic()
-                + "' was not available within the send deadline of "
-                + TimeUnit.NANOSECONDS.toMillis(deadlineNanos - startNanos) + " ms"));
     }
 
     /** The send could not even start: complete it with {@code error} and release what it holds. */
     void abort(MQException error) {
-        finishBeforeAttempt(error);
+        complete(null, error, null, false);
     }
 
     @Override
     public void routeReady(TopicPublishInfo found) {
-        if (done != 0) {
+        if (stage == Stage.DONE) {
             return;
         }
-        if (routeTimeout != null) {
-            routeTimeout.cancel();
-        }
+        disarmTimer();
         this.route = found;
         sendAttempt();
     }
 
     @Override
     public void routeFailed(MQException error) {
-        if (routeTimeout != null) {
-            routeTimeout.cancel();
-        }
-        finishBeforeAttempt(error);
+        disarmTimer();
+        complete(null, error, null, false);
     }
 
-    /** Caller thread or callback executor: chooses a queue and writes one attempt. */
+    /** Caller thread or callback executor, in stage ROUTE: chooses a queue and writes one attempt. */
     private void sendAttempt() {
-        attempt++;
         String lastBroker = queue == null ? null : queue.brokerName();
         try {
             queue = selector != null ? selectQueue() : route.select(lastBroker, producer.brokerAvailable());
         } catch (Throwable e) { // an Error too: the send must complete and return its capacity
-            attempt--;
-            finishBeforeAttempt(e instanceof MQException mq ? mq : unexpected(e));
+            complete(null, e instanceof MQException mq ? mq : unexpected(e), null, false);
             return;
         }
+        attempt++;
         if (batchable && selector == null) {
             producer.batching().dispatch(queue, this);
             return;
@@ -147,166 +149,6 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
             return;
         }
         writeSafely();
-    }
-
-    /**
-     * Under the lock of the queue dispatcher this send is about to wait in ({@code orderly}: one for
-     * orderly sends): a timer fails it with TIMEOUT at its deadline unless it leaves first (which
-     * cancels it).
-     */
-    void armWaitTimer(boolean orderly) {
-        waitTimeout = producer.remoting().schedule(t -> expireWhileWaiting(orderly
-                ? new MQException(MQException.Reason.TIMEOUT, "orderly send to " + queue + " waited behind earlier "
-                        + "sends to the same queue past its deadline")
-                : QueueDispatcher.waitedPastDeadline(queue)), Math.max(deadlineNanos - producer.clock().nanoTime(), 0),
-                TimeUnit.NANOSECONDS);
-    }
-
-    /** The send leaves its queue's dispatcher: its wait timer would only hold it (and its body) until the deadline. */
-    private void disarmWaitTimer() {
-        Timeout timer = waitTimeout;
-        if (timer != null) {
-            waitTimeout = null;
-            timer.cancel();
-        }
-    }
-
-    /** Under the dispatcher's lock: this send leaves alone and mutes {@code mutedBy}'s queue until its outcome. */
-    void holdQueue(QueueDispatcher mutedBy) {
-        dispatcher = mutedBy;
-    }
-
-    /**
-     * Its queue's dispatcher lets this send leave alone (see {@link #holdQueue}): it is written, or,
-     * if it expired while waiting, the queue is released at once.
-     */
-    void leave() {
-        disarmWaitTimer();
-        if (done == 0) {
-            writeSafely();
-        } else {
-            releaseQueue(false);
-        }
-    }
-
-    /** The attempt that muted its queue has its outcome: the dispatcher lets the next send(s) leave. */
-    private void releaseQueue(boolean onEventLoop) {
-        QueueDispatcher mutedBy = dispatcher;
-        if (mutedBy != null) {
-            dispatcher = null;
-            mutedBy.release(onEventLoop);
-        }
-    }
-
-    boolean isDone() {
-        return done != 0;
-    }
-
-    Payload payload() {
-        return payload;
-    }
-
-    boolean isBatchable() {
-        return batchable;
-    }
-
-    long deadlineNanos() {
-        return deadlineNanos;
-    }
-
-    TopicPublishInfo route() {
-        return route;
-    }
-
-    // ---- auto-batching (see QueueDispatcher, BatchSend) ----
-
-    /** The attempt joins a batch being written to {@code address}. */
-    void joinBatch(String address, long attemptStart) {
-        disarmWaitTimer();
-        brokerAddress = address;
-        attemptStartNanos = attemptStart;
-        SendContext before = claimBefore(attempt);
-        if (before != null) {
-            producer.fireBefore(before);
-        }
-    }
-
-    /**
-     * The beforeSend context of attempt {@code number} for the one caller that claims it (null for
-     * any other, and when there are no hooks): a timer expiring a waiting send and the send being let
-     * go at the same moment must not both fire it.
-     */
-    private SendContext claimBefore(int number) {
-        if (producer.hooks().isEmpty() || !BEFORE_FIRED.compareAndSet(this, number - 1, number)) {
-            return null;
-        }
-        return context(number, 0, false, null, null);
-    }
-
-    /** Callback executor: the batch this attempt was part of was stored. */
-    void batchSucceeded(SendResult result) {
-        if (DONE.compareAndSet(this, 0, 1)) {
-            long attemptNanos = producer.clock().nanoTime() - attemptStartNanos;
-            completion(result, null, context(attempt, attemptNanos, true, result, null));
-        }
-    }
-
-    /** Callback executor: the batch this attempt was part of failed; retry alone (or in another batch) or fail. */
-    void batchFailed(MQException error, boolean retryable) {
-        long now = producer.clock().nanoTime();
-        if (retryable && attempt < maxAttempts && deadlineNanos - now > 0 && producer.isRunning() && done == 0) {
-            producer.fireAfter(context(attempt, now - attemptStartNanos, false, null, error));
-            producer.countRetry();
-            sendAttempt();
-        } else if (DONE.compareAndSet(this, 0, 1)) {
-            completion(null, error, context(attempt, now - attemptStartNanos, true, null, error));
-        }
-    }
-
-    /** Timer or batch: the deadline passed while the send waited for its queue; it fails alone. */
-    void expireWhileWaiting(MQException error) {
-        if (!DONE.compareAndSet(this, 0, 1)) {
-            return;
-        }
-        SendContext before = claimBefore(attempt);
-        SendContext outcome = context(attempt, 0, true, null, error);
-        producer.runCallback(() -> {
-            if (before != null) {
-                producer.fireBefore(before);
-            }
-            completion(null, error, outcome);
-        });
-    }
-
-    @Override
-    String userTopic() {
-        return payload.userTopic();
-    }
-
-    @Override
-    void write() {
-        begin(queue, route);
-        SendContext before = claimBefore(attempt);
-        if (before != null) {
-            producer.fireBefore(before);
-        }
-        if (!hasMaster()) {
-            return;
-        }
-        long now = before == null ? attemptStartNanos : producer.clock().nanoTime(); // hooks may have taken time
-        if (deadlineNanos - now <= 0) {
-            // Said here rather than by the transport: it says nothing about the broker, so no penalty.
-            finish(null, new MQException(MQException.Reason.TIMEOUT, "the send deadline of "
-                    + TimeUnit.NANOSECONDS.toMillis(deadlineNanos - startNanos) + " ms passed before attempt "
-                    + attempt + " to broker " + queue.brokerName() + " was written"));
-            return;
-        }
-        SendMessageHeader header = header(payload.wireTopic(), payload.sysFlag(), payload.flag(), payload.properties(),
-                payload.batch());
-        int code = requestCode(payload.batch());
-        invoke(mode == SendMode.ONEWAY
-                ? OutboundFrame.oneway(code, header, payload.body())
-                : OutboundFrame.request(code, header, payload.body()), deadlineNanos);
     }
 
     private MessageQueue selectQueue() {
@@ -325,71 +167,205 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
         return chosen;
     }
 
+    // ---- WAITING_FOR_QUEUE ----
+
+    /**
+     * Under the lock of the queue dispatcher this send is about to wait in: with {@code withTimer},
+     * the deadline is armed (before the send can leave, which cancels it).
+     */
+    void waitForQueue(boolean withTimer) {
+        if (enter(Stage.WAITING_FOR_QUEUE) && withTimer) {
+            armTimer();
+        }
+    }
+
+    /** Under the dispatcher's lock: this send leaves alone and mutes {@code mutedBy}'s queue until its outcome. */
+    void holdQueue(QueueDispatcher mutedBy) {
+        dispatcher = mutedBy;
+    }
+
+    /** Its queue's dispatcher lets this send leave alone (see {@link #holdQueue}): it is written. */
+    void leave() {
+        disarmTimer();
+        writeSafely();
+    }
+
+    /** Timer or batch: the deadline passed while the send waited for its queue; it fails alone with {@code error}. */
+    void expireWhileWaiting(MQException error) {
+        complete(null, error, Stage.WAITING_FOR_QUEUE, false);
+    }
+
+    /** The error of this send when its deadline passes while it waits for its queue. */
+    private MQException waitedPastDeadline() {
+        return selector != null
+                ? new MQException(MQException.Reason.TIMEOUT, "orderly send to " + queue + " waited behind earlier "
+                        + "sends to the same queue past its deadline")
+                : QueueDispatcher.waitedPastDeadline(queue);
+    }
+
+    // ---- ON_WIRE ----
+
+    @Override
+    String userTopic() {
+        return payload.userTopic();
+    }
+
+    @Override
+    void write() {
+        if (!enter(Stage.ON_WIRE)) {
+            releaseQueue(false); // it expired while waiting: the next send may go
+            return;
+        }
+        begin(queue, route);
+        SendContext before = claimBefore(attempt);
+        if (before != null) {
+            producer.fireBefore(before);
+        }
+        if (!hasMaster()) {
+            return;
+        }
+        long now = before == null ? attemptStartNanos : producer.clock().nanoTime(); // hooks may have taken time
+        if (deadlineNanos - now <= 0) {
+            // Said here rather than by the transport: it says nothing about the broker, so no penalty.
+            complete(null, new MQException(MQException.Reason.TIMEOUT, "the send deadline of "
+                    + TimeUnit.NANOSECONDS.toMillis(deadlineNanos - startNanos) + " ms passed before attempt "
+                    + attempt + " to broker " + queue.brokerName() + " was written"), null, false);
+            return;
+        }
+        SendMessageHeader header = header(payload.wireTopic(), payload.sysFlag(), payload.flag(), payload.properties(),
+                payload.batch());
+        int code = requestCode(payload.batch());
+        invoke(mode == SendMode.ONEWAY
+                ? OutboundFrame.oneway(code, header, payload.body())
+                : OutboundFrame.request(code, header, payload.body()), deadlineNanos);
+    }
+
+    /** The attempt joins a batch being written to {@code address}. */
+    void joinBatch(String address, long attemptStart) {
+        disarmTimer();
+        enter(Stage.ON_WIRE);
+        brokerAddress = address;
+        attemptStartNanos = attemptStart;
+        SendContext before = claimBefore(attempt);
+        if (before != null) {
+            producer.fireBefore(before);
+        }
+    }
+
     /** Event loop: the broker stored the message (or, for oneway, the frame was written). */
     @Override
     void stored(SendStatus status, RemotingCommand response) {
-        finish(response == null ? null
+        complete(response == null ? null
                 : SendResponse.result(status, response.extFields(), payload.userTopic(), queue, payload.messageIds()),
-                null);
+                null, null, false);
     }
 
     @Override
     void failed(MQException error, boolean retryable) {
-        retryOrFail(error, retryable);
+        attemptFailed(error, retryable, false);
     }
 
-    private void retryOrFail(MQException error, boolean retryable) {
-        boolean retry = retryable && attempt < maxAttempts && deadlineNanos - producer.clock().nanoTime() > 0
-                && producer.isRunning() && done == 0;
-        if (!retry) {
-            finish(null, error);
-            return;
-        }
-        SendContext failed = context(attempt, producer.clock().nanoTime() - attemptStartNanos, false, null, error);
-        producer.runCallback(() -> {
-            releaseQueue(false);
-            producer.fireAfter(failed);
-            producer.countRetry();
-            sendAttempt();
-        });
+    /** Callback executor: the batch this attempt was part of was stored. */
+    void batchSucceeded(SendResult result) {
+        complete(result, null, null, true);
+    }
+
+    /** Callback executor: the batch this attempt was part of failed; retry alone (or in another batch) or fail. */
+    void batchFailed(MQException error, boolean retryable) {
+        attemptFailed(error, retryable, true);
     }
 
     /**
-     * Fails the send before its next attempt began (no route, no queue). Hooks still see that
-     * attempt, without a queue, so that metrics count the failure.
+     * The attempt failed: another one follows if the error allows it and time, attempts and the
+     * producer remain; otherwise the send fails with {@code error}.
      */
-    private void finishBeforeAttempt(MQException error) {
-        if (!DONE.compareAndSet(this, 0, 1)) {
+    private void attemptFailed(MQException error, boolean retryable, boolean onCallbackExecutor) {
+        if (retryable && attempt < maxAttempts && deadlineNanos - producer.clock().nanoTime() > 0
+                && producer.isRunning() && stage != Stage.DONE) {
+            SendContext failed = context(attempt, true, false, null, error);
+            if (onCallbackExecutor) {
+                retry(failed);
+            } else {
+                producer.runCallback(() -> retry(failed));
+            }
             return;
         }
-        int number = attempt + 1;
+        complete(null, error, null, onCallbackExecutor);
+    }
+
+    /** Callback executor: the failed attempt is reported, its queue released, and the next one begins. */
+    private void retry(SendContext failed) {
+        releaseQueue(false);
+        producer.fireAfter(failed);
+        producer.countRetry();
+        if (enter(Stage.ROUTE)) {
+            sendAttempt();
+        }
+    }
+
+    // ---- DONE ----
+
+    /**
+     * Timer: the deadline passed. While the send waits for its route or its queue, it fails with
+     * TIMEOUT (or SHUTDOWN, when the client closed the timer); later, the transport has the deadline.
+     */
+    @Override
+    public void run(Timeout timeout) {
+        Stage now = stage;
+        if (now == Stage.ROUTE) {
+            complete(null, producer.isRunning()
+                    ? new MQException(MQException.Reason.TIMEOUT, "the route of topic '" + payload.userTopic()
+                            + "' was not available within the send deadline of "
+                            + TimeUnit.NANOSECONDS.toMillis(deadlineNanos - startNanos) + " ms")
+                    : new MQException(MQException.Reason.SHUTDOWN, "the client closed while the send to '"
+                            + payload.userTopic() + "' waited for its route"), Stage.ROUTE, false);
+        } else if (now == Stage.WAITING_FOR_QUEUE) {
+            expireWhileWaiting(waitedPastDeadline());
+        }
+    }
+
+    /**
+     * Ends the send with {@code result} or {@code error}, once. A timer passes the stage it was set
+     * for ({@code onlyFrom}) and ends the send only if it is still there; anyone else ends it from
+     * whatever stage it is in, and, if it was already ended, still releases its queue. Hooks see the
+     * attempt that was on the wire, or — when it ends before one was written — the attempt that
+     * would have been (its beforeSend fired here, so that metrics count it).
+     */
+    private void complete(SendResult result, MQException error, Stage onlyFrom, boolean onCallbackExecutor) {
+        Stage was;
+        do {
+            was = stage;
+            if (was == Stage.DONE || (onlyFrom != null && was != onlyFrom)) {
+                if (onlyFrom == null) {
+                    releaseQueue(true); // a timer ended the send while this attempt was on the wire
+                }
+                return;
+            }
+        } while (!STAGE.compareAndSet(this, was, Stage.DONE));
+        disarmTimer();
+        if (was == Stage.ON_WIRE) {
+            SendContext outcome = context(attempt, true, true, result, error);
+            if (onCallbackExecutor) {
+                completion(result, error, outcome);
+            } else if (completeInline) {
+                releaseQueue(true);
+                completion(result, error, null);
+            } else {
+                producer.runCallback(() -> {
+                    releaseQueue(false);
+                    completion(result, error, outcome);
+                });
+            }
+            return;
+        }
+        int number = was == Stage.ROUTE ? attempt + 1 : attempt;
         SendContext before = claimBefore(number);
-        SendContext outcome = context(number, 0, true, null, error);
+        SendContext outcome = context(number, false, true, null, error);
         producer.runCallback(() -> {
             if (before != null) {
                 producer.fireBefore(before);
             }
             completion(null, error, outcome);
-        });
-    }
-
-    private void finish(SendResult result, MQException error) {
-        if (!DONE.compareAndSet(this, 0, 1)) {
-            releaseQueue(true); // a timer finished the send while this attempt was on the wire
-            return;
-        }
-        if (routeTimeout != null) {
-            routeTimeout.cancel();
-        }
-        SendContext outcome = context(attempt, producer.clock().nanoTime() - attemptStartNanos, true, result, error);
-        if (completeInline) {
-            releaseQueue(true);
-            completion(result, error, null);
-            return;
-        }
-        producer.runCallback(() -> {
-            releaseQueue(false);
-            completion(result, error, outcome);
         });
     }
 
@@ -407,14 +383,89 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
         }
     }
 
-    /** The hooks' view of this attempt; null when there are no hooks to show it to (the common case). */
-    private SendContext context(int attemptNumber, long attemptNanos, boolean last, SendResult result,
-                                Throwable error) {
+    // ---- the stage, the timer, the queue ----
+
+    /** Moves to {@code next} unless the send is done (nothing leaves DONE). */
+    private boolean enter(Stage next) {
+        for (;;) {
+            Stage now = stage;
+            if (now == Stage.DONE) {
+                return false;
+            }
+            if (now == next || STAGE.compareAndSet(this, now, next)) {
+                return true;
+            }
+        }
+    }
+
+    private void armTimer() {
+        timer = producer.remoting().schedule(this, Math.max(deadlineNanos - producer.clock().nanoTime(), 0),
+                TimeUnit.NANOSECONDS);
+    }
+
+    /** The send moved on: its timer would only hold it (and its body) until the deadline. */
+    private void disarmTimer() {
+        Timeout armed = timer;
+        if (armed != null) {
+            timer = null;
+            armed.cancel();
+        }
+    }
+
+    /** The attempt that muted its queue has its outcome: the dispatcher lets the next send(s) leave. */
+    private void releaseQueue(boolean onEventLoop) {
+        QueueDispatcher mutedBy = dispatcher;
+        if (mutedBy != null) {
+            dispatcher = null;
+            mutedBy.release(onEventLoop);
+        }
+    }
+
+    boolean isDone() {
+        return stage == Stage.DONE;
+    }
+
+    Payload payload() {
+        return payload;
+    }
+
+    boolean isBatchable() {
+        return batchable;
+    }
+
+    long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    TopicPublishInfo route() {
+        return route;
+    }
+
+    // ---- hooks ----
+
+    /**
+     * The beforeSend context of attempt {@code number} for the one caller that claims it (null for
+     * any other, and when there are no hooks): a timer expiring a waiting send and the send being let
+     * go at the same moment must not both fire it.
+     */
+    private SendContext claimBefore(int number) {
+        if (producer.hooks().isEmpty() || !BEFORE_FIRED.compareAndSet(this, number - 1, number)) {
+            return null;
+        }
+        return context(number, false, false, null, null);
+    }
+
+    /**
+     * The hooks' view of attempt {@code attemptNumber} ({@code onWire}: it was written, and took
+     * until now); null when there are no hooks to show it to (the common case: no clock read).
+     */
+    private SendContext context(int attemptNumber, boolean onWire, boolean last, SendResult result, Throwable error) {
         if (producer.hooks().isEmpty()) {
             return null;
         }
+        long now = producer.clock().nanoTime();
         return new SendContext(producer.group(), payload.userTopic(), mode, attemptNumber, payload.messageIds().size(),
-                payload.userBytes(), queue, brokerAddress, attemptNanos, producer.clock().nanoTime() - startNanos, last,
+                payload.userBytes(), queue, brokerAddress, onWire ? now - attemptStartNanos : 0, now - startNanos, last,
                 result, error);
     }
 }
