@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * such deadline), while the others keep waiting for the answer. The alternative — the earliest
  * deadline for the whole batch — would fail sends with time left because another send joined them,
  * and since the batch may already be stored, a caller who re-sent would store a duplicate. Keeping
- * short sends out of batches with longer ones would not do either: orderly runs cannot be reordered.
+ * short sends out of batches with longer ones would not do either: waiting orderly sends cannot be reordered.
  */
 final class BatchSend extends BrokerAttempt implements FrameBody, TimerTask {
 

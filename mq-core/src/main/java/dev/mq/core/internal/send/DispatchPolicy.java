@@ -6,15 +6,15 @@ import dev.mq.core.producer.AutoBatching;
  * How the {@link QueueDispatcher}s of one kind of send let their queue's waiting sends go.
  *
  * @param ordered     the sends chose their queue with a selector and must be stored in call order:
- *                    every send that waits gets a timer for its own deadline, and only a run of
- *                    consecutive batchable sends leaves together
+ *                    every send that waits gets a timer for its own deadline, and only
+ *                    consecutive batchable sends leave together
  * @param maxMessages how many sends may leave together as one batch (1: never batched)
  * @param maxBytes    the cap on a batch's encoded size
  * @param lingerNanos how long a send to an idle queue waits for others to join it (0: it leaves at once)
  */
 record DispatchPolicy(boolean ordered, int maxMessages, int maxBytes, long lingerNanos) {
 
-    /** Orderly sends: one at a time per queue; with auto-batching on, a run of waiting ones leaves together. */
+    /** Orderly sends: one at a time per queue; with auto-batching on, consecutive waiting ones leave together. */
     static DispatchPolicy ordered(AutoBatching batching) {
         return batching.enabled()
                 ? new DispatchPolicy(true, batching.maxMessages(), batching.maxBytes(), 0)

@@ -59,7 +59,7 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
     private final int maxAttempts;
     private final CompletableFuture<SendResult> future;
     private final boolean completeInline;
-    /** Whether this send may travel in an automatic batch (unordered, or in a run of orderly sends). */
+    /** Whether this send may travel in an automatic batch (unordered, or with the orderly sends next to it). */
     private final boolean batchable;
 
     private TopicPublishInfo route;
