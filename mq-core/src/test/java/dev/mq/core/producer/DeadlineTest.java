@@ -44,10 +44,30 @@ class DeadlineTest {
     }
 
     private Producer producer(FakeServer nameServer) {
+        return producer(nameServer, AutoBatching.off());
+    }
+
+    private Producer producer(FakeServer nameServer, AutoBatching batching) {
         MQClientInstance client = cluster.add(MQClientInstance.builder().nameServer(nameServer.address())
                 .nameServerTimeout(Duration.ofSeconds(10)).resources(resources).build());
         client.start();
-        return FakeCluster.producer(client, GROUP, b -> b);
+        return FakeCluster.producer(client, GROUP, b -> b.autoBatching(batching));
+    }
+
+    /**
+     * Advances the clock to one tick before {@code send}'s deadline ({@link #SEND_TIMEOUT} from now):
+     * still pending, no timer fired; then to the deadline: failed with TIMEOUT, returned.
+     */
+    private MQException pendingUntilItsDeadlineThenTimedOut(CompletableFuture<SendResult> send) throws Exception {
+        timer.advance(SEND_TIMEOUT.minus(ONE_TICK));
+        assertThat(send).isNotDone();
+        assertThat(timer.firedCount()).isZero();
+
+        timer.advance(ONE_TICK);
+        assertThat(send).isCompletedExceptionally();
+        MQException error = SendAssertions.failure(send);
+        assertThat(error.reason()).isEqualTo(MQException.Reason.TIMEOUT);
+        return error;
     }
 
     private static Message message() {
@@ -64,14 +84,7 @@ class DeadlineTest {
         CompletableFuture<SendResult> send = producer.sendAsync(message(), SEND_TIMEOUT);
         SendAssertions.waitUntil(() -> nameServer.received().size() == 1); // the lookup is on the wire
 
-        timer.advance(SEND_TIMEOUT.minus(ONE_TICK));
-        assertThat(send).isNotDone();
-        assertThat(timer.firedCount()).isZero();
-
-        timer.advance(ONE_TICK);
-        assertThat(send).isCompletedExceptionally();
-        MQException error = SendAssertions.failure(send);
-        assertThat(error.reason()).isEqualTo(MQException.Reason.TIMEOUT);
+        MQException error = pendingUntilItsDeadlineThenTimedOut(send);
         assertThat(error).hasMessageContaining("route of topic 'Deadlines' was not available within the send "
                 + "deadline of 1000 ms");
         assertThat(producer.inFlightRequests()).isZero();
@@ -88,15 +101,26 @@ class DeadlineTest {
         CompletableFuture<SendResult> second = producer.sendAsync(message(), QueueSelectors.queueId(0), null,
                 SEND_TIMEOUT);
 
-        timer.advance(SEND_TIMEOUT.minus(ONE_TICK));
-        assertThat(second).isNotDone();
-        assertThat(timer.firedCount()).isZero();
-
-        timer.advance(ONE_TICK);
-        assertThat(second).isCompletedExceptionally();
-        MQException error = SendAssertions.failure(second);
-        assertThat(error.reason()).isEqualTo(MQException.Reason.TIMEOUT);
+        MQException error = pendingUntilItsDeadlineThenTimedOut(second);
         assertThat(error).hasMessageContaining("waited behind earlier sends to the same queue past its deadline");
+        assertThat(first).isNotDone(); // its own deadline is 10 s away
+        assertThat(silent.sends()).hasSize(1); // the expired send was never written
+        assertThat(producer.inFlightRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void anAutoBatchedSendWaitingBehindALaterDeadlineFailsAloneWithTimeoutExactlyAtItsDeadline() throws Exception {
+        FakeBroker silent = cluster.broker("broker-a", request -> null);
+        Producer producer = producer(cluster.nameServer(topic -> route(1, silent), 0), AutoBatching.whenBusy());
+
+        CompletableFuture<SendResult> first = producer.sendAsync(message(), Duration.ofSeconds(10));
+        SendAssertions.waitUntil(() -> silent.sends().size() == 1); // on the wire: the queue is muted
+        // Its deadline comes before the one ahead of it, so it cannot count on leaving in time: it has a timer.
+        CompletableFuture<SendResult> second = producer.sendAsync(message(), SEND_TIMEOUT);
+
+        MQException error = pendingUntilItsDeadlineThenTimedOut(second);
+        assertThat(error).hasMessageContaining("the send waited behind earlier sends to")
+                .hasMessageContaining("past its deadline");
         assertThat(first).isNotDone(); // its own deadline is 10 s away
         assertThat(silent.sends()).hasSize(1); // the expired send was never written
         assertThat(producer.inFlightRequests()).isEqualTo(1);

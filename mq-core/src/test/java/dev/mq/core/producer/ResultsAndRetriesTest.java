@@ -2,6 +2,7 @@ package dev.mq.core.producer;
 
 import static dev.mq.core.producer.FakeCluster.route;
 import static dev.mq.core.producer.SendAssertions.failure;
+import static dev.mq.core.producer.SendAssertions.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +12,8 @@ import dev.mq.core.SendStatus;
 import dev.mq.core.internal.transport.FakeServer;
 import dev.mq.core.internal.transport.RemotingCommand;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -52,6 +55,37 @@ class ResultsAndRetriesTest extends FakeClusterTestBase {
 
         assertThat(producer.send(message("Flush", "x")).status()).isEqualTo(SendStatus.FLUSH_DISK_TIMEOUT);
         assertThat(a.sends().size() + b.sends().size()).isEqualTo(1);
+    }
+
+    @Test
+    void aQueueWhoseBrokerHasNoMasterFailsThatAttemptWithNoRouteAndTheRetryGoesToAnotherBroker() throws Exception {
+        FakeBroker a = broker("broker-a");
+        // An ordered-topic configuration names a broker the route has no address for.
+        byte[] route = ("{\"orderTopicConf\":\"broker-ghost:1;broker-a:1\",\"brokerDatas\":[{\"brokerAddrs\":{\"0\":\""
+                + a.address() + "\"},\"brokerName\":\"broker-a\",\"cluster\":\"DefaultCluster\"}],"
+                + "\"filterServerTable\":{},\"queueDatas\":[]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        FakeServer ns = nameServer(topic -> route, 0);
+        List<SendContext> attempts = new CopyOnWriteArrayList<>();
+        Producer producer = producer(client(ns.address()), c -> c.hook(new SendHook() {
+            @Override
+            public void afterSend(SendContext context) {
+                attempts.add(context);
+            }
+        }));
+
+        // Round robin over the two queues: one of two sends picks the masterless broker first.
+        assertThat(producer.send(message("Ghost", "x")).queue().brokerName()).isEqualTo("broker-a");
+        assertThat(producer.send(message("Ghost", "y")).queue().brokerName()).isEqualTo("broker-a");
+
+        assertThat(a.sends()).hasSize(2);
+        assertThat(producer.stats().retries()).isEqualTo(1);
+        waitUntil(() -> attempts.size() == 3);
+        List<SendContext> failed = attempts.stream().filter(context -> context.error() != null).toList();
+        assertThat(failed).hasSize(1);
+        assertThat(failed.get(0).isFinalAttempt()).isFalse();
+        assertThat(failed.get(0).brokerName()).isEqualTo("broker-ghost");
+        assertThat(((MQException) failed.get(0).error()).reason()).isEqualTo(MQException.Reason.NO_ROUTE);
+        assertThat(failed.get(0).error()).hasMessage("broker broker-ghost of topic 'Ghost' has no master address");
     }
 
     @Test

@@ -2,15 +2,12 @@ package dev.mq.core.internal.send;
 
 import dev.mq.core.MQException;
 import dev.mq.core.MessageQueue;
-import dev.mq.core.SendResult;
 import dev.mq.core.SendStatus;
 import dev.mq.core.internal.protocol.BatchBody;
-import dev.mq.core.internal.protocol.RequestCode;
-import dev.mq.core.internal.protocol.ResponseCode;
+import dev.mq.core.internal.protocol.SendResponse;
 import dev.mq.core.internal.transport.FrameBody;
 import dev.mq.core.internal.transport.OutboundFrame;
 import dev.mq.core.internal.transport.RemotingCommand;
-import dev.mq.core.internal.transport.ResponseCallback;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
@@ -29,18 +26,14 @@ import java.util.concurrent.TimeUnit;
  * such deadline), while the others keep waiting for the answer. The alternative — the earliest
  * deadline for the whole batch — would fail sends with time left because another send joined them,
  * and since the batch may already be stored, a caller who re-sent would store a duplicate. Keeping
- * short sends out of batches with longer ones would not do either: orderly runs cannot be reordered.
+ * short sends out of batches with longer ones would not do either: waiting orderly sends cannot be reordered.
  */
-final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
+final class BatchSend extends BrokerAttempt implements FrameBody, TimerTask {
 
-    private final DefaultProducer producer;
-    private final MessageQueue queue;
-    /** Who let this batch go, and hears when it has its outcome. */
-    private final QueueFlights flights;
+    /** Whose queue this batch mutes until its outcome. */
+    private final QueueDispatcher dispatcher;
     private List<SendOperation> members;
     private int bodyLength;
-    private String brokerAddress;
-    private long startNanos;
     /** The request's deadline: the latest of the members'. */
     private long deadlineNanos;
     /** Pending: the timer that expires the next member whose deadline comes before the request's. */
@@ -48,45 +41,38 @@ final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
     /** The batch has its outcome: no member needs expiring any more. */
     private volatile boolean answered;
 
-    BatchSend(DefaultProducer producer, MessageQueue queue, List<SendOperation> members, QueueFlights flights) {
-        this.producer = producer;
+    BatchSend(DefaultProducer producer, MessageQueue queue, List<SendOperation> members, QueueDispatcher dispatcher) {
+        super(producer);
         this.queue = queue;
         this.members = members;
-        this.flights = flights;
+        this.dispatcher = dispatcher;
     }
 
-    /**
-     * Writes the batch; the outcome reaches every member on the callback executor. Whatever goes
-     * wrong while writing (even an {@link Error}) fails the members, so the queue's flight passes on.
-     */
+    @Override
+    String userTopic() {
+        return members.get(0).payload().userTopic();
+    }
+
+    /** The outcome reaches every member on the callback executor, and the queue's turn passes on. */
+    @Override
     void write() {
-        try {
-            writeBatch();
-        } catch (Throwable e) { // a failure of the client, not of the broker: no retry, no penalty
-            answered();
-            failAll(SendOperation.unexpected(e), false);
-        }
-    }
-
-    private void writeBatch() {
         members = stillWaiting(members);
         if (members.isEmpty()) {
-            flights.flightDone(queue);
+            dispatcher.release(false);
             return;
         }
         int length = 0;
         for (int i = 0, n = members.size(); i < n; i++) {
-            length += AutoBatcher.recordSize(members.get(i).payload());
+            length += recordSize(members.get(i).payload());
         }
         bodyLength = length;
         SendOperation first = members.get(0);
-        brokerAddress = first.route().masterAddress(queue.brokerName());
-        startNanos = producer.clock().nanoTime();
+        begin(queue, first.route());
         long latest = first.deadlineNanos();
         long earliest = latest;
         for (int i = 0, n = members.size(); i < n; i++) {
             SendOperation member = members.get(i);
-            member.joinBatch(brokerAddress, startNanos);
+            member.joinBatch(brokerAddress, attemptStartNanos);
             long d = member.deadlineNanos();
             if (d - latest > 0) {
                 latest = d;
@@ -96,22 +82,17 @@ final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
             }
         }
         deadlineNanos = latest;
-        if (brokerAddress == null) {
-            onFailure(new MQException(MQException.Reason.NO_ROUTE, "broker " + queue.brokerName() + " of topic '"
-                    + first.payload().userTopic() + "' has no master address"));
+        if (!hasMaster()) {
             return;
         }
-        SendMessageHeader header = new SendMessageHeader(producer.wireGroup(), first.payload().wireTopic(),
-                queue.queueId(), 0, producer.clock().millis(), 0, DefaultProducer.BATCH_PROPERTIES, true,
-                queue.brokerName());
+        SendMessageHeader header = header(first.payload().wireTopic(), 0, 0, DefaultProducer.BATCH_PROPERTIES, true);
         if (members.size() > 1) {
             producer.countAutoBatch();
         }
         if (earliest - latest < 0) {
             expiry = producer.remoting().schedule(this, earliest - producer.clock().nanoTime(), TimeUnit.NANOSECONDS);
         }
-        OutboundFrame frame = OutboundFrame.requestWithBodyWriter(RequestCode.SEND_BATCH_MESSAGE, header, this);
-        producer.remoting().invoke(brokerAddress, frame, latest, this);
+        invoke(OutboundFrame.requestWithBodyWriter(requestCode(true), header, this), latest);
     }
 
     /**
@@ -177,7 +158,7 @@ final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
             SendOperation op = candidates.get(i);
             boolean expired = op.deadlineNanos() - now <= 0;
             if (expired) {
-                op.expireWhileWaiting(AutoBatcher.waitedPastDeadline(queue));
+                op.expireWhileWaiting(QueueDispatcher.waitedPastDeadline(queue));
             }
             if (expired || op.isDone()) {
                 if (live == null) {
@@ -188,6 +169,11 @@ final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
             }
         }
         return live == null ? candidates : live;
+    }
+
+    /** The bytes {@code payload} takes in a batch body. */
+    static int recordSize(Payload payload) {
+        return BatchBody.recordSize(payload.body().length, payload.propertiesUtf8Length());
     }
 
     @Override
@@ -203,40 +189,26 @@ final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
         }
     }
 
-    /** Event loop: the broker answered for the whole batch. */
+    /** Event loop: the broker stored the whole batch. */
     @Override
-    public void onResponse(RemotingCommand response) {
+    void stored(SendStatus status, RemotingCommand response) {
         answered();
-        long latencyMs = TimeUnit.NANOSECONDS.toMillis(producer.clock().nanoTime() - startNanos);
-        SendStatus status = SendOperation.status(response.code());
-        producer.faultTolerance().record(queue.brokerName(), latencyMs,
-                status == null && ResponseCode.isRetryable(response.code())); // as for a single send
-        if (status == null) {
-            MQException error = SendOperation.rejection(producer, queue, brokerAddress,
-                    members.get(0).payload().userTopic(), response);
-            failAll(error, ResponseCode.isRetryable(response.code()));
-            return;
-        }
         producer.runCallback(() -> {
-            flights.flightDone(queue);
+            dispatcher.release(false);
             succeedAll(status, response);
         });
     }
 
-    /** Event loop or timer: the batch failed in transport. */
+    /** Event loop, timer or writer: the batch failed as a whole. */
     @Override
-    public void onFailure(MQException error) {
+    void failed(MQException error, boolean retryable) {
         answered();
-        if (SendOperation.blamesBroker(error)) {
-            producer.faultTolerance().record(queue.brokerName(), LatencyFaultTolerance.FAILURE_LATENCY_MS, true);
-        }
-        failAll(error, error.reason() == MQException.Reason.CONNECTION
-                || error.reason() == MQException.Reason.NO_ROUTE);
+        failAll(error, retryable);
     }
 
     private void failAll(MQException error, boolean retryable) {
         producer.runCallback(() -> {
-            flights.flightDone(queue);
+            dispatcher.release(false);
             for (int i = 0, n = members.size(); i < n; i++) {
                 members.get(i).batchFailed(error, retryable);
             }
@@ -244,22 +216,16 @@ final class BatchSend implements ResponseCallback, FrameBody, TimerTask {
     }
 
     private void succeedAll(SendStatus status, RemotingCommand response) {
-        MessageQueue written = new MessageQueue(members.get(0).payload().userTopic(), queue.brokerName(),
-                SendOperation.parseInt(response.field("queueId"), queue.queueId()));
-        long firstOffset = SendOperation.parseLong(response.field("queueOffset"));
-        String offsetIds = response.field("msgId");
+        MessageQueue written = SendResponse.writtenQueue(response.extFields(), members.get(0).payload().userTopic(),
+                queue);
+        long firstOffset = SendResponse.queueOffset(response.extFields());
+        String offsetIds = response.field(SendResponse.MSG_ID);
         int from = 0;
         for (int i = 0, n = members.size(); i < n; i++) {
-            String offsetId = null;
-            if (offsetIds != null && from <= offsetIds.length()) {
-                int comma = offsetIds.indexOf(',', from);
-                int end = comma < 0 ? offsetIds.length() : comma;
-                offsetId = end > from ? offsetIds.substring(from, end) : null;
-                from = end + 1;
-            }
             SendOperation member = members.get(i);
-            member.batchSucceeded(new SendResult(status, member.payload().messageIds(), offsetId, written,
-                    firstOffset < 0 ? -1 : firstOffset + i, null));
+            member.batchSucceeded(SendResponse.batchMemberResult(status, member.payload().messageIds(),
+                    SendResponse.offsetIdAt(offsetIds, from), written, firstOffset, i));
+            from = SendResponse.nextOffsetId(offsetIds, from);
         }
     }
 }

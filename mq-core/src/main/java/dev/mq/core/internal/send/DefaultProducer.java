@@ -62,9 +62,10 @@ public final class DefaultProducer implements Producer {
     private final List<SendHook> hooks;
     private final InFlightLimiter limiter;
     private final LatencyFaultTolerance faultTolerance;
-    private final OrderedLanes lanes;
-    /** Null when auto-batching is off. */
-    private final AutoBatcher batcher;
+    /** Orderly sends: one request at a time per queue, so that they are stored in call order. */
+    private final QueueDispatchers orderly;
+    /** Auto-batched sends; null when auto-batching is off. */
+    private final QueueDispatchers batching;
     /** Built once: a method reference per send would be an allocation on the hot path. */
     private final Predicate<String> brokerAvailable;
     private final MessageIdGenerator ids = MessageIdGenerator.shared();
@@ -85,8 +86,9 @@ public final class DefaultProducer implements Producer {
         this.limiter = new InFlightLimiter(config.maxInFlightRequests(), config.maxInFlightBytes(), config.backpressure(),
                 clock);
         this.faultTolerance = new LatencyFaultTolerance(config.latencyFaultTolerance(), clock);
-        this.lanes = new OrderedLanes(this);
-        this.batcher = config.autoBatching().enabled() ? new AutoBatcher(this, config.autoBatching()) : null;
+        this.orderly = new QueueDispatchers(this, DispatchPolicy.ordered(config.autoBatching()));
+        this.batching = config.autoBatching().enabled()
+                ? new QueueDispatchers(this, DispatchPolicy.batching(config.autoBatching())) : null;
         this.brokerAvailable = faultTolerance::isAvailable;
     }
 
@@ -205,7 +207,7 @@ public final class DefaultProducer implements Producer {
             operation.abort(e instanceof MQException mq ? mq
                     : new MQException(MQException.Reason.SHUTDOWN, "producer '" + config.group() + "' is closing", e));
         } catch (Error e) { // e.g. out of memory: this send fails, the producer keeps its capacity
-            operation.abort(SendOperation.unexpected(e));
+            operation.abort(BrokerAttempt.unexpected(e));
         }
         return future;
     }
@@ -376,25 +378,26 @@ public final class DefaultProducer implements Producer {
         return faultTolerance;
     }
 
-    OrderedLanes lanes() {
-        return lanes;
+    /** The dispatchers of orderly sends. */
+    QueueDispatchers orderly() {
+        return orderly;
     }
 
-    /** The auto-batcher, or null when auto-batching is off. */
-    AutoBatcher batcher() {
-        return batcher;
+    /** The dispatchers of auto-batched sends, or null when auto-batching is off. */
+    QueueDispatchers batching() {
+        return batching;
     }
 
-    /** Orderly lanes and auto-batch lines currently kept (one per queue in use); for tests. */
+    /** Queue dispatchers currently kept (one per queue in use and kind of send); for tests. */
     public int queueStates() {
-        return lanes.size() + (batcher == null ? 0 : batcher.size());
+        return orderly.size() + (batching == null ? 0 : batching.size());
     }
 
-    /** For tests: how long a queue's lane or line may stay unused before it is removed. */
+    /** For tests: how long a queue's dispatcher may stay unused before it is removed. */
     public void queueIdleTime(long nanos) {
-        lanes.sweepClock().idleNanos(nanos);
-        if (batcher != null) {
-            batcher.sweepClock().idleNanos(nanos);
+        orderly.sweepClock().idleNanos(nanos);
+        if (batching != null) {
+            batching.sweepClock().idleNanos(nanos);
         }
     }
 

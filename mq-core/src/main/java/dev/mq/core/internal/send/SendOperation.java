@@ -4,13 +4,11 @@ import dev.mq.core.MQException;
 import dev.mq.core.MessageQueue;
 import dev.mq.core.SendResult;
 import dev.mq.core.SendStatus;
-import dev.mq.core.internal.protocol.RequestCode;
-import dev.mq.core.internal.protocol.ResponseCode;
+import dev.mq.core.internal.protocol.SendResponse;
 import dev.mq.core.internal.route.RouteWaiter;
 import dev.mq.core.internal.route.TopicPublishInfo;
 import dev.mq.core.internal.transport.OutboundFrame;
 import dev.mq.core.internal.transport.RemotingCommand;
-import dev.mq.core.internal.transport.ResponseCallback;
 import dev.mq.core.producer.QueueSelector;
 import dev.mq.core.producer.SendContext;
 import dev.mq.core.producer.SendMode;
@@ -19,20 +17,39 @@ import io.netty.util.TimerTask;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * One send from call to outcome: route, queue choice, attempts and retries, all inside one
  * deadline. Responses arrive on the event loop; the outcome is handed to the callback executor
  * (hooks, the caller's future), so no user code ever runs on the event loop.
+ *
+ * <p>A send goes through explicit {@link Stage stages}, and whatever ends it goes through
+ * {@link #complete}, once. It has one timer at a time, always set to its deadline, so a timer that
+ * fires means "the deadline passed" and what that means follows the stage: no route yet, still
+ * waiting for its queue, or nothing (on the wire the transport fails the request at the deadline).
+ * The send is itself that timer's task, the route waiter and — as a {@link BrokerAttempt} — the
+ * transport's callback, so that a send costs no objects besides itself.
  */
-final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
+final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTask {
 
-    private static final AtomicIntegerFieldUpdater<SendOperation> DONE =
-            AtomicIntegerFieldUpdater.newUpdater(SendOperation.class, "done");
+    /** Where a send is; it only moves forward, except that a retry goes from ON_WIRE back to ROUTE. */
+    enum Stage {
+        /** Waiting for the topic's route, or choosing a queue from it. */
+        ROUTE,
+        /** Waiting in its queue's {@link QueueDispatcher} behind the request on the wire. */
+        WAITING_FOR_QUEUE,
+        /** An attempt is being written or waits for its answer (alone or in a batch). */
+        ON_WIRE,
+        /** The outcome is decided; nothing changes it any more. */
+        DONE
+    }
+
+    private static final AtomicReferenceFieldUpdater<SendOperation, Stage> STAGE =
+            AtomicReferenceFieldUpdater.newUpdater(SendOperation.class, Stage.class, "stage");
     private static final AtomicIntegerFieldUpdater<SendOperation> BEFORE_FIRED =
             AtomicIntegerFieldUpdater.newUpdater(SendOperation.class, "beforeFired");
 
-    private final DefaultProducer producer;
     private final Payload payload;
     private final SendMode mode;
     private final QueueSelector selector;
@@ -42,30 +59,25 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
     private final int maxAttempts;
     private final CompletableFuture<SendResult> future;
     private final boolean completeInline;
-    /** Whether this send may travel in an automatic batch (through the auto-batcher, or its orderly lane). */
+    /** Whether this send may travel in an automatic batch (unordered, or with the orderly sends next to it). */
     private final boolean batchable;
 
     private TopicPublishInfo route;
     private int attempt;
-    private MessageQueue queue;
-    private String brokerAddress;
-    private long attemptStartNanos;
-    private Timeout routeTimeout;
     /**
-     * Fails the send at its deadline while it waits in its queue's lane or line. Set under that
-     * lane's or line's lock before the send can be seen there, so whoever lets it go cancels it.
+     * The deadline, while the send waits for its route or its queue. For a queue it is set under the
+     * queue dispatcher's lock before the send can be seen there, so whoever lets it leave cancels it.
      */
-    private Timeout waitTimeout;
-    private boolean inLane;
-    /** This attempt was written alone through the auto-batcher and holds its queue's flight. */
-    private boolean holdsBatchFlight;
-    private volatile int done;
-    /** The attempts whose beforeSend has fired: a timer and a resume racing fire it once between them. */
+    private Timeout timer;
+    /** The dispatcher whose queue this send's attempt mutes until its outcome; null when none does. */
+    private QueueDispatcher dispatcher;
+    private volatile Stage stage = Stage.ROUTE;
+    /** The attempts whose beforeSend has fired: a timer and a send leaving racing fire it once between them. */
     private volatile int beforeFired;
 
     SendOperation(DefaultProducer producer, Payload payload, SendMode mode, QueueSelector selector, Object selectorArg,
                   long startNanos, long deadlineNanos, CompletableFuture<SendResult> future) {
-        this.producer = producer;
+        super(producer);
         this.payload = payload;
         this.mode = mode;
         this.selector = selector;
@@ -78,8 +90,11 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         // Without hooks no user code runs on completion when the caller owns the future (sync) or there is
         // none (oneway): complete where the outcome arrives, without a hop to the callback executor.
         this.completeInline = mode != SendMode.ASYNC && producer.hooks().isEmpty();
-        this.batchable = mode == SendMode.ASYNC && producer.batcher() != null && producer.batcher().accepts(payload);
+        this.batchable = mode == SendMode.ASYNC && producer.batching() != null
+                && producer.batching().policy().accepts(payload);
     }
+
+    // ---- ROUTE ----
 
     /** Caller thread: starts with a cached route, or waits for the one lookup of the topic. */
     void start() {
@@ -88,247 +103,52 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
             routeReady(cached);
             return;
         }
-        long remaining = deadlineNanos - producer.clock().nanoTime();
-        routeTimeout = producer.remoting().schedule(this, Math.max(remaining, 0), TimeUnit.NANOSECONDS);
+        armTimer();
         producer.routes().await(payload.wireTopic(), this);
-    }
-
-    /** Timer: the deadline passed while waiting for the route (or the client closed the timer). */
-    @Override
-    public void run(Timeout timeout) {
-        if (!producer.isRunning()) {
-            finishBeforeAttempt(new MQException(MQException.Reason.SHUTDOWN, "the client closed while the send to '"
-                    + payload.userTopic() + "' waited for its route"));
-            return;
-        }
-        finishBeforeAttempt(new MQException(MQException.Reason.TIMEOUT, "the route of topic '" + payload.userTopic()
-                + "' was not available within the send deadline of "
-                + TimeUnit.NANOSECONDS.toMillis(deadlineNanos - startNanos) + " ms"));
     }
 
     /** The send could not even start: complete it with {@code error} and release what it holds. */
     void abort(MQException error) {
-        finishBeforeAttempt(error);
+        complete(null, error, null, false);
     }
 
     @Override
     public void routeReady(TopicPublishInfo found) {
-        if (done != 0) {
+        if (stage == Stage.DONE) {
             return;
         }
-        if (routeTimeout != null) {
-            routeTimeout.cancel();
-        }
+        disarmTimer();
         this.route = found;
         sendAttempt();
     }
 
     @Override
     public void routeFailed(MQException error) {
-        if (routeTimeout != null) {
-            routeTimeout.cancel();
-        }
-        finishBeforeAttempt(error);
+        disarmTimer();
+        complete(null, error, null, false);
     }
 
-    /** Caller thread or callback executor: chooses a queue and writes one attempt. */
+    /** Caller thread or callback executor, in stage ROUTE: chooses a queue and writes one attempt. */
     private void sendAttempt() {
-        attempt++;
         String lastBroker = queue == null ? null : queue.brokerName();
         try {
             queue = selector != null ? selectQueue() : route.select(lastBroker, producer.brokerAvailable());
         } catch (Throwable e) { // an Error too: the send must complete and return its capacity
-            attempt--;
-            finishBeforeAttempt(e instanceof MQException mq ? mq : unexpected(e));
+            complete(null, e instanceof MQException mq ? mq : unexpected(e), null, false);
             return;
         }
+        attempt++;
         if (batchable && selector == null) {
-            producer.batcher().submit(queue, this);
+            producer.batching().dispatch(queue, this);
             return;
         }
-        // Oneway orderly sends take their turn too (else they would overtake the parked sends of their
-        // key); the lane passes on once the frame is written, when the oneway "outcome" is known.
+        // Oneway orderly sends take their turn too (else they would overtake the waiting sends of their
+        // key); the queue is released once the frame is written, when the oneway "outcome" is known.
         if (selector != null) {
-            inLane = true;
-            if (!producer.lanes().enter(queue, this)) {
-                return; // parked, with its wait timer set (see armWaitTimer)
-            }
-        }
-        writeAttempt();
-    }
-
-    /**
-     * Under the lock of the lane ({@code orderly}) or auto-batch line about to park this send: a
-     * timer fails it with TIMEOUT at its deadline unless it is let go first (which cancels it).
-     */
-    void armWaitTimer(boolean orderly) {
-        waitTimeout = producer.remoting().schedule(t -> expireWhileWaiting(orderly
-                ? new MQException(MQException.Reason.TIMEOUT, "orderly send to " + queue + " waited behind earlier "
-                        + "sends to the same queue past its deadline")
-                : AutoBatcher.waitedPastDeadline(queue)), Math.max(deadlineNanos - producer.clock().nanoTime(), 0),
-                TimeUnit.NANOSECONDS);
-    }
-
-    /** The send leaves its lane or line: its wait timer would only hold it (and its body) until the deadline. */
-    private void disarmWaitTimer() {
-        Timeout timer = waitTimeout;
-        if (timer != null) {
-            waitTimeout = null;
-            timer.cancel();
-        }
-    }
-
-    /** Callback executor: an earlier orderly send to the same queue finished. */
-    void resumeFromLane() {
-        disarmWaitTimer();
-        if (done == 0) {
-            writeAttempt();
-        } else {
-            producer.lanes().flightDone(queue); // expired while parked: pass the lane on
-        }
-    }
-
-    boolean isDone() {
-        return done != 0;
-    }
-
-    Payload payload() {
-        return payload;
-    }
-
-    boolean isBatchable() {
-        return batchable;
-    }
-
-    long deadlineNanos() {
-        return deadlineNanos;
-    }
-
-    TopicPublishInfo route() {
-        return route;
-    }
-
-    // ---- auto-batching (see AutoBatcher, BatchSend) ----
-
-    /** The auto-batcher lets this attempt go alone; it holds the queue's flight until its outcome. */
-    void writeAlone() {
-        disarmWaitTimer();
-        holdsBatchFlight = true;
-        writeAttempt();
-    }
-
-    /** Callback executor: the attempt that held the queue's flight has its outcome. */
-    private void leaveBatchFlight() {
-        if (holdsBatchFlight) {
-            holdsBatchFlight = false;
-            producer.batcher().flightDone(queue);
-        }
-    }
-
-    /** The attempt joins a batch being written to {@code address} (an orderly send leaves its lane's queue). */
-    void joinBatch(String address, long attemptStart) {
-        disarmWaitTimer();
-        brokerAddress = address;
-        attemptStartNanos = attemptStart;
-        SendContext before = claimBefore(attempt);
-        if (before != null) {
-            producer.fireBefore(before);
-        }
-    }
-
-    /**
-     * The beforeSend context of attempt {@code number} for the one caller that claims it (null for
-     * any other, and when there are no hooks): a timer expiring a waiting send and the send being let
-     * go at the same moment must not both fire it.
-     */
-    private SendContext claimBefore(int number) {
-        if (producer.hooks().isEmpty() || !BEFORE_FIRED.compareAndSet(this, number - 1, number)) {
-            return null;
-        }
-        return context(number, 0, false, null, null);
-    }
-
-    /** Callback executor: the batch this attempt was part of was stored. */
-    void batchSucceeded(SendResult result) {
-        if (DONE.compareAndSet(this, 0, 1)) {
-            long attemptNanos = producer.clock().nanoTime() - attemptStartNanos;
-            completion(result, null, context(attempt, attemptNanos, true, result, null));
-        }
-    }
-
-    /** Callback executor: the batch this attempt was part of failed; retry alone (or in another batch) or fail. */
-    void batchFailed(MQException error, boolean retryable) {
-        long now = producer.clock().nanoTime();
-        if (retryable && attempt < maxAttempts && deadlineNanos - now > 0 && producer.isRunning() && done == 0) {
-            producer.fireAfter(context(attempt, now - attemptStartNanos, false, null, error));
-            producer.countRetry();
-            sendAttempt();
-        } else if (DONE.compareAndSet(this, 0, 1)) {
-            completion(null, error, context(attempt, now - attemptStartNanos, true, null, error));
-        }
-    }
-
-    /** Timer or batch: the deadline passed while the send waited for its queue; it fails alone. */
-    void expireWhileWaiting(MQException error) {
-        if (!DONE.compareAndSet(this, 0, 1)) {
+            producer.orderly().dispatch(queue, this);
             return;
         }
-        SendContext before = claimBefore(attempt);
-        SendContext outcome = context(attempt, 0, true, null, error);
-        producer.runCallback(() -> {
-            if (before != null) {
-                producer.fireBefore(before);
-            }
-            completion(null, error, outcome);
-        });
-    }
-
-    /**
-     * Writes the attempt. Whatever goes wrong here — even an {@link Error} such as running out of
-     * direct memory while encoding — becomes this send's outcome, so that its capacity, its lane or
-     * its queue's flight are always passed on instead of being held forever by a dead task.
-     */
-    private void writeAttempt() {
-        try {
-            write();
-        } catch (Throwable e) {
-            finish(null, unexpected(e));
-        }
-    }
-
-    /** The error of a send that failed inside the client, not at a broker. */
-    static MQException unexpected(Throwable e) {
-        return new MQException(MQException.Reason.CONNECTION, "the request could not be written: " + e, e);
-    }
-
-    private void write() {
-        brokerAddress = route.masterAddress(queue.brokerName());
-        attemptStartNanos = producer.clock().nanoTime();
-        SendContext before = claimBefore(attempt);
-        if (before != null) {
-            producer.fireBefore(before);
-        }
-        if (brokerAddress == null) {
-            onFailure(new MQException(MQException.Reason.NO_ROUTE, "broker " + queue.brokerName()
-                    + " of topic '" + payload.userTopic() + "' has no master address"));
-            return;
-        }
-        long now = before == null ? attemptStartNanos : producer.clock().nanoTime(); // hooks may have taken time
-        if (deadlineNanos - now <= 0) {
-            // Said here rather than by the transport: it says nothing about the broker, so no penalty.
-            finish(null, new MQException(MQException.Reason.TIMEOUT, "the send deadline of "
-                    + TimeUnit.NANOSECONDS.toMillis(deadlineNanos - startNanos) + " ms passed before attempt "
-                    + attempt + " to broker " + queue.brokerName() + " was written"));
-            return;
-        }
-        SendMessageHeader header = new SendMessageHeader(producer.wireGroup(), payload.wireTopic(), queue.queueId(),
-                payload.sysFlag(), producer.clock().millis(), payload.flag(), payload.properties(), payload.batch(),
-                queue.brokerName());
-        int code = payload.batch() ? RequestCode.SEND_BATCH_MESSAGE : RequestCode.SEND_MESSAGE_V2;
-        OutboundFrame frame = mode == SendMode.ONEWAY
-                ? OutboundFrame.oneway(code, header, payload.body())
-                : OutboundFrame.request(code, header, payload.body());
-        producer.remoting().invoke(brokerAddress, frame, deadlineNanos, this);
+        writeSafely();
     }
 
     private MessageQueue selectQueue() {
@@ -347,128 +167,205 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         return chosen;
     }
 
-    /** Event loop: the broker answered (or, for oneway, the frame was written). */
+    // ---- WAITING_FOR_QUEUE ----
+
+    /**
+     * Under the lock of the queue dispatcher this send is about to wait in: with {@code withTimer},
+     * the deadline is armed (before the send can leave, which cancels it).
+     */
+    void waitForQueue(boolean withTimer) {
+        if (enter(Stage.WAITING_FOR_QUEUE) && withTimer) {
+            armTimer();
+        }
+    }
+
+    /** Under the dispatcher's lock: this send leaves alone and mutes {@code mutedBy}'s queue until its outcome. */
+    void holdQueue(QueueDispatcher mutedBy) {
+        dispatcher = mutedBy;
+    }
+
+    /** Its queue's dispatcher lets this send leave alone (see {@link #holdQueue}): it is written. */
+    void leave() {
+        disarmTimer();
+        writeSafely();
+    }
+
+    /** Timer or batch: the deadline passed while the send waited for its queue; it fails alone with {@code error}. */
+    void expireWhileWaiting(MQException error) {
+        complete(null, error, Stage.WAITING_FOR_QUEUE, false);
+    }
+
+    /** The error of this send when its deadline passes while it waits for its queue. */
+    private MQException waitedPastDeadline() {
+        return selector != null
+                ? new MQException(MQException.Reason.TIMEOUT, "orderly send to " + queue + " waited behind earlier "
+                        + "sends to the same queue past its deadline")
+                : QueueDispatcher.waitedPastDeadline(queue);
+    }
+
+    // ---- ON_WIRE ----
+
     @Override
-    public void onResponse(RemotingCommand response) {
-        long latencyMs = TimeUnit.NANOSECONDS.toMillis(producer.clock().nanoTime() - attemptStartNanos);
-        if (response == null) { // oneway written
-            finish(null, null);
+    String userTopic() {
+        return payload.userTopic();
+    }
+
+    @Override
+    void write() {
+        if (!enter(Stage.ON_WIRE)) {
+            releaseQueue(false); // it expired while waiting: the next send may go
             return;
         }
-        SendStatus status = status(response.code());
-        if (status != null) {
-            producer.faultTolerance().record(queue.brokerName(), latencyMs, false);
-            finish(result(status, response), null);
+        begin(queue, route);
+        SendContext before = claimBefore(attempt);
+        if (before != null) {
+            producer.fireBefore(before);
+        }
+        if (!hasMaster()) {
             return;
         }
-        boolean retryable = ResponseCode.isRetryable(response.code());
-        // A code worth retrying elsewhere is about this broker (busy, not writeable, shutting down); the
-        // others judge the message itself, and a prompt answer is a healthy broker's latency.
-        producer.faultTolerance().record(queue.brokerName(), latencyMs, retryable);
-        retryOrFail(rejection(producer, queue, brokerAddress, payload.userTopic(), response), retryable);
+        long now = before == null ? attemptStartNanos : producer.clock().nanoTime(); // hooks may have taken time
+        if (deadlineNanos - now <= 0) {
+            // Said here rather than by the transport: it says nothing about the broker, so no penalty.
+            complete(null, new MQException(MQException.Reason.TIMEOUT, "the send deadline of "
+                    + TimeUnit.NANOSECONDS.toMillis(deadlineNanos - startNanos) + " ms passed before attempt "
+                    + attempt + " to broker " + queue.brokerName() + " was written"), null, false);
+            return;
+        }
+        SendMessageHeader header = header(payload.wireTopic(), payload.sysFlag(), payload.flag(), payload.properties(),
+                payload.batch());
+        int code = requestCode(payload.batch());
+        invoke(mode == SendMode.ONEWAY
+                ? OutboundFrame.oneway(code, header, payload.body())
+                : OutboundFrame.request(code, header, payload.body()), deadlineNanos);
+    }
+
+    /** The attempt joins a batch being written to {@code address}. */
+    void joinBatch(String address, long attemptStart) {
+        disarmTimer();
+        enter(Stage.ON_WIRE);
+        brokerAddress = address;
+        attemptStartNanos = attemptStart;
+        SendContext before = claimBefore(attempt);
+        if (before != null) {
+            producer.fireBefore(before);
+        }
+    }
+
+    /** Event loop: the broker stored the message (or, for oneway, the frame was written). */
+    @Override
+    void stored(SendStatus status, RemotingCommand response) {
+        complete(response == null ? null
+                : SendResponse.result(status, response.extFields(), payload.userTopic(), queue, payload.messageIds()),
+                null, null, false);
+    }
+
+    @Override
+    void failed(MQException error, boolean retryable) {
+        attemptFailed(error, retryable, false);
+    }
+
+    /** Callback executor: the batch this attempt was part of was stored. */
+    void batchSucceeded(SendResult result) {
+        complete(result, null, null, true);
+    }
+
+    /** Callback executor: the batch this attempt was part of failed; retry alone (or in another batch) or fail. */
+    void batchFailed(MQException error, boolean retryable) {
+        attemptFailed(error, retryable, true);
     }
 
     /**
-     * Whether a transport failure says the broker is unwell: it could not be reached, did not answer
-     * in time, or has no master. The client shutting down, or failing itself, says nothing about it.
+     * The attempt failed: another one follows if the error allows it and time, attempts and the
+     * producer remain; otherwise the send fails with {@code error}.
      */
-    static boolean blamesBroker(MQException error) {
-        MQException.Reason reason = error.reason();
-        return reason == MQException.Reason.CONNECTION || reason == MQException.Reason.TIMEOUT
-                || reason == MQException.Reason.NO_ROUTE;
-    }
-
-    /** The error for a broker's refusal to store what was sent to {@code queue}. */
-    static MQException rejection(DefaultProducer producer, MessageQueue queue, String brokerAddress, String topic,
-                                 RemotingCommand response) {
-        return MQException.brokerRejected("broker " + queue.brokerName() + " (" + brokerAddress
-                + ") rejected the message to topic '" + topic + "': " + ResponseCode.name(response.code())
-                + " (" + response.code() + ") " + response.remark() + permissionHint(producer, response.code()),
-                response.code(), response.remark());
-    }
-
-    /** NO_PERMISSION alone does not say whether the credentials or the rights are wrong; say what to check. */
-    private static String permissionHint(DefaultProducer producer, int code) {
-        if (code != ResponseCode.NO_PERMISSION) {
-            return "";
-        }
-        return producer.remoting().signsRequests()
-                ? " (the broker refused this client's ACL credentials, or their user may not write to this topic:"
-                        + " check the access key and secret key and the user's permissions)"
-                : " (this client sends no ACL credentials: if the cluster requires authentication, set them with"
-                        + " MQClientInstance.Builder.credentials, or mq.client.access-key and mq.client.secret-key)";
-    }
-
-    /** Event loop or timer: the attempt failed in transport. */
-    @Override
-    public void onFailure(MQException error) {
-        if (queue != null && blamesBroker(error)) {
-            producer.faultTolerance().record(queue.brokerName(), LatencyFaultTolerance.FAILURE_LATENCY_MS, true);
-        }
-        retryOrFail(error, error.reason() == MQException.Reason.CONNECTION
-                || error.reason() == MQException.Reason.NO_ROUTE);
-    }
-
-    private void retryOrFail(MQException error, boolean retryable) {
-        boolean retry = retryable && attempt < maxAttempts && deadlineNanos - producer.clock().nanoTime() > 0
-                && producer.isRunning() && done == 0;
-        if (!retry) {
-            finish(null, error);
+    private void attemptFailed(MQException error, boolean retryable, boolean onCallbackExecutor) {
+        if (retryable && attempt < maxAttempts && deadlineNanos - producer.clock().nanoTime() > 0
+                && producer.isRunning() && stage != Stage.DONE) {
+            SendContext failed = context(attempt, true, false, null, error);
+            if (onCallbackExecutor) {
+                retry(failed);
+            } else {
+                producer.runCallback(() -> retry(failed));
+            }
             return;
         }
-        SendContext failed = context(attempt, producer.clock().nanoTime() - attemptStartNanos, false, null, error);
-        producer.runCallback(() -> {
-            leaveBatchFlight();
-            producer.fireAfter(failed);
-            producer.countRetry();
+        complete(null, error, null, onCallbackExecutor);
+    }
+
+    /** Callback executor: the failed attempt is reported, its queue released, and the next one begins. */
+    private void retry(SendContext failed) {
+        releaseQueue(false);
+        producer.fireAfter(failed);
+        producer.countRetry();
+        if (enter(Stage.ROUTE)) {
             sendAttempt();
-        });
+        }
+    }
+
+    // ---- DONE ----
+
+    /**
+     * Timer: the deadline passed. While the send waits for its route or its queue, it fails with
+     * TIMEOUT (or SHUTDOWN, when the client closed the timer); later, the transport has the deadline.
+     */
+    @Override
+    public void run(Timeout timeout) {
+        Stage now = stage;
+        if (now == Stage.ROUTE) {
+            complete(null, producer.isRunning()
+                    ? new MQException(MQException.Reason.TIMEOUT, "the route of topic '" + payload.userTopic()
+                            + "' was not available within the send deadline of "
+                            + TimeUnit.NANOSECONDS.toMillis(deadlineNanos - startNanos) + " ms")
+                    : new MQException(MQException.Reason.SHUTDOWN, "the client closed while the send to '"
+                            + payload.userTopic() + "' waited for its route"), Stage.ROUTE, false);
+        } else if (now == Stage.WAITING_FOR_QUEUE) {
+            expireWhileWaiting(waitedPastDeadline());
+        }
     }
 
     /**
-     * Fails the send before its next attempt began (no route, no queue). Hooks still see that
-     * attempt, without a queue, so that metrics count the failure.
+     * Ends the send with {@code result} or {@code error}, once. A timer passes the stage it was set
+     * for ({@code onlyFrom}) and ends the send only if it is still there; anyone else ends it from
+     * whatever stage it is in, and, if it was already ended, still releases its queue. Hooks see the
+     * attempt that was on the wire, or — when it ends before one was written — the attempt that
+     * would have been (its beforeSend fired here, so that metrics count it).
      */
-    private void finishBeforeAttempt(MQException error) {
-        if (!DONE.compareAndSet(this, 0, 1)) {
+    private void complete(SendResult result, MQException error, Stage onlyFrom, boolean onCallbackExecutor) {
+        Stage was;
+        do {
+            was = stage;
+            if (was == Stage.DONE || (onlyFrom != null && was != onlyFrom)) {
+                if (onlyFrom == null) {
+                    releaseQueue(true); // a timer ended the send while this attempt was on the wire
+                }
+                return;
+            }
+        } while (!STAGE.compareAndSet(this, was, Stage.DONE));
+        disarmTimer();
+        if (was == Stage.ON_WIRE) {
+            SendContext outcome = context(attempt, true, true, result, error);
+            if (onCallbackExecutor) {
+                completion(result, error, outcome);
+            } else if (completeInline) {
+                releaseQueue(true);
+                completion(result, error, null);
+            } else {
+                producer.runCallback(() -> {
+                    releaseQueue(false);
+                    completion(result, error, outcome);
+                });
+            }
             return;
         }
-        int number = attempt + 1;
+        int number = was == Stage.ROUTE ? attempt + 1 : attempt;
         SendContext before = claimBefore(number);
-        SendContext outcome = context(number, 0, true, null, error);
+        SendContext outcome = context(number, false, true, null, error);
         producer.runCallback(() -> {
             if (before != null) {
                 producer.fireBefore(before);
             }
             completion(null, error, outcome);
-        });
-    }
-
-    private void finish(SendResult result, MQException error) {
-        if (!DONE.compareAndSet(this, 0, 1)) {
-            // A timer finished the send while this attempt was on the wire: still pass the queue on.
-            if (inLane) {
-                producer.lanes().flightDone(queue);
-            }
-            if (holdsBatchFlight) {
-                producer.runCallback(this::leaveBatchFlight);
-            }
-            return;
-        }
-        if (routeTimeout != null) {
-            routeTimeout.cancel();
-        }
-        if (inLane) {
-            producer.lanes().flightDone(queue);
-        }
-        SendContext outcome = context(attempt, producer.clock().nanoTime() - attemptStartNanos, true, result, error);
-        if (completeInline) {
-            completion(result, error, null);
-            return;
-        }
-        producer.runCallback(() -> {
-            leaveBatchFlight();
-            completion(result, error, outcome);
         });
     }
 
@@ -486,48 +383,89 @@ final class SendOperation implements RouteWaiter, ResponseCallback, TimerTask {
         }
     }
 
-    /** The hooks' view of this attempt; null when there are no hooks to show it to (the common case). */
-    private SendContext context(int attemptNumber, long attemptNanos, boolean last, SendResult result,
-                                Throwable error) {
+    // ---- the stage, the timer, the queue ----
+
+    /** Moves to {@code next} unless the send is done (nothing leaves DONE). */
+    private boolean enter(Stage next) {
+        for (;;) {
+            Stage now = stage;
+            if (now == Stage.DONE) {
+                return false;
+            }
+            if (now == next || STAGE.compareAndSet(this, now, next)) {
+                return true;
+            }
+        }
+    }
+
+    private void armTimer() {
+        timer = producer.remoting().schedule(this, Math.max(deadlineNanos - producer.clock().nanoTime(), 0),
+                TimeUnit.NANOSECONDS);
+    }
+
+    /** The send moved on: its timer would only hold it (and its body) until the deadline. */
+    private void disarmTimer() {
+        Timeout armed = timer;
+        if (armed != null) {
+            timer = null;
+            armed.cancel();
+        }
+    }
+
+    /** The attempt that muted its queue has its outcome: the dispatcher lets the next send(s) leave. */
+    private void releaseQueue(boolean onEventLoop) {
+        QueueDispatcher mutedBy = dispatcher;
+        if (mutedBy != null) {
+            dispatcher = null;
+            mutedBy.release(onEventLoop);
+        }
+    }
+
+    boolean isDone() {
+        return stage == Stage.DONE;
+    }
+
+    Payload payload() {
+        return payload;
+    }
+
+    boolean isBatchable() {
+        return batchable;
+    }
+
+    long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    TopicPublishInfo route() {
+        return route;
+    }
+
+    // ---- hooks ----
+
+    /**
+     * The beforeSend context of attempt {@code number} for the one caller that claims it (null for
+     * any other, and when there are no hooks): a timer expiring a waiting send and the send being let
+     * go at the same moment must not both fire it.
+     */
+    private SendContext claimBefore(int number) {
+        if (producer.hooks().isEmpty() || !BEFORE_FIRED.compareAndSet(this, number - 1, number)) {
+            return null;
+        }
+        return context(number, false, false, null, null);
+    }
+
+    /**
+     * The hooks' view of attempt {@code attemptNumber} ({@code onWire}: it was written, and took
+     * until now); null when there are no hooks to show it to (the common case: no clock read).
+     */
+    private SendContext context(int attemptNumber, boolean onWire, boolean last, SendResult result, Throwable error) {
         if (producer.hooks().isEmpty()) {
             return null;
         }
+        long now = producer.clock().nanoTime();
         return new SendContext(producer.group(), payload.userTopic(), mode, attemptNumber, payload.messageIds().size(),
-                payload.userBytes(), queue, brokerAddress, attemptNanos, producer.clock().nanoTime() - startNanos, last,
+                payload.userBytes(), queue, brokerAddress, onWire ? now - attemptStartNanos : 0, now - startNanos, last,
                 result, error);
-    }
-
-    private SendResult result(SendStatus status, RemotingCommand response) {
-        int queueId = parseInt(response.field("queueId"), queue.queueId());
-        long offset = parseLong(response.field("queueOffset"));
-        MessageQueue written = new MessageQueue(payload.userTopic(), queue.brokerName(), queueId);
-        return new SendResult(status, payload.messageIds(), response.field("msgId"), written, offset,
-                response.field("transactionId"));
-    }
-
-    static SendStatus status(int code) {
-        return switch (code) {
-            case ResponseCode.SUCCESS -> SendStatus.SEND_OK;
-            case ResponseCode.FLUSH_DISK_TIMEOUT -> SendStatus.FLUSH_DISK_TIMEOUT;
-            case ResponseCode.FLUSH_SLAVE_TIMEOUT -> SendStatus.FLUSH_SLAVE_TIMEOUT;
-            case ResponseCode.SLAVE_NOT_AVAILABLE -> SendStatus.SLAVE_NOT_AVAILABLE;
-            default -> null;
-        };
-    }
-
-    static int parseInt(String s, int fallback) {
-        try {
-            return s == null ? fallback : Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
-    }
-
-    static long parseLong(String s) {
-        try {
-            return s == null ? -1 : Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }

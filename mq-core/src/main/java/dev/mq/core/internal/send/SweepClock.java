@@ -5,14 +5,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
- * Paces the sweeping of a per-queue map (the orderly lanes, the auto-batch lines): entries that
+ * Paces the sweeping of a per-queue map (the queue dispatchers, see {@link QueueDispatchers}): entries that
  * nobody used for a whole idle period are removed, so that the maps follow the queues in use
  * instead of every queue ever sent to. Sweeps happen at most once a period, on a thread that is
  * sending anyway; the frequent path reads the clock only once in a while.
  */
 final class SweepClock {
 
-    /** How long a queue's lane or line may stay unused before it is removed: one to two periods. */
+    /** How long a queue's dispatcher may stay unused before it is removed: one to two periods. */
     static final long DEFAULT_IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private static final AtomicLongFieldUpdater<SweepClock> NEXT =
