@@ -1,5 +1,6 @@
 package dev.mq.core;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.codeUnits;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -18,6 +19,7 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * The layers of mq-core, checked on every build (see docs/architecture.md, "The engine"):
@@ -29,7 +31,8 @@ import java.util.List;
  *       is {@code internal.client.ClientServices};</li>
  *   <li>the transport knows no producer, route or client concept; the wire formats in
  *       {@code internal.protocol} know nothing above them, not even the transport;</li>
- *   <li>no cycle between any two packages; no Spring and no RocketMQ class anywhere.</li>
+ *   <li>no cycle between any two packages; no Spring and no RocketMQ class anywhere;</li>
+ *   <li>every package is {@code @NullMarked}, so NullAway checks all of it at compile time.</li>
  * </ul>
  */
 @AnalyzeClasses(packages = "dev.mq.core", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -87,6 +90,19 @@ class ArchitectureTest {
             .that().resideInAPackage("dev.mq.core.internal.route..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.mq.core.producer..", "dev.mq.core.internal.send..")
             .because("routes serve producers and consumers alike");
+
+    @ArchTest
+    static final ArchRule everyPackageIsNullMarked = classes()
+            .should(new ArchCondition<JavaClass>("reside in a @NullMarked package") {
+                @Override
+                public void check(JavaClass javaClass, ConditionEvents events) {
+                    if (!javaClass.getPackage().isAnnotatedWith(NullMarked.class)) {
+                        events.add(SimpleConditionEvent.violated(javaClass, javaClass.getPackageName()
+                                + " has no @NullMarked package-info: NullAway would not check " + javaClass.getName()));
+                    }
+                }
+            })
+            .because("NullAway checks only @NullMarked code: a package without it would escape the check");
 
     @ArchTest
     static final ArchRule noSpringInTheEngine = noClasses()

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records sends in Micrometer. Register it on a producer with
@@ -151,7 +152,7 @@ public final class MicrometerSendHook implements SendHook {
     }
 
     /** The {@code reason} tag: few values, so that failures can be told apart without a cardinality cost. */
-    private static String reason(Throwable error) {
+    private static String reason(@Nullable Throwable error) {
         if (error == null) {
             return "none";
         }
@@ -169,8 +170,8 @@ public final class MicrometerSendHook implements SendHook {
 
         private final TopicKey key;
         private final ConcurrentMap<OutcomeKey, Timer> timers = new ConcurrentHashMap<>();
-        private volatile Counter retries;
-        private volatile DistributionSummary size;
+        private volatile @Nullable Counter retries;
+        private volatile @Nullable DistributionSummary size;
         volatile long lastUsedNanos;
 
         TopicMeters(TopicKey key) {

@@ -5,6 +5,7 @@ import dev.mq.core.SendResult;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends messages to RocketMQ. Thread-safe; create one per producer group with
@@ -34,9 +35,9 @@ public interface Producer extends AutoCloseable {
      * Sends to the queue {@code selector} picks for {@code arg} and waits. Sends that pick the same
      * queue keep their call order; an orderly send is never retried onto another queue.
      */
-    SendResult send(Message message, QueueSelector selector, Object arg);
+    SendResult send(Message message, QueueSelector selector, @Nullable Object arg);
 
-    SendResult send(Message message, QueueSelector selector, Object arg, Duration timeout);
+    SendResult send(Message message, QueueSelector selector, @Nullable Object arg, Duration timeout);
 
     /**
      * Sends messages of one topic as one SEND_BATCH_MESSAGE request and waits. The batch (bodies and
@@ -51,9 +52,9 @@ public interface Producer extends AutoCloseable {
 
     CompletableFuture<SendResult> sendAsync(Message message, Duration timeout);
 
-    CompletableFuture<SendResult> sendAsync(Message message, QueueSelector selector, Object arg);
+    CompletableFuture<SendResult> sendAsync(Message message, QueueSelector selector, @Nullable Object arg);
 
-    CompletableFuture<SendResult> sendAsync(Message message, QueueSelector selector, Object arg, Duration timeout);
+    CompletableFuture<SendResult> sendAsync(Message message, QueueSelector selector, @Nullable Object arg, Duration timeout);
 
     CompletableFuture<SendResult> sendAsync(Collection<Message> batch);
 
@@ -70,7 +71,7 @@ public interface Producer extends AutoCloseable {
      * to the same queue issued before it have had their outcome (a oneway send's outcome is its
      * frame being written).
      */
-    void sendOneway(Message message, QueueSelector selector, Object arg);
+    void sendOneway(Message message, QueueSelector selector, @Nullable Object arg);
 
     /** Requests currently in flight (admitted under the cap and not yet answered); see {@link #stats()}. */
     int inFlightRequests();

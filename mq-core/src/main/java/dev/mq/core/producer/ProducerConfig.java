@@ -5,6 +5,7 @@ import dev.mq.core.internal.protocol.Validation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of one producer. Every knob has a default that suits most applications; only the group
@@ -52,8 +53,8 @@ public final class ProducerConfig {
     private final AutoBatching autoBatching;
     private final List<SendHook> hooks;
 
-    private ProducerConfig(Builder b) {
-        this.group = b.group;
+    private ProducerConfig(Builder b, String group) {
+        this.group = group;
         this.sendTimeout = b.sendTimeout;
         this.retries = b.retries;
         this.compressThreshold = b.compressThreshold;
@@ -127,7 +128,7 @@ public final class ProducerConfig {
     /** Collects producer settings; {@link #build()} validates them. */
     public static final class Builder {
 
-        private String group;
+        private @Nullable String group;
         private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
         private int retries = DEFAULT_RETRIES;
         private int compressThreshold = DEFAULT_COMPRESS_THRESHOLD;
@@ -235,7 +236,7 @@ public final class ProducerConfig {
          * @throws ConfigException naming the first setting refused and its value
          */
         public ProducerConfig build() {
-            Validation.checkGroupSetting("group", group);
+            String validGroup = Validation.checkGroupSetting("group", group);
             Validation.checkTimeoutSetting("sendTimeout", "send timeout", sendTimeout, false);
             Validation.checkTimeoutSetting("shutdownTimeout", "shutdown timeout", shutdownTimeout, true);
             require(retries >= 0, "retries", retries, "retries must not be negative, got " + retries);
@@ -258,10 +259,10 @@ public final class ProducerConfig {
             require(!autoBatching.enabled() || autoBatching.maxBytes() <= maxMessageSize, "autoBatching.maxBytes",
                     autoBatching.maxBytes(), "auto-batching max bytes (" + autoBatching.maxBytes()
                     + ") must not exceed the max message size (" + maxMessageSize + ")");
-            return new ProducerConfig(this);
+            return new ProducerConfig(this, validGroup);
         }
 
-        private static void require(boolean condition, String setting, Object value, String message) {
+        private static void require(boolean condition, String setting, @Nullable Object value, String message) {
             if (!condition) {
                 throw new ConfigException(setting, value, message);
             }

@@ -3,6 +3,7 @@ package dev.mq.core.producer;
 import dev.mq.core.Message;
 import dev.mq.core.MessageQueue;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Chooses the queue of an orderly send. Sends that pick the same queue are stored in the order
@@ -18,7 +19,7 @@ public interface QueueSelector {
      * @param arg     the argument given to the send call (for example a hash key)
      * @return one of {@code queues}
      */
-    MessageQueue select(List<MessageQueue> queues, Message message, Object arg);
+    MessageQueue select(List<MessageQueue> queues, Message message, @Nullable Object arg);
 
     /**
      * Refuses an argument this selector can never use, before any I/O: the send then fails at once with
@@ -27,6 +28,6 @@ public interface QueueSelector {
      *
      * @throws dev.mq.core.MQException VALIDATION for an unusable {@code arg}
      */
-    default void checkArgument(Object arg) {
+    default void checkArgument(@Nullable Object arg) {
     }
 }

@@ -5,6 +5,7 @@ import dev.mq.core.Message;
 import dev.mq.core.MessageQueue;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /** Ready-made {@link QueueSelector}s. */
 public final class QueueSelectors {
@@ -19,16 +20,13 @@ public final class QueueSelectors {
     public static QueueSelector hash() {
         return new QueueSelector() {
             @Override
-            public MessageQueue select(List<MessageQueue> queues, Message message, Object arg) {
-                checkArgument(arg);
-                return queues.get(Math.floorMod(arg.hashCode(), queues.size()));
+            public MessageQueue select(List<MessageQueue> queues, Message message, @Nullable Object arg) {
+                return queues.get(Math.floorMod(hashKey(arg).hashCode(), queues.size()));
             }
 
             @Override
-            public void checkArgument(Object arg) {
-                if (arg == null) {
-                    throw MQException.validation("hash key is null: an orderly send needs a non-null hash key");
-                }
+            public void checkArgument(@Nullable Object arg) {
+                hashKey(arg);
             }
 
             @Override
@@ -61,5 +59,12 @@ public final class QueueSelectors {
             }
             throw MQException.validation("no queue with id " + queueId + " among " + queues.size() + " queues");
         };
+    }
+
+    private static Object hashKey(@Nullable Object arg) {
+        if (arg == null) {
+            throw MQException.validation("hash key is null: an orderly send needs a non-null hash key");
+        }
+        return arg;
     }
 }

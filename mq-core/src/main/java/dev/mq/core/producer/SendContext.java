@@ -3,6 +3,7 @@ package dev.mq.core.producer;
 import dev.mq.core.MessageQueue;
 import dev.mq.core.SendResult;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One send attempt as {@link SendHook}s see it. Immutable: {@code afterSend} receives a new
@@ -16,17 +17,17 @@ public final class SendContext {
     private final int attempt;
     private final int messageCount;
     private final long messageBytes;
-    private final MessageQueue queue;
-    private final String brokerAddress;
+    private final @Nullable MessageQueue queue;
+    private final @Nullable String brokerAddress;
     private final long attemptNanos;
     private final long totalNanos;
     private final boolean finalAttempt;
-    private final SendResult result;
-    private final Throwable error;
+    private final @Nullable SendResult result;
+    private final @Nullable Throwable error;
 
     public SendContext(String producerGroup, String topic, SendMode mode, int attempt, int messageCount, long messageBytes,
-                MessageQueue queue, String brokerAddress, long attemptNanos, long totalNanos, boolean finalAttempt,
-                SendResult result, Throwable error) {
+                @Nullable MessageQueue queue, @Nullable String brokerAddress, long attemptNanos, long totalNanos,
+                boolean finalAttempt, @Nullable SendResult result, @Nullable Throwable error) {
         this.producerGroup = producerGroup;
         this.topic = topic;
         this.mode = mode;
@@ -70,17 +71,17 @@ public final class SendContext {
     }
 
     /** The queue chosen for this attempt; null if the attempt failed before one was chosen. */
-    public MessageQueue queue() {
+    public @Nullable MessageQueue queue() {
         return queue;
     }
 
     /** The broker name of {@link #queue()}, or null. */
-    public String brokerName() {
+    public @Nullable String brokerName() {
         return queue == null ? null : queue.brokerName();
     }
 
     /** The broker address written to, or null. */
-    public String brokerAddress() {
+    public @Nullable String brokerAddress() {
         return brokerAddress;
     }
 
@@ -100,12 +101,12 @@ public final class SendContext {
     }
 
     /** The result, in {@code afterSend} of a successful attempt; otherwise null. */
-    public SendResult result() {
+    public @Nullable SendResult result() {
         return result;
     }
 
     /** The error, in {@code afterSend} of a failed attempt; otherwise null. */
-    public Throwable error() {
+    public @Nullable Throwable error() {
         return error;
     }
 

@@ -45,8 +45,8 @@ public final class SendResponse {
      * The error for a broker's refusal (a code whose {@link #status} is null) to store what was sent
      * to {@code brokerName} at {@code brokerAddress}; {@code hint} (possibly empty) says what to check.
      */
-    public static MQException rejection(int code, @Nullable String remark, String brokerName, String brokerAddress, String topic,
-                                        String hint) {
+    public static MQException rejection(int code, @Nullable String remark, String brokerName,
+                                        @Nullable String brokerAddress, String topic, String hint) {
         return MQException.brokerRejected("broker " + brokerName + " (" + brokerAddress
                 + ") rejected the message to topic '" + topic + "': " + ResponseCode.name(code)
                 + " (" + code + ") " + remark + hint, code, remark);

@@ -115,16 +115,21 @@ public final class Validation {
     }
 
     /** A producer or consumer group name: 1..255 of {@code %|a-zA-Z0-9_-}. */
-    public static void checkGroup(String group) {
+    public static void checkGroup(@Nullable String group) {
         checkName("group", group, MAX_GROUP_LENGTH);
     }
 
-    /** As {@link #checkGroup}, for a configured setting: the error is a {@link ConfigException} naming it. */
-    public static void checkGroupSetting(String setting, String group) {
+    /**
+     * As {@link #checkGroup}, for a configured setting: the error is a {@link ConfigException} naming it.
+     *
+     * @return {@code group}, known to be valid (and so not null)
+     */
+    public static String checkGroupSetting(String setting, @Nullable String group) {
         String problem = nameProblem("group", group, MAX_GROUP_LENGTH);
-        if (problem != null) {
+        if (problem != null || group == null) {
             throw new ConfigException(setting, group, problem);
         }
+        return group;
     }
 
     /**
@@ -132,17 +137,20 @@ public final class Validation {
      * {@code maxBodyBytes}; a non-blank tag; non-empty keys without spaces; user properties with
      * non-empty names and values, not reserved; at most one non-negative delay form. Names, values,
      * tags and keys must not hold 0x01 or 0x02, which separate properties on the wire.
+     *
+     * @return the message's body, known to be present
      */
-    public static void checkMessage(Message message, int maxBodyBytes) {
+    public static byte[] checkMessage(@Nullable Message message, int maxBodyBytes) {
         if (message == null) {
             throw MQException.validation("message is null");
         }
         checkTopic(message.topic());
-        checkBody(message.body(), maxBodyBytes);
+        byte[] body = checkBody(message.body(), maxBodyBytes);
         checkTags(message.tags());
         checkKeys(message.keys());
         checkProperties(message.properties());
         checkDelay(message);
+        return body;
     }
 
     /** An encoded property string that fits the int16 length it is stored with. */
@@ -155,7 +163,7 @@ public final class Validation {
         return len;
     }
 
-    private static void checkName(String what, String name, int maxLength) {
+    private static void checkName(String what, @Nullable String name, int maxLength) {
         String problem = nameProblem(what, name, maxLength);
         if (problem != null) {
             throw MQException.validation(problem);
@@ -163,7 +171,7 @@ public final class Validation {
     }
 
     /** What is wrong with {@code name}, or null: allocates nothing for a valid name. */
-    private static @Nullable String nameProblem(String what, String name, int maxLength) {
+    private static @Nullable String nameProblem(String what, @Nullable String name, int maxLength) {
         if (name == null) {
             return what + " is null: a " + what + " name is required";
         }
@@ -183,7 +191,7 @@ public final class Validation {
         return null;
     }
 
-    private static void checkBody(byte @Nullable [] body, int maxBodyBytes) {
+    private static byte[] checkBody(byte @Nullable [] body, int maxBodyBytes) {
         if (body == null) {
             throw MQException.validation("message body is null: a message needs a non-empty body");
         }
@@ -194,6 +202,7 @@ public final class Validation {
             throw MQException.validation("message body is " + body.length + " bytes: at most " + maxBodyBytes
                     + " are allowed (the broker's maxMessageSize)");
         }
+        return body;
     }
 
     private static void checkTags(@Nullable String tags) {

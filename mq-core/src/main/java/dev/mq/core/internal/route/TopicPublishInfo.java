@@ -113,7 +113,7 @@ public final class TopicPublishInfo {
      * on an acceptable broker (a retry goes back to the broker that was busy rather than to one known to
      * be down); failing that, the next queue not on {@code avoidBroker}; failing that, the next queue.
      */
-    public MessageQueue select(String avoidBroker, Predicate<String> acceptableBroker) {
+    public MessageQueue select(@Nullable String avoidBroker, Predicate<String> acceptableBroker) {
         int size = queues.size();
         int start = next.getAndIncrement();
         for (int i = 0; i < size; i++) {

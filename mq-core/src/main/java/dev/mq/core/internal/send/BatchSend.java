@@ -14,6 +14,7 @@ import io.netty.util.TimerTask;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One automatic batch: the sends that waited for one queue, written as one SEND_BATCH_MESSAGE whose
@@ -37,7 +38,7 @@ final class BatchSend extends BrokerAttempt implements FrameBody, TimerTask {
     /** The request's deadline: the latest of the members'. */
     private long deadlineNanos;
     /** Pending: the timer that expires the next member whose deadline comes before the request's. */
-    private volatile Timeout expiry;
+    private volatile @Nullable Timeout expiry;
     /** The batch has its outcome: no member needs expiring any more. */
     private volatile boolean answered;
 
@@ -197,6 +198,12 @@ final class BatchSend extends BrokerAttempt implements FrameBody, TimerTask {
             dispatcher.release(false);
             succeedAll(status, response);
         });
+    }
+
+    /** Never: automatic batches are made of asynchronous sends, which are answered. */
+    @Override
+    void written() {
+        throw new IllegalStateException("an automatic batch is never oneway");
     }
 
     /** Event loop, timer or writer: the batch failed as a whole. */

@@ -11,6 +11,7 @@ import dev.mq.core.internal.transport.OutboundFrame;
 import dev.mq.core.internal.transport.RemotingCommand;
 import dev.mq.core.internal.transport.ResponseCallback;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request to one broker: an attempt of a single send ({@link SendOperation}) or an automatic
@@ -25,10 +26,11 @@ import java.util.concurrent.TimeUnit;
 abstract class BrokerAttempt implements ResponseCallback {
 
     final DefaultProducer producer;
-    /** The queue of the current attempt. */
+    /** The queue of the current attempt: set by {@link #begin} (or a batch's constructor) before any use. */
+    @SuppressWarnings("NullAway.Init")
     MessageQueue queue;
     /** Its broker's master, or null when the route names none. */
-    String brokerAddress;
+    @Nullable String brokerAddress;
     long attemptStartNanos;
 
     BrokerAttempt(DefaultProducer producer) {
@@ -41,11 +43,11 @@ abstract class BrokerAttempt implements ResponseCallback {
     /** Writes the attempt; runs inside {@link #writeSafely()}. */
     abstract void write();
 
-    /**
-     * The broker stored the request with {@code status}; {@code response} is null for a oneway
-     * request, which is only written.
-     */
+    /** The broker stored the request with {@code status} and answered {@code response}. */
     abstract void stored(SendStatus status, RemotingCommand response);
+
+    /** A oneway request was written: all its sender will ever know. */
+    abstract void written();
 
     /** The attempt failed: refused by the broker, in transport, or inside the client. */
     abstract void failed(MQException error, boolean retryable);
@@ -102,14 +104,18 @@ abstract class BrokerAttempt implements ResponseCallback {
 
     /** Hands {@code frame} to the transport, which answers this attempt by {@code deadlineNanos}. */
     final void invoke(OutboundFrame frame, long deadlineNanos) {
-        producer.remoting().invoke(brokerAddress, frame, deadlineNanos, this);
+        String address = brokerAddress;
+        if (address == null) { // callers ask hasMaster() first
+            throw new IllegalStateException("no master to write to for " + queue);
+        }
+        producer.remoting().invoke(address, frame, deadlineNanos, this);
     }
 
     /** Event loop: the broker answered (or, for oneway, the frame was written). */
     @Override
-    public final void onResponse(RemotingCommand response) {
+    public final void onResponse(@Nullable RemotingCommand response) {
         if (response == null) {
-            stored(null, null);
+            written();
             return;
         }
         long latencyMs = TimeUnit.NANOSECONDS.toMillis(producer.clock().nanoTime() - attemptStartNanos);

@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,7 @@ public final class DefaultProducer implements Producer {
     /** Orderly sends: one request at a time per queue, so that they are stored in call order. */
     private final QueueDispatchers orderly;
     /** Auto-batched sends; null when auto-batching is off. */
-    private final QueueDispatchers batching;
+    private final @Nullable QueueDispatchers batching;
     /** Built once: a method reference per send would be an allocation on the hot path. */
     private final Predicate<String> brokerAvailable;
     private final MessageIdGenerator ids = MessageIdGenerator.shared();
@@ -114,12 +115,12 @@ public final class DefaultProducer implements Producer {
     }
 
     @Override
-    public SendResult send(Message message, QueueSelector selector, Object arg) {
+    public SendResult send(Message message, QueueSelector selector, @Nullable Object arg) {
         return send(message, selector, arg, config.sendTimeout());
     }
 
     @Override
-    public SendResult send(Message message, QueueSelector selector, Object arg, Duration timeout) {
+    public SendResult send(Message message, QueueSelector selector, @Nullable Object arg, Duration timeout) {
         requireSelector(selector, arg);
         return await(submit(prepare(message), SendMode.SYNC, selector, arg, timeout), timeout);
     }
@@ -147,12 +148,12 @@ public final class DefaultProducer implements Producer {
     }
 
     @Override
-    public CompletableFuture<SendResult> sendAsync(Message message, QueueSelector selector, Object arg) {
+    public CompletableFuture<SendResult> sendAsync(Message message, QueueSelector selector, @Nullable Object arg) {
         return sendAsync(message, selector, arg, config.sendTimeout());
     }
 
     @Override
-    public CompletableFuture<SendResult> sendAsync(Message message, QueueSelector selector, Object arg,
+    public CompletableFuture<SendResult> sendAsync(Message message, QueueSelector selector, @Nullable Object arg,
                                                   Duration timeout) {
         return submitAsync(() -> {
             requireSelector(selector, arg);
@@ -174,13 +175,13 @@ public final class DefaultProducer implements Producer {
 
     @Override
     public void sendOneway(Message message) {
-        submit(prepare(message), SendMode.ONEWAY, null, null, config.sendTimeout());
+        dispatch(prepare(message), SendMode.ONEWAY, null, null, config.sendTimeout(), null);
     }
 
     @Override
-    public void sendOneway(Message message, QueueSelector selector, Object arg) {
+    public void sendOneway(Message message, QueueSelector selector, @Nullable Object arg) {
         requireSelector(selector, arg);
-        submit(prepare(message), SendMode.ONEWAY, selector, arg, config.sendTimeout());
+        dispatch(prepare(message), SendMode.ONEWAY, selector, arg, config.sendTimeout(), null);
     }
 
     // ---- the one send path ----
@@ -189,8 +190,16 @@ public final class DefaultProducer implements Producer {
      * Validation, backpressure and the first write happen on the caller's thread (so sends issued in
      * order reach the wire in order); everything after is asynchronous.
      */
-    private CompletableFuture<SendResult> submit(Payload payload, SendMode mode, QueueSelector selector, Object arg,
-                                                 Duration timeout) {
+    private CompletableFuture<SendResult> submit(Payload payload, SendMode mode, @Nullable QueueSelector selector,
+                                                 @Nullable Object arg, Duration timeout) {
+        CompletableFuture<SendResult> future = new CompletableFuture<>();
+        dispatch(payload, mode, selector, arg, timeout, future);
+        return future;
+    }
+
+    /** Sends {@code payload}; its outcome completes {@code future}, or nothing for a oneway send ({@code null}). */
+    private void dispatch(Payload payload, SendMode mode, @Nullable QueueSelector selector, @Nullable Object arg,
+                          Duration timeout, @Nullable CompletableFuture<SendResult> future) {
         long start = clock.nanoTime();
         checkTimeout(timeout);
         if (!isRunning()) {
@@ -199,7 +208,6 @@ public final class DefaultProducer implements Producer {
         }
         long deadline = start + timeout.toNanos();
         limiter.acquire(payload.wireBytes(), deadline);
-        CompletableFuture<SendResult> future = mode == SendMode.ONEWAY ? null : new CompletableFuture<>();
         SendOperation operation = new SendOperation(this, payload, mode, selector, arg, start, deadline, future);
         try {
             operation.start();
@@ -209,11 +217,10 @@ public final class DefaultProducer implements Producer {
         } catch (Error e) { // e.g. out of memory: this send fails, the producer keeps its capacity
             operation.abort(BrokerAttempt.unexpected(e));
         }
-        return future;
     }
 
-    private CompletableFuture<SendResult> submitAsync(Supplier<Payload> prepare,
-                                                      QueueSelector selector, Object arg, Duration timeout) {
+    private CompletableFuture<SendResult> submitAsync(Supplier<Payload> prepare, @Nullable QueueSelector selector,
+                                                      @Nullable Object arg, Duration timeout) {
         try {
             return submit(prepare.get(), SendMode.ASYNC, selector, arg, timeout);
         } catch (MQException e) {
@@ -244,11 +251,11 @@ public final class DefaultProducer implements Producer {
         if (message == null) {
             throw MQException.validation("message is null: nothing to send");
         }
-        Validation.checkMessage(message, config.maxMessageSize());
+        byte[] body = Validation.checkMessage(message, config.maxMessageSize());
+        int userBytes = body.length;
         String id = ids.next();
         String properties = MessageProperties.encode(message, id, true);
         int propertiesLength = Validation.checkPropertiesSize(properties);
-        byte[] body = message.body();
         int sysFlag = 0;
         if (body.length >= config.compressThreshold()) {
             byte[] compressed = Compression.zlib(body, config.compressLevel());
@@ -258,7 +265,7 @@ public final class DefaultProducer implements Producer {
             }
         }
         return new Payload(message.topic(), wireTopic(message.topic()), body, properties, propertiesLength, sysFlag,
-                message.flag(), false, List.of(id), message, message.body().length);
+                message.flag(), false, List.of(id), message, userBytes);
     }
 
     private Payload prepareBatch(Collection<Message> batch) {
@@ -278,7 +285,7 @@ public final class DefaultProducer implements Producer {
                 throw MQException.validation("batch message #" + records.size() + " is null: a batch must not "
                         + "contain null messages");
             }
-            Validation.checkMessage(message, config.maxMessageSize());
+            byte[] body = Validation.checkMessage(message, config.maxMessageSize());
             if (topic == null) {
                 topic = message.topic();
                 first = message;
@@ -292,19 +299,22 @@ public final class DefaultProducer implements Producer {
             String id = ids.next();
             String properties = MessageProperties.encode(message, id, true);
             Validation.checkPropertiesSize(properties);
-            records.add(new BatchBody.Record(message.flag(), message.body(), properties));
+            records.add(new BatchBody.Record(message.flag(), body, properties));
             messageIds.add(id);
-            userBytes += message.body().length;
+            userBytes += body.length;
+        }
+        if (topic == null || first == null) { // a non-empty batch of checked messages sets both
+            throw new IllegalStateException("batch without a first message");
         }
         int size = BatchBody.encodedSize(records);
         if (size > config.maxMessageSize()) {
             throw MQException.validation("batch of " + batch.size() + " messages encodes to " + size
                     + " bytes, over the max message size of " + config.maxMessageSize() + ": split it");
         }
-        byte[] body = new byte[size];
-        ByteBuf out = Unpooled.wrappedBuffer(body).writerIndex(0);
+        byte[] encoded = new byte[size];
+        ByteBuf out = Unpooled.wrappedBuffer(encoded).writerIndex(0);
         BatchBody.encode(records, out);
-        return new Payload(topic, wireTopic(topic), body, BATCH_PROPERTIES, BATCH_PROPERTIES.length(), 0, 0, true,
+        return new Payload(topic, wireTopic(topic), encoded, BATCH_PROPERTIES, BATCH_PROPERTIES.length(), 0, 0, true,
                 messageIds, first, userBytes);
     }
 
@@ -323,14 +333,14 @@ public final class DefaultProducer implements Producer {
         return namespace + "%" + topic;
     }
 
-    private static void requireSelector(QueueSelector selector, Object arg) {
+    private static void requireSelector(@Nullable QueueSelector selector, @Nullable Object arg) {
         if (selector == null) {
             throw MQException.validation("queue selector is null: an orderly send needs one (e.g. QueueSelectors.hash())");
         }
         selector.checkArgument(arg);
     }
 
-    private static void checkTimeout(Duration timeout) {
+    private static void checkTimeout(@Nullable Duration timeout) {
         if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.getSeconds() > MAX_TIMEOUT_SECONDS) {
             Validation.checkTimeout("send timeout", timeout, false); // throws, naming the value
         }
@@ -384,7 +394,7 @@ public final class DefaultProducer implements Producer {
     }
 
     /** The dispatchers of auto-batched sends, or null when auto-batching is off. */
-    QueueDispatchers batching() {
+    @Nullable QueueDispatchers batching() {
         return batching;
     }
 
@@ -423,7 +433,11 @@ public final class DefaultProducer implements Producer {
         }
     }
 
-    void fireAfter(SendContext context) {
+    /** Tells the hooks; {@code context} is null exactly when there are none (no context is made for nobody). */
+    void fireAfter(@Nullable SendContext context) {
+        if (context == null) {
+            return;
+        }
         for (SendHook hook : hooks) {
             try {
                 hook.afterSend(context);

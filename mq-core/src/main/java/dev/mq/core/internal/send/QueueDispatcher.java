@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Lets one request at a time go to its queue — a send alone or a {@link BatchSend} — for the sends
@@ -45,7 +46,7 @@ final class QueueDispatcher implements TimerTask {
     private boolean muted;
     /** The latest deadline of the request on the wire and of everything waiting: when the queue is sure to move. */
     private long latestDeadlineAhead;
-    private Timeout linger;
+    private @Nullable Timeout linger;
     /** Used since the last sweep (a new dispatcher counts as used, so a sweep cannot retire it at birth). */
     private boolean used = true;
     /** Removed from the map: whoever still holds it must look the queue's dispatcher up again. */
@@ -159,7 +160,7 @@ final class QueueDispatcher implements TimerTask {
      * Under the lock: the sends that leave next — the first live one, and under a batching policy the
      * batchable ones right behind it, within the caps — muting the queue; or null if none waits.
      */
-    private List<SendOperation> takeNext() {
+    private @Nullable List<SendOperation> takeNext() {
         if (linger != null) {
             linger.cancel();
             linger = null;
@@ -204,7 +205,7 @@ final class QueueDispatcher implements TimerTask {
     }
 
     /** {@code next} (if any) leaves: here, or from the callback executor when {@code hop}. */
-    private void leave(List<SendOperation> next, boolean hop) {
+    private void leave(@Nullable List<SendOperation> next, boolean hop) {
         if (next == null) {
             return;
         }

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One send from call to outcome: route, queue choice, attempts and retries, all inside one
@@ -52,31 +53,34 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
 
     private final Payload payload;
     private final SendMode mode;
-    private final QueueSelector selector;
-    private final Object selectorArg;
+    private final @Nullable QueueSelector selector;
+    private final @Nullable Object selectorArg;
     private final long startNanos;
     private final long deadlineNanos;
     private final int maxAttempts;
-    private final CompletableFuture<SendResult> future;
+    /** The caller's future; null for a oneway send. */
+    private final @Nullable CompletableFuture<SendResult> future;
     private final boolean completeInline;
     /** Whether this send may travel in an automatic batch (unordered, or with the orderly sends next to it). */
     private final boolean batchable;
 
+    @SuppressWarnings("NullAway.Init") // set when the route is known, before any attempt reads it
     private TopicPublishInfo route;
     private int attempt;
     /**
      * The deadline, while the send waits for its route or its queue. For a queue it is set under the
      * queue dispatcher's lock before the send can be seen there, so whoever lets it leave cancels it.
      */
-    private Timeout timer;
+    private @Nullable Timeout timer;
     /** The dispatcher whose queue this send's attempt mutes until its outcome; null when none does. */
-    private QueueDispatcher dispatcher;
+    private @Nullable QueueDispatcher dispatcher;
     private volatile Stage stage = Stage.ROUTE;
     /** The attempts whose beforeSend has fired: a timer and a send leaving racing fire it once between them. */
     private volatile int beforeFired;
 
-    SendOperation(DefaultProducer producer, Payload payload, SendMode mode, QueueSelector selector, Object selectorArg,
-                  long startNanos, long deadlineNanos, CompletableFuture<SendResult> future) {
+    SendOperation(DefaultProducer producer, Payload payload, SendMode mode, @Nullable QueueSelector selector,
+                  @Nullable Object selectorArg, long startNanos, long deadlineNanos,
+                  @Nullable CompletableFuture<SendResult> future) {
         super(producer);
         this.payload = payload;
         this.mode = mode;
@@ -90,8 +94,8 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
         // Without hooks no user code runs on completion when the caller owns the future (sync) or there is
         // none (oneway): complete where the outcome arrives, without a hop to the callback executor.
         this.completeInline = mode != SendMode.ASYNC && producer.hooks().isEmpty();
-        this.batchable = mode == SendMode.ASYNC && producer.batching() != null
-                && producer.batching().policy().accepts(payload);
+        QueueDispatchers batching = producer.batching();
+        this.batchable = mode == SendMode.ASYNC && batching != null && batching.policy().accepts(payload);
     }
 
     // ---- ROUTE ----
@@ -132,14 +136,15 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
     private void sendAttempt() {
         String lastBroker = queue == null ? null : queue.brokerName();
         try {
-            queue = selector != null ? selectQueue() : route.select(lastBroker, producer.brokerAvailable());
+            queue = selector != null ? selectQueue(selector) : route.select(lastBroker, producer.brokerAvailable());
         } catch (Throwable e) { // an Error too: the send must complete and return its capacity
             complete(null, e instanceof MQException mq ? mq : unexpected(e), null, false);
             return;
         }
         attempt++;
-        if (batchable && selector == null) {
-            producer.batching().dispatch(queue, this);
+        QueueDispatchers batching = producer.batching();
+        if (batchable && selector == null && batching != null) { // batchable: batching is on
+            batching.dispatch(queue, this);
             return;
         }
         // Oneway orderly sends take their turn too (else they would overtake the waiting sends of their
@@ -151,7 +156,7 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
         writeSafely();
     }
 
-    private MessageQueue selectQueue() {
+    private MessageQueue selectQueue(QueueSelector selector) {
         MessageQueue chosen;
         try {
             chosen = selector.select(route.queues(), payload.first(), selectorArg);
@@ -241,7 +246,7 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
     }
 
     /** The attempt joins a batch being written to {@code address}. */
-    void joinBatch(String address, long attemptStart) {
+    void joinBatch(@Nullable String address, long attemptStart) {
         disarmTimer();
         enter(Stage.ON_WIRE);
         brokerAddress = address;
@@ -255,9 +260,14 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
     /** Event loop: the broker stored the message (or, for oneway, the frame was written). */
     @Override
     void stored(SendStatus status, RemotingCommand response) {
-        complete(response == null ? null
-                : SendResponse.result(status, response.extFields(), payload.userTopic(), queue, payload.messageIds()),
+        complete(SendResponse.result(status, response.extFields(), payload.userTopic(), queue, payload.messageIds()),
                 null, null, false);
+    }
+
+    /** Event loop: a oneway send was written, which is its whole outcome. */
+    @Override
+    void written() {
+        complete(null, null, null, false);
     }
 
     @Override
@@ -294,7 +304,7 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
     }
 
     /** Callback executor: the failed attempt is reported, its queue released, and the next one begins. */
-    private void retry(SendContext failed) {
+    private void retry(@Nullable SendContext failed) {
         releaseQueue(false);
         producer.fireAfter(failed);
         producer.countRetry();
@@ -331,7 +341,8 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
      * attempt that was on the wire, or — when it ends before one was written — the attempt that
      * would have been (its beforeSend fired here, so that metrics count it).
      */
-    private void complete(SendResult result, MQException error, Stage onlyFrom, boolean onCallbackExecutor) {
+    private void complete(@Nullable SendResult result, @Nullable MQException error, @Nullable Stage onlyFrom,
+                          boolean onCallbackExecutor) {
         Stage was;
         do {
             was = stage;
@@ -370,7 +381,7 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
     }
 
     /** The outcome reaches the caller: capacity released, hooks told, future completed. */
-    private void completion(SendResult result, MQException error, SendContext outcome) {
+    private void completion(@Nullable SendResult result, @Nullable MQException error, @Nullable SendContext outcome) {
         producer.release(payload);
         producer.fireAfter(outcome);
         if (future == null) {
@@ -448,7 +459,7 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
      * any other, and when there are no hooks): a timer expiring a waiting send and the send being let
      * go at the same moment must not both fire it.
      */
-    private SendContext claimBefore(int number) {
+    private @Nullable SendContext claimBefore(int number) {
         if (producer.hooks().isEmpty() || !BEFORE_FIRED.compareAndSet(this, number - 1, number)) {
             return null;
         }
@@ -459,7 +470,8 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
      * The hooks' view of attempt {@code attemptNumber} ({@code onWire}: it was written, and took
      * until now); null when there are no hooks to show it to (the common case: no clock read).
      */
-    private SendContext context(int attemptNumber, boolean onWire, boolean last, SendResult result, Throwable error) {
+    private @Nullable SendContext context(int attemptNumber, boolean onWire, boolean last, @Nullable SendResult result,
+                                          @Nullable Throwable error) {
         if (producer.hooks().isEmpty()) {
             return null;
         }
