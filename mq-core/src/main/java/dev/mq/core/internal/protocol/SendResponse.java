@@ -23,6 +23,12 @@ public final class SendResponse {
     /** The queue offset of the (first) message stored. */
     public static final String QUEUE_OFFSET = "queueOffset";
     public static final String TRANSACTION_ID = "transactionId";
+    /**
+     * Header names and values nearly every send answer carries (5.x brokers add the region and trace
+     * switch): the transport's header reader returns these as shared constants, not new strings.
+     */
+    public static final List<String> FREQUENT_STRINGS = List.of(MSG_ID, QUEUE_ID, QUEUE_OFFSET, TRANSACTION_ID,
+            "MSG_REGION", "DefaultRegion", "TRACE_ON", "true", "false", "batchUniqId", "recallHandle");
 
     private SendResponse() {
     }

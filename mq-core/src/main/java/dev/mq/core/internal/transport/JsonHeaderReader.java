@@ -1,10 +1,13 @@
 package dev.mq.core.internal.transport;
 
+import dev.mq.core.internal.protocol.SendResponse;
 import io.netty.handler.codec.CorruptedFrameException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,12 +26,17 @@ final class JsonHeaderReader {
 
     /** Deeper nesting than this in a skipped value is refused (it keeps the reader's stack bounded). */
     private static final int MAX_DEPTH = 256;
-    /** Names and values that appear in nearly every header, returned without allocating. */
-    private static final String[] COMMON = {"code", "extFields", "flag", "language", "opaque", "remark",
-        "serializeTypeCurrentRPC", "version", "JSON", "JAVA", "msgId", "queueId", "queueOffset", "transactionId",
-        "MSG_REGION", "DefaultRegion", "TRACE_ON", "true", "false", "batchUniqId", "recallHandle"};
+    /**
+     * Names and values that appear in nearly every header, returned without allocating: the frame's
+     * own, and those the protocol says its most frequent answers carry.
+     */
+    private static final List<String> COMMON = Stream.concat(
+            Stream.of("code", "extFields", "flag", "language", "opaque", "remark", "serializeTypeCurrentRPC",
+                    "version", "JSON", "JAVA"),
+            SendResponse.FREQUENT_STRINGS.stream()).toList();
     /** {@link #COMMON} by length, so that a string is compared only with the names of its own length. */
-    private static final String[][] COMMON_BY_LENGTH = new String[25][];
+    private static final String[][] COMMON_BY_LENGTH =
+            new String[COMMON.stream().mapToInt(String::length).max().orElse(0) + 1][];
 
     static {
         for (String name : COMMON) {
