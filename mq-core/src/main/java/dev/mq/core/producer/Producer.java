@@ -73,6 +73,27 @@ public interface Producer extends AutoCloseable {
      */
     void sendOneway(Message message, QueueSelector selector, @Nullable Object arg);
 
+    /**
+     * Sends a transactional message in one call: the half message is stored (invisible to consumers;
+     * retried on another broker only until it is stored), then {@code localTransaction} runs on this
+     * thread, then its answer is sent to the broker that holds the half (COMMIT, ROLLBACK, or UNKNOWN,
+     * which leaves the decision to the group's {@link TransactionChecker}). Half messages take no
+     * delay and are never batched.
+     *
+     * @throws dev.mq.core.MQException VALIDATION before any I/O for a null local transaction or a
+     *         delayed message; the send's reasons if the half message cannot be stored; and, when
+     *         the local transaction throws, an MQException naming the transaction id with the
+     *         exception as its cause (the message then stays UNKNOWN)
+     */
+    TransactionResult sendInTransaction(Message message, LocalTransaction localTransaction);
+
+    /**
+     * Stores the half message of a transaction whose end the caller sends later with
+     * {@link Transaction#commit()} or {@link Transaction#rollback()}. The future completes once the
+     * half message is stored, on the callback executor.
+     */
+    CompletableFuture<Transaction> beginTransaction(Message message);
+
     /** Requests currently in flight (admitted under the cap and not yet answered); see {@link #stats()}. */
     int inFlightRequests();
 

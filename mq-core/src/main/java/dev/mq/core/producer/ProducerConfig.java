@@ -52,6 +52,7 @@ public final class ProducerConfig {
     private final Duration shutdownTimeout;
     private final AutoBatching autoBatching;
     private final List<SendHook> hooks;
+    private final @Nullable TransactionChecker transactionChecker;
 
     private ProducerConfig(Builder b, String group) {
         this.group = group;
@@ -67,6 +68,7 @@ public final class ProducerConfig {
         this.shutdownTimeout = b.shutdownTimeout;
         this.autoBatching = b.autoBatching;
         this.hooks = List.copyOf(b.hooks);
+        this.transactionChecker = b.transactionChecker;
     }
 
     public static Builder builder() {
@@ -125,6 +127,11 @@ public final class ProducerConfig {
         return hooks;
     }
 
+    /** What answers the broker's check-backs on this group's transactional messages, or null for none. */
+    public @Nullable TransactionChecker transactionChecker() {
+        return transactionChecker;
+    }
+
     /** Collects producer settings; {@link #build()} validates them. */
     public static final class Builder {
 
@@ -141,6 +148,7 @@ public final class ProducerConfig {
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private AutoBatching autoBatching = AutoBatching.off();
         private final List<SendHook> hooks = new ArrayList<>();
+        private @Nullable TransactionChecker transactionChecker;
 
         private Builder() {
         }
@@ -217,6 +225,16 @@ public final class ProducerConfig {
         /** Coalescing of asynchronous sends into batches; see {@link AutoBatching}. Default off. */
         public Builder autoBatching(AutoBatching autoBatching) {
             this.autoBatching = autoBatching;
+            return this;
+        }
+
+        /**
+         * Answers the broker's check-backs on this group's transactional messages; default none (a
+         * check is answered UNKNOWN and logged once). A producer sends transactions without one too,
+         * relying on ending each itself.
+         */
+        public Builder transactionChecker(@Nullable TransactionChecker checker) {
+            this.transactionChecker = checker;
             return this;
         }
 

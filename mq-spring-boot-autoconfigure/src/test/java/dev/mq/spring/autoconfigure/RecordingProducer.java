@@ -5,8 +5,11 @@ import dev.mq.core.MessageQueue;
 import dev.mq.core.SendResult;
 import dev.mq.core.SendStatus;
 import dev.mq.core.internal.protocol.Validation;
+import dev.mq.core.producer.LocalTransaction;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.QueueSelector;
+import dev.mq.core.producer.Transaction;
+import dev.mq.core.producer.TransactionResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -148,5 +151,15 @@ class RecordingProducer implements Producer {
 
     @Override
     public void close() {
+    }
+
+    @Override
+    public TransactionResult sendInTransaction(Message message, LocalTransaction localTransaction) {
+        throw new UnsupportedOperationException("not recorded");
+    }
+
+    @Override
+    public CompletableFuture<Transaction> beginTransaction(Message message) {
+        throw new UnsupportedOperationException("not recorded");
     }
 }

@@ -13,6 +13,7 @@ import dev.mq.core.internal.protocol.SysFlag;
 import dev.mq.core.internal.protocol.Validation;
 import dev.mq.core.internal.route.TopicRoutes;
 import dev.mq.core.internal.transport.RemotingClient;
+import dev.mq.core.producer.LocalTransaction;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerConfig;
 import dev.mq.core.producer.ProducerStats;
@@ -21,6 +22,8 @@ import dev.mq.core.producer.QueueSelectors;
 import dev.mq.core.producer.SendContext;
 import dev.mq.core.producer.SendHook;
 import dev.mq.core.producer.SendMode;
+import dev.mq.core.producer.Transaction;
+import dev.mq.core.producer.TransactionResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
@@ -182,6 +185,18 @@ public final class DefaultProducer implements Producer {
     public void sendOneway(Message message, QueueSelector selector, @Nullable Object arg) {
         requireSelector(selector, arg);
         dispatch(prepare(message), SendMode.ONEWAY, selector, arg, config.sendTimeout(), null);
+    }
+
+    // ---- transactions ----
+
+    @Override
+    public TransactionResult sendInTransaction(Message message, LocalTransaction localTransaction) {
+        throw new UnsupportedOperationException("transactional messages are not supported yet");
+    }
+
+    @Override
+    public CompletableFuture<Transaction> beginTransaction(Message message) {
+        throw new UnsupportedOperationException("transactional messages are not supported yet");
     }
 
     // ---- the one send path ----
