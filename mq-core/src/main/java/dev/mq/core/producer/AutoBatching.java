@@ -26,8 +26,9 @@ import java.util.Objects;
  *
  * <p>Only asynchronous sends of one message are batched. Orderly asynchronous sends, which already
  * wait for their queue's previous send, leave together in their order (the linger time does not
- * apply to them); a send that cannot join ends the run. Sync and oneway sends, explicit batches,
- * delayed messages and bodies large enough to be compressed always travel alone.
+ * apply to them); a send that cannot join leaves on its own after the batch ahead of it. Sync and
+ * oneway sends, explicit batches, delayed messages and bodies large enough to be compressed always
+ * travel alone.
  *
  * <pre>{@code
  * ProducerConfig.builder().group("orders").autoBatching(AutoBatching.whenBusy()).build();
