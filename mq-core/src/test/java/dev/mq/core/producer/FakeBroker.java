@@ -7,10 +7,12 @@ import dev.mq.core.internal.transport.RemotingCommand;
 import dev.mq.core.testing.Wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -29,6 +31,11 @@ final class FakeBroker {
     volatile Integer firstSendCode;
     /** Answers to sends leave only once this completes (in order); complete by default. */
     volatile CompletableFuture<Void> hold = CompletableFuture.completedFuture(null);
+    /**
+     * Sends whose answer this broker has decided (and tied to the {@link #hold} of that moment): a test
+     * that changes {@code hold} after seeing N sends here knows the first N keep the hold they had.
+     */
+    private final List<RemotingCommand> handledSends = new CopyOnWriteArrayList<>();
 
     FakeBroker(String name, Function<RemotingCommand, Integer> sendCode) {
         this.name = name;
@@ -39,24 +46,11 @@ final class FakeBroker {
                     if (firstSendCode == null) {
                         firstSendCode = code;
                     }
-                    if (code == null || request.isOneway()) {
-                        return;
-                    }
-                    if (code == 0 || code == 10 || code == 11 || code == 12) {
-                        int messages = request.code() == RequestCode.SEND_BATCH_MESSAGE
-                                ? BatchBodyReader.read(Unpooled.wrappedBuffer(request.body())).size() : 1;
-                        long first = offsets.getAndAdd(messages);
-                        Map<String, String> fields = new LinkedHashMap<>();
-                        fields.put("msgId", LongStream.range(first, first + messages).mapToObj(o -> name + "-OFFSET-" + o)
-                                .collect(Collectors.joining(",")));
-                        fields.put("queueId", request.field("e"));
-                        fields.put("queueOffset", Long.toString(first));
-                        ByteBuf answer = Wire.frame(request.opaque(), code, null, fields, null);
-                        hold.thenRun(() -> ctx.writeAndFlush(answer));
-                    } else {
-                        ByteBuf answer = FakeServer.response(request.opaque(), code, "remark of " + code);
-                        hold.thenRun(() -> ctx.writeAndFlush(answer));
-                    }
+                    // The hold is read before the send shows in sends(), and the send shows before its
+                    // answer can leave: a test that sees it there has seen everything it depends on.
+                    CompletableFuture<Void> holdNow = hold;
+                    handledSends.add(request);
+                    answer(ctx, request, code, holdNow);
                 }
                 case RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT ->
                         ctx.writeAndFlush(FakeServer.response(request.opaque(), 0, null));
@@ -69,10 +63,32 @@ final class FakeBroker {
         });
     }
 
-    /** SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE requests, in arrival order. */
+    /** Answers one send once {@code holdNow} completes (nothing for oneway or a null code). */
+    private void answer(ChannelHandlerContext ctx, RemotingCommand request, Integer code,
+                        CompletableFuture<Void> holdNow) {
+        if (code == null || request.isOneway()) {
+            return;
+        }
+        ByteBuf answer;
+        if (code == 0 || code == 10 || code == 11 || code == 12) {
+            int messages = request.code() == RequestCode.SEND_BATCH_MESSAGE
+                    ? BatchBodyReader.read(Unpooled.wrappedBuffer(request.body())).size() : 1;
+            long first = offsets.getAndAdd(messages);
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("msgId", LongStream.range(first, first + messages).mapToObj(o -> name + "-OFFSET-" + o)
+                    .collect(Collectors.joining(",")));
+            fields.put("queueId", request.field("e"));
+            fields.put("queueOffset", Long.toString(first));
+            answer = Wire.frame(request.opaque(), code, null, fields, null);
+        } else {
+            answer = FakeServer.response(request.opaque(), code, "remark of " + code);
+        }
+        holdNow.thenRun(() -> ctx.writeAndFlush(answer));
+    }
+
+    /** SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE requests whose answer is decided, in arrival order. */
     List<RemotingCommand> sends() {
-        return server.received().stream().filter(c -> c.code() == RequestCode.SEND_MESSAGE_V2
-                || c.code() == RequestCode.SEND_BATCH_MESSAGE).toList();
+        return List.copyOf(handledSends);
     }
 
     List<RemotingCommand> received(int code) {
