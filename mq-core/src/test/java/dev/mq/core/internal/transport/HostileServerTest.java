@@ -7,7 +7,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.mq.core.MQException;
-import dev.mq.core.client.ClientResources;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -19,8 +18,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
@@ -43,11 +40,9 @@ class HostileServerTest {
     /** Far below the deadline: the failure comes from the closed connection, not from a timer. */
     private static final long PROMPT_MS = 3_000;
 
-    private final ExecutorService callbacks = Executors.newSingleThreadExecutor();
-    private final ClientResources resources = ClientResources.builder().name("hostile").build();
-    private final RemotingClient client = new RemotingClient("hostile", RemotingConfig.defaults(),
-            InboundRequestHandler.UNSUPPORTED, callbacks,
-            resources.eventLoopGroup(), resources.timer(), resources.clock());
+    private final TransportFixture fixture = new TransportFixture("hostile", RemotingConfig.defaults(),
+            InboundRequestHandler.UNSUPPORTED);
+    private final RemotingClient client = fixture.client;
     private final ListAppender<ILoggingEvent> nettyLogs = new ListAppender<>();
     private final Logger netty = (Logger) LoggerFactory.getLogger("io.netty");
     private Level nettyLevel;
@@ -64,10 +59,7 @@ class HostileServerTest {
 
     @AfterEach
     void close() throws InterruptedException {
-        client.close();
-        resources.close();
-        callbacks.shutdown();
-        assertThat(callbacks.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        fixture.close();
         netty.detachAppender(nettyLogs);
         netty.setLevel(nettyLevel);
         assertThat(nettyLogs.list).as("warnings Netty logged for exceptions on the event loop")
@@ -230,9 +222,8 @@ class HostileServerTest {
     void aTlsClientTalkingToAPlaintextServerFailsWithTheHandshakeError() throws Exception {
         var tls = io.netty.handler.ssl.SslContextBuilder.forClient()
                 .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE).build();
-        try (RemotingClient tlsClient = new RemotingClient("tls", RemotingConfig.defaults().withSslContext(tls),
-                InboundRequestHandler.UNSUPPORTED, callbacks,
-            resources.eventLoopGroup(), resources.timer(), resources.clock());
+        try (RemotingClient tlsClient = fixture.newClient("tls", RemotingConfig.defaults().withSslContext(tls),
+                InboundRequestHandler.UNSUPPORTED);
              FakeServer plaintext = new FakeServer(FakeServer.answering(0))) {
             long start = System.nanoTime();
             MQException e = failure(tlsClient.invoke(plaintext.address(), ping(1), LONG_DEADLINE));

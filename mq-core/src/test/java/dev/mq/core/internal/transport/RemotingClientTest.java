@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mq.core.MQException;
-import dev.mq.core.client.ClientResources;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -19,30 +18,23 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class RemotingClientTest {
 
-    private final ExecutorService callbacks = Executors.newSingleThreadExecutor();
     private final List<RemotingCommand> inbound = new CopyOnWriteArrayList<>();
-    private final ClientResources resources = ClientResources.builder().name("test").build();
-    private final RemotingClient client = new RemotingClient("test", RemotingConfig.defaults(),
+    private final TransportFixture fixture = new TransportFixture("test", RemotingConfig.defaults(),
             (address, request) -> {
                 inbound.add(request);
                 return InboundRequestHandler.UNSUPPORTED.handle(address, request);
-            }, callbacks,
-            resources.eventLoopGroup(), resources.timer(), resources.clock());
+            });
+    private final RemotingClient client = fixture.client;
 
     @AfterEach
     void close() throws InterruptedException {
-        client.close();
-        resources.close();
-        callbacks.shutdown();
-        assertThat(callbacks.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        fixture.close();
     }
 
     private static OutboundFrame ping(int n) {

@@ -3,15 +3,12 @@ package dev.mq.core.internal.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mq.core.MQException;
-import dev.mq.core.client.ClientResources;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,18 +22,13 @@ class StalledConnectionTest {
     private static final Duration STALL = Duration.ofMillis(300);
     private static final int BODY = 16 * 1024;
 
-    private final ExecutorService callbacks = Executors.newSingleThreadExecutor();
-    private final ClientResources resources = ClientResources.builder().name("stall").build();
-    private final RemotingClient client = new RemotingClient("stall",
-            RemotingConfig.defaults().withWriteStallTimeout(STALL), InboundRequestHandler.UNSUPPORTED, callbacks,
-            resources.eventLoopGroup(), resources.timer(), resources.clock());
+    private final TransportFixture fixture = new TransportFixture("stall",
+            RemotingConfig.defaults().withWriteStallTimeout(STALL), InboundRequestHandler.UNSUPPORTED);
+    private final RemotingClient client = fixture.client;
 
     @AfterEach
     void close() throws InterruptedException {
-        client.close();
-        resources.close();
-        callbacks.shutdown();
-        assertThat(callbacks.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        fixture.close();
     }
 
     private static OutboundFrame request() {
