@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mq.core.MQException;
-import dev.mq.core.client.ClientResources;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -13,8 +12,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,12 +25,10 @@ class HostResolutionTest {
 
     private final CountDownLatch dnsAnswers = new CountDownLatch(1);
     private final List<String> lookupThreads = new CopyOnWriteArrayList<>();
-    private final ExecutorService callbacks = Executors.newSingleThreadExecutor();
-    private final ClientResources resources = ClientResources.builder().name("dns").build();
-    private final RemotingClient client = new RemotingClient("dns", RemotingConfig.defaults()
+    private final TransportFixture fixture = new TransportFixture("dns", RemotingConfig.defaults()
             .withConnectTimeout(Duration.ofMillis(500))
-            .withHostResolver(this::resolve), InboundRequestHandler.UNSUPPORTED, callbacks,
-            resources.eventLoopGroup(), resources.timer(), resources.clock());
+            .withHostResolver(this::resolve), InboundRequestHandler.UNSUPPORTED);
+    private final RemotingClient client = fixture.client;
 
     /** "slow.test" answers only when the test lets it (at most 10 s); "unknown.test" does not exist. */
     private InetAddress[] resolve(String host) throws UnknownHostException {
@@ -57,10 +52,7 @@ class HostResolutionTest {
     @AfterEach
     void close() throws InterruptedException {
         dnsAnswers.countDown();
-        client.close();
-        resources.close();
-        callbacks.shutdown();
-        assertThat(callbacks.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        fixture.close();
     }
 
     private static OutboundFrame ping() {
