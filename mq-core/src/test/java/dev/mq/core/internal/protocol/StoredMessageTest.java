@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mq.core.MessageQueue;
 import dev.mq.core.ReceivedMessage;
+import dev.mq.core.testing.StoredRecord;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -18,52 +17,10 @@ import org.junit.jupiter.api.Test;
 /** Stored messages written field by field as the broker's commit log holds them (§9.4), then decoded. */
 class StoredMessageTest {
 
-    private static final byte[] LOOPBACK = {127, 0, 0, 1};
-    private static final byte[] STORE_V4 = {10, 1, 2, 3};
     private static final byte[] V6 = {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
 
-    /** One stored record, written the way the broker writes it. */
-    static final class Record {
-        int magic = StoredMessage.MAGIC_V2;
-        int queueId = 3;
-        int flag = 7;
-        long queueOffset = 42;
-        long physicalOffset = 0x1234_5678_9AL;
-        int sysFlag;
-        long bornTimestamp = 1_700_000_000_000L;
-        byte[] bornAddress = LOOPBACK;
-        int bornPort = 50_123;
-        long storeTimestamp = 1_700_000_000_500L;
-        byte[] storeAddress = STORE_V4;
-        int storePort = 10_911;
-        int reconsumeTimes = 2;
-        long preparedTransactionOffset = 99;
-        byte[] body = "hello".getBytes(StandardCharsets.UTF_8);
-        String topic = "orders";
-        Map<String, String> properties = new LinkedHashMap<>();
-
-        byte[] bytes() {
-            byte[] topicBytes = topic.getBytes(StandardCharsets.UTF_8);
-            byte[] props = MessageProperties.encode(properties).getBytes(StandardCharsets.UTF_8);
-            int size = 4 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 8 + bornAddress.length + 4 + 8 + storeAddress.length + 4 + 4 + 8
-                    + 4 + body.length + (magic == StoredMessage.MAGIC_V1 ? 1 : 2) + topicBytes.length + 2 + props.length;
-            ByteBuffer b = ByteBuffer.allocate(size);
-            b.putInt(size).putInt(magic).putInt(0).putInt(queueId).putInt(flag).putLong(queueOffset)
-                    .putLong(physicalOffset).putInt(sysFlag).putLong(bornTimestamp).put(bornAddress).putInt(bornPort)
-                    .putLong(storeTimestamp).put(storeAddress).putInt(storePort).putInt(reconsumeTimes)
-                    .putLong(preparedTransactionOffset).putInt(body.length).put(body);
-            if (magic == StoredMessage.MAGIC_V1) {
-                b.put((byte) topicBytes.length);
-            } else {
-                b.putShort((short) topicBytes.length);
-            }
-            b.put(topicBytes).putShort((short) props.length).put(props);
-            return b.array();
-        }
-    }
-
-    private static Record halfMessage() {
-        Record r = new Record();
+    private static StoredRecord halfMessage() {
+        StoredRecord r = new StoredRecord();
         r.sysFlag = SysFlag.TRANSACTION_PREPARED;
         r.properties.put(MessageProperties.TAGS, "created");
         r.properties.put(MessageProperties.KEYS, "order-1 customer-9");
@@ -81,7 +38,7 @@ class StoredMessageTest {
 
     @Test
     void decodesEveryFieldOfAV2RecordWithIpv4Hosts() {
-        Record r = halfMessage();
+        StoredRecord r = halfMessage();
 
         StoredMessage m = StoredMessage.decode(r.bytes());
 
@@ -107,7 +64,7 @@ class StoredMessageTest {
 
     @Test
     void v1RecordsHaveAOneByteTopicLength() {
-        Record r = halfMessage();
+        StoredRecord r = halfMessage();
         r.magic = StoredMessage.MAGIC_V1;
         r.topic = "t".repeat(200);
 
@@ -116,7 +73,7 @@ class StoredMessageTest {
 
     @Test
     void v2RecordsCarryTopicsLongerThan255Bytes() {
-        Record r = halfMessage();
+        StoredRecord r = halfMessage();
         r.topic = "t".repeat(1000);
 
         assertThat(StoredMessage.decode(r.bytes()).topic()).isEqualTo("t".repeat(1000));
@@ -124,7 +81,7 @@ class StoredMessageTest {
 
     @Test
     void ipv6HostsAreReadWhenTheirSysFlagBitsAreSet() {
-        Record r = halfMessage();
+        StoredRecord r = halfMessage();
         r.sysFlag |= SysFlag.BORNHOST_V6 | SysFlag.STOREHOST_V6;
         r.bornAddress = V6;
         r.storeAddress = V6;
@@ -139,7 +96,7 @@ class StoredMessageTest {
 
     @Test
     void onlyTheBornHostMayBeIpv6() {
-        Record r = halfMessage();
+        StoredRecord r = halfMessage();
         r.sysFlag |= SysFlag.BORNHOST_V6;
         r.bornAddress = V6;
 
@@ -152,7 +109,7 @@ class StoredMessageTest {
     @Test
     void zlibBodiesAreInflated() {
         byte[] text = "a compressible body ".repeat(400).getBytes(StandardCharsets.UTF_8);
-        Record r = halfMessage();
+        StoredRecord r = halfMessage();
         r.sysFlag |= SysFlag.compressedZlib();
         r.body = Compression.zlib(text, 5);
 
@@ -162,7 +119,7 @@ class StoredMessageTest {
     @Test
     void legacyCompressedFlagWithoutATypeMeansZlib() {
         byte[] text = "old client ".repeat(100).getBytes(StandardCharsets.UTF_8);
-        Record r = halfMessage();
+        StoredRecord r = halfMessage();
         r.sysFlag |= SysFlag.COMPRESSED;
         r.body = Compression.zlib(text, 5);
 
@@ -171,7 +128,7 @@ class StoredMessageTest {
 
     @Test
     void otherCompressionTypesAreNamedInTheError() {
-        Record r = halfMessage();
+        StoredRecord r = halfMessage();
         r.sysFlag |= SysFlag.COMPRESSED | SysFlag.COMPRESSION_LZ4;
 
         assertThatThrownBy(() -> StoredMessage.decode(r.bytes()))
@@ -200,7 +157,7 @@ class StoredMessageTest {
 
     @Test
     void aMessageWithoutUniqKeyIsKnownByItsOffsetId() {
-        Record r = new Record();
+        StoredRecord r = new StoredRecord();
         ReceivedMessage m = StoredMessage.decode(r.bytes()).toReceivedMessage("orders", "b");
 
         assertThat(m.messageId()).isEqualTo("0A01020300002A9F000000123456789A");
@@ -213,7 +170,7 @@ class StoredMessageTest {
     void decodeAllReadsRecordsBackToBack() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < 5; i++) {
-            Record r = halfMessage();
+            StoredRecord r = halfMessage();
             r.queueOffset = i;
             r.magic = i % 2 == 0 ? StoredMessage.MAGIC_V1 : StoredMessage.MAGIC_V2;
             out.write(r.bytes());
@@ -228,7 +185,7 @@ class StoredMessageTest {
     void randomRecordsRoundTrip() {
         Random random = new Random(12);
         for (int i = 0; i < 300; i++) {
-            Record r = new Record();
+            StoredRecord r = new StoredRecord();
             r.magic = random.nextBoolean() ? StoredMessage.MAGIC_V1 : StoredMessage.MAGIC_V2;
             r.queueId = random.nextInt(64);
             r.queueOffset = random.nextLong() & Long.MAX_VALUE;
