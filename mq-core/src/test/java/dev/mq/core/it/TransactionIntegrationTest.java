@@ -11,11 +11,13 @@ import dev.mq.core.producer.ProducerConfig;
 import dev.mq.core.producer.Transaction;
 import dev.mq.core.producer.TransactionResult;
 import dev.mq.core.producer.TransactionState;
+import dev.mq.test.ChildJvm;
 import dev.mq.test.EmbeddedRocketMQ;
 import dev.mq.test.OfficialConsumer;
 import dev.mq.test.StoredMessage;
 import dev.mq.test.WithEmbeddedRocketMQ;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Transactional messages on a real broker, with check-backs made frequent (every second, for half
@@ -37,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * stores the message a second time. With checks every second the batch interval is made shorter
  * than the check interval, as it is in a default setup (checks every 30 s).
  */
-@WithEmbeddedRocketMQ(topics = {"TxCommit", "TxRollback", "TxUnknown", "TxThrows", "TxOrphan", "TxConnect"},
+@WithEmbeddedRocketMQ(topics = {"TxCommit", "TxRollback", "TxUnknown", "TxThrows", "TxOrphan", "TxHalted", "TxConnect"},
         brokerProperties = {"transactionCheckInterval=1000", "transactionTimeOut=1000", "transactionCheckMax=15",
                 "transactionOpBatchInterval=100"})
 class TransactionIntegrationTest {
@@ -161,6 +164,45 @@ class TransactionIntegrationTest {
 
         assertThat(bodies(read)).containsExactly("after-retry");
         assertThat(askedFor(read.get(0).getMsgId())).isGreaterThanOrEqualTo(2);
+    }
+
+    /**
+     * A producer process halts between half and end (no end, no unregistering): the check reaches a
+     * client of the same group in another process, whose checker decides.
+     */
+    @Test
+    void aHalfLeftByAHaltedProducerProcessIsDecidedByAnotherProcessOfItsGroup(EmbeddedRocketMQ mq,
+                                                                             @TempDir Path dir) throws Exception {
+        Map<String, Integer> askedHere = new ConcurrentHashMap<>();
+        MQClientInstance survivor = MQClientInstance.builder().nameServer(mq.nameServerAddress())
+                .instanceName("survivor-of-halt").build();
+        survivor.start();
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        ChildJvm child = ChildJvm.builder("half-then-halt", HalfThenHalt.class.getName())
+                .classpath(classpath)
+                .jvmOptions(List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"))
+                .replyPrefix(HalfThenHalt.PREFIX)
+                .log(dir.resolve("half-then-halt.log"))
+                .start();
+        try {
+            Producer second = survivor.newProducer(ProducerConfig.builder().group("it-tx-halted")
+                    .transactionChecker(half -> {
+                        askedHere.merge(half.messageId(), 1, Integer::sum);
+                        return TransactionState.COMMIT;
+                    }).build());
+            second.send(message("TxConnect", "connect")); // a route, hence heartbeats: the broker knows us
+            child.awaitReady(Duration.ofSeconds(60));
+            String id = child.call("BEGIN " + mq.nameServerAddress() + " it-tx-halted TxHalted halted",
+                    Duration.ofSeconds(60));
+
+            List<StoredMessage> read = OfficialConsumer.readAll(mq.nameServerAddress(), "TxHalted", 1, READ_TIMEOUT);
+
+            assertThat(read).extracting(StoredMessage::getMsgId).containsExactly(id);
+            assertThat(askedHere).containsKey(id);
+        } finally {
+            child.kill();
+            survivor.close();
+        }
     }
 
     /**
