@@ -135,7 +135,11 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
      */
     public synchronized String brokerConfig(int index, String key) {
         checkRunning();
-        return brokers[index].call("CONFIG " + key, COMMAND_TIMEOUT);
+        ChildJvm broker = brokers[index];
+        if (broker == null || !broker.isAlive()) {
+            throw new IllegalStateException("broker " + brokerName(index) + " is not running");
+        }
+        return broker.call("CONFIG " + key, COMMAND_TIMEOUT);
     }
 
     /** Whether brokers require signed requests (see {@link Builder#authentication}). */

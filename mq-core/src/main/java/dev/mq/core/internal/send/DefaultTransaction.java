@@ -74,8 +74,7 @@ final class DefaultTransaction implements Transaction {
 
     private void write(TransactionState state, CompletableFuture<Void> written) {
         String brokerName = half.queue().brokerName();
-        TopicPublishInfo route = producer.routes().cached(wireTopic);
-        String master = route == null ? null : route.masterAddress(brokerName);
+        String master = masterOf(brokerName);
         String offsetId = half.offsetMessageId();
         if (master == null || offsetId == null) {
             written.completeExceptionally(new MQException(MQException.Reason.NO_ROUTE, "transaction "
@@ -94,6 +93,25 @@ final class DefaultTransaction implements Transaction {
         EndTransactionHeader header = new EndTransactionHeader(producer.wireGroup(), half.queueOffset(),
                 commitLogOffset, state, false, half.messageId(), half.transactionId(), wireTopic, brokerName);
         sendEnd(producer, master, header, written);
+    }
+
+    /**
+     * The broker's master from the topic's route, else from any cached route naming the broker: a
+     * two-step transaction may end after its topic left the route cache.
+     */
+    private @Nullable String masterOf(String brokerName) {
+        TopicPublishInfo route = producer.routes().cached(wireTopic);
+        String master = route == null ? null : route.masterAddress(brokerName);
+        if (master != null) {
+            return master;
+        }
+        for (TopicPublishInfo other : producer.routes().snapshot().values()) {
+            master = other.masterAddress(brokerName);
+            if (master != null) {
+                return master;
+            }
+        }
+        return null;
     }
 
     /** Writes END_TRANSACTION oneway to {@code address}; {@code written} completes once it is on the wire. */
