@@ -13,12 +13,16 @@ import dev.mq.core.producer.TransactionState;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A stored half message and the one END_TRANSACTION that ends it. The first end (commit, rollback,
  * or the UNKNOWN of a failed local transaction) is the only one written; later calls return its future.
  */
 final class DefaultTransaction implements Transaction {
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultTransaction.class);
 
     private final DefaultProducer producer;
     private final SendResult half;
@@ -68,6 +72,12 @@ final class DefaultTransaction implements Transaction {
             return first.written();
         }
         producer.countTransaction(state);
+        mine.written().whenComplete((ignored, error) -> {
+            if (error != null) { // nobody may be waiting on it (sendInTransaction returns at once): say it here
+                log.warn("{} of transaction {} not written: {}; the broker's check-back decides", state,
+                        transactionId(), error.getMessage());
+            }
+        });
         write(state, mine.written());
         return mine.written();
     }
