@@ -80,17 +80,25 @@ public interface Producer extends AutoCloseable {
      * which leaves the decision to the group's {@link TransactionChecker}). Half messages take no
      * delay and are never batched.
      *
-     * @throws dev.mq.core.MQException VALIDATION before any I/O for a null local transaction or a
-     *         delayed message; the send's reasons if the half message cannot be stored; and, when
-     *         the local transaction throws, an MQException naming the transaction id with the
-     *         exception as its cause (the message then stays UNKNOWN)
+     * <p>The end is written oneway: the call returns once it is handed to the transport, and an end
+     * that never reaches the broker is settled by a check-back, as is UNKNOWN.
+     *
+     * @throws dev.mq.core.MQException VALIDATION before any I/O for a null local transaction, a
+     *         delayed message or a closed producer; the send's reasons if the half message cannot be
+     *         stored; BROKER_REJECTED if it was stored with a flush or replica timeout (status 10, 11
+     *         or 12: it is rolled back at once and the local transaction does not run); and
+     *         {@link dev.mq.core.MQException.Reason#LOCAL_TRANSACTION} when the local transaction
+     *         throws, naming the transaction id with the exception as its cause (an UNKNOWN end is
+     *         written: the group's checker decides)
      */
     TransactionResult sendInTransaction(Message message, LocalTransaction localTransaction);
 
     /**
      * Stores the half message of a transaction whose end the caller sends later with
      * {@link Transaction#commit()} or {@link Transaction#rollback()}. The future completes once the
-     * half message is stored, on the callback executor.
+     * half message is stored, on the callback executor. It fails as {@link #sendInTransaction} throws
+     * (VALIDATION for a delayed message or a closed producer, BROKER_REJECTED for a half stored with a
+     * flush or replica timeout, which is rolled back at once), with the {@code MQException} itself.
      */
     CompletableFuture<Transaction> beginTransaction(Message message);
 
