@@ -69,7 +69,7 @@ final class JdbcTransactionLogs implements TransactionLog.Factory, DisposableBea
                             + "transaction whose row is gone would be rolled back.");
         }
         if (shouldInitialize(properties.getInitializeSchema())) {
-            initialize(prefix, table);
+            initialize(prefix, table, properties.getInitializeSchema());
         }
         JdbcTransactionLog transactionLog = new JdbcTransactionLog(jdbc, table, grace, retention, clock);
         scheduler().scheduleWithFixedDelay(() -> deleteExpired(table, transactionLog), interval.toMillis(),
@@ -92,8 +92,8 @@ final class JdbcTransactionLogs implements TransactionLog.Factory, DisposableBea
     }
 
     /** Runs the shipped DDL of this database for {@code table}; every statement is "if not exists". */
-    private void initialize(String prefix, String table) {
-        String database = database(prefix);
+    private void initialize(String prefix, String table, ProducerProperties.Transaction.@Nullable InitializeSchema mode) {
+        String database = database(prefix, mode);
         String script;
         try (InputStream in = JdbcTransactionLogs.class.getResourceAsStream(String.format(DDL, database))) {
             if (in == null) {
@@ -118,7 +118,7 @@ final class JdbcTransactionLogs implements TransactionLog.Factory, DisposableBea
     }
 
     /** The name of the shipped DDL for the DataSource's database. */
-    private String database(String prefix) {
+    private String database(String prefix, ProducerProperties.Transaction.@Nullable InitializeSchema mode) {
         String product;
         try {
             product = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
@@ -135,7 +135,7 @@ final class JdbcTransactionLogs implements TransactionLog.Factory, DisposableBea
         if (name.contains("mysql") || name.contains("mariadb")) {
             return "mysql";
         }
-        throw new InvalidConfigurationPropertyValueException(prefix + ".initialize-schema", "",
+        throw new InvalidConfigurationPropertyValueException(prefix + ".initialize-schema", mode,
                 "No DDL is shipped for " + product + " (only H2, PostgreSQL and MySQL/MariaDB): create the "
                         + "table from one of dev/mq/spring/autoconfigure/transaction-log/schema-*.sql and set "
                         + "it to never.");
