@@ -26,7 +26,13 @@ public class MQException extends RuntimeException {
         /** The producer's in-flight cap was reached and the configured policy is to fail. */
         BACKPRESSURE,
         /** The client or producer is shut down (or not started). */
-        SHUTDOWN
+        SHUTDOWN,
+        /**
+         * The application's local transaction threw (see
+         * {@link dev.mq.core.producer.Producer#sendInTransaction}); the cause is its exception, the
+         * message names the transaction id, and the message is left for the group's checker.
+         */
+        LOCAL_TRANSACTION
     }
 
     private final Reason reason;

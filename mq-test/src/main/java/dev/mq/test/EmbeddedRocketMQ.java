@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -125,6 +127,15 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     /** How the servers treat TLS ({@link TlsMode#DISABLED} unless the builder chose otherwise). */
     public TlsMode tlsMode() {
         return config.tlsMode;
+    }
+
+    /**
+     * The value broker {@code index} holds for setting {@code key} (its {@code BrokerConfig} or
+     * {@code MessageStoreConfig}), as text; {@code "null"} when it has no such setting.
+     */
+    public synchronized String brokerConfig(int index, String key) {
+        checkRunning();
+        return brokers[index].call("CONFIG " + key, COMMAND_TIMEOUT);
     }
 
     /** Whether brokers require signed requests (see {@link Builder#authentication}). */
@@ -258,6 +269,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
                 "--store=" + home,
                 "--autoCreateTopic=" + config.autoCreateTopic,
                 "--sendQueueWaitMs=" + config.sendQueueWait.toMillis()));
+        config.brokerProperties.forEach((key, value) -> arguments.add("--broker." + key + "=" + value));
         if (config.accessKey != null) {
             // A test fixture's throwaway user: the child JVM's command line is good enough a channel.
             arguments.add("--authAccessKey=" + config.accessKey);
@@ -335,6 +347,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         private TlsMode tlsMode = TlsMode.DISABLED;
         private String accessKey;
         private String secretKey;
+        private final Map<String, String> brokerProperties = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -413,6 +426,21 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
             }
             this.accessKey = accessKey;
             this.secretKey = secretKey;
+            return this;
+        }
+
+        /**
+         * Sets a broker setting by its {@code broker.conf} name on every broker of the cluster, on either
+         * release line: a field of RocketMQ's {@code BrokerConfig} or {@code MessageStoreConfig}, e.g.
+         * {@code transactionCheckInterval} (ms), {@code transactionTimeOut} (ms) or
+         * {@code transactionCheckMax}. Applied after this fixture's own sizing, so it may override it. A
+         * name the broker does not know is ignored by the broker; {@link #brokerConfig} shows what it holds.
+         */
+        public Builder brokerProperty(String key, String value) {
+            if (key == null || key.isBlank() || key.contains("=") || key.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("broker property name must be a non-blank word: " + key);
+            }
+            brokerProperties.put(key, Objects.requireNonNull(value, "value"));
             return this;
         }
 

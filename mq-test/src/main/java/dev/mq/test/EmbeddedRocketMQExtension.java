@@ -45,12 +45,18 @@ public final class EmbeddedRocketMQExtension implements BeforeAllCallback, After
     }
 
     private static EmbeddedRocketMQ start(WithEmbeddedRocketMQ settings) {
-        EmbeddedRocketMQ mq = EmbeddedRocketMQ.builder()
+        EmbeddedRocketMQ.Builder builder = EmbeddedRocketMQ.builder()
                 .rocketmqVersion(settings.version())
                 .brokers(settings.brokers())
-                .autoCreateTopic(settings.autoCreateTopic())
-                .build()
-                .start();
+                .autoCreateTopic(settings.autoCreateTopic());
+        for (String property : settings.brokerProperties()) {
+            int eq = property.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("brokerProperties entries are key=value, got " + property);
+            }
+            builder.brokerProperty(property.substring(0, eq).trim(), property.substring(eq + 1).trim());
+        }
+        EmbeddedRocketMQ mq = builder.build().start();
         for (String topic : settings.topics()) {
             mq.createTopic(topic, settings.queues());
         }
@@ -60,7 +66,7 @@ public final class EmbeddedRocketMQExtension implements BeforeAllCallback, After
     private static String key(WithEmbeddedRocketMQ settings) {
         return "mq:" + settings.version() + ":" + settings.brokers() + ":" + settings.autoCreateTopic() + ":"
                 + settings.queues() + ":"
-                + Arrays.toString(settings.topics());
+                + Arrays.toString(settings.topics()) + ":" + Arrays.toString(settings.brokerProperties());
     }
 
     @Override

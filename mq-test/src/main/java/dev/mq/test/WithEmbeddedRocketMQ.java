@@ -49,6 +49,12 @@ public @interface WithEmbeddedRocketMQ {
     int queues() default 4;
 
     /**
+     * Broker settings as {@code key=value}, each passed to {@link EmbeddedRocketMQ.Builder#brokerProperty}
+     * (e.g. {@code "transactionCheckInterval=1000"}).
+     */
+    String[] brokerProperties() default {};
+
+    /**
      * Share one instance with every other test class in this run that declares the same settings,
      * instead of starting one per class. Tests that stop brokers should not share.
      */

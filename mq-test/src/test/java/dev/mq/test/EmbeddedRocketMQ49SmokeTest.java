@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
  * The 4.9 line is the real thing too: Apache's 5.5.0 producer and {@link OfficialConsumer} round-trip
  * through a RocketMQ 4.9.7 NameServer and Broker.
  */
-@WithEmbeddedRocketMQ(version = RocketMQVersion.V4_9, topics = EmbeddedRocketMQ49SmokeTest.TOPIC)
+@WithEmbeddedRocketMQ(version = RocketMQVersion.V4_9, topics = EmbeddedRocketMQ49SmokeTest.TOPIC,
+        brokerProperties = {"transactionCheckInterval=1500", "transactionCheckMax=4"})
 class EmbeddedRocketMQ49SmokeTest {
 
     static final String TOPIC = "Smoke49";
@@ -63,5 +64,14 @@ class EmbeddedRocketMQ49SmokeTest {
         assertThat(mq.rocketmqVersion()).isEqualTo(RocketMQVersion.V4_9);
         assertThat(mq.toString()).contains("V4_9").contains("4.9.7");
         assertThat(System.getProperty("mq.name-server")).isEqualTo(mq.nameServerAddress());
+    }
+
+    /** A setting given by name reaches the running broker (4.9 and 5.x read the same names), and the rest keep their defaults. */
+    @Test
+    void brokerPropertiesReachTheBroker(EmbeddedRocketMQ mq) {
+        assertThat(mq.brokerConfig(0, "transactionCheckInterval")).isEqualTo("1500");
+        assertThat(mq.brokerConfig(0, "transactionCheckMax")).isEqualTo("4");
+        assertThat(mq.brokerConfig(0, "transactionTimeOut")).isEqualTo("6000");
+        assertThat(mq.brokerConfig(0, "noSuchSetting")).isEqualTo("null");
     }
 }

@@ -9,7 +9,8 @@ import org.apache.rocketmq.client.producer.SendStatus;
 import org.junit.jupiter.api.Test;
 
 /** Proves the embedded broker is the real thing: Apache's own producer and consumer round-trip through it. */
-@WithEmbeddedRocketMQ(topics = EmbeddedRocketMQSmokeTest.TOPIC)
+@WithEmbeddedRocketMQ(topics = EmbeddedRocketMQSmokeTest.TOPIC,
+        brokerProperties = {"transactionCheckInterval=1500", "transactionCheckMax=4"})
 class EmbeddedRocketMQSmokeTest {
 
     static final String TOPIC = "Smoke";
@@ -34,5 +35,14 @@ class EmbeddedRocketMQSmokeTest {
     void exposesTheAddressToSpringBootThroughTheSystemProperty(EmbeddedRocketMQ mq) {
         assertThat(System.getProperty("mq.name-server")).isEqualTo(mq.nameServerAddress());
         assertThat(mq.nameServerAddress()).startsWith("127.0.0.1:");
+    }
+
+    /** A setting given by name reaches the running broker (4.9 and 5.x read the same names), and the rest keep their defaults. */
+    @Test
+    void brokerPropertiesReachTheBroker(EmbeddedRocketMQ mq) {
+        assertThat(mq.brokerConfig(0, "transactionCheckInterval")).isEqualTo("1500");
+        assertThat(mq.brokerConfig(0, "transactionCheckMax")).isEqualTo("4");
+        assertThat(mq.brokerConfig(0, "transactionTimeOut")).isEqualTo("6000");
+        assertThat(mq.brokerConfig(0, "noSuchSetting")).isEqualTo("null");
     }
 }

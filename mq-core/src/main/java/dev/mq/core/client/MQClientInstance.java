@@ -5,14 +5,16 @@ import dev.mq.core.ConfigException;
 import dev.mq.core.MQException;
 import dev.mq.core.internal.client.ClientServices;
 import dev.mq.core.internal.client.Heartbeats;
+import dev.mq.core.internal.client.InboundRequests;
 import dev.mq.core.internal.protocol.HostAddress;
+import dev.mq.core.internal.protocol.RequestCode;
 import dev.mq.core.internal.protocol.Validation;
 import dev.mq.core.internal.route.NameServerClient;
 import dev.mq.core.internal.route.TopicRoutes;
 import dev.mq.core.internal.send.DefaultProducer;
+import dev.mq.core.internal.send.TransactionChecks;
 import dev.mq.core.internal.transport.Credentials;
 import dev.mq.core.internal.transport.HostAndPort;
-import dev.mq.core.internal.transport.InboundRequestHandler;
 import dev.mq.core.internal.transport.RemotingClient;
 import dev.mq.core.internal.transport.RemotingConfig;
 import dev.mq.core.producer.Producer;
@@ -135,12 +137,16 @@ public final class MQClientInstance implements AutoCloseable {
                     .withSslContext(config.sslContext)
                     .withCredentials(config.credentials)
                     .withWriteStallTimeout(config.writeStallTimeout);
-            remoting = new RemotingClient(config.instanceName, remotingConfig, InboundRequestHandler.UNSUPPORTED,
+            InboundRequests inbound = new InboundRequests();
+            remoting = new RemotingClient(config.instanceName, remotingConfig, inbound,
                     resources.callbackExecutor(), resources.eventLoopGroup(), resources.timer(), clock);
             NameServerClient nameServers = new NameServerClient(config.nameServers, remoting, config.nameServerTimeout);
             Heartbeats heartbeats = new Heartbeats(clientId, remoting, config.nameServerTimeout, this::producerGroups);
             TopicRoutes routes = new TopicRoutes(nameServers, resources.callbackExecutor(),
                     route -> heartbeats.sendToNew(route.masters().values()), config.topicIdleTimeout);
+            // Brokers check back on half messages over any connection of the group's clients.
+            inbound.register(RequestCode.CHECK_TRANSACTION_STATE, new TransactionChecks(remoting, routes,
+                    this::producerOfWireGroup, config.namespace, config.nameServerTimeout));
             long refresh = config.routeRefreshInterval.toMillis();
             long heartbeat = config.heartbeatInterval.toMillis();
             List<ScheduledFuture<?>> tasks = List.of(
@@ -246,6 +252,16 @@ public final class MQClientInstance implements AutoCloseable {
         if (state.get() == ClientState.RUNNING && running != null) {
             running.heartbeats.sendTo(knownBrokers().values());
         }
+    }
+
+    /** This client's producer of {@code wireGroup} (namespace included), or null. */
+    private @Nullable DefaultProducer producerOfWireGroup(String wireGroup) {
+        for (DefaultProducer p : producers) {
+            if (p.wireGroup().equals(wireGroup) && p.isRunning()) {
+                return p;
+            }
+        }
+        return null;
     }
 
     private Set<String> producerGroups() {

@@ -17,4 +17,22 @@ public interface ProducerStats {
 
     /** Automatic batches of two messages or more written since the producer was created (see {@link AutoBatching}). */
     long autoBatches();
+
+    /**
+     * Transactions this producer ended with {@code state} since it was created: the end it wrote for
+     * {@link Producer#sendInTransaction} (UNKNOWN when the local transaction returned it or threw) or
+     * for {@link Transaction#commit()} / {@link Transaction#rollback()}. Check-backs are counted apart,
+     * by {@link #transactionChecks}. Zero for a stats view that does not count them.
+     */
+    default long transactions(TransactionState state) {
+        return 0;
+    }
+
+    /**
+     * Check-backs of this producer's group answered here with {@code answer} (a checker that threw
+     * answers nothing and is not counted). Zero for a stats view that does not count them.
+     */
+    default long transactionChecks(TransactionState answer) {
+        return 0;
+    }
 }

@@ -2,6 +2,7 @@ package dev.mq.core.producer;
 
 import dev.mq.core.internal.protocol.BatchBodyReader;
 import dev.mq.core.internal.protocol.RequestCode;
+import dev.mq.core.internal.protocol.StoredMessage;
 import dev.mq.core.internal.transport.FakeServer;
 import dev.mq.core.internal.transport.RemotingCommand;
 import dev.mq.core.testing.Wire;
@@ -27,6 +28,13 @@ final class FakeBroker {
     final FakeServer server;
     final AtomicLong offsets = new AtomicLong();
     volatile Integer firstSendCode;
+    /**
+     * Whether a single send's answer carries a real offset message id (127.0.0.1, this broker's port,
+     * physical offset {@link #PHYSICAL_BASE} + queue offset), as transactions need; else the readable
+     * {@code <name>-OFFSET-<offset>}.
+     */
+    volatile boolean realOffsetIds;
+    static final long PHYSICAL_BASE = 5_000;
     /** Answers to sends leave only once this completes (in order); complete by default. */
     volatile CompletableFuture<Void> hold = CompletableFuture.completedFuture(null);
 
@@ -47,7 +55,9 @@ final class FakeBroker {
                                 ? BatchBodyReader.read(Unpooled.wrappedBuffer(request.body())).size() : 1;
                         long first = offsets.getAndAdd(messages);
                         Map<String, String> fields = new LinkedHashMap<>();
-                        fields.put("msgId", LongStream.range(first, first + messages).mapToObj(o -> name + "-OFFSET-" + o)
+                        fields.put("msgId", realOffsetIds && messages == 1
+                                ? StoredMessage.offsetMessageId(new byte[] {127, 0, 0, 1}, ctx.channel().localAddress() instanceof java.net.InetSocketAddress local ? local.getPort() : 0, PHYSICAL_BASE + first)
+                                : LongStream.range(first, first + messages).mapToObj(o -> name + "-OFFSET-" + o)
                                 .collect(Collectors.joining(",")));
                         fields.put("queueId", request.field("e"));
                         fields.put("queueOffset", Long.toString(first));
@@ -82,4 +92,12 @@ final class FakeBroker {
     String address() {
         return server.address();
     }
+
+    /** Asks the client on connection {@code channel} about a half message, as a broker's check-back does. */
+    void checkTransaction(int channel, byte[] half, Map<String, String> fields) {
+        server.channels().get(channel).writeAndFlush(
+                Wire.onewayRequest((int) OPAQUES.incrementAndGet(), RequestCode.CHECK_TRANSACTION_STATE, fields, half));
+    }
+
+    private static final AtomicLong OPAQUES = new AtomicLong(1_000_000);
 }

@@ -42,13 +42,23 @@ public final class Wire {
      * {@code fields} as its extFields, and {@code remark} and {@code body} when not null.
      */
     public static ByteBuf frame(int opaque, int code, String remark, Map<String, String> fields, byte[] body) {
+        return frame(opaque, code, 1, remark, fields, body);
+    }
+
+    /** A request a server initiates, oneway (flag 2): {@code fields} as its extFields, {@code body} if not null. */
+    public static ByteBuf onewayRequest(int opaque, int code, Map<String, String> fields, byte[] body) {
+        return frame(opaque, code, 2, null, fields, body);
+    }
+
+    private static ByteBuf frame(int opaque, int code, int flag, String remark, Map<String, String> fields,
+                                 byte[] body) {
         StringBuilder json = new StringBuilder("{\"code\":").append(code).append(",\"extFields\":{");
         String sep = "";
         for (Map.Entry<String, String> field : fields.entrySet()) {
             json.append(sep).append(quote(field.getKey())).append(':').append(quote(field.getValue()));
             sep = ",";
         }
-        json.append("},\"flag\":1,\"language\":\"JAVA\",\"opaque\":").append(opaque);
+        json.append("},\"flag\":").append(flag).append(",\"language\":\"JAVA\",\"opaque\":").append(opaque);
         if (remark != null) {
             json.append(",\"remark\":").append(quote(remark));
         }

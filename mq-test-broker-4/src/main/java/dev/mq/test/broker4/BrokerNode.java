@@ -40,6 +40,8 @@ final class BrokerNode extends AbstractBrokerNode {
     private static final long QUERY_TIMEOUT_MS = 3_000;
 
     private BrokerController controller;
+    private BrokerConfig brokerConfig;
+    private MessageStoreConfig storeConfig;
     private NettyRemotingClient nameServerClient;
 
     BrokerNode(NodeOptions options) {
@@ -83,6 +85,11 @@ final class BrokerNode extends AbstractBrokerNode {
         storeConfig.setFlushDiskType(FlushDiskType.ASYNC_FLUSH);
         storeConfig.setDiskMaxUsedSpaceRatio(DISK_MAX_USED_RATIO);
         storeConfig.setHaListenPort(port + 1);
+        // A test's own settings last, so they may override the sizing above.
+        MixAll.properties2Object(brokerProperties, broker);
+        MixAll.properties2Object(brokerProperties, storeConfig);
+        this.brokerConfig = broker;
+        this.storeConfig = storeConfig;
 
         nameServerClient = new NettyRemotingClient(clientConfig());
         nameServerClient.start();
@@ -156,6 +163,12 @@ final class BrokerNode extends AbstractBrokerNode {
             throw new IllegalStateException("name server answered " + response.getCode() + ": " + response.getRemark());
         }
         return response.getBody();
+    }
+
+    @Override
+    protected String configValue(String key) {
+        String value = MixAll.object2Properties(brokerConfig).getProperty(key);
+        return value != null ? value : MixAll.object2Properties(storeConfig).getProperty(key);
     }
 
     @Override

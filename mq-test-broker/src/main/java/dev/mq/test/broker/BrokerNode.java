@@ -31,6 +31,8 @@ final class BrokerNode extends AbstractBrokerNode {
     private static final long QUERY_TIMEOUT_MS = 3_000;
 
     private BrokerController controller;
+    private BrokerConfig brokerConfig;
+    private MessageStoreConfig storeConfig;
 
     BrokerNode(NodeOptions options) {
         super(options);
@@ -67,6 +69,11 @@ final class BrokerNode extends AbstractBrokerNode {
         storeConfig.setDiskSpaceWarningLevelRatio(DISK_WARNING_RATIO);
         storeConfig.setDiskSpaceCleanForciblyRatio(DISK_CLEAN_FORCIBLY_RATIO);
         storeConfig.setHaListenPort(port + 1);
+        // A test's own settings last, so they may override the sizing above.
+        MixAll.properties2Object(brokerProperties, broker);
+        MixAll.properties2Object(brokerProperties, storeConfig);
+        this.brokerConfig = broker;
+        this.storeConfig = storeConfig;
 
         controller = new BrokerController(broker, server, new NettyClientConfig(), storeConfig, authConfig());
         if (!controller.initialize()) {
@@ -134,6 +141,12 @@ final class BrokerNode extends AbstractBrokerNode {
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    @Override
+    protected String configValue(String key) {
+        String value = MixAll.object2Properties(brokerConfig).getProperty(key);
+        return value != null ? value : MixAll.object2Properties(storeConfig).getProperty(key);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.mq.test.launcher;
 
 import java.io.File;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -11,7 +12,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Options: {@code --name --cluster --port --namesrv --store} (required), {@code --autoCreateTopic}
  * (default true), {@code --sendQueueWaitMs} (default 1000), {@code --authAccessKey} and
- * {@code --authSecretKey} (together or not at all).
+ * {@code --authSecretKey} (together or not at all), and any number of {@code --broker.<key>=<value>}: a
+ * RocketMQ broker or store setting by its {@code broker.conf} name (e.g. {@code transactionCheckInterval}),
+ * applied after the test-machine settings above so that a test may override them. Command
+ * {@code CONFIG key} answers the value the running broker holds for {@code key}.
  */
 public abstract class AbstractBrokerNode implements Node {
 
@@ -31,6 +35,9 @@ public abstract class AbstractBrokerNode implements Node {
 
     private static final long REGISTRATION_TIMEOUT_MS = 30_000;
 
+    /** Option prefix of a broker setting passed through by name. */
+    public static final String BROKER_PROPERTY_PREFIX = "broker.";
+
     protected final String brokerName;
     protected final String clusterName;
     protected final int port;
@@ -43,6 +50,8 @@ public abstract class AbstractBrokerNode implements Node {
     /** The one user of ACL authentication, or {@code null} for none. */
     protected final String authAccessKey;
     protected final String authSecretKey;
+    /** The {@code --broker.<key>} settings, by their {@code broker.conf} names. */
+    protected final Properties brokerProperties;
 
     protected AbstractBrokerNode(NodeOptions options) {
         this.brokerName = options.require("name");
@@ -54,6 +63,7 @@ public abstract class AbstractBrokerNode implements Node {
         this.sendQueueWaitMs = Long.parseLong(options.get("sendQueueWaitMs", "1000"));
         this.authAccessKey = options.get("authAccessKey");
         this.authSecretKey = options.get("authSecretKey");
+        this.brokerProperties = options.withPrefix(BROKER_PROPERTY_PREFIX);
         if ((authAccessKey == null) != (authSecretKey == null)) {
             throw new IllegalArgumentException("--authAccessKey and --authSecretKey go together");
         }
@@ -76,6 +86,9 @@ public abstract class AbstractBrokerNode implements Node {
 
     protected abstract void stopBroker();
 
+    /** The value the running broker holds for setting {@code key} (broker or store config); {@code null} if none. */
+    protected abstract String configValue(String key);
+
     @Override
     public final void start() throws Exception {
         startBroker();
@@ -86,6 +99,7 @@ public abstract class AbstractBrokerNode implements Node {
     public String handle(String[] command) throws Exception {
         return switch (command[0]) {
             case "TOPIC" -> createTopic(command[1], Integer.parseInt(command[2]));
+            case "CONFIG" -> String.valueOf(configValue(command[1]));
             case "REGISTER" -> {
                 awaitRegistered();
                 yield address();

@@ -3,6 +3,7 @@ package dev.mq.test.launcher;
 import java.io.File;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /** The {@code --key=value} arguments a node was started with. */
 public final class NodeOptions {
@@ -43,6 +44,17 @@ public final class NodeOptions {
 
     public String get(String key, String defaultValue) {
         return values.getOrDefault(key, defaultValue);
+    }
+
+    /** Every {@code --prefix<key>=value}, keyed by {@code <key>} (the prefix removed). */
+    public Properties withPrefix(String prefix) {
+        Properties properties = new Properties();
+        values.forEach((key, value) -> {
+            if (key.startsWith(prefix) && key.length() > prefix.length()) {
+                properties.setProperty(key.substring(prefix.length()), value);
+            }
+        });
+        return properties;
     }
 
     public int requireInt(String key) {

@@ -24,6 +24,7 @@ import dev.mq.core.producer.SendHook;
 import dev.mq.core.producer.SendMode;
 import dev.mq.core.producer.Transaction;
 import dev.mq.core.producer.TransactionResult;
+import dev.mq.core.producer.TransactionState;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
@@ -76,6 +77,9 @@ public final class DefaultProducer implements Producer {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final LongAdder retries = new LongAdder();
     private final LongAdder autoBatches = new LongAdder();
+    /** Transactions ended by this producer, by state sent; check-backs answered, by answer (enum order). */
+    private final LongAdder[] transactions = adders();
+    private final LongAdder[] checks = adders();
     /** One view for the producer's lifetime: metrics hold it (weakly) as long as the producer lives. */
     private final ProducerStats stats = new Stats();
 
@@ -189,14 +193,92 @@ public final class DefaultProducer implements Producer {
 
     // ---- transactions ----
 
+    /**
+     * The half message is a sync send to one broker (never auto-batched; retried only while no broker
+     * has stored it), the local transaction runs on this thread, and the end is written oneway to the
+     * master of the broker that stored the half. A half stored with FLUSH_DISK_TIMEOUT,
+     * FLUSH_SLAVE_TIMEOUT or SLAVE_NOT_AVAILABLE is rolled back at once and the call fails before the
+     * local transaction runs (as the official client rolls such a half back): the half is not yet safe,
+     * and nothing has happened that the caller cannot simply try again. A local transaction that throws
+     * leaves the message UNKNOWN — an UNKNOWN end is written (the broker ignores it and checks back),
+     * so the group's checker decides — and its exception is rethrown as {@link MQException.Reason#LOCAL_TRANSACTION}.
+     */
     @Override
     public TransactionResult sendInTransaction(Message message, LocalTransaction localTransaction) {
-        throw new UnsupportedOperationException("transactional messages are not supported yet");
+        if (localTransaction == null) {
+            throw MQException.validation("local transaction is null: sendInTransaction needs one "
+                    + "(or use beginTransaction and end it yourself)");
+        }
+        Duration timeout = config.sendTimeout();
+        Payload payload = prepareHalf(message);
+        DefaultTransaction transaction = stored(await(submit(payload, SendMode.SYNC, null, null, timeout), timeout),
+                payload);
+        TransactionState state;
+        try {
+            state = localTransaction.execute(transaction.sendResult());
+        } catch (Exception | LinkageError | AssertionError e) {
+            transaction.end(TransactionState.UNKNOWN);
+            throw new MQException(MQException.Reason.LOCAL_TRANSACTION, "local transaction of transaction "
+                    + transaction.transactionId() + " threw " + e + ": the message stays UNKNOWN until the "
+                    + "group's checker answers", e);
+        }
+        if (state == null) {
+            state = TransactionState.UNKNOWN;
+        }
+        transaction.end(state);
+        return new TransactionResult(state, transaction.transactionId(), transaction.sendResult());
     }
 
     @Override
     public CompletableFuture<Transaction> beginTransaction(Message message) {
-        throw new UnsupportedOperationException("transactional messages are not supported yet");
+        Payload payload;
+        try {
+            payload = prepareHalf(message);
+        } catch (MQException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return submit(payload, SendMode.SYNC, null, null, config.sendTimeout()).thenCompose(result -> {
+            try {
+                return CompletableFuture.completedFuture(stored(result, payload));
+            } catch (MQException e) { // unwrapped, as every other send fails its future
+                return CompletableFuture.failedFuture(e);
+            }
+        });
+    }
+
+    /**
+     * The transaction of a stored half; a half stored but not safe (flush or replica timeout) is rolled
+     * back here and the call fails.
+     */
+    private DefaultTransaction stored(SendResult half, Payload payload) {
+        DefaultTransaction transaction = new DefaultTransaction(this, half, payload.wireTopic());
+        if (!half.isOk()) {
+            transaction.end(TransactionState.ROLLBACK);
+            throw new MQException(MQException.Reason.BROKER_REJECTED, "half message of transaction "
+                    + transaction.transactionId() + " was stored with " + half.status() + " on "
+                    + half.queue().brokerName() + ": rolled back, the local transaction did not run");
+        }
+        return transaction;
+    }
+
+    /** A half message: checked as any message, then marked transactional for the broker. */
+    private Payload prepareHalf(Message message) {
+        if (message != null && message.isDelayed()) {
+            throw MQException.validation("a transactional message cannot be delayed (topic '" + message.topic()
+                    + "'): the broker would deliver it without waiting for the transaction's end");
+        }
+        if (!running.get()) {
+            throw MQException.validation("producer '" + config.group() + "' is closed: it cannot start a "
+                    + "transaction");
+        }
+        Payload plain = prepare(message);
+        String properties = plain.properties() + MessageProperties.TRAN_MSG + MessageProperties.NAME_VALUE_SEPARATOR
+                + "true" + MessageProperties.PROPERTY_SEPARATOR + MessageProperties.PGROUP
+                + MessageProperties.NAME_VALUE_SEPARATOR + wireGroup + MessageProperties.PROPERTY_SEPARATOR;
+        int propertiesLength = Validation.checkPropertiesSize(properties);
+        return new Payload(plain.userTopic(), plain.wireTopic(), plain.body(), properties, propertiesLength,
+                plain.sysFlag() | SysFlag.TRANSACTION_PREPARED, plain.flag(), false, plain.messageIds(), plain.first(),
+                plain.userBytes());
     }
 
     // ---- the one send path ----
@@ -438,6 +520,22 @@ public final class DefaultProducer implements Producer {
         autoBatches.increment();
     }
 
+    void countTransaction(TransactionState state) {
+        transactions[state.ordinal()].increment();
+    }
+
+    void countCheck(TransactionState answer) {
+        checks[answer.ordinal()].increment();
+    }
+
+    private static LongAdder[] adders() {
+        LongAdder[] adders = new LongAdder[TransactionState.values().length];
+        for (int i = 0; i < adders.length; i++) {
+            adders[i] = new LongAdder();
+        }
+        return adders;
+    }
+
     void fireBefore(SendContext context) {
         for (SendHook hook : hooks) {
             try {
@@ -533,6 +631,16 @@ public final class DefaultProducer implements Producer {
         @Override
         public long autoBatches() {
             return autoBatches.sum();
+        }
+
+        @Override
+        public long transactions(TransactionState state) {
+            return transactions[state.ordinal()].sum();
+        }
+
+        @Override
+        public long transactionChecks(TransactionState answer) {
+            return checks[answer.ordinal()].sum();
         }
     }
 }
