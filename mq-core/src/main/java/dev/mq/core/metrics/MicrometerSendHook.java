@@ -6,6 +6,7 @@ import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerStats;
 import dev.mq.core.producer.SendContext;
 import dev.mq.core.producer.SendHook;
+import dev.mq.core.producer.TransactionState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -41,6 +42,11 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@value #AUTO_BATCHES} (function counter): automatic batches written (see
  *       {@link dev.mq.core.producer.AutoBatching}); with {@value #SEND}'s count it gives the average
  *       batch size. Tag {@code group}.</li>
+ *   <li>{@value #TRANSACTIONS} (function counter): transactions the producer ended, by the state it
+ *       sent. Tags {@code group}, {@code outcome} ({@code commit|rollback|unknown}).</li>
+ *   <li>{@value #TRANSACTION_CHECKS} (function counter): the broker's check-backs on the group's
+ *       transactions answered by this producer, by answer. Tags {@code group}, {@code answer}
+ *       ({@code commit|rollback|unknown}).</li>
  * </ul>
  * A send is counted once however many attempts it took: only the final attempt's outcome is timed.
  *
@@ -57,6 +63,8 @@ public final class MicrometerSendHook implements SendHook {
     public static final String SIZE = "mq.producer.message.size";
     public static final String IN_FLIGHT = "mq.producer.in-flight";
     public static final String AUTO_BATCHES = "mq.producer.auto-batches";
+    public static final String TRANSACTIONS = "mq.producer.transactions";
+    public static final String TRANSACTION_CHECKS = "mq.producer.transaction.checks";
     /** How long a topic's meters stay registered without a send, unless another time is given. */
     public static final Duration DEFAULT_TOPIC_IDLE_TIME = Duration.ofHours(1);
 
@@ -102,6 +110,19 @@ public final class MicrometerSendHook implements SendHook {
                 .description("Automatic batches written (each carries two messages or more)")
                 .tag("group", producer.group())
                 .register(registry);
+        for (TransactionState state : TransactionState.values()) {
+            String tag = state.name().toLowerCase(Locale.ROOT);
+            FunctionCounter.builder(TRANSACTIONS, producer.stats(), stats -> stats.transactions(state))
+                    .description("Transactions the producer ended, by the state it sent")
+                    .tag("group", producer.group())
+                    .tag("outcome", tag)
+                    .register(registry);
+            FunctionCounter.builder(TRANSACTION_CHECKS, producer.stats(), stats -> stats.transactionChecks(state))
+                    .description("Broker check-backs on the group's transactions answered here, by answer")
+                    .tag("group", producer.group())
+                    .tag("answer", tag)
+                    .register(registry);
+        }
     }
 
     @Override

@@ -16,7 +16,9 @@ import dev.mq.core.internal.protocol.RequestCode;
 import dev.mq.core.internal.protocol.SysFlag;
 import dev.mq.core.internal.transport.FakeServer;
 import dev.mq.core.internal.transport.RemotingCommand;
+import dev.mq.core.metrics.MicrometerSendHook;
 import dev.mq.core.testing.StoredRecord;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -186,6 +188,32 @@ class TransactionTest extends FakeClusterTestBase {
         waitUntil(() -> ends().size() == 1);
         assertThat(ends().get(0).field("commitOrRollback")).isEqualTo("12");
         assertThat(broker.sends()).hasSize(1); // stored: never retried
+    }
+
+    @Test
+    void micrometerCountsTransactionsByOutcomeAndChecksByAnswer() throws Exception {
+        cluster();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Producer producer = connected(GROUP, half -> TransactionState.ROLLBACK, 0);
+        MicrometerSendHook.bindProducerMeters(registry, producer);
+
+        producer.sendInTransaction(message(TOPIC, "a"), half -> TransactionState.COMMIT);
+        producer.sendInTransaction(message(TOPIC, "b"), half -> TransactionState.COMMIT);
+        producer.sendInTransaction(message(TOPIC, "c"), half -> TransactionState.UNKNOWN);
+        producer.beginTransaction(message(TOPIC, "d")).get(5, TimeUnit.SECONDS).rollback();
+        broker.checkTransaction(0, half(GROUP, "TX-CHECKED", TOPIC), checkFields("TX-CHECKED"));
+        waitUntil(() -> ends().size() == 5);
+
+        assertThat(registry.get(MicrometerSendHook.TRANSACTIONS).tag("group", GROUP).tag("outcome", "commit")
+                .functionCounter().count()).isEqualTo(2.0);
+        assertThat(registry.get(MicrometerSendHook.TRANSACTIONS).tag("outcome", "unknown").functionCounter().count())
+                .isEqualTo(1.0);
+        assertThat(registry.get(MicrometerSendHook.TRANSACTIONS).tag("outcome", "rollback").functionCounter().count())
+                .isEqualTo(1.0);
+        assertThat(registry.get(MicrometerSendHook.TRANSACTION_CHECKS).tag("group", GROUP).tag("answer", "rollback")
+                .functionCounter().count()).isEqualTo(1.0);
+        assertThat(registry.get(MicrometerSendHook.TRANSACTION_CHECKS).tag("answer", "commit").functionCounter()
+                .count()).isZero();
     }
 
     // ---- check-backs ----

@@ -37,7 +37,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * broker's check-back reaches this instance, whose transaction log finds the row.
  */
 @WithEmbeddedRocketMQ(topics = TxApplication.TOPIC, brokerProperties = {
-    "transactionTimeOut=1000", "transactionCheckInterval=1000", "transactionCheckMax=60"
+    "transactionTimeOut=1000", "transactionCheckInterval=1000", "transactionCheckMax=60",
+    "transactionOpBatchInterval=100"
 })
 @SpringBootTest(classes = TxApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
     "mq.producer.group=" + TxApplication.GROUP,
@@ -102,8 +103,9 @@ class TransactionalEndToEndTest {
         assertThat(orderRows("order-1")).isOne();
         assertThat(logRows(transactionId)).isOne();
         List<StoredMessage> read = readUntilPresent(mq, transactionId);
-        assertThat(read).filteredOn(m -> m.getMsgId().equals(transactionId)).singleElement()
-                .satisfies(m -> assertThat(new String(m.getBody(), StandardCharsets.UTF_8)).isEqualTo("order-1"));
+        // At least once: a check that overtakes the broker's record of the end stores it again (reliability.md).
+        assertThat(read).filteredOn(m -> m.getMsgId().equals(transactionId)).isNotEmpty()
+                .allSatisfy(m -> assertThat(new String(m.getBody(), StandardCharsets.UTF_8)).isEqualTo("order-1"));
         assertThat(producer.stats().transactions(TransactionState.COMMIT)).isEqualTo(1);
     }
 
