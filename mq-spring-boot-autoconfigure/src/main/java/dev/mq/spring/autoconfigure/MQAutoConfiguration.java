@@ -10,6 +10,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.util.List;
 import javax.net.ssl.SSLException;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -38,8 +39,15 @@ public final class MQAutoConfiguration {
 
     /** Bean name of the default producer. */
     public static final String PRODUCER_BEAN = "mqProducer";
+
+    private static final String PREFIX = "mq.producer";
     /** Bean name of the default template. */
     public static final String TEMPLATE_BEAN = "mqTemplate";
+    /**
+     * Bean name of the application's {@code TransactionChecker} for the default producer; a named
+     * producer's is {@code <name>TransactionChecker}. It replaces the transaction log's checker.
+     */
+    public static final String TRANSACTION_CHECKER_BEAN = "mqTransactionChecker";
 
     @Bean
     @ConditionalOnMissingBean(MQConnectionDetails.class)
@@ -139,9 +147,11 @@ public final class MQAutoConfiguration {
     @ConditionalOnMissingBean(name = PRODUCER_BEAN)
     @ConditionalOnProperty("mq.producer.group")
     Producer mqProducer(MQClientInstance client, MQProperties properties, ObjectProvider<SendHook> hooks,
-                        ObjectProvider<ProducerCustomizer> customizers) {
-        return client.newProducer(ProducerConfigFactory.create(ProducerConfigFactory.DEFAULT_NAME, "mq.producer",
+                        ObjectProvider<ProducerCustomizer> customizers, ListableBeanFactory beans) {
+        TransactionLog log = TransactionCheckers.log(PREFIX, properties.getProducer(), beans);
+        return client.newProducer(ProducerConfigFactory.create(ProducerConfigFactory.DEFAULT_NAME, PREFIX,
                 properties.getProducer(), List.copyOf(hooks.orderedStream().toList()),
+                TransactionCheckers.checker(TRANSACTION_CHECKER_BEAN, log, beans),
                 customizers.orderedStream().toList()));
     }
 
@@ -151,8 +161,9 @@ public final class MQAutoConfiguration {
     @ConditionalOnProperty("mq.producer.group")
     MQTemplate mqTemplate(@Qualifier(PRODUCER_BEAN) Producer producer,
                           MQPayloadConverter converter, MQHeaderMapper headerMapper, MQProperties properties,
-                          ObjectProvider<SendObserverFactory> observers) {
+                          ObjectProvider<SendObserverFactory> observers, ListableBeanFactory beans) {
         return new MQTemplate(producer, converter, headerMapper,
-                SendObserverFactory.observer(observers, properties.getProducer(), producer.group()));
+                SendObserverFactory.observer(observers, properties.getProducer(), producer.group()),
+                TransactionCheckers.log(PREFIX, properties.getProducer(), beans));
     }
 }

@@ -2,9 +2,12 @@ package dev.mq.spring.autoconfigure;
 
 import dev.mq.core.MQException;
 import dev.mq.core.SendResult;
+import dev.mq.core.producer.LocalTransaction;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.QueueSelector;
 import dev.mq.core.producer.QueueSelectors;
+import dev.mq.core.producer.Transaction;
+import dev.mq.core.producer.TransactionResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
@@ -37,6 +43,12 @@ import org.springframework.messaging.MessageHeaders;
  * its trace context (e.g. {@code traceparent}) goes into the properties of the message, or of every
  * message of a batch.
  *
+ * <p>Transactional messages: {@link #sendInTransaction(String, Object, LocalTransaction)} runs a local
+ * transaction between the half message and its end; {@link #sendInTransaction(String, Object)} ends the
+ * message with the caller's Spring transaction ({@code @Transactional}) and, with the transaction log
+ * on ({@code mq.producer.transaction.log.enabled}), records the transaction id in that same database
+ * transaction, so that the log answers the broker's check-backs when the end never arrives.
+ *
  * <p>Every failure is an {@link MQException}; see {@link Producer} for deadlines and retries.
  */
 public class MQTemplate {
@@ -54,6 +66,7 @@ public class MQTemplate {
     private final MQPayloadConverter converter;
     private final MQHeaderMapper headerMapper;
     private final SendObserver observer;
+    private final @Nullable TransactionLog transactionLog;
 
     /** A template whose Spring message headers are mapped by {@link DefaultMQHeaderMapper}. */
     public MQTemplate(Producer producer, MQPayloadConverter converter) {
@@ -66,10 +79,16 @@ public class MQTemplate {
     }
 
     MQTemplate(Producer producer, MQPayloadConverter converter, MQHeaderMapper headerMapper, SendObserver observer) {
+        this(producer, converter, headerMapper, observer, null);
+    }
+
+    MQTemplate(Producer producer, MQPayloadConverter converter, MQHeaderMapper headerMapper, SendObserver observer,
+               @Nullable TransactionLog transactionLog) {
         this.producer = Objects.requireNonNull(producer, "producer");
         this.converter = Objects.requireNonNull(converter, "converter");
         this.headerMapper = Objects.requireNonNull(headerMapper, "headerMapper");
         this.observer = Objects.requireNonNull(observer, "observer");
+        this.transactionLog = transactionLog;
     }
 
     /** The producer behind this template. */
@@ -193,11 +212,50 @@ public class MQTemplate {
         doSend(SendRequest.scheduled(destination, payload, deliverAt), Mode.ONEWAY);
     }
 
+    // ---- transactional ----
+
+    /**
+     * Sends a transactional message in one call: the half message is stored (invisible to consumers),
+     * then {@code localTransaction} runs on this thread, then its answer ends the message — COMMIT
+     * delivers it, ROLLBACK discards it, UNKNOWN leaves it to the producer group's
+     * {@link dev.mq.core.producer.TransactionChecker}. Destination, payload and headers as for
+     * {@link #syncSend(String, Object)}; a delay header is refused. See {@link Producer#sendInTransaction}.
+     *
+     * @param payload a payload or a Spring {@link Message}
+     * @return the state sent, the transaction id and the half message's send result
+     * @throws MQException VALIDATION for a null local transaction or a bad message; if the local
+     *         transaction throws, an MQException naming the transaction id (the message stays UNKNOWN)
+     */
+    public TransactionResult sendInTransaction(String destination, Object payload, LocalTransaction localTransaction) {
+        return (TransactionResult) Objects.requireNonNull(
+                doSend(SendRequest.transaction(destination, payload, localTransaction), Mode.TRANSACTION));
+    }
+
+    /**
+     * Sends a transactional message ended by the Spring transaction of the calling thread (e.g. within
+     * a {@code @Transactional} method). The half message is stored at once — a failure is thrown, so
+     * the business transaction rolls back — and the message is committed after the transaction
+     * commits and rolled back after it rolls back. If the process dies in between, nothing is sent and
+     * the broker's check-back decides: with the transaction log on, the transaction id was written in
+     * the same database transaction, and the log answers COMMIT exactly when that transaction committed.
+     *
+     * @param payload a payload or a Spring {@link Message}
+     * @return the half message's send result; its {@link SendResult#messageId()} is the transaction id
+     * @throws MQException VALIDATION outside an active Spring transaction, or for a bad message; the
+     *         send's failure if the half message could not be stored
+     */
+    public SendResult sendInTransaction(String destination, Object payload) {
+        return (SendResult) Objects.requireNonNull(
+                doSend(SendRequest.boundTransaction(destination, payload), Mode.BOUND_TRANSACTION));
+    }
+
     // ---- the one send path ----
 
     /** How a send reports its outcome; {@link #observed} is the observation's {@code mq.mode}. */
     private enum Mode {
-        SYNC("sync"), ASYNC("async"), ONEWAY("oneway");
+        SYNC("sync"), ASYNC("async"), ONEWAY("oneway"), TRANSACTION("transaction"),
+        /** Ended by the caller's Spring transaction: the observation closes when the end is written. */
+        BOUND_TRANSACTION("transaction");
 
         final String observed;
 
@@ -231,12 +289,19 @@ public class MQTemplate {
             // Without an observer nothing is written into the carrier: share an empty one.
             Map<String, String> carrier = observer == SendObserver.NONE ? Map.of() : new LinkedHashMap<>();
             scope = observer.start(destination.topic(), mode.observed, carrier);
+            if (mode == Mode.BOUND_TRANSACTION) {
+                // Closed once by whichever comes first: a failure below or the end's completion.
+                scope = new OnceScope(scope);
+            }
             Object outcome = request.isBatch()
                     ? sendBatch(request, mode, toBatch(destination, request.batch(), carrier))
                     : send(request, mode, toMessage(destination, request.payload(), request.delay(),
-                            request.deliverAt(), carrier));
+                            request.deliverAt(), carrier), scope);
             if (mode == Mode.ASYNC) {
                 return observed((CompletableFuture<SendResult>) outcome, scope);
+            }
+            if (mode == Mode.BOUND_TRANSACTION) {
+                return outcome; // the transaction's completion closes the scope
             }
             scope.success();
             return outcome;
@@ -249,7 +314,8 @@ public class MQTemplate {
         }
     }
 
-    private @Nullable Object send(SendRequest request, Mode mode, dev.mq.core.Message message) {
+    private @Nullable Object send(SendRequest request, Mode mode, dev.mq.core.Message message,
+                                  SendObserver.Scope scope) {
         String hashKey = request.hashKey();
         Duration timeout = request.timeout();
         return switch (mode) {
@@ -269,7 +335,65 @@ public class MQTemplate {
                 }
                 yield null;
             }
+            case TRANSACTION -> producer.sendInTransaction(message, Objects.requireNonNull(request.localTransaction()));
+            case BOUND_TRANSACTION -> begin(message, scope);
         };
+    }
+
+    /**
+     * Stores the half message, binds its end to the caller's Spring transaction and records it in the
+     * transaction log. The end is bound before the log is written: if writing fails, the exception
+     * rolls the database transaction back, and with it the message.
+     */
+    private SendResult begin(dev.mq.core.Message message, SendObserver.Scope scope) {
+        Transaction transaction = awaitHalf(producer.beginTransaction(message));
+        TransactionBinding.bind(transaction, scope);
+        if (transactionLog != null) {
+            transactionLog.record(transaction.transactionId(), message.topic(), producer.group());
+        }
+        return transaction.sendResult();
+    }
+
+    /** Waits for the half message; the producer's send timeout bounds the wait. */
+    private static Transaction awaitHalf(CompletableFuture<Transaction> half) {
+        try {
+            return half.get();
+        } catch (ExecutionException | CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new MQException(MQException.Reason.CONNECTION, "the half message was not stored: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MQException(MQException.Reason.SHUTDOWN,
+                    "interrupted while waiting for the half message to be stored", e);
+        }
+    }
+
+    /** A scope that reports only its first outcome. */
+    private static final class OnceScope implements SendObserver.Scope {
+
+        private final SendObserver.Scope scope;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        OnceScope(SendObserver.Scope scope) {
+            this.scope = scope;
+        }
+
+        @Override
+        public void success() {
+            if (closed.compareAndSet(false, true)) {
+                scope.success();
+            }
+        }
+
+        @Override
+        public void failure(Throwable error) {
+            if (closed.compareAndSet(false, true)) {
+                scope.failure(error);
+            }
+        }
     }
 
     private Object sendBatch(SendRequest request, Mode mode, List<dev.mq.core.Message> batch) {
@@ -277,7 +401,8 @@ public class MQTemplate {
         return switch (mode) {
             case SYNC -> timeout == null ? producer.send(batch) : producer.send(batch, timeout);
             case ASYNC -> timeout == null ? producer.sendAsync(batch) : producer.sendAsync(batch, timeout);
-            case ONEWAY -> throw new IllegalStateException("no oneway batch send exists");
+            case ONEWAY, TRANSACTION, BOUND_TRANSACTION ->
+                    throw new IllegalStateException("no " + mode.observed + " batch send exists");
         };
     }
 

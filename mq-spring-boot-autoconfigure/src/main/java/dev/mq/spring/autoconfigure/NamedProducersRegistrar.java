@@ -17,7 +17,9 @@ import org.springframework.core.type.AnnotationMetadata;
 /**
  * Registers, for each {@code mq.producers.<name>}, a {@link Producer} bean named {@code <name>Producer}
  * and an {@link MQTemplate} bean named {@code <name>MQTemplate}. All of them share the one
- * {@link MQClientInstance} (one cluster) but each has its own group, caps and hooks.
+ * {@link MQClientInstance} (one cluster) but each has its own group, caps and hooks, and may be
+ * transactional with its own checker: a {@code TransactionChecker} bean named {@code <name>TransactionChecker},
+ * else its transaction log's if it enables one.
  */
 class NamedProducersRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
 
@@ -47,6 +49,8 @@ class NamedProducersRegistrar implements ImportBeanDefinitionRegistrar, Environm
                         .getBean(MQClientInstance.class)
                         .newProducer(ProducerConfigFactory.create(name, PREFIX + "." + name, properties,
                                 beans.getBeanProvider(SendHook.class).orderedStream().toList(),
+                                TransactionCheckers.checker(name + "TransactionChecker",
+                                        TransactionCheckers.log(PREFIX + "." + name, properties, beans), beans),
                                 beans.getBeanProvider(ProducerCustomizer.class).orderedStream().toList())));
                 registry.registerBeanDefinition(producerBean, producer);
             }
@@ -55,7 +59,8 @@ class NamedProducersRegistrar implements ImportBeanDefinitionRegistrar, Environm
                     Producer producer = beans.getBean(producerBean, Producer.class);
                     return new MQTemplate(producer, beans.getBean(MQPayloadConverter.class),
                             beans.getBean(MQHeaderMapper.class), SendObserverFactory.observer(beans.getBeanProvider(SendObserverFactory.class), properties,
-                                    producer.group()));
+                                    producer.group()),
+                            TransactionCheckers.log(PREFIX + "." + name, properties, beans));
                 });
                 registry.registerBeanDefinition(templateBean, template);
             }

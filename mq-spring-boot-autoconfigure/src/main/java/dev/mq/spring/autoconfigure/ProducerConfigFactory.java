@@ -5,7 +5,9 @@ import dev.mq.core.producer.AutoBatching;
 import dev.mq.core.producer.BackpressurePolicy;
 import dev.mq.core.producer.ProducerConfig;
 import dev.mq.core.producer.SendHook;
+import dev.mq.core.producer.TransactionChecker;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
@@ -24,10 +26,11 @@ final class ProducerConfigFactory {
 
     /**
      * @param prefix      {@code mq.producer} or {@code mq.producers.<name>}
+     * @param checker     answers the group's transaction check-backs, or null for none
      * @param customizers applied in order after the properties
      */
     static ProducerConfig create(String name, String prefix, ProducerProperties properties, List<SendHook> hooks,
-                                 List<ProducerCustomizer> customizers) {
+                                 @Nullable TransactionChecker checker, List<ProducerCustomizer> customizers) {
         String group = properties.getGroup();
         if (group == null || group.isBlank()) {
             throw new InvalidConfigurationPropertyValueException(prefix + ".group", group,
@@ -44,6 +47,7 @@ final class ProducerConfigFactory {
             throw SettingProperties.producer(prefix, e);
         }
         hooks.forEach(builder::hook);
+        builder.transactionChecker(checker);
         customizers.forEach(c -> c.customize(name, builder));
         return builder.build();
     }

@@ -78,6 +78,11 @@ public class ProducerProperties {
      */
     private final AutoBatch autoBatch = new AutoBatch();
 
+    /**
+     * Transactional messages.
+     */
+    private final Transaction transaction = new Transaction();
+
     public @Nullable String getGroup() {
         return group;
     }
@@ -176,6 +181,129 @@ public class ProducerProperties {
 
     public AutoBatch getAutoBatch() {
         return autoBatch;
+    }
+
+    public Transaction getTransaction() {
+        return transaction;
+    }
+
+    /** {@code mq.producer.transaction.*}: transactional messages. */
+    public static class Transaction {
+
+        /**
+         * The transaction log: the ids of transactional messages sent within committed database
+         * transactions, which answers the broker's check-backs.
+         */
+        private final Log log = new Log();
+
+        public Log getLog() {
+            return log;
+        }
+
+        /**
+         * {@code mq.producer.transaction.log.*}: a database table, written in the same transaction as
+         * the application's own data by MQTemplate.sendInTransaction(destination, payload), from which
+         * the built-in checker answers: row present, COMMIT; no row and the half message older than
+         * the grace period, ROLLBACK; otherwise UNKNOWN (asked again later).
+         */
+        public static class Log {
+
+            /**
+             * Whether to record transactional sends in the application's database and answer
+             * check-backs from it (needs spring-jdbc and a DataSource bean).
+             */
+            private boolean enabled;
+
+            /**
+             * Table of the log; letters, digits, '_' and a schema prefix ("schema.table").
+             */
+            private String table = "mq_transaction_log";
+
+            /**
+             * How old a half message without a row must be before a check-back answers ROLLBACK:
+             * until then its database transaction may still be running, and the answer is UNKNOWN.
+             * Longer than any database transaction of the application; shorter than the broker's
+             * whole check window (transactionCheckMax times transactionCheckInterval, 15 x 60s by
+             * default), after which the broker discards the message anyway.
+             */
+            private Duration gracePeriod = Duration.ofMinutes(5);
+
+            /**
+             * When to create the table at start-up: embedded (only for an embedded database such
+             * as H2), always, or never (the application's migrations create it from the shipped
+             * DDL).
+             */
+            private InitializeSchema initializeSchema = InitializeSchema.EMBEDDED;
+
+            /**
+             * How long rows are kept. Longer than the broker's check window: a row removed while
+             * its message may still be checked turns a COMMIT into a ROLLBACK.
+             */
+            private Duration retention = Duration.ofDays(7);
+
+            /**
+             * How often rows older than the retention are deleted.
+             */
+            private Duration cleanupInterval = Duration.ofHours(1);
+
+            public boolean isEnabled() {
+                return enabled;
+            }
+
+            public void setEnabled(boolean enabled) {
+                this.enabled = enabled;
+            }
+
+            public String getTable() {
+                return table;
+            }
+
+            public void setTable(String table) {
+                this.table = table;
+            }
+
+            public Duration getGracePeriod() {
+                return gracePeriod;
+            }
+
+            public void setGracePeriod(Duration gracePeriod) {
+                this.gracePeriod = gracePeriod;
+            }
+
+            public InitializeSchema getInitializeSchema() {
+                return initializeSchema;
+            }
+
+            public void setInitializeSchema(InitializeSchema initializeSchema) {
+                this.initializeSchema = initializeSchema;
+            }
+
+            public Duration getRetention() {
+                return retention;
+            }
+
+            public void setRetention(Duration retention) {
+                this.retention = retention;
+            }
+
+            public Duration getCleanupInterval() {
+                return cleanupInterval;
+            }
+
+            public void setCleanupInterval(Duration cleanupInterval) {
+                this.cleanupInterval = cleanupInterval;
+            }
+        }
+
+        /** When the transaction log's table is created at start-up. */
+        public enum InitializeSchema {
+            /** Only for an embedded database (H2, HSQLDB, Derby). */
+            EMBEDDED,
+            /** Always ({@code CREATE TABLE IF NOT EXISTS}). */
+            ALWAYS,
+            /** Never: the application's migrations create it. */
+            NEVER
+        }
     }
 
     /** {@code mq.producer.auto-batch.*}: see {@code dev.mq.core.producer.AutoBatching}. */

@@ -1,6 +1,7 @@
 package dev.mq.spring.autoconfigure;
 
 import dev.mq.core.MQException;
+import dev.mq.core.producer.LocalTransaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -19,15 +20,34 @@ import org.jspecify.annotations.Nullable;
  * @param delay       the delivery delay of a delayed send
  * @param deliverAt   the delivery time of a scheduled send
  * @param timeout     the send's deadline, or null for the producer's {@code sendTimeout}
+ * @param localTransaction the local transaction of a transactional send with a callback; null for
+ *                    one bound to the caller's Spring transaction, and for every other kind
  */
 record SendRequest(Kind kind, @Nullable String destination, @Nullable Object payload, @Nullable Collection<?> batch,
                    @Nullable String hashKey, @Nullable Duration delay, @Nullable Instant deliverAt,
-                   @Nullable Duration timeout) {
+                   @Nullable Duration timeout, @Nullable LocalTransaction localTransaction) {
 
-    enum Kind { PLAIN, ORDERLY, DELAYED, SCHEDULED, BATCH }
+    enum Kind { PLAIN, ORDERLY, DELAYED, SCHEDULED, BATCH, TRANSACTION, BOUND_TRANSACTION }
+
+    SendRequest(Kind kind, @Nullable String destination, @Nullable Object payload, @Nullable Collection<?> batch,
+                @Nullable String hashKey, @Nullable Duration delay, @Nullable Instant deliverAt,
+                @Nullable Duration timeout) {
+        this(kind, destination, payload, batch, hashKey, delay, deliverAt, timeout, null);
+    }
 
     static SendRequest plain(@Nullable String destination, @Nullable Object payload, @Nullable Duration timeout) {
         return new SendRequest(Kind.PLAIN, destination, payload, null, null, null, null, timeout);
+    }
+
+    /** A transactional send whose local transaction is {@code localTransaction}. */
+    static SendRequest transaction(@Nullable String destination, @Nullable Object payload,
+                                   @Nullable LocalTransaction localTransaction) {
+        return new SendRequest(Kind.TRANSACTION, destination, payload, null, null, null, null, null, localTransaction);
+    }
+
+    /** A transactional send ended by the outcome of the caller's Spring transaction. */
+    static SendRequest boundTransaction(@Nullable String destination, @Nullable Object payload) {
+        return new SendRequest(Kind.BOUND_TRANSACTION, destination, payload, null, null, null, null, null, null);
     }
 
     static SendRequest orderly(@Nullable String destination, @Nullable Object payload, @Nullable String hashKey,
@@ -81,6 +101,13 @@ record SendRequest(Kind kind, @Nullable String destination, @Nullable Object pay
                     throw MQException.validation("a batch needs at least one payload");
                 }
             }
+            case TRANSACTION -> {
+                if (localTransaction == null) {
+                    throw MQException.validation("local transaction is null: a transactional send needs one "
+                            + "(or use sendInTransaction(destination, payload) inside a Spring transaction)");
+                }
+            }
+            case BOUND_TRANSACTION -> TransactionBinding.requireActive();
             case PLAIN -> {
                 // nothing beyond the destination
             }

@@ -1,5 +1,6 @@
 package dev.mq.spring.autoconfigure;
 
+import dev.mq.core.MQException;
 import dev.mq.core.Message;
 import dev.mq.core.MessageQueue;
 import dev.mq.core.SendResult;
@@ -10,6 +11,7 @@ import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.QueueSelector;
 import dev.mq.core.producer.Transaction;
 import dev.mq.core.producer.TransactionResult;
+import dev.mq.core.producer.TransactionState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,6 +21,10 @@ import java.util.concurrent.CompletableFuture;
 /** A producer that validates like the real one and records what it was asked to send. */
 class RecordingProducer implements Producer {
 
+    /** Transactions in the order their half messages were "stored", with the end each received. */
+    final List<RecordedTransaction> transactions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** When set, the next half message fails with it instead of being stored. */
+    volatile MQException failNextHalf;
     final List<Message> sent = new ArrayList<>();
     final List<String> modes = new ArrayList<>();
     final List<Object> hashKeys = new ArrayList<>();
@@ -155,11 +161,83 @@ class RecordingProducer implements Producer {
 
     @Override
     public TransactionResult sendInTransaction(Message message, LocalTransaction localTransaction) {
-        throw new UnsupportedOperationException("not recorded");
+        if (localTransaction == null) {
+            throw MQException.validation("local transaction is null");
+        }
+        RecordedTransaction tx = half(message);
+        TransactionState state;
+        try {
+            state = localTransaction.execute(tx.sendResult());
+        } catch (Exception e) {
+            throw new MQException(MQException.Reason.VALIDATION, "local transaction " + tx.transactionId()
+                    + " failed", e);
+        }
+        if (state == TransactionState.COMMIT) {
+            tx.commit();
+        } else if (state == TransactionState.ROLLBACK) {
+            tx.rollback();
+        }
+        return new TransactionResult(state, tx.transactionId(), tx.sendResult());
     }
 
     @Override
     public CompletableFuture<Transaction> beginTransaction(Message message) {
-        throw new UnsupportedOperationException("not recorded");
+        MQException failure = failNextHalf;
+        if (failure != null) {
+            failNextHalf = null;
+            return CompletableFuture.failedFuture(failure);
+        }
+        return CompletableFuture.completedFuture(half(message));
+    }
+
+    private synchronized RecordedTransaction half(Message message) {
+        RecordedTransaction tx = new RecordedTransaction(message, record("transaction", message, null, null));
+        transactions.add(tx);
+        return tx;
+    }
+
+    /** A stored half message and the first end it was given. */
+    static final class RecordedTransaction implements Transaction {
+
+        final Message message;
+        private final SendResult result;
+        private volatile TransactionState state = TransactionState.UNKNOWN;
+
+        RecordedTransaction(Message message, SendResult result) {
+            this.message = message;
+            this.result = result;
+        }
+
+        @Override
+        public String transactionId() {
+            return result.messageId();
+        }
+
+        @Override
+        public SendResult sendResult() {
+            return result;
+        }
+
+        @Override
+        public synchronized CompletableFuture<Void> commit() {
+            return end(TransactionState.COMMIT);
+        }
+
+        @Override
+        public synchronized CompletableFuture<Void> rollback() {
+            return end(TransactionState.ROLLBACK);
+        }
+
+        private CompletableFuture<Void> end(TransactionState end) {
+            if (state == TransactionState.UNKNOWN) {
+                state = end;
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public TransactionState state() {
+            return state;
+        }
     }
 }
