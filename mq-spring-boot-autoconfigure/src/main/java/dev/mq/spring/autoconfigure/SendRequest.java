@@ -106,12 +106,28 @@ record SendRequest(Kind kind, @Nullable String destination, @Nullable Object pay
                     throw MQException.validation("local transaction is null: a transactional send needs one "
                             + "(or use sendInTransaction(destination, payload) inside a Spring transaction)");
                 }
+                refuseBatch(payload);
             }
-            case BOUND_TRANSACTION -> TransactionBinding.requireActive();
+            case BOUND_TRANSACTION -> {
+                refuseBatch(payload);
+                TransactionBinding.requireActive();
+            }
             case PLAIN -> {
                 // nothing beyond the destination
             }
         }
         return Destination.parse(destination);
+    }
+
+    /**
+     * RocketMQ cannot make a batch transactional. A collection given where one payload is expected
+     * would otherwise travel as one message whose body is the whole list, which is rarely what was
+     * meant: wrap it in an object to send it so.
+     */
+    private static void refuseBatch(@Nullable Object payload) {
+        if (payload instanceof Collection<?>) {
+            throw MQException.validation("a transactional message cannot be a batch: send one message per "
+                    + "transaction (to send a list as one message's body, wrap it in an object)");
+        }
     }
 }

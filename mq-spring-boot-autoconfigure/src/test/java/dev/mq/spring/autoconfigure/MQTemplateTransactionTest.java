@@ -101,6 +101,11 @@ class MQTemplateTransactionTest {
         assertThatThrownBy(() -> template().sendInTransaction("Orders", null, half -> TransactionState.COMMIT))
                 .isInstanceOfSatisfying(MQException.class,
                         e -> assertThat(e.reason()).isEqualTo(MQException.Reason.VALIDATION));
+        assertThatThrownBy(() -> template().sendInTransaction("Orders", List.of("a", "b"),
+                half -> TransactionState.COMMIT))
+                .isInstanceOfSatisfying(MQException.class,
+                        e -> assertThat(e.reason()).isEqualTo(MQException.Reason.VALIDATION))
+                .hasMessageContaining("cannot be a batch");
         assertThat(producer.transactions).isEmpty();
     }
 
