@@ -1,7 +1,7 @@
 package dev.mq.core.internal.protocol;
 
 /**
- * Request codes of the remoting protocol that a producer sends or must answer.
+ * Request codes of the remoting protocol that a producer or a consumer sends or must answer.
  *
  * <p>The header carries the code as a plain int; the binary header narrows it to int16, which every
  * code here fits.
@@ -10,18 +10,36 @@ public final class RequestCode {
 
     /** Client to broker: a single message with the long-named header (V1). */
     public static final int SEND_MESSAGE = 10;
+    /** Consumer to broker: read messages of one queue from an offset, long-polled. */
+    public static final int PULL_MESSAGE = 11;
+    /** Consumer to broker: a group's committed offset for one queue (22 when none). */
+    public static final int QUERY_CONSUMER_OFFSET = 14;
+    /** Consumer to broker, oneway in the official client: commit a group's offset for one queue. */
+    public static final int UPDATE_CONSUMER_OFFSET = 15;
+    /** Consumer to broker: the queue offset of the first message stored at or after a time. */
+    public static final int SEARCH_OFFSET_BY_TIMESTAMP = 29;
+    /** Consumer to broker: a queue's max offset (the next one to be written). */
+    public static final int GET_MAX_OFFSET = 30;
+    /** Consumer to broker: a queue's smallest stored offset. */
+    public static final int GET_MIN_OFFSET = 31;
     /** Client to broker: heartbeat carrying the producer groups of this client. */
     public static final int HEART_BEAT = 34;
     /** Client to broker at shutdown: forget this client id for a group. */
     public static final int UNREGISTER_CLIENT = 35;
-    /** Consumer to broker; listed so that logs can name it. */
+    /** Consumer to broker: send a failed message to the group's retry (or dead-letter) topic. */
     public static final int CONSUMER_SEND_MSG_BACK = 36;
     /** Client to broker, oneway: commit or roll back a half message. */
     public static final int END_TRANSACTION = 37;
+    /** Consumer to broker: the client ids of a group's live members. */
+    public static final int GET_CONSUMER_LIST_BY_GROUP = 38;
     /** Broker to client, oneway: asks the fate of a half message. */
     public static final int CHECK_TRANSACTION_STATE = 39;
     /** Broker to consumer; a producer answers it with {@link ResponseCode#REQUEST_CODE_NOT_SUPPORTED} or ignores it. */
     public static final int NOTIFY_CONSUMER_IDS_CHANGED = 40;
+    /** Orderly consumer to broker: take (or renew) the group's lock on queues. */
+    public static final int LOCK_BATCH_MQ = 41;
+    /** Orderly consumer to broker: give queue locks back. */
+    public static final int UNLOCK_BATCH_MQ = 42;
     /** Client to broker: consumer filter check. */
     public static final int CHECK_CLIENT_CONFIG = 46;
     /** Client to name server: the route of one topic. */
@@ -56,6 +74,15 @@ public final class RequestCode {
     public static String name(int code) {
         return switch (code) {
             case SEND_MESSAGE -> "SEND_MESSAGE";
+            case PULL_MESSAGE -> "PULL_MESSAGE";
+            case QUERY_CONSUMER_OFFSET -> "QUERY_CONSUMER_OFFSET";
+            case UPDATE_CONSUMER_OFFSET -> "UPDATE_CONSUMER_OFFSET";
+            case SEARCH_OFFSET_BY_TIMESTAMP -> "SEARCH_OFFSET_BY_TIMESTAMP";
+            case GET_MAX_OFFSET -> "GET_MAX_OFFSET";
+            case GET_MIN_OFFSET -> "GET_MIN_OFFSET";
+            case GET_CONSUMER_LIST_BY_GROUP -> "GET_CONSUMER_LIST_BY_GROUP";
+            case LOCK_BATCH_MQ -> "LOCK_BATCH_MQ";
+            case UNLOCK_BATCH_MQ -> "UNLOCK_BATCH_MQ";
             case HEART_BEAT -> "HEART_BEAT";
             case UNREGISTER_CLIENT -> "UNREGISTER_CLIENT";
             case CONSUMER_SEND_MSG_BACK -> "CONSUMER_SEND_MSG_BACK";

@@ -1,7 +1,8 @@
 package dev.mq.core.internal.protocol;
 
 /**
- * Response codes a producer can receive, and which of them are worth retrying on another broker.
+ * Response codes a producer or a consumer can receive, and which of them are worth retrying on
+ * another broker.
  *
  * <p>Codes 10, 11 and 12 are not failures: the message was stored, only the flush or replication
  * wait fell short. Numbers 209–211 are left out because 4.9 and 5.x gave them different meanings.
@@ -34,13 +35,37 @@ public final class ResponseCode {
     public static final int NO_PERMISSION = 16;
     /** Topic unknown and not auto-creatable; from a name server: no route. Retryable. */
     public static final int TOPIC_NOT_EXIST = 17;
+    /** Pull: no new message at this offset (after any long poll). */
+    public static final int PULL_NOT_FOUND = 19;
+    /** Pull: messages existed but none matched the filter, or the data is elsewhere; pull again now. */
+    public static final int PULL_RETRY_IMMEDIATELY = 20;
+    /** Pull: the offset is outside the queue (or an admin reset it); continue from nextBeginOffset. */
+    public static final int PULL_OFFSET_MOVED = 21;
+    /** QUERY_CONSUMER_OFFSET: the group has committed nothing for the queue. */
+    public static final int QUERY_NOT_FOUND = 22;
+    /** The subscription expression does not parse. */
+    public static final int SUBSCRIPTION_PARSE_FAILED = 23;
+    /** A pull without its own subscription, and the broker has none registered by heartbeat. */
+    public static final int SUBSCRIPTION_NOT_EXIST = 24;
+    /** A pull without its own subscription whose version is newer than the registered one. */
+    public static final int SUBSCRIPTION_NOT_LATEST = 25;
+    /** The group is unknown and cannot be created. */
+    public static final int SUBSCRIPTION_GROUP_NOT_EXIST = 26;
+    /** SQL92 pull without its own subscription: no filter data registered. */
+    public static final int FILTER_DATA_NOT_EXIST = 27;
+    /** SQL92 pull without its own subscription: registered filter data is older. */
+    public static final int FILTER_DATA_NOT_LATEST = 28;
     /** 5.x: bad topic name or queue id out of range. */
     public static final int INVALID_PARAMETER = 29;
     /** Legacy. Retryable. */
     public static final int NO_BUYER_ID = 204;
     /** Legacy. Retryable. */
     public static final int NOT_IN_CURRENT_UNIT = 205;
-    /** Not on the send path. */
+    /** An admin offset reset found no live consumer of the group. */
+    public static final int CONSUMER_NOT_ONLINE = 206;
+    /** A forwarded GET_CONSUMER_RUNNING_INFO or CONSUME_MESSAGE_DIRECTLY timed out at the broker. */
+    public static final int CONSUME_MSG_TIMEOUT = 207;
+    /** Not on the send path; a pull that gets it is tried again shortly. */
     public static final int FLOW_CONTROL = 215;
     /** 5.x static-topic mapping. */
     public static final int NOT_LEADER_FOR_QUEUE = 501;
@@ -68,9 +93,21 @@ public final class ResponseCode {
             case VERSION_NOT_SUPPORTED -> "VERSION_NOT_SUPPORTED";
             case NO_PERMISSION -> "NO_PERMISSION";
             case TOPIC_NOT_EXIST -> "TOPIC_NOT_EXIST";
+            case PULL_NOT_FOUND -> "PULL_NOT_FOUND";
+            case PULL_RETRY_IMMEDIATELY -> "PULL_RETRY_IMMEDIATELY";
+            case PULL_OFFSET_MOVED -> "PULL_OFFSET_MOVED";
+            case QUERY_NOT_FOUND -> "QUERY_NOT_FOUND";
+            case SUBSCRIPTION_PARSE_FAILED -> "SUBSCRIPTION_PARSE_FAILED";
+            case SUBSCRIPTION_NOT_EXIST -> "SUBSCRIPTION_NOT_EXIST";
+            case SUBSCRIPTION_NOT_LATEST -> "SUBSCRIPTION_NOT_LATEST";
+            case SUBSCRIPTION_GROUP_NOT_EXIST -> "SUBSCRIPTION_GROUP_NOT_EXIST";
+            case FILTER_DATA_NOT_EXIST -> "FILTER_DATA_NOT_EXIST";
+            case FILTER_DATA_NOT_LATEST -> "FILTER_DATA_NOT_LATEST";
             case INVALID_PARAMETER -> "INVALID_PARAMETER";
             case NO_BUYER_ID -> "NO_BUYER_ID";
             case NOT_IN_CURRENT_UNIT -> "NOT_IN_CURRENT_UNIT";
+            case CONSUMER_NOT_ONLINE -> "CONSUMER_NOT_ONLINE";
+            case CONSUME_MSG_TIMEOUT -> "CONSUME_MSG_TIMEOUT";
             case FLOW_CONTROL -> "FLOW_CONTROL";
             case NOT_LEADER_FOR_QUEUE -> "NOT_LEADER_FOR_QUEUE";
             case ILLEGAL_OPERATION -> "ILLEGAL_OPERATION";
