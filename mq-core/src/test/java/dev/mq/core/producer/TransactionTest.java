@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,20 @@ class TransactionTest extends FakeClusterTestBase {
         waitUntil(() -> ends().size() == 1);
         assertThat(ends().get(0).field("commitOrRollback")).isEqualTo("0");
         assertThat(producer.stats().transactions(TransactionState.UNKNOWN)).isEqualTo(1);
+    }
+
+    @Test
+    void aBegunTransactionReachesTheCallerOnACallbackThreadNeverAnEventLoop() throws Exception {
+        cluster();
+        Producer producer = producer(client(nameServer.address()), b -> b); // no hooks: the half completes inline
+
+        CompletableFuture<Void> answer = new CompletableFuture<>();
+        broker.hold = answer; // the half's answer waits until the caller has chained on the future
+        CompletableFuture<String> thread = producer.beginTransaction(message(TOPIC, "x"))
+                .thenApply(tx -> Thread.currentThread().getName());
+        answer.complete(null);
+
+        assertThat(thread.get(5, TimeUnit.SECONDS)).startsWith("mq-callback-");
     }
 
     @Test

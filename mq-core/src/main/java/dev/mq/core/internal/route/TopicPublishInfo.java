@@ -98,6 +98,16 @@ public final class TopicPublishInfo {
         return viaDefaultTopic;
     }
 
+    /** The name of the broker whose master is {@code address}, or null. */
+    public @Nullable String brokerNameOf(String address) {
+        for (Map.Entry<String, String> master : masters.entrySet()) {
+            if (master.getValue().equals(address)) {
+                return master.getKey();
+            }
+        }
+        return null;
+    }
+
     /** The master address of {@code brokerName}, or null. */
     public @Nullable String masterAddress(String brokerName) {
         return masters.get(brokerName);

@@ -121,6 +121,44 @@ public final class TopicRoutes {
         }
     }
 
+    /**
+     * The master address of {@code brokerName}: from {@code wireTopic}'s route, else from any cached
+     * route naming the broker (a topic may have left the cache while its broker still serves), or null.
+     */
+    public @Nullable String masterAddress(String wireTopic, String brokerName) {
+        TopicPublishInfo own = cached(wireTopic);
+        String master = own == null ? null : own.masterAddress(brokerName);
+        if (master != null) {
+            return master;
+        }
+        for (TopicPublishInfo route : snapshot().values()) {
+            master = route.masterAddress(brokerName);
+            if (master != null) {
+                return master;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The name of the broker whose master is {@code address}: from {@code wireTopic}'s route, else from
+     * any cached route, or null.
+     */
+    public @Nullable String brokerNameOf(String wireTopic, String address) {
+        TopicPublishInfo own = cached(wireTopic);
+        String name = own == null ? null : own.brokerNameOf(address);
+        if (name != null) {
+            return name;
+        }
+        for (TopicPublishInfo route : snapshot().values()) {
+            name = route.brokerNameOf(address);
+            if (name != null) {
+                return name;
+            }
+        }
+        return null;
+    }
+
     /** Topics with a cached route, and their routes. */
     public Map<String, TopicPublishInfo> snapshot() {
         Map<String, TopicPublishInfo> routes = new LinkedHashMap<>();

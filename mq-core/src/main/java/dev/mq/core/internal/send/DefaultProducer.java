@@ -237,13 +237,15 @@ public final class DefaultProducer implements Producer {
         } catch (MQException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return submit(payload, SendMode.SYNC, null, null, config.sendTimeout()).thenCompose(result -> {
+        // A sync-mode send without hooks completes where the answer arrives, on the event loop: the
+        // transaction (and whatever the caller chains on it) is handed to the callback executor.
+        return submit(payload, SendMode.SYNC, null, null, config.sendTimeout()).thenComposeAsync(result -> {
             try {
                 return CompletableFuture.completedFuture(stored(result, payload));
             } catch (MQException e) { // unwrapped, as every other send fails its future
                 return CompletableFuture.failedFuture(e);
             }
-        });
+        }, callbackExecutor());
     }
 
     /**

@@ -4,7 +4,6 @@ import dev.mq.core.MQException;
 import dev.mq.core.SendResult;
 import dev.mq.core.internal.protocol.RequestCode;
 import dev.mq.core.internal.protocol.StoredMessage;
-import dev.mq.core.internal.route.TopicPublishInfo;
 import dev.mq.core.internal.transport.OutboundFrame;
 import dev.mq.core.internal.transport.RemotingCommand;
 import dev.mq.core.internal.transport.ResponseCallback;
@@ -84,7 +83,8 @@ final class DefaultTransaction implements Transaction {
 
     private void write(TransactionState state, CompletableFuture<Void> written) {
         String brokerName = half.queue().brokerName();
-        String master = masterOf(brokerName);
+        // A two-step transaction may end after its topic left the route cache: any route naming the broker serves.
+        String master = producer.routes().masterAddress(wireTopic, brokerName);
         String offsetId = half.offsetMessageId();
         if (master == null || offsetId == null) {
             written.completeExceptionally(new MQException(MQException.Reason.NO_ROUTE, "transaction "
@@ -103,25 +103,6 @@ final class DefaultTransaction implements Transaction {
         EndTransactionHeader header = new EndTransactionHeader(producer.wireGroup(), half.queueOffset(),
                 commitLogOffset, state, false, half.messageId(), half.transactionId(), wireTopic, brokerName);
         sendEnd(producer, master, header, written);
-    }
-
-    /**
-     * The broker's master from the topic's route, else from any cached route naming the broker: a
-     * two-step transaction may end after its topic left the route cache.
-     */
-    private @Nullable String masterOf(String brokerName) {
-        TopicPublishInfo route = producer.routes().cached(wireTopic);
-        String master = route == null ? null : route.masterAddress(brokerName);
-        if (master != null) {
-            return master;
-        }
-        for (TopicPublishInfo other : producer.routes().snapshot().values()) {
-            master = other.masterAddress(brokerName);
-            if (master != null) {
-                return master;
-            }
-        }
-        return null;
     }
 
     /** Writes END_TRANSACTION oneway to {@code address}; {@code written} completes once it is on the wire. */

@@ -5,7 +5,6 @@ import dev.mq.core.ReceivedMessage;
 import dev.mq.core.internal.protocol.MessageProperties;
 import dev.mq.core.internal.protocol.RequestCode;
 import dev.mq.core.internal.protocol.StoredMessage;
-import dev.mq.core.internal.route.TopicPublishInfo;
 import dev.mq.core.internal.route.TopicRoutes;
 import dev.mq.core.internal.transport.InboundRequestHandler;
 import dev.mq.core.internal.transport.OutboundFrame;
@@ -15,7 +14,6 @@ import dev.mq.core.internal.transport.ResponseCallback;
 import dev.mq.core.producer.TransactionChecker;
 import dev.mq.core.producer.TransactionState;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -142,38 +140,13 @@ public final class TransactionChecks implements InboundRequestHandler {
             topic = topic.substring(namespace.length() + 1);
         }
         String brokerName = request.field("bname");
+        if (brokerName == null) { // 4.9 brokers do not name themselves in a check
+            brokerName = routes.brokerNameOf(half.topic(), address);
+        }
         if (brokerName == null) {
-            brokerName = brokerNameOf(address, half.topic());
+            brokerName = address;
         }
         return half.toReceivedMessage(topic, brokerName);
-    }
-
-    /**
-     * 4.9 brokers do not name themselves in a check: the name whose master is {@code address} in a
-     * known route (the topic's first), else the address itself.
-     */
-    private String brokerNameOf(String address, String wireTopic) {
-        TopicPublishInfo own = routes.cached(wireTopic);
-        String name = own == null ? null : nameOf(own, address);
-        if (name != null) {
-            return name;
-        }
-        for (TopicPublishInfo route : routes.snapshot().values()) {
-            name = nameOf(route, address);
-            if (name != null) {
-                return name;
-            }
-        }
-        return address;
-    }
-
-    private static @Nullable String nameOf(TopicPublishInfo route, String address) {
-        for (Map.Entry<String, String> master : route.masters().entrySet()) {
-            if (master.getValue().equals(address)) {
-                return master.getKey();
-            }
-        }
-        return null;
     }
 
     private static long longField(RemotingCommand request, String name, long fallback) {
