@@ -2,7 +2,6 @@ package dev.mq.spring.autoconfigure;
 
 import dev.mq.core.Clock;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.DatabaseMetaData;
 import java.time.Duration;
@@ -20,7 +19,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jdbc.EmbeddedDatabaseConnection;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.jdbc.support.JdbcUtils;
 
 /**
@@ -35,7 +37,7 @@ final class JdbcTransactionLogs implements TransactionLog.Factory, DisposableBea
     /** A table name, optionally schema-qualified: it is written into SQL, so nothing else passes. */
     private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
-    private static final String DDL = "/dev/mq/spring/autoconfigure/transaction-log/schema-%s.sql";
+    private static final String DDL = "dev/mq/spring/autoconfigure/transaction-log/schema-%s.sql";
 
     private final DataSource dataSource;
     private final JdbcTemplate jdbc;
@@ -91,30 +93,22 @@ final class JdbcTransactionLogs implements TransactionLog.Factory, DisposableBea
         return mode == ProducerProperties.Transaction.InitializeSchema.ALWAYS;
     }
 
-    /** Runs the shipped DDL of this database for {@code table}; every statement is "if not exists". */
+    /**
+     * Runs the shipped DDL of this database for {@code table}; every statement is "if not exists". The
+     * script names the table and its index as placeholders; Spring's script runner does the rest
+     * (comments, statement separators).
+     */
     private void initialize(String prefix, String table, ProducerProperties.Transaction.@Nullable InitializeSchema mode) {
-        String database = database(prefix, mode);
+        ClassPathResource ddl = new ClassPathResource(String.format(DDL, database(prefix, mode)));
         String script;
-        try (InputStream in = JdbcTransactionLogs.class.getResourceAsStream(String.format(DDL, database))) {
-            if (in == null) {
-                throw new IllegalStateException("missing " + String.format(DDL, database));
-            }
-            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            script = ddl.getContentAsString(StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + String.format(DDL, database), e);
+            throw new IllegalStateException("cannot read the shipped DDL " + ddl, e);
         }
-        String index = table.replace('.', '_') + "_created_at";
-        StringBuilder sql = new StringBuilder();
-        for (String line : script.split("\n")) {
-            if (!line.strip().startsWith("--")) {
-                sql.append(line).append('\n');
-            }
-        }
-        for (String statement : sql.toString().replace("${table}", table).replace("${index}", index).split(";")) {
-            if (!statement.isBlank()) {
-                jdbc.execute(statement.strip());
-            }
-        }
+        String named = script.replace("${table}", table).replace("${index}", table.replace('.', '_') + "_created_at");
+        new ResourceDatabasePopulator(new ByteArrayResource(named.getBytes(StandardCharsets.UTF_8), ddl.getPath()))
+                .execute(dataSource);
     }
 
     /** The name of the shipped DDL for the DataSource's database. */
