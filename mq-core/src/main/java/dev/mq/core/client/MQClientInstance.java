@@ -3,9 +3,14 @@ package dev.mq.core.client;
 import dev.mq.core.Clock;
 import dev.mq.core.ConfigException;
 import dev.mq.core.MQException;
+import dev.mq.core.consumer.ConsumerConfig;
+import dev.mq.core.consumer.ConsumerListener;
+import dev.mq.core.consumer.MessageListener;
+import dev.mq.core.consumer.PushConsumer;
 import dev.mq.core.internal.client.ClientServices;
 import dev.mq.core.internal.client.Heartbeats;
 import dev.mq.core.internal.client.InboundRequests;
+import dev.mq.core.internal.consume.DefaultPushConsumer;
 import dev.mq.core.internal.protocol.HostAddress;
 import dev.mq.core.internal.protocol.RequestCode;
 import dev.mq.core.internal.protocol.Validation;
@@ -68,6 +73,7 @@ public final class MQClientInstance implements AutoCloseable {
     /** Serialises start and the start of close; never held while waiting for sends. */
     private final Object lifecycle = new Object();
     private final List<DefaultProducer> producers = new CopyOnWriteArrayList<>();
+    private final List<DefaultPushConsumer> consumers = new CopyOnWriteArrayList<>();
     private final Services services = new Services();
     /** The resources' clock (known before start, so that producers created before it can read it). */
     private final Clock clock;
@@ -180,6 +186,41 @@ public final class MQClientInstance implements AutoCloseable {
         return producer;
     }
 
+    /**
+     * Creates a push consumer on this client that hands each message to {@code listener}. It may be
+     * created before {@link #start()}; it can start once the client is RUNNING.
+     *
+     * @throws MQException VALIDATION if an argument is null; SHUTDOWN if the client is closed
+     */
+    public PushConsumer newPushConsumer(ConsumerConfig consumerConfig, MessageListener listener) {
+        if (listener == null) {
+            throw MQException.validation("message listener is null");
+        }
+        return newPushConsumer(consumerConfig, ConsumerListener.of(listener));
+    }
+
+    /**
+     * Creates a push consumer with a listener of any form: {@link ConsumerListener#batch} or
+     * {@link ConsumerListener#async} (or {@link ConsumerListener#of}).
+     *
+     * @throws MQException VALIDATION if an argument is null; SHUTDOWN if the client is closed
+     */
+    public PushConsumer newPushConsumer(ConsumerConfig consumerConfig, ConsumerListener listener) {
+        if (consumerConfig == null) {
+            throw MQException.validation("consumer config is null: build one with ConsumerConfig.builder()");
+        }
+        if (listener == null) {
+            throw MQException.validation("consumer listener is null");
+        }
+        ClientState current = state.get();
+        if (current != ClientState.RUNNING && current != ClientState.CREATE_JUST) {
+            throw new MQException(MQException.Reason.SHUTDOWN, "client " + clientId + " is " + current);
+        }
+        DefaultPushConsumer consumer = new DefaultPushConsumer(consumerConfig, listener, services);
+        consumers.add(consumer);
+        return consumer;
+    }
+
     public ClientState state() {
         return Objects.requireNonNull(state.get());
     }
@@ -240,6 +281,11 @@ public final class MQClientInstance implements AutoCloseable {
         return List.copyOf(producers);
     }
 
+    /** Push consumers created on this client and not closed. */
+    public List<PushConsumer> consumers() {
+        return List.copyOf(consumers);
+    }
+
     private void refreshRoutes() {
         Started running = started;
         if (state.get() == ClientState.RUNNING && running != null) {
@@ -273,7 +319,8 @@ public final class MQClientInstance implements AutoCloseable {
     }
 
     /**
-     * Closes every producer (each stops taking sends and waits for its in-flight sends up to its
+     * Closes every consumer (as {@link PushConsumer#close()}: handlers finish, offsets are committed), then
+     * every producer (each stops taking sends and waits for its in-flight sends up to its
      * shutdown timeout), unregisters from the brokers, closes the connections and, if the client
      * owns its {@link ClientResources}, stops their threads. Every send future completes: with
      * borrowed resources, a send still waiting (for a route, its queue or a batch) completes on them
@@ -289,6 +336,8 @@ public final class MQClientInstance implements AutoCloseable {
         if (previous != ClientState.RUNNING || running == null) {
             return;
         }
+        // Consumers first: their handlers may still send with this client's producers.
+        consumers.forEach(DefaultPushConsumer::close);
         Set<String> groups = producerGroups();
         // Real time, not the clock: this waits for other threads, and a test's manual clock never moves by itself.
         long start = System.nanoTime();
@@ -370,6 +419,11 @@ public final class MQClientInstance implements AutoCloseable {
         @Override
         public void producerClosed(Producer producer) {
             producers.remove(producer);
+        }
+
+        @Override
+        public void consumerClosed(PushConsumer consumer) {
+            consumers.remove(consumer);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.mq.core.internal.client;
 
 import dev.mq.core.Clock;
+import dev.mq.core.consumer.PushConsumer;
 import dev.mq.core.internal.route.TopicRoutes;
 import dev.mq.core.internal.transport.RemotingClient;
 import dev.mq.core.producer.Producer;
@@ -8,8 +9,8 @@ import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a producer needs from its {@link MQClientInstance}. An internal contract between the client
- * and producer packages; applications never implement or call it.
+ * What a producer or consumer needs from its {@link MQClientInstance}. An internal contract between
+ * the client and its tenants; applications never implement or call it.
  */
 public interface ClientServices {
 
@@ -40,4 +41,7 @@ public interface ClientServices {
 
     /** Removes a closed producer from heartbeats. */
     void producerClosed(Producer producer);
+
+    /** Removes a closed consumer from the client (its group was already withdrawn). */
+    void consumerClosed(PushConsumer consumer);
 }

@@ -1,4 +1,4 @@
-package dev.mq.core.internal.consume;
+package dev.mq.core.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

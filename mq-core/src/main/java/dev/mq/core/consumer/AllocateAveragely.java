@@ -1,4 +1,4 @@
-package dev.mq.core.internal.consume;
+package dev.mq.core.consumer;
 
 import dev.mq.core.MessageQueue;
 import java.util.ArrayList;
@@ -17,7 +17,7 @@ import java.util.TreeSet;
  * takes the first position of its own id, and so must we, or the two would disagree on who owns
  * what whenever the broker lists an id twice.
  */
-public final class AllocateAveragely implements QueueAllocation {
+final class AllocateAveragely implements QueueAllocationStrategy {
 
     /** The official client's {@code MessageQueue.compareTo}: topic, then broker name, then queue id. */
     static final Comparator<MessageQueue> QUEUE_ORDER = Comparator.comparing(MessageQueue::topic)
