@@ -36,10 +36,25 @@ final class Rebalancer {
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(20);
     /** How soon a round that could not complete (a route or member list missing) is tried again. */
     static final Duration INCOMPLETE_RETRY = Duration.ofSeconds(1);
+    /**
+     * How long a queue newly allocated to this member waits before its start offset is read, while
+     * the group has other members. The member giving the queue up learns of the same membership
+     * change at the same moment (the broker notifies every member), then stops pulling it, waits for
+     * its running handlers and commits; reading the broker's offset before that commit lands would
+     * re-deliver everything it finished since its last periodic commit. Two seconds cover the
+     * notification's coalescing delay, the member list request, the commit's round trip and handlers
+     * of up to about a second, with room for a busy machine (one second was seen to fall short with
+     * the load average at 30 on two cores); a handler running longer than that has its message
+     * delivered again. A member that leaves with {@code stop()} commits before it unregisters, so
+     * for its queues the wait is only a delay.
+     */
+    static final Duration HANDOVER_GRACE = Duration.ofSeconds(2);
 
     private final ConsumerSession session;
     private final Duration interval;
     private final ScheduledExecutorService control;
+    /** The latest allocation per topic (control thread only): a deferred take checks it still holds. */
+    private final Map<String, Set<MessageQueue>> allocated = new java.util.HashMap<>();
 
     /** @param control the session's control thread, where every round runs */
     Rebalancer(ConsumerSession session, Duration interval, ScheduledExecutorService control) {
@@ -118,11 +133,16 @@ final class Rebalancer {
                 session.client().clientId())) {
             mine.add(new MessageQueue(wireTopic, q.brokerName(), q.queueId()));
         }
-        return apply(wireTopic, mine);
+        return apply(wireTopic, mine, members.size() > 1 ? HANDOVER_GRACE : Duration.ZERO);
     }
 
-    /** Gives up the queues of {@code wireTopic} not in {@code mine}, then takes the new ones. */
-    boolean apply(String wireTopic, Set<MessageQueue> mine) {
+    /**
+     * Gives up the queues of {@code wireTopic} not in {@code mine}, then takes the new ones: at once,
+     * or after {@code grace} (another member may still be giving them up), if they are still this
+     * member's then.
+     */
+    boolean apply(String wireTopic, Set<MessageQueue> mine, Duration grace) {
+        allocated.put(wireTopic, Set.copyOf(mine));
         List<ProcessQueue> removed = new ArrayList<>();
         synchronized (session.membership) {
             if (!session.isRunning()) {
@@ -143,7 +163,32 @@ final class Rebalancer {
             session.commitFinal(removed, Math.max(BrokerRequests.TIMEOUT.toNanos(), deadline - System.nanoTime()));
             log.info("consumer group {} gave up {}", session.config().group(), removed);
         }
-        for (MessageQueue queue : mine) {
+        List<MessageQueue> wanted = mine.stream().filter(q -> !session.queues().containsKey(q)).toList();
+        if (!wanted.isEmpty() && grace.compareTo(Duration.ZERO) > 0) {
+            try {
+                control.schedule(() -> {
+                    if (take(wireTopic, wanted)) {
+                        session.client().consumerGroupsChanged();
+                    }
+                }, grace.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RuntimeException e) { // shut down meanwhile
+                log.debug("taking {} not scheduled: {}", wanted, e.toString());
+            }
+            return changed;
+        }
+        return take(wireTopic, wanted) || changed;
+    }
+
+    /** Takes the queues of {@code wanted} that the latest allocation of {@code wireTopic} still gives this member. */
+    private boolean take(String wireTopic, List<MessageQueue> wanted) {
+        boolean changed = false;
+        for (MessageQueue queue : wanted) {
+            if (!session.isRunning()) {
+                return changed;
+            }
+            if (!allocated.getOrDefault(wireTopic, Set.of()).contains(queue)) {
+                continue;
+            }
             if (session.queues().containsKey(queue)) {
                 continue;
             }
