@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * was consumed (or was being consumed) by this process.
  *
  * <p>Line protocol (see {@code dev.mq.test.ChildJvm}): {@code READY} once the consumer started;
- * {@code COUNT} answers the deliveries so far; {@code CLOSE} closes the consumer gracefully and
- * answers once it is closed; the JVM exits when its stdin closes.
+ * {@code COUNT} answers the deliveries so far, {@code QUEUES} how many queues it owns; {@code CLOSE}
+ * closes the consumer gracefully and answers once it is closed; the JVM exits when its stdin closes.
  */
 public final class ConsumerProcess {
 
