@@ -339,20 +339,14 @@ final class ConsumerSession {
 
     ConsumerStats stats(dev.mq.core.consumer.ConsumerState state) {
         Map<MessageQueue, ConsumerStats.QueueStats> perQueue = new LinkedHashMap<>();
-        long messages = 0;
-        long bytes = 0;
-        int handlers = 0;
         for (ProcessQueue queue : queues.values()) {
-            if (queue.isDropped()) {
-                continue;
+            if (!queue.isDropped()) {
+                perQueue.put(names.applicationQueue(queue.queue()), queue.stats());
             }
-            ConsumerStats.QueueStats s = queue.stats();
-            perQueue.put(names.applicationQueue(queue.queue()), s);
-            messages += s.cachedMessages();
-            bytes += s.cachedBytes();
-            handlers += s.inFlightHandlers();
         }
-        return new ConsumerStats(config.group(), state, paused, messages, bytes, handlers, perQueue);
+        // The totals are read at one instant (a sum over queues read one after the other could pass a cap).
+        return new ConsumerStats(config.group(), state, paused, budget.cachedMessages(), budget.bytes(),
+                dispatcher.handlersRunning(), perQueue);
     }
 
     // What the pull loop and the rebalancer use.
