@@ -86,7 +86,7 @@ final class ConsumerSession {
         this.names = names;
         this.paused = paused;
         this.requests = new BrokerRequests(client.remoting(), client.routes());
-        this.offsetStore = new BrokerOffsetStore(requests, names.group());
+        this.offsetStore = offsetStoreFor(config, requests, names);
         this.budget = new CacheBudget(config.maxCachedMessages(), config.maxCachedBytes());
         ThreadFactory handlerThreads = config.threadFactory() != null ? config.threadFactory()
                 : daemonThreads("mq-consume-" + config.group() + "-");
@@ -101,6 +101,17 @@ final class ConsumerSession {
         executor.setRemoveOnCancelPolicy(true);
         this.control = executor;
         this.rebalancer = new Rebalancer(this, rebalanceInterval, executor);
+    }
+
+    /**
+     * Where this consumer keeps its progress: the brokers in clustering mode. Broadcasting (offsets in a
+     * local file under {@link ConsumerConfig#offsetStoreDirectory()}) is refused at start for now.
+     */
+    private static OffsetStore offsetStoreFor(ConsumerConfig config, BrokerRequests requests, WireNames names) {
+        return switch (config.messageModel()) {
+            case CLUSTERING -> new BrokerOffsetStore(requests, names.group());
+            case BROADCASTING -> throw new IllegalStateException("broadcasting consumers are not supported yet");
+        };
     }
 
     /** Every subscription as it travels, in clustering mode with the group's retry topic ({@code *}). */
@@ -339,20 +350,14 @@ final class ConsumerSession {
 
     ConsumerStats stats(dev.mq.core.consumer.ConsumerState state) {
         Map<MessageQueue, ConsumerStats.QueueStats> perQueue = new LinkedHashMap<>();
-        long messages = 0;
-        long bytes = 0;
-        int handlers = 0;
         for (ProcessQueue queue : queues.values()) {
-            if (queue.isDropped()) {
-                continue;
+            if (!queue.isDropped()) {
+                perQueue.put(names.applicationQueue(queue.queue()), queue.stats());
             }
-            ConsumerStats.QueueStats s = queue.stats();
-            perQueue.put(names.applicationQueue(queue.queue()), s);
-            messages += s.cachedMessages();
-            bytes += s.cachedBytes();
-            handlers += s.inFlightHandlers();
         }
-        return new ConsumerStats(config.group(), state, paused, messages, bytes, handlers, perQueue);
+        // The totals are read at one instant (a sum over queues read one after the other could pass a cap).
+        return new ConsumerStats(config.group(), state, paused, budget.cachedMessages(), budget.bytes(),
+                dispatcher.handlersRunning(), perQueue);
     }
 
     // What the pull loop and the rebalancer use.

@@ -136,12 +136,12 @@ final class ProcessQueue {
         return scheduled;
     }
 
-    synchronized void handlerStarted(int messages) {
-        handlersRunning += messages;
+    synchronized void handlerStarted() {
+        handlersRunning++;
     }
 
-    synchronized void handlerEnded(int messages) {
-        handlersRunning -= messages;
+    synchronized void handlerEnded() {
+        handlersRunning--;
     }
 
     /**

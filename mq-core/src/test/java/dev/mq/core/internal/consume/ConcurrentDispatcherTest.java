@@ -56,6 +56,7 @@ class ConcurrentDispatcherTest {
                 Thread.sleep(5);
             }
             assertThat(dispatcher.inFlight()).isEqualTo(3);
+            assertThat(dispatcher.handlersRunning()).isEqualTo(3);
             assertThat(queues.stream().mapToInt(q -> q.stats().inFlightHandlers()).sum()).isEqualTo(3);
             release.countDown();
             assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
