@@ -11,6 +11,7 @@ import dev.mq.core.internal.client.ClientServices;
 import dev.mq.core.internal.client.Heartbeats;
 import dev.mq.core.internal.client.InboundRequests;
 import dev.mq.core.internal.consume.DefaultPushConsumer;
+import dev.mq.core.internal.protocol.HeartbeatBody;
 import dev.mq.core.internal.protocol.HostAddress;
 import dev.mq.core.internal.protocol.RequestCode;
 import dev.mq.core.internal.protocol.Validation;
@@ -147,12 +148,23 @@ public final class MQClientInstance implements AutoCloseable {
             remoting = new RemotingClient(config.instanceName, remotingConfig, inbound,
                     resources.callbackExecutor(), resources.eventLoopGroup(), resources.timer(), clock);
             NameServerClient nameServers = new NameServerClient(config.nameServers, remoting, config.nameServerTimeout);
-            Heartbeats heartbeats = new Heartbeats(clientId, remoting, config.nameServerTimeout, this::producerGroups);
+            Heartbeats heartbeats = new Heartbeats(clientId, remoting, config.nameServerTimeout, this::producerGroups,
+                    this::consumerGroups);
             TopicRoutes routes = new TopicRoutes(nameServers, resources.callbackExecutor(),
                     route -> heartbeats.sendToNew(route.masters().values()), config.topicIdleTimeout);
             // Brokers check back on half messages over any connection of the group's clients.
             inbound.register(RequestCode.CHECK_TRANSACTION_STATE, new TransactionChecks(remoting, routes,
                     this::producerOfWireGroup, config.namespace, config.nameServerTimeout));
+            // A member joined or left one of our consumers' groups: those consumers rebalance soon.
+            inbound.register(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, (address, request) -> {
+                String group = request.field("consumerGroup");
+                for (DefaultPushConsumer consumer : consumers) {
+                    if (consumer.wireGroup().equals(group)) {
+                        consumer.rebalanceSoon();
+                    }
+                }
+                return null;
+            });
             long refresh = config.routeRefreshInterval.toMillis();
             long heartbeat = config.heartbeatInterval.toMillis();
             List<ScheduledFuture<?>> tasks = List.of(
@@ -318,6 +330,18 @@ public final class MQClientInstance implements AutoCloseable {
         return groups;
     }
 
+    /** The groups of the running consumers, each with its complete subscription set. */
+    private List<HeartbeatBody.ConsumerGroup> consumerGroups() {
+        List<HeartbeatBody.ConsumerGroup> groups = new ArrayList<>();
+        for (DefaultPushConsumer c : consumers) {
+            HeartbeatBody.ConsumerGroup group = c.heartbeatGroup();
+            if (group != null) {
+                groups.add(group);
+            }
+        }
+        return groups;
+    }
+
     /**
      * Closes every consumer (as {@link PushConsumer#close()}: handlers finish, offsets are committed), then
      * every producer (each stops taking sends and waits for its in-flight sends up to its
@@ -419,6 +443,23 @@ public final class MQClientInstance implements AutoCloseable {
         @Override
         public void producerClosed(Producer producer) {
             producers.remove(producer);
+        }
+
+        @Override
+        public void consumerGroupsChanged() {
+            Started running = started;
+            if (state.get() == ClientState.RUNNING && running != null) {
+                running.heartbeats.groupsChanged(knownBrokers().values());
+            }
+        }
+
+        @Override
+        public CompletableFuture<Void> unregisterConsumer(String wireGroup) {
+            Started running = started;
+            if (running == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return running.heartbeats.unregisterConsumer(knownBrokers().values(), wireGroup, config.unregisterTimeout);
         }
 
         @Override

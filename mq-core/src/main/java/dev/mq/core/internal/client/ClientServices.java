@@ -5,6 +5,7 @@ import dev.mq.core.consumer.PushConsumer;
 import dev.mq.core.internal.route.TopicRoutes;
 import dev.mq.core.internal.transport.RemotingClient;
 import dev.mq.core.producer.Producer;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
@@ -41,6 +42,19 @@ public interface ClientServices {
 
     /** Removes a closed producer from heartbeats. */
     void producerClosed(Producer producer);
+
+    /**
+     * A consumer started or stopped: every known broker is sent a heartbeat at once, so that the
+     * group's membership and subscriptions change there without waiting for the next tick.
+     */
+    void consumerGroupsChanged();
+
+    /**
+     * Withdraws consumer group {@code wireGroup} from every known broker (UNREGISTER_CLIENT), so the
+     * other members rebalance at once; completes when all answered or failed, within the client's
+     * unregister timeout.
+     */
+    CompletableFuture<Void> unregisterConsumer(String wireGroup);
 
     /** Removes a closed consumer from the client (its group was already withdrawn). */
     void consumerClosed(PushConsumer consumer);

@@ -1,6 +1,7 @@
 package dev.mq.core.internal.client;
 
 import dev.mq.core.internal.protocol.HeartbeatBody;
+import dev.mq.core.internal.protocol.HeartbeatBody.ConsumerGroup;
 import dev.mq.core.internal.protocol.RequestCode;
 import dev.mq.core.internal.protocol.ResponseCode;
 import dev.mq.core.internal.transport.CommandHeader;
@@ -35,6 +36,7 @@ public final class Heartbeats {
     private final RemotingClient remoting;
     private final Duration requestTimeout;
     private final Supplier<Set<String>> producerGroups;
+    private final Supplier<List<ConsumerGroup>> consumerGroups;
     /** Brokers that accepted the current groups; a failed heartbeat removes its broker, so the next route change retries it. */
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
 
@@ -43,10 +45,20 @@ public final class Heartbeats {
      */
     public Heartbeats(String clientId, RemotingClient remoting, Duration requestTimeout,
                       Supplier<Set<String>> producerGroups) {
+        this(clientId, remoting, requestTimeout, producerGroups, List::of);
+    }
+
+    /**
+     * @param producerGroups the producer groups to announce (wire names, namespace applied), read at each heartbeat
+     * @param consumerGroups the running consumers' groups with their complete subscriptions, read at each heartbeat
+     */
+    public Heartbeats(String clientId, RemotingClient remoting, Duration requestTimeout,
+                      Supplier<Set<String>> producerGroups, Supplier<List<ConsumerGroup>> consumerGroups) {
         this.clientId = clientId;
         this.remoting = remoting;
         this.requestTimeout = requestTimeout;
         this.producerGroups = producerGroups;
+        this.consumerGroups = consumerGroups;
     }
 
     /** The periodic heartbeat: to every broker in {@code brokers}. */
@@ -73,11 +85,12 @@ public final class Heartbeats {
 
     private void send(String address) {
         Set<String> groups = producerGroups.get();
-        if (groups.isEmpty()) {
+        List<ConsumerGroup> consumers = consumerGroups.get();
+        if (groups.isEmpty() && consumers.isEmpty()) {
             return;
         }
         announced.add(address);
-        byte[] body = HeartbeatBody.encode(clientId, groups);
+        byte[] body = HeartbeatBody.encode(clientId, groups, consumers);
         remoting.invoke(address, OutboundFrame.request(RequestCode.HEART_BEAT, CommandHeader.EMPTY, body),
                 requestTimeout).whenComplete((response, error) -> {
                     if (error != null || response.code() != ResponseCode.SUCCESS) {
@@ -86,6 +99,28 @@ public final class Heartbeats {
                                 : response.code() + " " + response.remark());
                     }
                 });
+    }
+
+    /**
+     * Withdraws the consumer group {@code wireGroup} from each of {@code brokers}, so that the other
+     * members are told at once and take its queues over; completes when every broker answered or
+     * failed (failures are logged: brokers forget a silent client after 120 s anyway).
+     */
+    public CompletableFuture<Void> unregisterConsumer(Collection<String> brokers, String wireGroup, Duration wait) {
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        for (String address : brokers) {
+            pending.add(remoting.invoke(address, OutboundFrame.request(RequestCode.UNREGISTER_CLIENT, w -> {
+                w.field("clientID", clientId);
+                w.field("consumerGroup", wireGroup);
+            }, null), wait).handle((response, error) -> {
+                if (error != null || response.code() != ResponseCode.SUCCESS) {
+                    log.debug("unregistering consumer group {} at {} failed: {}", wireGroup, address,
+                            error != null ? error.getMessage() : response.code() + " " + response.remark());
+                }
+                return null;
+            }));
+        }
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
     }
 
     /**

@@ -301,6 +301,14 @@ public final class StoredMessage {
      * @param brokerName the broker the message was read from (the stored record does not name it)
      */
     public ReceivedMessage toReceivedMessage(String applicationTopic, String brokerName) {
+        return toReceivedMessage(applicationTopic, new MessageQueue(applicationTopic, brokerName, queueId));
+    }
+
+    /**
+     * As {@link #toReceivedMessage(String, String)}, read from {@code queue}: a consumer shows a retried
+     * message under its original topic while it came from the group's retry queue.
+     */
+    public ReceivedMessage toReceivedMessage(String applicationTopic, MessageQueue queue) {
         Map<String, String> user = new LinkedHashMap<>();
         properties.forEach((name, value) -> {
             if (!MessageProperties.isReserved(name)) {
@@ -308,8 +316,7 @@ public final class StoredMessage {
             }
         });
         String keys = properties.get(MessageProperties.KEYS);
-        return ReceivedMessage.builder(applicationTopic, messageId(), new MessageQueue(applicationTopic, brokerName,
-                        queueId))
+        return ReceivedMessage.builder(applicationTopic, messageId(), queue)
                 .tags(properties.get(MessageProperties.TAGS))
                 .keys(keys == null ? List.of()
                         : Arrays.stream(keys.split(KEY_SEPARATOR)).filter(k -> !k.isEmpty()).toList())

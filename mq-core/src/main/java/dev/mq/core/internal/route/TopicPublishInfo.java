@@ -23,14 +23,16 @@ public final class TopicPublishInfo {
 
     private final String topic;
     private final List<MessageQueue> queues;
+    private final List<MessageQueue> readQueues;
     private final Map<String, String> masters;
     private final boolean viaDefaultTopic;
     private final AtomicInteger next = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 16));
 
-    private TopicPublishInfo(String topic, List<MessageQueue> queues, Map<String, String> masters,
-                             boolean viaDefaultTopic) {
+    private TopicPublishInfo(String topic, List<MessageQueue> queues, List<MessageQueue> readQueues,
+                             Map<String, String> masters, boolean viaDefaultTopic) {
         this.topic = topic;
         this.queues = List.copyOf(queues);
+        this.readQueues = List.copyOf(readQueues);
         this.masters = Map.copyOf(masters);
         this.viaDefaultTopic = viaDefaultTopic;
     }
@@ -77,7 +79,21 @@ public final class TopicPublishInfo {
                 }
             }
         }
-        return new TopicPublishInfo(topic, queues, masters, viaDefaultTopic);
+        // Consumers read readQueueNums queues of every readable entry, masterless brokers included (a
+        // slave still serves reads); a template route stands for queues that do not exist yet.
+        List<MessageQueue> readable = new ArrayList<>();
+        if (!viaDefaultTopic) {
+            List<QueueData> sorted = new ArrayList<>(route.queueDatas());
+            sorted.sort(Comparator.comparing(QueueData::brokerName));
+            for (QueueData data : sorted) {
+                if (PermName.isReadable(data.perm())) {
+                    for (int i = 0; i < data.readQueueNums(); i++) {
+                        readable.add(new MessageQueue(topic, data.brokerName(), i));
+                    }
+                }
+            }
+        }
+        return new TopicPublishInfo(topic, queues, readable, masters, viaDefaultTopic);
     }
 
     public String topic() {
@@ -87,6 +103,14 @@ public final class TopicPublishInfo {
     /** Writable queues, by broker name then queue id. */
     public List<MessageQueue> queues() {
         return queues;
+    }
+
+    /**
+     * Readable queues ({@code readQueueNums} of every entry with read permission), by broker name then
+     * queue id: what consumers share. Empty for a route taken from the auto-create template.
+     */
+    public List<MessageQueue> readQueues() {
+        return readQueues;
     }
 
     public boolean isEmpty() {

@@ -203,6 +203,35 @@ public final class TopicRoutes {
     }
 
     /**
+     * Re-fetches the route of {@code topic} now if it is cached (a consumer waiting for its retry
+     * topic to appear, which a heartbeat creates), else starts a lookup. Failures are logged.
+     */
+    public void refresh(String topic) {
+        Entry entry = entries.get(topic);
+        TopicPublishInfo current = entry == null ? null : entry.readyRoute();
+        if (entry == null || current == null) {
+            await(topic, new RouteWaiter() {
+                @Override
+                public void routeReady(TopicPublishInfo route) {
+                }
+
+                @Override
+                public void routeFailed(MQException error) {
+                    log.debug("route lookup of {} failed: {}", topic, error.getMessage());
+                }
+            });
+            return;
+        }
+        lookup(topic, current.viaDefaultTopic()).whenComplete((route, error) -> {
+            if (error != null) {
+                log.debug("route refresh of {} failed: {}", topic, error.getMessage());
+            } else if (route != null) {
+                entry.refreshed(route);
+            }
+        });
+    }
+
+    /**
      * The route of {@code topic}; for a topic the NameServers do not know, the template route if
      * {@code templateAllowed}, else null.
      */

@@ -1,0 +1,139 @@
+package dev.mq.core.internal.consume;
+
+import dev.mq.core.MQException;
+import dev.mq.core.MessageQueue;
+import dev.mq.core.internal.protocol.ConsumerListBody;
+import dev.mq.core.internal.protocol.ConsumerOffsetHeaders;
+import dev.mq.core.internal.protocol.ConsumerSendMsgBackHeader;
+import dev.mq.core.internal.protocol.RequestCode;
+import dev.mq.core.internal.protocol.RequestFields;
+import dev.mq.core.internal.protocol.ResponseCode;
+import dev.mq.core.internal.route.TopicRoutes;
+import dev.mq.core.internal.transport.OutboundFrame;
+import dev.mq.core.internal.transport.RemotingClient;
+import dev.mq.core.internal.transport.RemotingCommand;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The consumer's control requests to brokers, each to the master of the broker a queue lives on:
+ * offsets (query, update, max, min, by time), the group's member list, and send-backs. Answers complete
+ * on the transport's threads; callers must not block there.
+ */
+final class BrokerRequests {
+
+    /** The official client's timeout for control requests. */
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private final RemotingClient remoting;
+    private final TopicRoutes routes;
+
+    BrokerRequests(RemotingClient remoting, TopicRoutes routes) {
+        this.remoting = remoting;
+        this.routes = routes;
+    }
+
+    /** The master address of {@code wireQueue}'s broker, or null while unknown. */
+    @Nullable String masterOf(MessageQueue wireQueue) {
+        return routes.masterAddress(wireQueue.topic(), wireQueue.brokerName());
+    }
+
+    /**
+     * The group's committed offset of {@code wireQueue}, or {@link OffsetStore#NONE}. A 5.x broker is
+     * asked for the literal answer ({@code setZeroIfNotFound=false}): otherwise it answers 0 for a new
+     * group on a young queue, and consume-from would not apply.
+     */
+    CompletableFuture<Long> queryOffset(String wireGroup, MessageQueue wireQueue) {
+        return call(wireQueue, RequestCode.QUERY_CONSUMER_OFFSET, new ConsumerOffsetHeaders.Query(wireGroup,
+                wireQueue.topic(), wireQueue.queueId(), false, wireQueue.brokerName()))
+                .thenApply(response -> response.code() == ResponseCode.QUERY_NOT_FOUND ? OffsetStore.NONE
+                        : offset(expectSuccess(response, "QUERY_CONSUMER_OFFSET", wireQueue)));
+    }
+
+    /** Stores {@code offset} as the group's offset of {@code wireQueue}; completes when the broker accepted it. */
+    CompletableFuture<Void> updateOffset(String wireGroup, MessageQueue wireQueue, long offset) {
+        return call(wireQueue, RequestCode.UPDATE_CONSUMER_OFFSET, new ConsumerOffsetHeaders.Update(wireGroup,
+                wireQueue.topic(), wireQueue.queueId(), offset, wireQueue.brokerName()))
+                .thenApply(response -> {
+                    expectSuccess(response, "UPDATE_CONSUMER_OFFSET", wireQueue);
+                    return null;
+                });
+    }
+
+    /** The queue's end: the offset the next stored message gets. */
+    CompletableFuture<Long> maxOffset(MessageQueue wireQueue) {
+        return call(wireQueue, RequestCode.GET_MAX_OFFSET, sink -> {
+            sink.accept("topic", wireQueue.topic());
+            sink.accept("queueId", Integer.toString(wireQueue.queueId()));
+            sink.accept("committed", "true");
+            sink.accept("bname", wireQueue.brokerName());
+        }).thenApply(response -> offset(expectSuccess(response, "GET_MAX_OFFSET", wireQueue)));
+    }
+
+    /** The queue's oldest stored offset. */
+    CompletableFuture<Long> minOffset(MessageQueue wireQueue) {
+        return call(wireQueue, RequestCode.GET_MIN_OFFSET, sink -> {
+            sink.accept("topic", wireQueue.topic());
+            sink.accept("queueId", Integer.toString(wireQueue.queueId()));
+            sink.accept("bname", wireQueue.brokerName());
+        }).thenApply(response -> offset(expectSuccess(response, "GET_MIN_OFFSET", wireQueue)));
+    }
+
+    /** The offset of the first message stored at or after {@code time}. */
+    CompletableFuture<Long> offsetAt(MessageQueue wireQueue, Instant time) {
+        return call(wireQueue, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, sink -> {
+            sink.accept("topic", wireQueue.topic());
+            sink.accept("queueId", Integer.toString(wireQueue.queueId()));
+            sink.accept("timestamp", Long.toString(time.toEpochMilli()));
+            sink.accept("bname", wireQueue.brokerName());
+        }).thenApply(response -> offset(expectSuccess(response, "SEARCH_OFFSET_BY_TIMESTAMP", wireQueue)));
+    }
+
+    /** The group's live members as {@code brokerAddress} lists them. */
+    CompletableFuture<List<String>> consumerIds(String brokerAddress, String wireGroup) {
+        return remoting.invoke(brokerAddress, OutboundFrame.request(RequestCode.GET_CONSUMER_LIST_BY_GROUP,
+                w -> w.field("consumerGroup", wireGroup), null), TIMEOUT).thenApply(response -> {
+                    if (response.code() != ResponseCode.SUCCESS) {
+                        throw MQException.brokerRejected("GET_CONSUMER_LIST_BY_GROUP of " + wireGroup + " at "
+                                + brokerAddress + " failed", response.code(), response.remark());
+                    }
+                    byte[] body = response.body();
+                    return body == null ? List.of() : ConsumerListBody.decode(body);
+                });
+    }
+
+    /** Hands a failed message back to its broker, which stores a copy in the retry (or dead-letter) topic. */
+    CompletableFuture<Void> sendBack(MessageQueue wireQueue, ConsumerSendMsgBackHeader header) {
+        return call(wireQueue, RequestCode.CONSUMER_SEND_MSG_BACK, header).thenApply(response -> {
+            expectSuccess(response, "CONSUMER_SEND_MSG_BACK", wireQueue);
+            return null;
+        });
+    }
+
+    private CompletableFuture<RemotingCommand> call(MessageQueue wireQueue, int code, RequestFields fields) {
+        String address = masterOf(wireQueue);
+        if (address == null) {
+            return CompletableFuture.failedFuture(new MQException(MQException.Reason.NO_ROUTE,
+                    "no master known for broker " + wireQueue.brokerName() + " of " + wireQueue.topic()));
+        }
+        return remoting.invoke(address, OutboundFrame.request(code, w -> fields.writeFields(w::field), null), TIMEOUT);
+    }
+
+    private static RemotingCommand expectSuccess(RemotingCommand response, String what, MessageQueue queue) {
+        if (response.code() != ResponseCode.SUCCESS) {
+            throw MQException.brokerRejected(what + " of " + queue + " failed", response.code(), response.remark());
+        }
+        return response;
+    }
+
+    private static long offset(RemotingCommand response) {
+        String text = response.field(ConsumerOffsetHeaders.OFFSET);
+        if (text == null) {
+            throw new IllegalStateException("answer without an offset: " + response);
+        }
+        return Long.parseLong(text.trim());
+    }
+}

@@ -1,0 +1,411 @@
+package dev.mq.core.internal.consume;
+
+import dev.mq.core.Clock;
+import dev.mq.core.MessageQueue;
+import dev.mq.core.consumer.ConsumeResult;
+import dev.mq.core.consumer.ConsumerConfig;
+import dev.mq.core.consumer.ConsumerStats;
+import dev.mq.core.consumer.MessageSelector;
+import dev.mq.core.internal.client.ClientServices;
+import dev.mq.core.internal.protocol.ConsumerSendMsgBackHeader;
+import dev.mq.core.internal.protocol.HeartbeatBody;
+import dev.mq.core.internal.protocol.HeartbeatBody.Subscription;
+import dev.mq.core.internal.route.TopicRoutes;
+import dev.mq.core.internal.transport.RemotingClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a push consumer, from {@code start()} to {@code stop()}: its owned queues, pulls,
+ * handlers, offsets and the control thread that rebalances and commits. A restarted consumer gets a
+ * new session, so nothing of a stopped run (a late pull answer, a handler that outlived the stop's
+ * wait) can touch the next one.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>Queues are added and given up only on the control thread ({@link Rebalancer}) or by
+ *       {@link #shutdown}, both under {@code membership}; after {@code running} turned false no
+ *       queue is added, and every owned queue is dropped.</li>
+ *   <li>A message leaves its queue's unfinished set only when settled: handled with SUCCESS, or
+ *       accepted by its broker for a retry or dead-lettering. A failed send-back hands the message
+ *       back to its queue after {@link #SEND_BACK_RETRY_DELAY}, so the committed offset never passes it.</li>
+ *   <li>A dropped queue's messages are never sent back and never move an offset: the queue's final
+ *       offset was committed when it was given up, and its next owner reads from there.</li>
+ * </ul>
+ */
+final class ConsumerSession {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsumerSession.class);
+
+    /** How long a failed send-back waits before its message is handed to a handler again. */
+    static final Duration SEND_BACK_RETRY_DELAY = Duration.ofSeconds(5);
+    /** How long giving up a queue waits for its running handlers (bounded so one slow handler cannot hold a rebalance). */
+    static final Duration REMOVAL_WAIT = Duration.ofSeconds(10);
+
+    private final ConsumerConfig config;
+    private final ClientServices client;
+    private final WireNames names;
+    private final BrokerRequests requests;
+    private final OffsetStore offsetStore;
+    private final CacheBudget budget;
+    private final MessageDispatcher dispatcher;
+    private final Puller puller;
+    private final Rebalancer rebalancer;
+    private final Map<String, Subscription> subscriptions;
+    private final HeartbeatBody.ConsumerGroup heartbeatGroup;
+    private final Map<MessageQueue, ProcessQueue> queues = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService control;
+    private final ConcurrentLinkedQueue<Runnable> pausedPulls = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean rebalancePending = new AtomicBoolean();
+    /** Serialises adding and giving up queues with shutdown. */
+    final Object membership = new Object();
+    private volatile boolean running;
+    private volatile boolean paused;
+
+    ConsumerSession(ConsumerConfig config, ListenerInvoker invoker, ClientServices client, WireNames names,
+                    Duration rebalanceInterval, boolean paused) {
+        this.config = config;
+        this.client = client;
+        this.names = names;
+        this.paused = paused;
+        this.requests = new BrokerRequests(client.remoting(), client.routes());
+        this.offsetStore = new BrokerOffsetStore(requests, names.group());
+        this.budget = new CacheBudget(config.maxCachedMessages(), config.maxCachedBytes());
+        ThreadFactory handlerThreads = config.threadFactory() != null ? config.threadFactory()
+                : daemonThreads("mq-consume-" + config.group() + "-");
+        this.dispatcher = new ConcurrentDispatcher(config.concurrency(), invoker.messagesPerCall(config.batchSize()),
+                invoker, this::settle, handlerThreads);
+        this.puller = new Puller(this);
+        this.subscriptions = subscriptions(config, names, client.clock().millis());
+        this.heartbeatGroup = HeartbeatBody.ConsumerGroup.push(names.group(), HeartbeatBody.MessageModel.CLUSTERING,
+                consumeFromWhere(config), List.copyOf(subscriptions.values()));
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+                daemonThreads("mq-consumer-" + config.group() + "-"));
+        executor.setRemoveOnCancelPolicy(true);
+        this.control = executor;
+        this.rebalancer = new Rebalancer(this, rebalanceInterval, executor);
+    }
+
+    /** Every subscription as it travels, in clustering mode with the group's retry topic ({@code *}). */
+    private static Map<String, Subscription> subscriptions(ConsumerConfig config, WireNames names, long version) {
+        Map<String, Subscription> subs = new LinkedHashMap<>();
+        config.subscriptions().forEach((topic, selector) -> {
+            String wire = names.topic(topic);
+            subs.put(wire, selector.type() == MessageSelector.Type.SQL92
+                    ? Subscription.sql92(wire, selector.expression(), version)
+                    : Subscription.tag(wire, selector.expression(), version));
+        });
+        subs.put(names.retryTopic(), Subscription.tag(names.retryTopic(), Subscription.SUBSCRIBE_ALL, version));
+        return subs;
+    }
+
+    private static HeartbeatBody.ConsumeFromWhere consumeFromWhere(ConsumerConfig config) {
+        return switch (config.consumeFrom().kind()) {
+            case LAST_OFFSET -> HeartbeatBody.ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET;
+            case FIRST_OFFSET -> HeartbeatBody.ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET;
+            case TIMESTAMP -> HeartbeatBody.ConsumeFromWhere.CONSUME_FROM_TIMESTAMP;
+        };
+    }
+
+    static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return task -> {
+            Thread t = new Thread(task, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Starts handlers, the control thread's rebalances and commits, and a first rebalance now. */
+    void start() {
+        running = true;
+        dispatcher.start();
+        long commit = config.commitInterval().toMillis();
+        control.scheduleWithFixedDelay(this::commitAll, commit, commit, TimeUnit.MILLISECONDS);
+        rebalancer.start();
+    }
+
+    /** A member joined or left: rebalance soon, once for a burst of notifications. */
+    void rebalanceSoon() {
+        if (running && rebalancePending.compareAndSet(false, true)) {
+            try {
+                control.schedule(() -> {
+                    rebalancePending.set(false);
+                    rebalancer.rebalance();
+                }, 100, TimeUnit.MILLISECONDS);
+            } catch (RuntimeException e) { // shut down meanwhile
+                rebalancePending.set(false);
+            }
+        }
+    }
+
+    /**
+     * Stops: no pulls, no new queues; waits up to {@code timeout} for handed-out messages to settle;
+     * commits every queue's exact offset and forgets the queues. Runs on the caller's thread.
+     */
+    void shutdown(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos(); // real time: it waits for other threads
+        List<ProcessQueue> owned;
+        synchronized (membership) {
+            running = false;
+            owned = new ArrayList<>(queues.values());
+            for (ProcessQueue queue : owned) {
+                release(queue.drop());
+            }
+        }
+        control.shutdownNow();
+        awaitIdle(owned, deadline);
+        commitFinal(owned, Math.max(0, deadline - System.nanoTime()));
+        dispatcher.shutdown();
+        pausedPulls.clear();
+        try {
+            control.awaitTermination(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits until no message of {@code owned} is handed out, or the deadline. */
+    void awaitIdle(List<ProcessQueue> owned, long deadlineNanos) {
+        synchronized (this) {
+            while (!owned.stream().allMatch(ProcessQueue::isIdle)) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    log.warn("consumer group {}: handlers still running after the wait; their messages will be"
+                            + " delivered again", config.group());
+                    return;
+                }
+                try {
+                    wait(Math.max(1, Math.min(left / 1_000_000, 100)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Records and writes the offsets of dropped {@code given} queues, then forgets them. */
+    void commitFinal(List<ProcessQueue> given, long waitNanos) {
+        List<MessageQueue> mqs = new ArrayList<>();
+        for (ProcessQueue queue : given) {
+            offsetStore.update(queue.queue(), queue.committableOffset(), false);
+            mqs.add(queue.queue());
+        }
+        try {
+            offsetStore.persist(mqs).get(Math.max(1, waitNanos / 1_000_000), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("consumer group {}: committing offsets of {} did not finish: {}", config.group(), mqs, e.toString());
+        }
+        for (ProcessQueue queue : given) {
+            queues.remove(queue.queue(), queue);
+            offsetStore.remove(queue.queue());
+        }
+    }
+
+    /** The periodic commit: every owned queue's committable offset. */
+    private void commitAll() {
+        List<MessageQueue> mqs = new ArrayList<>();
+        for (ProcessQueue queue : queues.values()) {
+            if (!queue.isDropped()) {
+                offsetStore.update(queue.queue(), queue.committableOffset(), false);
+                mqs.add(queue.queue());
+            }
+        }
+        if (!mqs.isEmpty()) {
+            offsetStore.persist(mqs);
+        }
+    }
+
+    /** Settles a handled batch: a success finishes its message, a failure hands it back to its broker. */
+    void settle(ProcessQueue queue, List<PendingMessage> batch, List<ConsumeResult> results) {
+        for (int i = 0; i < batch.size(); i++) {
+            PendingMessage message = batch.get(i);
+            ConsumeResult result = results.get(i);
+            if (result == ConsumeResult.SUCCESS || queue.isDropped()) {
+                finish(queue, message);
+            } else {
+                sendBack(queue, message, result == ConsumeResult.DEAD_LETTER
+                        ? ConsumerSendMsgBackHeader.DELAY_TO_DLQ : ConsumerSendMsgBackHeader.DELAY_CHOSEN_BY_BROKER);
+            }
+        }
+    }
+
+    private void sendBack(ProcessQueue queue, PendingMessage message, int delayLevel) {
+        ConsumerSendMsgBackHeader header = new ConsumerSendMsgBackHeader(message.physicalOffset(), names.group(),
+                delayLevel, message.message().messageId(), names.topic(message.message().topic()),
+                config.maxReconsumeTimes(), queue.queue().brokerName());
+        requests.sendBack(queue.queue(), header).whenComplete((ok, error) -> {
+            if (error == null) {
+                finish(queue, message);
+                return;
+            }
+            log.warn("consumer group {}: handing {} back to its broker failed ({}); it is handled again here in {} s",
+                    config.group(), message.message().messageId(), error.getMessage(),
+                    SEND_BACK_RETRY_DELAY.toSeconds());
+            try {
+                client.remoting().schedule(timeout -> handBack(queue, message), SEND_BACK_RETRY_DELAY.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            } catch (RuntimeException e) { // the client is closing: the next owner reads it again
+                finish(queue, message);
+            }
+        });
+    }
+
+    private void handBack(ProcessQueue queue, PendingMessage message) {
+        if (running && queue.handBack(message)) {
+            dispatcher.messagesReady(queue);
+        } else {
+            finish(queue, message);
+        }
+    }
+
+    /** {@code message} is settled: its memory is released and, while the queue is owned, its offset recorded. */
+    private void finish(ProcessQueue queue, PendingMessage message) {
+        if (queue.finish(message)) {
+            budget.release(1, message.bytes());
+        }
+        if (!queue.isDropped()) {
+            offsetStore.update(queue.queue(), queue.committableOffset(), false);
+        } else {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+    }
+
+    /** Messages dropped from memory with their queue. */
+    void release(List<PendingMessage> dropped) {
+        long bytes = 0;
+        for (PendingMessage m : dropped) {
+            bytes += m.bytes();
+        }
+        budget.release(dropped.size(), bytes);
+    }
+
+    void pause() {
+        paused = true;
+    }
+
+    void resume() {
+        paused = false;
+        Runnable next;
+        while ((next = pausedPulls.poll()) != null) {
+            next.run();
+        }
+    }
+
+    void whenResumed(Runnable pull) {
+        pausedPulls.add(pull);
+        if (!paused) {
+            resume();
+        }
+    }
+
+    ConsumerStats stats(dev.mq.core.consumer.ConsumerState state) {
+        Map<MessageQueue, ConsumerStats.QueueStats> perQueue = new LinkedHashMap<>();
+        long messages = 0;
+        long bytes = 0;
+        int handlers = 0;
+        for (ProcessQueue queue : queues.values()) {
+            if (queue.isDropped()) {
+                continue;
+            }
+            ConsumerStats.QueueStats s = queue.stats();
+            perQueue.put(names.applicationQueue(queue.queue()), s);
+            messages += s.cachedMessages();
+            bytes += s.cachedBytes();
+            handlers += s.inFlightHandlers();
+        }
+        return new ConsumerStats(config.group(), state, paused, messages, bytes, handlers, perQueue);
+    }
+
+    // What the pull loop and the rebalancer use.
+
+    boolean isRunning() {
+        return running;
+    }
+
+    boolean isPaused() {
+        return paused;
+    }
+
+    ConsumerConfig config() {
+        return config;
+    }
+
+    WireNames names() {
+        return names;
+    }
+
+    ClientServices client() {
+        return client;
+    }
+
+    BrokerRequests requests() {
+        return requests;
+    }
+
+    OffsetStore offsetStore() {
+        return offsetStore;
+    }
+
+    CacheBudget budget() {
+        return budget;
+    }
+
+    MessageDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    Puller puller() {
+        return puller;
+    }
+
+    Map<MessageQueue, ProcessQueue> queues() {
+        return queues;
+    }
+
+    Map<String, Subscription> subscriptions() {
+        return subscriptions;
+    }
+
+    @Nullable Subscription subscription(String wireTopic) {
+        return subscriptions.get(wireTopic);
+    }
+
+    HeartbeatBody.ConsumerGroup heartbeatGroup() {
+        return heartbeatGroup;
+    }
+
+    RemotingClient remoting() {
+        return client.remoting();
+    }
+
+    TopicRoutes routes() {
+        return client.routes();
+    }
+
+    Executor callbackExecutor() {
+        return client.callbackExecutor();
+    }
+
+    Clock clock() {
+        return client.clock();
+    }
+}

@@ -1,0 +1,198 @@
+package dev.mq.core.internal.consume;
+
+import dev.mq.core.MessageQueue;
+import dev.mq.core.consumer.ConsumeFrom;
+import dev.mq.core.internal.route.TopicPublishInfo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides and applies which queues this member owns, on the session's control thread (the only
+ * thread that adds or gives up queues while the session runs). Per subscribed topic, the retry topic
+ * included: the readable queues of its route, the group's members from one broker of the topic, and
+ * the configured allocation; a queue given up stops pulling, waits (bounded) for its handlers and
+ * commits before it goes, and a new queue starts where the group left it (or where consume-from says
+ * for a queue the group never committed).
+ */
+final class Rebalancer {
+
+    private static final Logger log = LoggerFactory.getLogger(Rebalancer.class);
+
+    /**
+     * How often the group's membership is checked without a notification: the official client's
+     * 20 s, since brokers notify members of every change and this only repairs a lost notification.
+     */
+    static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(20);
+    /** How soon a round that could not complete (a route or member list missing) is tried again. */
+    static final Duration INCOMPLETE_RETRY = Duration.ofSeconds(1);
+
+    private final ConsumerSession session;
+    private final Duration interval;
+    private final ScheduledExecutorService control;
+
+    /** @param control the session's control thread, where every round runs */
+    Rebalancer(ConsumerSession session, Duration interval, ScheduledExecutorService control) {
+        this.session = session;
+        this.interval = interval;
+        this.control = control;
+    }
+
+    /** A first round now, then one every interval. */
+    void start() {
+        control.execute(this::rebalance);
+        control.scheduleWithFixedDelay(this::rebalance, interval.toMillis(), interval.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** One round over every subscribed topic; runs on the control thread. */
+    void rebalance() {
+        if (!session.isRunning()) {
+            return;
+        }
+        boolean changed = false;
+        boolean incomplete = false;
+        try {
+            for (String topic : session.subscriptions().keySet()) {
+                Boolean result = rebalanceTopic(topic);
+                if (result == null) {
+                    incomplete = true;
+                } else {
+                    changed |= result;
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("rebalance of consumer group {} failed", session.config().group(), e);
+            incomplete = true;
+        }
+        if (changed) {
+            session.client().consumerGroupsChanged();
+        }
+        if (incomplete && session.isRunning()) {
+            try {
+                control.schedule(this::rebalance, INCOMPLETE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RuntimeException e) { // shut down meanwhile
+                log.debug("rebalance retry not scheduled: {}", e.toString());
+            }
+        }
+    }
+
+    /** @return whether the owned queues of {@code wireTopic} changed, or null if the round could not decide */
+    private @Nullable Boolean rebalanceTopic(String wireTopic) {
+        TopicPublishInfo route = session.routes().cached(wireTopic);
+        if (route == null || route.readQueues().isEmpty()) {
+            // The retry topic appears once a heartbeat created it; an unknown topic may be created later.
+            session.routes().refresh(wireTopic);
+            return null;
+        }
+        List<String> masters = new ArrayList<>(route.masters().values());
+        if (masters.isEmpty()) {
+            return null;
+        }
+        String broker = masters.get(ThreadLocalRandom.current().nextInt(masters.size()));
+        List<String> members;
+        try {
+            members = session.requests().consumerIds(broker, session.names().group())
+                    .get(BrokerRequests.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception e) {
+            log.debug("members of group {} unknown for now: {}", session.names().group(), e.toString());
+            return null;
+        }
+        WireNames names = session.names();
+        List<MessageQueue> shown = route.readQueues().stream().map(names::applicationQueue).toList();
+        Set<MessageQueue> mine = new HashSet<>();
+        for (MessageQueue q : session.config().queueAllocation().allocate(shown, members,
+                session.client().clientId())) {
+            mine.add(new MessageQueue(wireTopic, q.brokerName(), q.queueId()));
+        }
+        return apply(wireTopic, mine);
+    }
+
+    /** Gives up the queues of {@code wireTopic} not in {@code mine}, then takes the new ones. */
+    boolean apply(String wireTopic, Set<MessageQueue> mine) {
+        List<ProcessQueue> removed = new ArrayList<>();
+        synchronized (session.membership) {
+            if (!session.isRunning()) {
+                return false;
+            }
+            for (Map.Entry<MessageQueue, ProcessQueue> e : session.queues().entrySet()) {
+                if (e.getKey().topic().equals(wireTopic) && !mine.contains(e.getKey())) {
+                    removed.add(e.getValue());
+                    session.release(e.getValue().drop());
+                }
+            }
+        }
+        boolean changed = !removed.isEmpty();
+        if (changed) {
+            long wait = Math.min(session.config().shutdownTimeout().toNanos(), ConsumerSession.REMOVAL_WAIT.toNanos());
+            long deadline = System.nanoTime() + wait;
+            session.awaitIdle(removed, deadline);
+            session.commitFinal(removed, Math.max(BrokerRequests.TIMEOUT.toNanos(), deadline - System.nanoTime()));
+            log.info("consumer group {} gave up {}", session.config().group(), removed);
+        }
+        for (MessageQueue queue : mine) {
+            if (session.queues().containsKey(queue)) {
+                continue;
+            }
+            long start;
+            try {
+                start = startOffset(queue).get(2 * BrokerRequests.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return changed;
+            } catch (Exception e) {
+                log.warn("consumer group {}: start offset of {} unknown ({}); retried at the next rebalance",
+                        session.config().group(), queue, e.toString());
+                continue;
+            }
+            ProcessQueue created = new ProcessQueue(queue, start);
+            synchronized (session.membership) {
+                if (!session.isRunning()) {
+                    return changed;
+                }
+                session.offsetStore().update(queue, start, true);
+                session.queues().put(queue, created);
+            }
+            changed = true;
+            log.info("consumer group {} took {} from offset {}", session.config().group(), queue, start);
+            session.puller().pull(created);
+        }
+        return changed;
+    }
+
+    /**
+     * Where to start reading a newly owned queue: the group's committed offset; for a queue the group
+     * never committed, where consume-from says — except on the retry topic, which holds only this
+     * group's failures and is read from its start (from its end for a timestamp start, as the official
+     * client does).
+     */
+    CompletableFuture<Long> startOffset(MessageQueue queue) {
+        return session.offsetStore().read(queue).thenCompose(stored -> {
+            if (stored >= 0) {
+                return CompletableFuture.completedFuture(stored);
+            }
+            boolean retry = session.names().isRetryTopic(queue.topic());
+            ConsumeFrom from = session.config().consumeFrom();
+            BrokerRequests requests = session.requests();
+            return switch (from.kind()) {
+                case LAST_OFFSET -> retry ? CompletableFuture.completedFuture(0L) : requests.maxOffset(queue);
+                case FIRST_OFFSET -> retry ? CompletableFuture.completedFuture(0L) : requests.minOffset(queue);
+                case TIMESTAMP -> retry ? requests.maxOffset(queue)
+                        : requests.offsetAt(queue, java.util.Objects.requireNonNull(from.timestamp()));
+            };
+        });
+    }
+}
