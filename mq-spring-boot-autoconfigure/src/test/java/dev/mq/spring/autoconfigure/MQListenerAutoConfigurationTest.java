@@ -38,6 +38,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.springframework.aop.framework.ProxyFactory;
@@ -222,6 +223,23 @@ class MQListenerAutoConfigurationTest {
                     ConsumerConfig billing = registry.require("billing").consumer().config();
                     assertThat(billing.concurrency()).as("the annotation beats the property").isEqualTo(3);
                     assertThat(billing.orderlyRetryDelay()).isEqualTo(Duration.ofMillis(250));
+                });
+    }
+
+    @Test
+    void virtualThreadsRunTheHandlersWhenEnabledOnJava21() {
+        runner.withUserConfiguration(Listeners.class).withPropertyValues("spring.threads.virtual.enabled=true")
+                .run(context -> {
+                    ThreadFactory factory = context.getBean(MQListenerRegistry.class).require("billing").consumer()
+                            .config().threadFactory();
+                    if (Runtime.version().feature() >= 21) {
+                        Thread thread = factory.newThread(() -> { });
+                        assertThat(thread.getName()).startsWith("mq-listener-billing-");
+                        assertThat(Thread.class.getMethod("isVirtual").invoke(thread)).isEqualTo(true);
+                    } else {
+                        assertThat(factory).as("Java " + Runtime.version().feature() + " has no virtual threads")
+                                .isNull();
+                    }
                 });
     }
 
