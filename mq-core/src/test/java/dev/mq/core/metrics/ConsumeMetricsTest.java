@@ -12,6 +12,8 @@ import dev.mq.core.consumer.ConsumerStats;
 import dev.mq.core.consumer.PushConsumer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -22,11 +24,18 @@ class ConsumeMetricsTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final MicrometerConsumeHook hook = new MicrometerConsumeHook(registry);
+    /** Gauges hold their consumer weakly, as an application's container holds it strongly. */
+    private final List<PushConsumer> consumers = new ArrayList<>();
+
+    private PushConsumer held(PushConsumer consumer) {
+        consumers.add(consumer);
+        return consumer;
+    }
 
     @Test
     void everyOutcomeIsTimedAndRetriesAndDeadLettersAreCounted() {
-        hook.bindConsumerMeters(new StatsConsumer(ConsumerConfig.builder().group("billing").subscribe("Orders", "*")
-                .maxReconsumeTimes(3).build(), Map.of()));
+        hook.bindConsumerMeters(held(new StatsConsumer(ConsumerConfig.builder().group("billing").subscribe("Orders", "*")
+                .maxReconsumeTimes(3).build(), Map.of())));
         hook.afterConsume(context("billing", 0, ConsumeResult.SUCCESS, Duration.ofMillis(5)));
         hook.afterConsume(context("billing", 0, ConsumeResult.RETRY, Duration.ofMillis(7)));
         hook.afterConsume(context("billing", 1, ConsumeResult.DEAD_LETTER, Duration.ofMillis(1)));
@@ -51,8 +60,8 @@ class ConsumeMetricsTest {
                 new MessageQueue("Orders", "b", 1), new ConsumerStats.QueueStats(-1, 40, 0, 0, 0),
                 new MessageQueue("Payments", "b", 0), new ConsumerStats.QueueStats(5, 6, 1, 100, 0),
                 new MessageQueue("%RETRY%billing", "b", 0), new ConsumerStats.QueueStats(0, 9, 0, 0, 0));
-        hook.bindConsumerMeters(new StatsConsumer(ConsumerConfig.builder().group("billing").subscribe("Orders", "*")
-                .subscribe("Payments", "*").build(), queues));
+        hook.bindConsumerMeters(held(new StatsConsumer(ConsumerConfig.builder().group("billing").subscribe("Orders", "*")
+                .subscribe("Payments", "*").build(), queues)));
         assertThat(registry.get(MicrometerConsumeHook.LAG).tags("group", "billing", "topic", "Orders").gauge().value())
                 .as("an unknown committed offset counts 0").isEqualTo(15);
         assertThat(registry.get(MicrometerConsumeHook.LAG).tags("topic", "Payments").gauge().value()).isEqualTo(1);

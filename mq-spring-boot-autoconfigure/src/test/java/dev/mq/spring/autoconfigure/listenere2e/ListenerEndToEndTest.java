@@ -35,7 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code @MQListener} as a user meets it, on a real 5.5.0 broker: typed payloads and headers, batch
  * with a partial failure, retry then dead letter, an error handler, an async result, pause and
- * resume, a restart, metrics and lag in {@code /actuator/metrics}, health details, and a trace that
+ * resume, a restart, metrics and lag in {@code /actuator/metrics}, health details (OUT_OF_SERVICE above
+ * the lag threshold, DOWN when a listener failed to start), and a trace that
  * continues from the send into the handler.
  */
 @WithEmbeddedRocketMQ(shared = true, brokerProperties = ListenerEndToEndTest.FAST_RETRIES)
@@ -47,6 +48,7 @@ import tools.jackson.databind.json.JsonMapper;
             "mq.consumer.observation-enabled=true",
             "mq.consumer.commit-interval=500ms",
             "mq.consumer.shutdown-timeout=10s",
+            "mq.consumer.health-lag-threshold=2",
             "listener-e2e.typed-topic=LTyped",
             "management.endpoints.web.exposure.include=health,metrics",
             "management.endpoint.health.show-details=always"
@@ -155,6 +157,9 @@ class ListenerEndToEndTest {
         }
         awaitMetric("mq.consumer.lag", v -> v == 3, "group:l-gated", "topic:LGated");
         assertThat(metric("mq.consumer.cached.messages", "group:l-gated")).isEqualTo(3);
+        JsonNode behind = mqHealth();
+        assertThat(behind.get("status").asString()).as("lag 3 is above the threshold 2").isEqualTo("OUT_OF_SERVICE");
+        assertThat(behind.get("details").get("reason").asString()).contains("lag of listener l-gated is 3");
         listeners.gate.countDown();
         listeners.gated.await(3, WAIT);
         awaitMetric("mq.consumer.lag", v -> v == 0, "group:l-gated", "topic:LGated");
