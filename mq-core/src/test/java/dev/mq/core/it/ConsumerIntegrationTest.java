@@ -492,4 +492,63 @@ class ConsumerIntegrationTest {
         assertThat(before.get()).isEqualTo(60);
         assertThat(after.get()).isEqualTo(60);
     }
+
+    @Test
+    void aNamespacedConsumerSeesNamesWithoutItsNamespaceAndRetriesInItsOwnRetryTopic(EmbeddedRocketMQ mq) {
+        mq.createTopic("staging%NsConsumeTopic", 1);
+        ConcurrentLinkedQueue<ReceivedMessage> deliveries = new ConcurrentLinkedQueue<>();
+        try (MQClientInstance namespaced = MQClientInstance.builder().nameServer(mq.nameServerAddress())
+                .namespace("staging").routeRefreshInterval(Duration.ofSeconds(2)).build()) {
+            namespaced.start();
+            Producer p = namespaced.newProducer(ProducerConfig.builder().group("ns-producer")
+                    .sendTimeout(Duration.ofSeconds(15)).build());
+            String id = p.send(Message.builder("NsConsumeTopic").tags("x").body("namespaced").build()).messageId();
+            PushConsumer consumer = namespaced.newPushConsumer(ConsumerConfig.builder().group("ns-group")
+                    .subscribe("NsConsumeTopic", "x").consumeFrom(ConsumeFrom.FIRST_OFFSET).build(), m -> {
+                        deliveries.add(m);
+                        return m.reconsumeTimes() == 0 ? ConsumeResult.RETRY : ConsumeResult.SUCCESS;
+                    });
+            ((DefaultPushConsumer) consumer).rebalanceInterval(Duration.ofSeconds(2));
+            consumer.start();
+            awaitTrue(() -> deliveries.size() >= 2, "a delivery and its retry");
+            assertThat(consumer.assignedQueues()).extracting(dev.mq.core.MessageQueue::topic)
+                    .contains("NsConsumeTopic", "%RETRY%ns-group");
+            settle();
+            assertThat(deliveries).extracting(ReceivedMessage::messageId).containsExactly(id, id);
+            assertThat(deliveries).extracting(ReceivedMessage::topic).containsOnly("NsConsumeTopic");
+            assertThat(new ArrayList<>(deliveries).get(1).queue().topic()).isEqualTo("%RETRY%ns-group");
+        }
+        // The broker holds the group's retry topic under the official client's name for it.
+        List<dev.mq.test.StoredMessage> retried = dev.mq.test.OfficialConsumer.readAll(mq.nameServerAddress(),
+                "%RETRY%staging%ns-group", 1, WAIT);
+        assertThat(retried).hasSize(1);
+    }
+
+    @Test
+    void aPausedConsumerStopsPullingKeepsItsQueuesAndResumesWhereItWas(EmbeddedRocketMQ mq) {
+        String topic = "PauseTopic";
+        mq.createTopic(topic, 1);
+        Collector collector = new Collector();
+        try (PushConsumer consumer = consumer(ConsumerConfig.builder().group("pause-group").subscribe(topic, "*")
+                .consumeFrom(ConsumeFrom.FIRST_OFFSET).pullBatchSize(4).maxCachedMessages(4), collector)) {
+            consumer.start();
+            awaitTrue(() -> topicQueues(consumer, topic) == 1, "the queue owned");
+            consumer.pause();
+            assertThat(consumer.isPaused()).isTrue();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                ids.add(producer.send(message(topic, i)).messageId());
+            }
+            settle();
+            // The pull already held by the broker may still answer (at most one pull's worth); none follows.
+            assertThat(collector.received.size()).isLessThanOrEqualTo(4);
+            assertThat(consumer.assignedQueues()).extracting(dev.mq.core.MessageQueue::topic).contains(topic);
+            assertThat(consumer.stats().paused()).isTrue();
+            consumer.resume();
+            collector.awaitCount(40);
+            settle();
+            assertThat(collector.received).extracting(ReceivedMessage::messageId)
+                    .containsExactlyInAnyOrderElementsOf(ids);
+        }
+    }
 }
