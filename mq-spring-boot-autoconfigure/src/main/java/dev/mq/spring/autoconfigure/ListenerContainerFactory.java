@@ -82,8 +82,14 @@ final class ListenerContainerFactory {
         map.from(defaultConsumeFrom).to(builder::consumeFrom);
     }
 
-    /** The container of {@code method} of {@code bean}, not started. */
-    ListenerContainer create(Object bean, Method method, MQListener annotation) {
+    /**
+     * The container of {@code method} of {@code bean}, not started.
+     *
+     * @param claim called with the listener's id and group before its consumer is made; throws if
+     *              either is taken
+     */
+    ListenerContainer create(Object bean, Method method, MQListener annotation,
+                             java.util.function.BiConsumer<String, String> claim) {
         String description = ListenerMethod.describe(method);
         Attributes a = new Attributes(description, annotation, context.environment());
         String topic = a.required("topic", annotation.topic());
@@ -143,6 +149,7 @@ final class ListenerContainerFactory {
                     + e.setting() + " to an invalid value: " + e.getMessage(), e);
         }
         MQListenerErrorHandler errorHandler = errorHandler(a, annotation.errorHandler());
+        claim.accept(id, group);
         ListenerAdapter adapter = new ListenerAdapter(id, group, listenerMethod, errorHandler, context.observer());
         PushConsumer consumer = context.client().newPushConsumer(config, adapter.consumerListener());
         context.binders().forEach(b -> b.accept(consumer));

@@ -41,18 +41,20 @@ final class ListenerRegistry implements MQListenerRegistry, SmartLifecycle, Disp
      * @throws IllegalStateException naming the method if it cannot be served, or its id or group is taken
      */
     synchronized void register(Object bean, Method method, MQListener annotation) {
-        ListenerContainer container = factory.create(bean, method, annotation);
-        ListenerContainer sameId = containers.get(container.id());
-        String sameGroup = groups.get(container.group());
-        if (sameId != null || sameGroup != null) {
-            container.close();
-            throw new IllegalStateException(sameGroup != null
-                    ? "@MQListener " + container.listenerMethod() + ": group '" + container.group()
-                            + "' is taken by " + sameGroup + ": a consumer group is one consumer of the"
-                            + " application; give each listener its own group"
-                    : "@MQListener " + container.listenerMethod() + ": id '" + container.id() + "' is taken by "
-                            + sameId.listenerMethod() + ": give each listener its own id");
-        }
+        String description = ListenerMethod.describe(method);
+        ListenerContainer container = factory.create(bean, method, annotation, (id, group) -> {
+            ListenerContainer sameId = containers.get(id);
+            String sameGroup = groups.get(group);
+            if (sameGroup != null) {
+                throw new IllegalStateException("@MQListener " + description + ": group '" + group + "' is taken by "
+                        + sameGroup + ": a consumer group is one consumer of the application; give each listener"
+                        + " its own group");
+            }
+            if (sameId != null) {
+                throw new IllegalStateException("@MQListener " + description + ": id '" + id + "' is taken by "
+                        + sameId.listenerMethod() + ": give each listener its own id");
+            }
+        });
         containers.put(container.id(), container);
         groups.put(container.group(), container.listenerMethod());
         if (running && container.isAutoStartup()) {
