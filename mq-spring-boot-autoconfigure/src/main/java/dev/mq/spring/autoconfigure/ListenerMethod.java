@@ -60,6 +60,8 @@ final class ListenerMethod {
     private final boolean batch;
     private final ResultKind result;
     private final List<Resolver> resolvers;
+    /** How a batch listener's elements are made, or null for a single-message listener. */
+    private final @Nullable BatchElement element;
     private final MQPayloadConverter converter;
     private final ConversionService conversion;
 
@@ -74,7 +76,8 @@ final class ListenerMethod {
         this.invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
         ReflectionUtils.makeAccessible(invocable);
         this.result = resultKind(method);
-        this.resolvers = batch ? List.of(batchResolver(method)) : resolvers(method);
+        this.element = batch ? batchElement(method) : null;
+        this.resolvers = batch ? List.of() : resolvers(method);
     }
 
     /**
@@ -266,10 +269,11 @@ final class ListenerMethod {
         RECEIVED, MESSAGE, PAYLOAD
     }
 
-    private ElementKind elementKind = ElementKind.PAYLOAD;
-    private Type elementType = byte[].class;
+    /** What each element of a batch listener's list is, and the payload type it is read as. */
+    private record BatchElement(ElementKind kind, Type payloadType) {
+    }
 
-    private Resolver batchResolver(Method method) {
+    private BatchElement batchElement(Method method) {
         if (method.getParameterCount() != 1 || !List.class.isAssignableFrom(method.getParameterTypes()[0])
                 && method.getParameterTypes()[0] != Collection.class) {
             throw invalid("a batch listener takes exactly one List parameter (List<Order>, List<ReceivedMessage>,"
@@ -282,26 +286,25 @@ final class ListenerMethod {
             throw invalid("the batch parameter's element type is unknown: declare it, e.g. List<Order>");
         }
         if (raw == ReceivedMessage.class) {
-            elementKind = ElementKind.RECEIVED;
-        } else if (Message.class.isAssignableFrom(raw)) {
-            elementKind = ElementKind.MESSAGE;
-            elementType = messagePayloadType(element);
-        } else {
-            checkPayloadType(parameter, raw);
-            elementKind = ElementKind.PAYLOAD;
-            elementType = typeOf(element);
+            return new BatchElement(ElementKind.RECEIVED, byte[].class);
         }
-        return (m, h) -> {
-            throw new IllegalStateException("a batch is resolved element by element");
-        };
+        if (Message.class.isAssignableFrom(raw)) {
+            return new BatchElement(ElementKind.MESSAGE, messagePayloadType(element));
+        }
+        checkPayloadType(parameter, raw);
+        return new BatchElement(ElementKind.PAYLOAD, typeOf(element));
     }
 
     /** A batch element for {@code message}. */
     Object element(ReceivedMessage message) throws ConversionFailure {
-        return switch (elementKind) {
+        BatchElement e = element;
+        if (e == null) {
+            throw new IllegalStateException(description + " is not a batch listener");
+        }
+        return switch (e.kind()) {
             case RECEIVED -> message;
-            case MESSAGE -> new GenericMessage<>(payload(message, elementType), headersOf(message));
-            case PAYLOAD -> payload(message, elementType);
+            case MESSAGE -> new GenericMessage<>(payload(message, e.payloadType()), headersOf(message));
+            case PAYLOAD -> payload(message, e.payloadType());
         };
     }
 
