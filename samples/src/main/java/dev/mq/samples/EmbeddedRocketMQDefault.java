@@ -25,6 +25,8 @@ public class EmbeddedRocketMQDefault implements EnvironmentPostProcessor, Ordere
             return;
         }
         EmbeddedRocketMQ mq = EmbeddedRocketMQ.builder().build().start();
+        // Created up front, so that the order listener owns its queues before the first order arrives.
+        mq.createTopic(OrderController.TOPIC, 4);
         environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE,
                 Map.of("mq.name-server", mq.nameServerAddress())));
         application.addListeners(event -> {

@@ -1,5 +1,6 @@
 package dev.mq.spring.autoconfigure;
 
+import dev.mq.core.metrics.MicrometerConsumeHook;
 import dev.mq.core.metrics.MicrometerSendHook;
 import dev.mq.core.producer.Producer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,7 +15,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Send metrics in Micrometer through a {@link MicrometerSendHook} on every auto-configured producer,
- * plus the in-flight gauge of each producer. See {@code docs/metrics.md}.
+ * plus the in-flight gauge of each producer; consumption metrics through a {@link MicrometerConsumeHook}
+ * on every {@code @MQListener} consumer, plus its lag and cache gauges. See {@code docs/metrics.md}.
  */
 @AutoConfiguration(before = MQAutoConfiguration.class, afterName = {
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -34,5 +36,16 @@ public final class MQMetricsAutoConfiguration {
     MeterBinder mqProducerMetrics(ObjectProvider<Producer> producers) {
         return registry -> producers.orderedStream()
                 .forEach(producer -> MicrometerSendHook.bindProducerMeters(registry, producer));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    MicrometerConsumeHook mqMicrometerConsumeHook(MeterRegistry registry) {
+        return new MicrometerConsumeHook(registry);
+    }
+
+    @Bean
+    ConsumerMeterBinder mqConsumerMeterBinder(MicrometerConsumeHook hook) {
+        return hook::bindConsumerMeters;
     }
 }

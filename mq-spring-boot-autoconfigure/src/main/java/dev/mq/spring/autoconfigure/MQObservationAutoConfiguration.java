@@ -9,7 +9,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * Makes Micrometer Observation available to {@link MQTemplate}s whose producer sets
  * {@code observation-enabled}: one observation per send, with the trace context written into the
- * message properties.
+ * message properties; and to {@code @MQListener}s with {@code mq.consumer.observation-enabled}: one
+ * observation per received message, continuing the producer's trace.
  */
 @AutoConfiguration(before = MQAutoConfiguration.class,
         afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
@@ -20,5 +21,10 @@ public final class MQObservationAutoConfiguration {
     @Bean
     SendObserverFactory mqSendObserverFactory(ObservationRegistry registry) {
         return group -> new ObservationSendObserver(registry, group);
+    }
+
+    @Bean
+    ReceiveObserver mqReceiveObserver(ObservationRegistry registry) {
+        return new ObservationReceiveObserver(registry);
     }
 }

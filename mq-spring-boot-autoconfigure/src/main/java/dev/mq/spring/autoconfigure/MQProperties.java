@@ -37,6 +37,12 @@ public class MQProperties {
      */
     private final Map<String, ProducerProperties> producers = new LinkedHashMap<>();
 
+    /**
+     * Defaults of every @MQListener container; an annotation attribute overrides its property.
+     */
+    @NestedConfigurationProperty
+    private final ConsumerProperties consumer = new ConsumerProperties();
+
     private final Client client = new Client();
 
     private final Metrics metrics = new Metrics();
@@ -55,6 +61,10 @@ public class MQProperties {
 
     public Map<String, ProducerProperties> getProducers() {
         return producers;
+    }
+
+    public ConsumerProperties getConsumer() {
+        return consumer;
     }
 
     public Client getClient() {

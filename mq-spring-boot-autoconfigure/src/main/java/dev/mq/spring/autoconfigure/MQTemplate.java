@@ -54,9 +54,9 @@ import org.springframework.messaging.MessageHeaders;
 public class MQTemplate {
 
     /** Header with the message keys (space-separated string or collection). */
-    public static final String KEYS = "KEYS";
+    public static final String KEYS = dev.mq.spring.listener.MQHeaders.KEYS;
     /** Header with the message tag. */
-    public static final String TAGS = "TAGS";
+    public static final String TAGS = dev.mq.spring.listener.MQHeaders.TAGS;
     /** Header with the broker delay level (1..18 on a default broker). */
     public static final String DELAY = "DELAY";
 

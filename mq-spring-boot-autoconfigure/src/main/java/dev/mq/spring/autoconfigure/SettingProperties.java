@@ -30,6 +30,20 @@ final class SettingProperties {
             entry("autoBatching.maxBytes", "auto-batch.max-size"),
             entry("autoBatching.maxMessages", "auto-batch.max-messages"));
 
+    /** Consumer setting to its property below {@code mq.consumer}. */
+    private static final Map<String, String> CONSUMER = Map.ofEntries(
+            entry("concurrency", "concurrency"),
+            entry("maxReconsumeTimes", "max-reconsume-times"),
+            entry("batchSize", "batch-size"),
+            entry("pullBatchSize", "pull-batch-size"),
+            entry("maxCachedMessages", "max-cached-messages"),
+            entry("maxCachedBytes", "max-cached-bytes"),
+            entry("commitInterval", "commit-interval"),
+            entry("shutdownTimeout", "shutdown-timeout"),
+            entry("orderlyRetryDelay", "orderly-retry-delay"),
+            entry("offsetStoreDirectory", "offset-store-directory"),
+            entry("consumeFrom", "consume-from"));
+
     /** Client (and client resources) setting to its property. */
     private static final Map<String, String> CLIENT = Map.ofEntries(
             entry("nameServer", "mq.name-server"),
@@ -53,6 +67,12 @@ final class SettingProperties {
     static RuntimeException producer(String prefix, ConfigException e) {
         String property = PRODUCER.get(e.setting());
         return translate(property == null ? null : prefix + "." + property, e);
+    }
+
+    /** The error to fail start-up with for a consumer setting refused while {@code mq.consumer.*} was applied. */
+    static RuntimeException consumer(ConfigException e) {
+        String property = CONSUMER.get(e.setting());
+        return translate(property == null ? null : "mq.consumer." + property, e);
     }
 
     /** The error to fail start-up with for a client or client-resources setting refused. */

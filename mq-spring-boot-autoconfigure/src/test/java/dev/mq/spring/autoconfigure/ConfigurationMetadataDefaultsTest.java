@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mq.core.client.ClientResources;
 import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.consumer.ConsumerConfig;
 import dev.mq.core.producer.AutoBatching;
 import dev.mq.core.producer.ProducerConfig;
 import java.io.IOException;
@@ -41,6 +42,7 @@ class ConfigurationMetadataDefaultsTest {
     void theMetadataNamesTheEnginesDefaults() throws IOException {
         Map<String, JsonNode> metadata = metadataDefaults();
         ProducerConfig producer = ProducerConfig.builder().group("g").build();
+        ConsumerConfig consumer = ConsumerConfig.builder().group("g").subscribe("t", "*").build();
         Map<String, Object> engine = Map.ofEntries(
                 Map.entry("mq.client.connect-timeout", MQClientInstance.Builder.DEFAULT_CONNECT_TIMEOUT),
                 Map.entry("mq.client.write-stall-timeout", MQClientInstance.Builder.DEFAULT_WRITE_STALL_TIMEOUT),
@@ -58,7 +60,17 @@ class ConfigurationMetadataDefaultsTest {
                 Map.entry("mq.producer.latency-fault-tolerance", producer.latencyFaultTolerance()),
                 Map.entry("mq.producer.auto-batch.linger", AutoBatching.whenBusy().linger()),
                 Map.entry("mq.producer.auto-batch.max-size", (long) AutoBatching.DEFAULT_MAX_BYTES),
-                Map.entry("mq.producer.auto-batch.max-messages", AutoBatching.DEFAULT_MAX_MESSAGES));
+                Map.entry("mq.producer.auto-batch.max-messages", AutoBatching.DEFAULT_MAX_MESSAGES),
+                Map.entry("mq.consumer.concurrency", consumer.concurrency()),
+                Map.entry("mq.consumer.max-reconsume-times", consumer.maxReconsumeTimes()),
+                Map.entry("mq.consumer.batch-size", consumer.batchSize()),
+                Map.entry("mq.consumer.pull-batch-size", consumer.pullBatchSize()),
+                Map.entry("mq.consumer.max-cached-messages", consumer.maxCachedMessages()),
+                Map.entry("mq.consumer.max-cached-bytes", consumer.maxCachedBytes()),
+                Map.entry("mq.consumer.commit-interval", consumer.commitInterval()),
+                Map.entry("mq.consumer.shutdown-timeout", consumer.shutdownTimeout()),
+                Map.entry("mq.consumer.orderly-retry-delay", consumer.orderlyRetryDelay()),
+                Map.entry("mq.consumer.consume-from", consumer.consumeFrom().kind().name()));
         engine.forEach((property, value) -> {
             assertThat(metadata).as(property).containsKey(property);
             JsonNode stated = metadata.get(property);

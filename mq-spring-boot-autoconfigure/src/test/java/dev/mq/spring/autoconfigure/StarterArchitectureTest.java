@@ -15,4 +15,10 @@ class StarterArchitectureTest {
     static final ArchRule usesTheEngineThroughItsApiOnly = noClasses()
             .should().dependOnClassesThat().resideInAPackage("dev.mq.core.internal..")
             .because("what the starter needs from the engine, applications may need too: it belongs in the API");
+
+    @ArchTest
+    static final ArchRule theListenerApiStandsAlone = noClasses()
+            .that().resideInAPackage("dev.mq.spring.listener..")
+            .should().dependOnClassesThat().resideInAPackage("dev.mq.spring.autoconfigure..")
+            .because("dev.mq.spring.listener is what users touch; the machinery behind it depends on it, not the reverse");
 }

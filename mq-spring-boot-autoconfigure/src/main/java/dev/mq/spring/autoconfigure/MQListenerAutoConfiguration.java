@@ -1,0 +1,67 @@
+package dev.mq.spring.autoconfigure;
+
+import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.consumer.ConsumeHook;
+import dev.mq.core.consumer.PushConsumer;
+import dev.mq.spring.listener.ListenerCustomizer;
+import dev.mq.spring.listener.MQListener;
+import dev.mq.spring.listener.MQListenerErrorHandler;
+import dev.mq.spring.listener.MQListenerRegistry;
+import java.util.List;
+import java.util.function.Consumer;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.boot.thread.Threading;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * {@link MQListener} methods: the bean post-processor that finds them and the
+ * {@link MQListenerRegistry} (bean {@code mqListenerRegistry}) of their containers, on the
+ * auto-configured client. Defaults come from {@code mq.consumer.*}; {@link ConsumeHook} beans (the
+ * Micrometer hook among them) are added to every listener's consumer, {@link ListenerCustomizer}
+ * beans adjust each one's configuration, and with {@code spring.threads.virtual.enabled} (Java 21+)
+ * handlers run on virtual threads.
+ */
+@AutoConfiguration(after = {MQAutoConfiguration.class, MQMetricsAutoConfiguration.class,
+        MQObservationAutoConfiguration.class})
+@ConditionalOnBean(MQClientInstance.class)
+public final class MQListenerAutoConfiguration {
+
+    /** Bean name of the {@link MQListenerRegistry}. */
+    public static final String REGISTRY_BEAN = "mqListenerRegistry";
+
+    @Bean
+    static ListenerAnnotationBeanPostProcessor mqListenerAnnotationBeanPostProcessor() {
+        return new ListenerAnnotationBeanPostProcessor();
+    }
+
+    @Bean(name = REGISTRY_BEAN)
+    ListenerRegistry mqListenerRegistry(MQClientInstance client, MQProperties properties, Environment environment,
+                                        MQPayloadConverter converter, ObjectProvider<ConsumeHook> hooks,
+                                        ObjectProvider<ListenerCustomizer> customizers,
+                                        ObjectProvider<MQListenerErrorHandler> errorHandlers, BeanFactory beans,
+                                        ObjectProvider<ReceiveObserver> observers,
+                                        ObjectProvider<ConsumerMeterBinder> binders) {
+        ConsumerProperties consumer = properties.getConsumer();
+        ReceiveObserver observer = ReceiveObserver.NONE;
+        if (consumer.isObservationEnabled()) {
+            observer = observers.getIfAvailable();
+            if (observer == null) {
+                throw new InvalidConfigurationPropertyValueException("mq.consumer.observation-enabled", true,
+                        "Observation needs Micrometer's ObservationRegistry: add spring-boot-starter-actuator "
+                                + "(or micrometer-observation and an ObservationRegistry bean).");
+            }
+        }
+        List<Consumer<PushConsumer>> meterBinders = binders.orderedStream()
+                .map(b -> (Consumer<PushConsumer>) b::bind).toList();
+        return new ListenerRegistry(new ListenerContainerFactory(new ListenerContainerFactory.Context(client, consumer,
+                environment, converter, ApplicationConversionService.getSharedInstance(),
+                hooks.orderedStream().toList(), customizers.orderedStream().toList(), errorHandlers, beans, observer,
+                meterBinders, Threading.VIRTUAL.isActive(environment))));
+    }
+}
