@@ -2,6 +2,7 @@ package dev.mq.core.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mq.core.Clock;
 import dev.mq.core.Message;
 import dev.mq.core.MessageQueue;
 import dev.mq.core.SendResult;
@@ -9,6 +10,7 @@ import dev.mq.core.client.ClientResources;
 import dev.mq.core.client.MQClientInstance;
 import dev.mq.core.internal.client.CallbackExecutor;
 import dev.mq.core.internal.consume.ConsumerAdminRequests;
+import dev.mq.core.internal.consume.QueueLocks;
 import dev.mq.core.internal.protocol.ConsumeDirectlyResult;
 import dev.mq.core.internal.protocol.ConsumerAdminHeaders;
 import dev.mq.core.internal.protocol.ConsumerOffsetHeaders;
@@ -42,13 +44,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The broker's requests to a consumer, sent by a real broker: an administrator's calls (made here
- * with the admin request codes, as {@code mqadmin} makes them) are forwarded to a registered member
- * of a group, answered by {@link ConsumerAdminRequests}, and the answer comes back through the broker.
- * The member is a bare transport client that sends a consumer heartbeat; its consumers are a fake.
+ * The consumer's building blocks on a real broker. Orderly queue locks: one holder per queue and group,
+ * released on unlock. The broker's requests to a consumer: an administrator's calls (made here with the
+ * admin request codes, as {@code mqadmin} makes them) are forwarded to a registered member of a group,
+ * answered by {@link ConsumerAdminRequests}, and the answer comes back through the broker. The member
+ * is a bare transport client that sends a consumer heartbeat; its consumers are a fake.
  */
-@WithEmbeddedRocketMQ(topics = {"AdminTopic"}, brokerProperties = {"useServerSideResetOffset=false"})
-class ConsumerAdminIntegrationTest {
+@WithEmbeddedRocketMQ(topics = {"AdminTopic", "LockTopic"}, brokerProperties = {"useServerSideResetOffset=false"})
+class ConsumerPiecesIntegrationTest {
 
     private static final String GROUP = "admin-group";
     private static final String TOPIC = "AdminTopic";
@@ -212,5 +215,38 @@ class ConsumerAdminIntegrationTest {
         } finally {
             second.close();
         }
+    }
+
+    private static QueueLocks locks(EmbeddedRocketMQ mq, String clientId, String group) {
+        String address = mq.brokerAddress(0);
+        return new QueueLocks(member, resources.timer(), Clock.system(), clientId, group, queue -> address);
+    }
+
+    @Test
+    void twoClientsOfAGroupCannotBothLockAQueue(EmbeddedRocketMQ mq) {
+        String broker = mq.brokerName(0);
+        MessageQueue q0 = new MessageQueue("LockTopic", broker, 0);
+        MessageQueue q1 = new MessageQueue("LockTopic", broker, 1);
+        MessageQueue q2 = new MessageQueue("LockTopic", broker, 2);
+        QueueLocks first = locks(mq, "127.0.0.1@first", "lock-group");
+        QueueLocks second = locks(mq, "127.0.0.1@second", "lock-group");
+        QueueLocks otherGroup = locks(mq, "127.0.0.1@third", "another-group");
+
+        assertThat(first.lock(List.of(q0, q1)).join()).containsExactlyInAnyOrder(q0, q1);
+        assertThat(second.lock(List.of(q1, q2)).join()).containsExactly(q2);
+        assertThat(second.isLocked(q1)).isFalse();
+        // Renewing keeps what one holds; locks are per group.
+        assertThat(first.lock(List.of(q0, q1)).join()).containsExactlyInAnyOrder(q0, q1);
+        assertThat(otherGroup.lock(List.of(q0, q1)).join()).containsExactlyInAnyOrder(q0, q1);
+
+        first.unlock(List.of(q1)).join();
+        assertThat(first.isLocked(q1)).isFalse();
+        assertThat(second.lock(List.of(q1)).join()).containsExactly(q1);
+        assertThat(first.lock(List.of(q1)).join()).isEmpty();
+        assertThat(first.isLocked(q0)).isTrue();
+
+        second.unlock(List.of(q1, q2)).join();
+        first.unlock(List.of(q0)).join();
+        otherGroup.unlock(List.of(q0, q1)).join();
     }
 }

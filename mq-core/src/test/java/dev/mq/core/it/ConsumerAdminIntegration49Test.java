@@ -1,9 +1,0 @@
-package dev.mq.core.it;
-
-import dev.mq.test.RocketMQVersion;
-import dev.mq.test.WithEmbeddedRocketMQ;
-
-/** The same admin round trips through a RocketMQ 4.9 broker (which always resets offsets on the client side). */
-@WithEmbeddedRocketMQ(version = RocketMQVersion.V4_9, topics = {"AdminTopic"})
-class ConsumerAdminIntegration49Test extends ConsumerAdminIntegrationTest {
-}
