@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * if the owner name does.
  *
  * <p>A write never leaves the store without a complete file: the new content goes to the temporary
- * file and is forced to disk, the current file becomes the backup, and the temporary file is renamed
- * into place. A crash at any point leaves either the new file, or the old one as backup (and maybe a
- * stray temporary file, ignored). Reading at start takes the main file, else the backup (a crash
+ * file and is forced to disk, the current file becomes the backup (unless it is the damaged file
+ * the store started without), and the temporary file is renamed into place. A crash at any point
+ * leaves either the new file, or the old one as backup (and maybe a stray temporary file, ignored). Reading at start takes the main file, else the backup (a crash
  * between the two renames, or a damaged main file), else nothing: every queue is then {@link #NONE}
  * and consume-from applies, as for a new group. The worst a crash costs is the messages consumed since
  * the previous write, delivered again.
@@ -64,6 +64,8 @@ public final class LocalFileOffsetStore implements OffsetStore {
     private final AtomicLong version = new AtomicLong();
     private final Object writeLock = new Object();
     private long writtenVersion;
+    /** Whether the main file holds a good table (read or written by this store); a damaged one must not become the backup. */
+    private boolean mainIsGood;
 
     /**
      * Opens the store of {@code group} for {@code owner} under {@code directory}, reading what an
@@ -79,8 +81,16 @@ public final class LocalFileOffsetStore implements OffsetStore {
         this.backup = this.file.resolveSibling(FILE_NAME + ".bak");
         this.temporary = this.file.resolveSibling(FILE_NAME + ".tmp");
         this.group = Objects.requireNonNull(group, "group");
-        offsets.putAll(load());
-        writtenVersion = version.get();
+        Map<MessageQueue, Long> loaded = readFile(this.file);
+        if (loaded != null) {
+            offsets.putAll(loaded);
+            writtenVersion = version.get();
+            mainIsGood = true;
+        } else {
+            offsets.putAll(fallBack());
+            // The main file is missing or damaged: the first write replaces it even if nothing changed.
+            writtenVersion = -1;
+        }
     }
 
     /** Where the store of {@code group} for {@code owner} under {@code directory} is kept. */
@@ -136,7 +146,7 @@ public final class LocalFileOffsetStore implements OffsetStore {
         synchronized (writeLock) {
             // Read the version before the table: a change racing the snapshot bumps it again and is written next time.
             long writing = version.get();
-            if (writing == writtenVersion && Files.exists(file)) {
+            if (writing == writtenVersion) {
                 return;
             }
             byte[] content = OffsetsFile.encode(group, new HashMap<>(offsets));
@@ -149,10 +159,11 @@ public final class LocalFileOffsetStore implements OffsetStore {
                 }
                 out.force(true);
             }
-            if (Files.exists(file)) {
+            if (mainIsGood && Files.exists(file)) {
                 move(file, backup);
             }
             move(temporary, file);
+            mainIsGood = true;
             forceDirectory();
             writtenVersion = writing;
         }
@@ -175,11 +186,8 @@ public final class LocalFileOffsetStore implements OffsetStore {
         }
     }
 
-    private Map<MessageQueue, Long> load() {
-        Map<MessageQueue, Long> main = readFile(file);
-        if (main != null) {
-            return main;
-        }
+    /** What to start from when the main file is missing or damaged: the backup, else nothing. */
+    private Map<MessageQueue, Long> fallBack() {
         Map<MessageQueue, Long> previous = readFile(backup);
         if (previous != null) {
             log.warn("offsets of group {} taken from the backup {} (the main file is missing or damaged);"

@@ -112,7 +112,13 @@ class LocalFileOffsetStoreTest {
         store.persist(Set.of(Q0)).join();
 
         Files.write(store.file(), new byte[] {0, 0, 0, 0, 0});
-        assertThat(read(open(), Q0)).isEqualTo(42);
+        LocalFileOffsetStore fromBackup = open();
+        assertThat(read(fromBackup, Q0)).isEqualTo(42);
+        // Its first write replaces the damaged file even with nothing changed, and keeps the good backup.
+        fromBackup.persist(Set.of()).join();
+        assertThat(Files.readString(store.file())).contains("\"offset\":42");
+        assertThat(Files.readString(store.file().resolveSibling("offsets.json.bak"))).contains("\"offset\":42");
+        Files.write(store.file(), new byte[] {0, 0, 0, 0, 0});
 
         Files.writeString(store.file().resolveSibling("offsets.json.bak"), "{\"offsets\":[{\"topic\":\"Orders\"}]}");
         assertThat(read(open(), Q0)).isEqualTo(OffsetStore.NONE);
