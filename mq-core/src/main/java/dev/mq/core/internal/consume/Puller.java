@@ -37,6 +37,8 @@ final class Puller {
     static final long PULL_TIMEOUT_MILLIS = 30_000;
     /** Delay after a failed pull (the official client's {@code pullTimeDelayMillsWhenException}). */
     static final long ERROR_DELAY_MILLIS = 1_000;
+    /** How often an orderly queue whose lock lapsed checks again before pulling. */
+    static final long LOCK_WAIT_MILLIS = 1_000;
     /** Delay after FLOW_CONTROL. */
     static final long FLOW_CONTROL_DELAY_MILLIS = 20;
 
@@ -53,6 +55,12 @@ final class Puller {
         }
         if (session.isPaused()) {
             session.whenResumed(() -> pull(queue));
+            return;
+        }
+        QueueLocks locks = session.locks();
+        if (locks != null && !locks.isLocked(queue.queue())) {
+            // An orderly queue is read only while this member holds its lock; the renewal may win it back.
+            retryLater(queue, LOCK_WAIT_MILLIS);
             return;
         }
         int reserved = session.budget().reserve(session.config().pullBatchSize());

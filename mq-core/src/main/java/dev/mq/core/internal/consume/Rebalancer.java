@@ -103,6 +103,10 @@ final class Rebalancer {
             session.routes().refresh(wireTopic);
             return null;
         }
+        if (session.isBroadcasting()) {
+            // Every member reads every readable queue: no member list, no allocation.
+            return apply(wireTopic, new HashSet<>(route.readQueues()));
+        }
         List<String> masters = new ArrayList<>(route.masters().values());
         if (masters.isEmpty()) {
             return null;
@@ -126,11 +130,20 @@ final class Rebalancer {
                 session.client().clientId())) {
             mine.add(new MessageQueue(wireTopic, q.brokerName(), q.queueId()));
         }
-        return apply(wireTopic, mine);
+        Boolean changed = apply(wireTopic, mine);
+        // An orderly queue another member still holds is taken at a later round, which comes soon.
+        return lockedAll ? changed : null;
     }
 
-    /** Gives up the queues of {@code wireTopic} not in {@code mine}, then takes the new ones. */
+    /** Whether the last {@link #apply} locked every new queue it wanted (orderly); control thread only. */
+    private boolean lockedAll = true;
+
+    /**
+     * Gives up the queues of {@code wireTopic} not in {@code mine}, then takes the new ones — for an
+     * orderly consumer only those it could lock (the others stay with their holder until a later round).
+     */
     boolean apply(String wireTopic, Set<MessageQueue> mine) {
+        lockedAll = true;
         List<ProcessQueue> removed = new ArrayList<>();
         synchronized (session.membership) {
             if (!session.isRunning()) {
@@ -149,12 +162,31 @@ final class Rebalancer {
             long deadline = System.nanoTime() + wait;
             session.awaitIdle(removed, deadline);
             session.commitFinal(removed, Math.max(BrokerRequests.TIMEOUT.toNanos(), deadline - System.nanoTime()));
+            session.unlock(removed, QueueLocks.REQUEST_TIMEOUT.toNanos());
             log.info("consumer group {} gave up {}", session.config().group(), removed);
         }
-        for (MessageQueue queue : mine) {
-            if (session.queues().containsKey(queue)) {
-                continue;
+        Set<MessageQueue> wanted = new HashSet<>(mine);
+        wanted.removeAll(session.queues().keySet());
+        QueueLocks locks = session.locks();
+        if (locks != null && !wanted.isEmpty()) {
+            Set<MessageQueue> granted;
+            try {
+                granted = locks.lock(wanted).get(2 * QueueLocks.REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return changed;
+            } catch (Exception e) {
+                granted = Set.of();
             }
+            Set<MessageQueue> locked = granted;
+            if (!locked.containsAll(wanted)) {
+                lockedAll = false;
+                log.debug("consumer group {}: {} locked elsewhere for now", session.config().group(),
+                        wanted.stream().filter(q -> !locked.contains(q)).toList());
+            }
+            wanted.retainAll(locked);
+        }
+        for (MessageQueue queue : wanted) {
             long start;
             try {
                 start = startOffset(queue).get(2 * BrokerRequests.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
