@@ -47,6 +47,7 @@ final class OrderlyDispatcher implements MessageDispatcher {
     private final Semaphore slots;
     private final LinkedBlockingQueue<ProcessQueue> readyQueues = new LinkedBlockingQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger calls = new AtomicInteger();
     /** Local retries so far, per queue and queue offset (only of messages that failed). */
     private final Map<ProcessQueue, Map<Long, Integer>> retries = new ConcurrentHashMap<>();
     private final List<Thread> workers = new ArrayList<>();
@@ -81,6 +82,11 @@ final class OrderlyDispatcher implements MessageDispatcher {
     @Override
     public int inFlight() {
         return inFlight.get();
+    }
+
+    @Override
+    public int handlersRunning() {
+        return calls.get();
     }
 
     @Override
@@ -141,10 +147,12 @@ final class OrderlyDispatcher implements MessageDispatcher {
             messages.add(local == 0 ? m.message() : withReconsumeTimes(m.message(), m.message().reconsumeTimes() + local));
         }
         inFlight.addAndGet(batch.size());
-        queue.handlerStarted(batch.size());
+        calls.incrementAndGet();
+        queue.handlerStarted();
         try {
             invoker.invoke(messages).whenComplete((results, error) -> {
-                queue.handlerEnded(batch.size());
+                queue.handlerEnded();
+                calls.decrementAndGet();
                 inFlight.addAndGet(-batch.size());
                 slots.release();
                 List<ConsumeResult> outcome = results;
@@ -156,7 +164,8 @@ final class OrderlyDispatcher implements MessageDispatcher {
                 settle(queue, batch, outcome);
             });
         } catch (RuntimeException e) { // a hook or the invoker itself broke before any stage existed
-            queue.handlerEnded(batch.size());
+            queue.handlerEnded();
+            calls.decrementAndGet();
             inFlight.addAndGet(-batch.size());
             slots.release();
             log.error("handling {} messages of {} failed unexpectedly: they are retried", batch.size(), queue, e);
@@ -172,7 +181,7 @@ final class OrderlyDispatcher implements MessageDispatcher {
     private void settle(ProcessQueue queue, List<PendingMessage> batch, List<ConsumeResult> results) {
         int failed = -1;
         for (int i = 0; i < batch.size(); i++) {
-            if (results.get(i) == ConsumeResult.SUCCESS || queue.isDropped()) {
+            if (results.get(i) == ConsumeResult.SUCCESS) {
                 finished(queue, batch.get(i));
             } else {
                 failed = i;
@@ -181,6 +190,11 @@ final class OrderlyDispatcher implements MessageDispatcher {
         }
         if (failed < 0) {
             continueWith(queue);
+            return;
+        }
+        if (queue.isDropped()) {
+            // Given up meanwhile: the failed message and those after it hold the offset for the next owner.
+            batch.subList(failed, batch.size()).forEach(m -> abandoned(queue, m));
             return;
         }
         PendingMessage message = batch.get(failed);
@@ -202,7 +216,7 @@ final class OrderlyDispatcher implements MessageDispatcher {
     /** Sends {@code message} to the dead-letter topic, then moves on; a failed send is tried again later. */
     private void deadLetter(ProcessQueue queue, PendingMessage message) {
         if (queue.isDropped()) {
-            finished(queue, message); // the next owner reads it again
+            abandoned(queue, message); // the next owner reads it again
             return;
         }
         session.sendBackRequest(queue, message, ConsumerSendMsgBackHeader.DELAY_TO_DLQ).whenComplete((ok, error) -> {
@@ -221,7 +235,7 @@ final class OrderlyDispatcher implements MessageDispatcher {
             try {
                 session.remoting().schedule(timeout -> deadLetter(queue, message), delay, TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) { // the client is closing: the next owner reads it again
-                finished(queue, message);
+                abandoned(queue, message);
             }
         });
     }
@@ -234,12 +248,21 @@ final class OrderlyDispatcher implements MessageDispatcher {
         session.finish(queue, message);
     }
 
+    /** {@code message} failed on a queue given up: memory released, its offset still held (never committed past). */
+    private void abandoned(ProcessQueue queue, PendingMessage message) {
+        Map<Long, Integer> counts = retries.get(queue);
+        if (counts != null) {
+            counts.remove(message.queueOffset());
+        }
+        session.abandon(queue, message);
+    }
+
     /** Puts {@code messages} back at the head of the queue, in their order. */
     private void handBack(ProcessQueue queue, List<PendingMessage> messages) {
         for (int i = messages.size() - 1; i >= 0; i--) {
             PendingMessage m = messages.get(i);
             if (!queue.handBack(m)) {
-                finished(queue, m); // dropped meanwhile: only its memory is released
+                abandoned(queue, m); // dropped meanwhile: only its memory is released
             }
         }
     }
