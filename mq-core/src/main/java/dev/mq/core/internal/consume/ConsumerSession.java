@@ -101,10 +101,7 @@ final class ConsumerSession {
         this.broadcasting = config.messageModel() == MessageModel.BROADCASTING;
         this.startedMillis = client.clock().millis();
         this.requests = new BrokerRequests(client.remoting(), client.routes());
-        // Broadcasting: every member reads every queue, so progress is this member's own, kept on its disk.
-        this.offsetStore = broadcasting
-                ? new LocalFileOffsetStore(config.offsetStoreDirectory(), client.stableName(), names.group())
-                : new BrokerOffsetStore(requests, names.group());
+        this.offsetStore = offsetStoreFor(config, requests, names, client);
         this.locks = config.orderly() && !broadcasting ? new QueueLocks(client.remoting(),
                 new RemotingTimer(client.remoting()), client.clock(), client.clientId(), names.group(),
                 requests::masterOf) : null;
@@ -112,7 +109,7 @@ final class ConsumerSession {
         ThreadFactory handlerThreads = config.threadFactory() != null ? config.threadFactory()
                 : daemonThreads("mq-consume-" + config.group() + "-");
         this.dispatcher = config.orderly()
-                ? new OrderlyDispatcher(this, config.concurrency(), invoker.messagesPerCall(config.batchSize()),
+                ? OrderlyDispatcher.of(this, config.concurrency(), invoker.messagesPerCall(config.batchSize()),
                         invoker, handlerThreads)
                 : new ConcurrentDispatcher(config.concurrency(), invoker.messagesPerCall(config.batchSize()),
                         invoker, this::settle, handlerThreads);
@@ -126,6 +123,20 @@ final class ConsumerSession {
         executor.setRemoveOnCancelPolicy(true);
         this.control = executor;
         this.rebalancer = new Rebalancer(this, rebalanceInterval, executor);
+    }
+
+    /**
+     * Where this consumer keeps its progress: the brokers in clustering mode; a broadcasting member's
+     * own file under {@link ConsumerConfig#offsetStoreDirectory()}, named after the client's stable name
+     * (every member reads every queue, so the progress is its own).
+     */
+    private static OffsetStore offsetStoreFor(ConsumerConfig config, BrokerRequests requests, WireNames names,
+                                              ClientServices client) {
+        return switch (config.messageModel()) {
+            case CLUSTERING -> new BrokerOffsetStore(requests, names.group());
+            case BROADCASTING -> new LocalFileOffsetStore(config.offsetStoreDirectory(), client.stableName(),
+                    names.group());
+        };
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -38,8 +39,35 @@ final class OrderlyDispatcher implements MessageDispatcher {
 
     /** How long a queue whose lock lapsed waits before it is looked at again (meanwhile it is re-locked). */
     static final long LOCK_WAIT_MILLIS = 1_000;
+    /** The least wait before a failed dead-letter send is repeated (a broker that refused needs a moment). */
+    static final long DEAD_LETTER_RETRY_MIN_MILLIS = 1_000;
 
-    private final ConsumerSession session;
+    /** What the dispatcher needs from its consumer: locks, settlement, the dead-letter send and a timer. */
+    interface Queues {
+
+        /** Whether this member holds {@code queue}'s lock now (always, when no locks are kept). */
+        boolean isLocked(ProcessQueue queue);
+
+        /** Asks for {@code queue}'s lock again (its lock lapsed); the answer comes later. */
+        void relock(ProcessQueue queue);
+
+        /** {@code message} is settled: memory released, offset recorded. */
+        void finish(ProcessQueue queue, PendingMessage message);
+
+        /** {@code message} failed on a queue given up: memory released, offset still held. */
+        void abandon(ProcessQueue queue, PendingMessage message);
+
+        /** Sends {@code message} to the group's dead-letter topic; completes when its broker accepted it. */
+        CompletableFuture<Void> deadLetter(ProcessQueue queue, PendingMessage message);
+
+        /** Runs {@code task} after {@code delayMillis}, never on the caller's stack; throws when closing. */
+        void schedule(Runnable task, long delayMillis);
+    }
+
+    private final Queues queues;
+    private final String group;
+    private final int maxReconsumeTimes;
+    private final long retryDelayMillis;
     private final int concurrency;
     private final int messagesPerCall;
     private final ListenerInvoker invoker;
@@ -53,9 +81,54 @@ final class OrderlyDispatcher implements MessageDispatcher {
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean stopped;
 
-    OrderlyDispatcher(ConsumerSession session, int concurrency, int messagesPerCall, ListenerInvoker invoker,
-                      ThreadFactory threads) {
-        this.session = session;
+    /** The dispatcher of {@code session}: its locks, settlement, send-back and the client's timer. */
+    static OrderlyDispatcher of(ConsumerSession session, int concurrency, int messagesPerCall, ListenerInvoker invoker,
+                                ThreadFactory threads) {
+        Queues queues = new Queues() {
+            @Override
+            public boolean isLocked(ProcessQueue queue) {
+                QueueLocks locks = session.locks();
+                return locks == null || locks.isLocked(queue.queue());
+            }
+
+            @Override
+            public void relock(ProcessQueue queue) {
+                QueueLocks locks = session.locks();
+                if (locks != null) {
+                    locks.lock(Set.of(queue.queue()));
+                }
+            }
+
+            @Override
+            public void finish(ProcessQueue queue, PendingMessage message) {
+                session.finish(queue, message);
+            }
+
+            @Override
+            public void abandon(ProcessQueue queue, PendingMessage message) {
+                session.abandon(queue, message);
+            }
+
+            @Override
+            public CompletableFuture<Void> deadLetter(ProcessQueue queue, PendingMessage message) {
+                return session.sendBackRequest(queue, message, ConsumerSendMsgBackHeader.DELAY_TO_DLQ);
+            }
+
+            @Override
+            public void schedule(Runnable task, long delayMillis) {
+                session.remoting().schedule(timeout -> task.run(), delayMillis, TimeUnit.MILLISECONDS);
+            }
+        };
+        return new OrderlyDispatcher(queues, session.config().group(), session.config().maxReconsumeTimes(),
+                session.config().orderlyRetryDelay().toMillis(), concurrency, messagesPerCall, invoker, threads);
+    }
+
+    OrderlyDispatcher(Queues queues, String group, int maxReconsumeTimes, long retryDelayMillis, int concurrency,
+                      int messagesPerCall, ListenerInvoker invoker, ThreadFactory threads) {
+        this.queues = queues;
+        this.group = group;
+        this.maxReconsumeTimes = maxReconsumeTimes;
+        this.retryDelayMillis = retryDelayMillis;
         this.concurrency = concurrency;
         this.messagesPerCall = messagesPerCall;
         this.invoker = invoker;
@@ -123,9 +196,8 @@ final class OrderlyDispatcher implements MessageDispatcher {
             retries.remove(queue);
             return false;
         }
-        QueueLocks locks = session.locks();
-        if (locks != null && !locks.isLocked(queue.queue())) {
-            locks.lock(Set.of(queue.queue()));
+        if (!queues.isLocked(queue)) {
+            queues.relock(queue);
             later(queue, LOCK_WAIT_MILLIS);
             return false;
         }
@@ -200,7 +272,7 @@ final class OrderlyDispatcher implements MessageDispatcher {
         PendingMessage message = batch.get(failed);
         List<PendingMessage> after = batch.subList(failed + 1, batch.size());
         int done = retries.getOrDefault(queue, Map.of()).getOrDefault(message.queueOffset(), 0);
-        if (results.get(failed) == ConsumeResult.DEAD_LETTER || done >= session.config().maxReconsumeTimes()) {
+        if (results.get(failed) == ConsumeResult.DEAD_LETTER || done >= maxReconsumeTimes) {
             handBack(queue, after);
             deadLetter(queue, message);
             return;
@@ -208,9 +280,8 @@ final class OrderlyDispatcher implements MessageDispatcher {
         retries.computeIfAbsent(queue, q -> new ConcurrentHashMap<>()).put(message.queueOffset(), done + 1);
         handBack(queue, batch.subList(failed, batch.size()));
         log.debug("{} of {} failed (local retry {} of {}): the queue waits {} ms", message.message().messageId(),
-                queue.queue(), done + 1, session.config().maxReconsumeTimes(),
-                session.config().orderlyRetryDelay().toMillis());
-        later(queue, session.config().orderlyRetryDelay().toMillis());
+                queue.queue(), done + 1, maxReconsumeTimes, retryDelayMillis);
+        later(queue, retryDelayMillis);
     }
 
     /** Sends {@code message} to the dead-letter topic, then moves on; a failed send is tried again later. */
@@ -219,21 +290,20 @@ final class OrderlyDispatcher implements MessageDispatcher {
             abandoned(queue, message); // the next owner reads it again
             return;
         }
-        session.sendBackRequest(queue, message, ConsumerSendMsgBackHeader.DELAY_TO_DLQ).whenComplete((ok, error) -> {
+        queues.deadLetter(queue, message).whenComplete((ok, error) -> {
             if (error == null) {
-                log.warn("consumer group {}: {} of {} failed {} times and went to the dead-letter topic; the queue"
-                        + " moves on", session.config().group(), message.message().messageId(), queue.queue(),
-                        session.config().maxReconsumeTimes() + 1);
+                log.warn("consumer group {}: {} of {} failed and went to the dead-letter topic; the queue moves on",
+                        group, message.message().messageId(), queue.queue());
                 finished(queue, message);
                 continueWith(queue);
                 return;
             }
-            long delay = Math.max(session.config().orderlyRetryDelay().toMillis(), LOCK_WAIT_MILLIS);
+            long delay = Math.max(retryDelayMillis, DEAD_LETTER_RETRY_MIN_MILLIS);
             log.warn("consumer group {}: sending {} of {} to the dead-letter topic failed ({}); the queue stays"
-                    + " suspended and it is tried again in {} ms", session.config().group(),
-                    message.message().messageId(), queue.queue(), error.getMessage(), delay);
+                    + " suspended and it is tried again in {} ms", group, message.message().messageId(),
+                    queue.queue(), error.getMessage(), delay);
             try {
-                session.remoting().schedule(timeout -> deadLetter(queue, message), delay, TimeUnit.MILLISECONDS);
+                queues.schedule(() -> deadLetter(queue, message), delay);
             } catch (RuntimeException e) { // the client is closing: the next owner reads it again
                 abandoned(queue, message);
             }
@@ -245,7 +315,7 @@ final class OrderlyDispatcher implements MessageDispatcher {
         if (counts != null) {
             counts.remove(message.queueOffset());
         }
-        session.finish(queue, message);
+        queues.finish(queue, message);
     }
 
     /** {@code message} failed on a queue given up: memory released, its offset still held (never committed past). */
@@ -254,7 +324,7 @@ final class OrderlyDispatcher implements MessageDispatcher {
         if (counts != null) {
             counts.remove(message.queueOffset());
         }
-        session.abandon(queue, message);
+        queues.abandon(queue, message);
     }
 
     /** Puts {@code messages} back at the head of the queue, in their order. */
@@ -279,11 +349,11 @@ final class OrderlyDispatcher implements MessageDispatcher {
     /** Lists {@code queue} again after {@code delayMillis}; it stays marked as scheduled meanwhile. */
     private void later(ProcessQueue queue, long delayMillis) {
         try {
-            session.remoting().schedule(timeout -> {
+            queues.schedule(() -> {
                 if (!stopped) {
                     readyQueues.add(queue);
                 }
-            }, delayMillis, TimeUnit.MILLISECONDS);
+            }, delayMillis);
         } catch (RuntimeException e) { // the client is closing
             log.debug("cannot resume {}: {}", queue, e.toString());
         }
