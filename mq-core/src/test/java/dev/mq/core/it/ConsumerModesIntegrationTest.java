@@ -21,8 +21,10 @@ import dev.mq.core.internal.client.CallbackExecutor;
 import dev.mq.core.internal.consume.DefaultPushConsumer;
 import dev.mq.core.internal.protocol.ConsumeDirectlyResult;
 import dev.mq.core.internal.protocol.ConsumerAdminHeaders;
+import dev.mq.core.internal.protocol.ConsumerOffsetHeaders;
 import dev.mq.core.internal.protocol.RequestCode;
 import dev.mq.core.internal.protocol.RequestFields;
+import dev.mq.core.internal.protocol.ResponseCode;
 import dev.mq.core.internal.transport.InboundRequestHandler;
 import dev.mq.core.internal.transport.OutboundFrame;
 import dev.mq.core.internal.transport.RemotingClient;
@@ -152,6 +154,17 @@ class ConsumerModesIntegrationTest {
             assertThat(connections.code()).as(connections.remark()).isZero();
             String body = new String(Objects.requireNonNull(connections.body()), StandardCharsets.UTF_8);
             assertThat(body).contains("\"messageModel\":\"BROADCASTING\"").contains(topic).doesNotContain("%RETRY%");
+            // Its progress stays with the members: pulls carry no commit offset for the group (a 4.9 broker
+            // would store one as the group's offset; 5.x keeps a broadcasting group's apart).
+            for (int q = 0; q < 4; q++) {
+                RemotingCommand stored = invoke(mq.brokerAddress(0), RequestCode.QUERY_CONSUMER_OFFSET,
+                        new ConsumerOffsetHeaders.Query(group, topic, q, false, mq.brokerName(0)));
+                if (stored.code() == 0) { // a 4.9 broker answers 0 where it has no offset for a young queue
+                    assertThat(stored.field(ConsumerOffsetHeaders.OFFSET)).isEqualTo("0");
+                } else {
+                    assertThat(stored.code()).isEqualTo(ResponseCode.QUERY_NOT_FOUND);
+                }
+            }
 
             consumerA.close(); // writes its offsets to its file
             for (int i = 100; i < 150; i++) {

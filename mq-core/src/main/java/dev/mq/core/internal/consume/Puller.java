@@ -77,7 +77,8 @@ final class Puller {
             retryLater(queue, ERROR_DELAY_MILLIS);
             return;
         }
-        long commit = queue.committableOffset();
+        // A broadcasting member's progress is its own (a local file): the group's offset at the broker is not touched.
+        long commit = session.isBroadcasting() ? 0 : queue.committableOffset();
         PullMessageRequestHeader header = new PullMessageRequestHeader(session.names().group(), mq.topic(),
                 mq.queueId(), queue.nextPullOffset(), reserved, PullSysFlag.of(commit > 0, true, true), commit,
                 SUSPEND_MILLIS, subscription.subString(), subscription.subVersion(), subscription.expressionType(),
