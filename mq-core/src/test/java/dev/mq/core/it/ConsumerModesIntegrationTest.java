@@ -346,7 +346,16 @@ class ConsumerModesIntegrationTest {
             assertThat(result.consumeResult()).isEqualTo(ConsumeDirectlyResult.Outcome.CR_SUCCESS);
             assertThat(got.stream().filter(target.messageId()::equals)).hasSize(2);
 
-            // RESET_CONSUMER_CLIENT_OFFSET back to the start: everything is consumed again.
+            // RESET_CONSUMER_CLIENT_OFFSET back to the start: everything is consumed again. A broker resets
+            // only queues it holds an offset of the group for: wait for the commits to land.
+            for (int q = 0; q < 2; q++) {
+                int queueId = q;
+                awaitTrue(() -> {
+                    RemotingCommand stored = invoke(broker, RequestCode.QUERY_CONSUMER_OFFSET,
+                            new ConsumerOffsetHeaders.Query(group, topic, queueId, false, brokerName));
+                    return stored.code() == 0 && "10".equals(stored.field(ConsumerOffsetHeaders.OFFSET));
+                }, "the broker holds the group's offset of queue " + q);
+            }
             RemotingCommand reset = invoke(broker, INVOKE_BROKER_TO_RESET_OFFSET, sink -> {
                 sink.accept("topic", topic);
                 sink.accept("group", group);
