@@ -10,6 +10,8 @@ import dev.mq.core.consumer.PushConsumer;
 import dev.mq.core.internal.client.ClientServices;
 import dev.mq.core.internal.client.Heartbeats;
 import dev.mq.core.internal.client.InboundRequests;
+import dev.mq.core.internal.consume.ClientConsumers;
+import dev.mq.core.internal.consume.ConsumerAdminRequests;
 import dev.mq.core.internal.consume.DefaultPushConsumer;
 import dev.mq.core.internal.protocol.HeartbeatBody;
 import dev.mq.core.internal.protocol.HostAddress;
@@ -155,16 +157,12 @@ public final class MQClientInstance implements AutoCloseable {
             // Brokers check back on half messages over any connection of the group's clients.
             inbound.register(RequestCode.CHECK_TRANSACTION_STATE, new TransactionChecks(remoting, routes,
                     this::producerOfWireGroup, config.namespace, config.nameServerTimeout));
-            // A member joined or left one of our consumers' groups: those consumers rebalance soon.
-            inbound.register(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, (address, request) -> {
-                String group = request.field("consumerGroup");
-                for (DefaultPushConsumer consumer : consumers) {
-                    if (consumer.wireGroup().equals(group)) {
-                        consumer.rebalanceSoon();
-                    }
-                }
-                return null;
-            });
+            // The broker's requests to our consumers: a member joined or left (they rebalance soon), and
+            // an administrator's running info, direct consumption and offset reset.
+            ConsumerAdminRequests consumerRequests = new ConsumerAdminRequests(new ClientConsumers(consumers));
+            for (int code : ConsumerAdminRequests.CODES) {
+                inbound.register(code, consumerRequests);
+            }
             long refresh = config.routeRefreshInterval.toMillis();
             long heartbeat = config.heartbeatInterval.toMillis();
             List<ScheduledFuture<?>> tasks = List.of(
@@ -423,6 +421,11 @@ public final class MQClientInstance implements AutoCloseable {
         }
 
         @Override
+        public String stableName() {
+            return config.instanceNameSet ? config.instanceName : HostAddress.localText();
+        }
+
+        @Override
         public @Nullable String namespace() {
             return config.namespace;
         }
@@ -500,6 +503,7 @@ public final class MQClientInstance implements AutoCloseable {
 
         private List<String> nameServers = List.of();
         private String instanceName = ProcessHandle.current().pid() + "#" + System.nanoTime();
+        private boolean instanceNameSet;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration nameServerTimeout = DEFAULT_NAME_SERVER_TIMEOUT;
         private Duration routeRefreshInterval = DEFAULT_ROUTE_REFRESH_INTERVAL;
@@ -559,12 +563,17 @@ public final class MQClientInstance implements AutoCloseable {
             return this;
         }
 
-        /** Distinguishes client instances of one process; defaults to {@code pid#nanoTime}. */
+        /**
+         * Distinguishes client instances of one process; defaults to {@code pid#nanoTime}. A broadcasting
+         * consumer keeps its offsets on disk under this name when it is set, else under the host's
+         * address: set it when several processes on one host consume the same broadcasting group.
+         */
         public Builder instanceName(String instanceName) {
             if (instanceName == null || instanceName.isBlank()) {
                 throw new ConfigException("instanceName", instanceName, "instance name must not be blank");
             }
             this.instanceName = instanceName;
+            this.instanceNameSet = true;
             return this;
         }
 

@@ -18,7 +18,7 @@ public enum ConsumeResult {
 
     /**
      * Never deliverable (a poison message): sent straight to the group's dead-letter topic, with no
-     * further retries.
+     * further retries. A broadcasting consumer logs it and moves on, as for {@link #RETRY}.
      */
     DEAD_LETTER
 }

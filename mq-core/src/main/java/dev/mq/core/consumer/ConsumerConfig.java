@@ -291,7 +291,10 @@ public final class ConsumerConfig {
          * Consumes each queue in order, one message at a time, holding the queue's lock on its broker
          * so that no other member reads it meanwhile. A failed message is retried in place after
          * {@link #orderlyRetryDelay}, up to {@link #maxReconsumeTimes} times, then dead-lettered so the
-         * queue moves on. Default off.
+         * queue moves on. Queues share the {@link #concurrency} threads. A queue moved to another
+         * member is unlocked only after its running handler finished and its offset was committed. In
+         * broadcasting mode there are no locks (every member reads every queue), and order holds per
+         * member. Default off.
          */
         public Builder orderly(boolean orderly) {
             this.orderly = orderly;
@@ -362,6 +365,16 @@ public final class ConsumerConfig {
         /**
          * Where a broadcasting consumer keeps its offsets, one file per group. Default
          * {@code ~/.mq/offsets}. Unused in clustering mode (the brokers keep the offsets).
+         *
+         * <p>Layout: {@code <directory>/<name>/<group>/offsets.json}, with the previous version as
+         * {@code offsets.json.bak} (read when the main file is missing or damaged) and
+         * {@code offsets.json.tmp} while a write is under way. {@code <name>} is the client's
+         * {@code instanceName} when the application set one, else the host's address, so a restarted
+         * process finds its offsets (the default instance name changes with every process): give each
+         * process of one host that consumes the same broadcasting group an instance name of its own.
+         * {@code <group>} is the group as it travels (with the namespace). Characters outside
+         * {@code [A-Za-z0-9._-]} are written as {@code %XX}. Written every {@link #commitInterval} and
+         * at stop; a crash re-delivers to this member what it finished since the last write.
          */
         public Builder offsetStoreDirectory(Path directory) {
             this.offsetStoreDirectory = directory;

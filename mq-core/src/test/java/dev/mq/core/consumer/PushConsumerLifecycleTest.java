@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mq.core.MQException;
 import dev.mq.core.client.MQClientInstance;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What a consumer refuses before touching any broker. */
 class PushConsumerLifecycleTest {
@@ -26,21 +28,22 @@ class PushConsumerLifecycleTest {
     }
 
     @Test
-    void broadcastingAndOrderlyAreRefusedAtStartForNow() {
+    void broadcastingAndOrderlyConsumersStartAndStopWithoutABroker(@TempDir Path offsets) {
         try (MQClientInstance client = MQClientInstance.builder().nameServer("127.0.0.1:1").build()) {
             client.start();
             PushConsumer broadcasting = client.newPushConsumer(config("b").messageModel(MessageModel.BROADCASTING)
-                    .build(), m -> ConsumeResult.SUCCESS);
-            assertThatThrownBy(broadcasting::start).isInstanceOfSatisfying(MQException.class,
-                    e -> assertThat(e.reason()).isEqualTo(MQException.Reason.VALIDATION))
-                    .hasMessageContaining("BROADCASTING is not supported yet");
+                    .offsetStoreDirectory(offsets).build(), m -> ConsumeResult.SUCCESS);
             PushConsumer orderly = client.newPushConsumer(config("o").orderly(true).build(),
                     m -> ConsumeResult.SUCCESS);
-            assertThatThrownBy(orderly::start).isInstanceOfSatisfying(MQException.class,
-                    e -> assertThat(e.reason()).isEqualTo(MQException.Reason.VALIDATION))
-                    .hasMessageContaining("orderly(true) is not supported yet");
-            assertThat(broadcasting.state()).isEqualTo(ConsumerState.CREATED);
-            assertThat(orderly.state()).isEqualTo(ConsumerState.CREATED);
+            broadcasting.start();
+            orderly.start();
+            assertThat(broadcasting.state()).isEqualTo(ConsumerState.RUNNING);
+            assertThat(orderly.state()).isEqualTo(ConsumerState.RUNNING);
+            assertThat(broadcasting.assignedQueues()).isEmpty();
+            broadcasting.close();
+            orderly.close();
+            assertThat(broadcasting.state()).isEqualTo(ConsumerState.CLOSED);
+            assertThat(orderly.state()).isEqualTo(ConsumerState.CLOSED);
         }
     }
 

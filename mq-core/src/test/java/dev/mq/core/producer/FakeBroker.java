@@ -1,6 +1,8 @@
 package dev.mq.core.producer;
 
+import dev.mq.core.MessageQueue;
 import dev.mq.core.internal.protocol.BatchBodyReader;
+import dev.mq.core.internal.protocol.LockBatchBody;
 import dev.mq.core.internal.protocol.RequestCode;
 import dev.mq.core.internal.protocol.StoredMessage;
 import dev.mq.core.internal.transport.FakeServer;
@@ -11,9 +13,13 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -23,12 +29,19 @@ import java.util.stream.LongStream;
 /**
  * A fake broker: answers SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE with a code chosen per request and,
  * when it stores, with consecutive queue offsets (one per message of a batch) and offset message ids
- * {@code <name>-OFFSET-<offset>} (comma-separated for a batch), as a real broker does.
+ * {@code <name>-OFFSET-<offset>} (comma-separated for a batch), as a real broker does. Also keeps a
+ * lock table for LOCK_BATCH_MQ / UNLOCK_BATCH_MQ ({@link #locks}).
  */
-final class FakeBroker {
+public final class FakeBroker implements AutoCloseable {
 
     final String name;
     final FakeServer server;
+    /**
+     * The lock table: queue to the client id holding it. A lock request is granted for the queues
+     * free or already the requester's; an unlock frees only the requester's. No expiry (tests put
+     * another client's id here to play a lock held elsewhere).
+     */
+    public final Map<MessageQueue, String> locks = new ConcurrentHashMap<>();
     final AtomicLong offsets = new AtomicLong();
     volatile Integer firstSendCode;
     /**
@@ -46,6 +59,11 @@ final class FakeBroker {
      */
     private final List<RemotingCommand> handledSends = new CopyOnWriteArrayList<>();
 
+    /** A broker named {@code name} storing every send; close it when done. */
+    public FakeBroker(String name) {
+        this(name, request -> 0);
+    }
+
     FakeBroker(String name, Function<RemotingCommand, Integer> sendCode) {
         this.name = name;
         this.server = new FakeServer((ctx, request) -> {
@@ -61,6 +79,7 @@ final class FakeBroker {
                     handledSends.add(request);
                     answer(ctx, request, code, holdNow);
                 }
+                case RequestCode.LOCK_BATCH_MQ, RequestCode.UNLOCK_BATCH_MQ -> lockOrUnlock(ctx, request);
                 case RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT ->
                         ctx.writeAndFlush(FakeServer.response(request.opaque(), 0, null));
                 default -> {
@@ -97,17 +116,41 @@ final class FakeBroker {
         holdNow.thenRun(() -> ctx.writeAndFlush(answer));
     }
 
+    private void lockOrUnlock(ChannelHandlerContext ctx, RemotingCommand request) {
+        LockBatchBody.LockRequest lock = LockBatchBody.decodeRequest(Objects.requireNonNull(request.body()));
+        byte[] answer = null;
+        if (request.code() == RequestCode.LOCK_BATCH_MQ) {
+            Set<MessageQueue> granted = new LinkedHashSet<>();
+            for (MessageQueue queue : lock.queues()) {
+                if (lock.clientId().equals(locks.computeIfAbsent(queue, q -> lock.clientId()))) {
+                    granted.add(queue);
+                }
+            }
+            answer = LockBatchBody.encodeLocked(granted);
+        } else {
+            lock.queues().forEach(queue -> locks.remove(queue, lock.clientId()));
+        }
+        if (!request.isOneway()) {
+            ctx.writeAndFlush(Wire.frame(request.opaque(), 0, null, Map.of(), answer));
+        }
+    }
+
     /** SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE requests whose answer is decided, in arrival order. */
     List<RemotingCommand> sends() {
         return List.copyOf(handledSends);
     }
 
-    List<RemotingCommand> received(int code) {
+    public List<RemotingCommand> received(int code) {
         return server.received().stream().filter(c -> c.code() == code).toList();
     }
 
-    String address() {
+    public String address() {
         return server.address();
+    }
+
+    @Override
+    public void close() {
+        server.close();
     }
 
     /** Asks the client on connection {@code channel} about a half message, as a broker's check-back does. */

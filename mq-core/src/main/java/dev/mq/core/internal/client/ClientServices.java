@@ -18,6 +18,13 @@ public interface ClientServices {
     /** The id brokers know this client by ({@code ip@instance}). */
     String clientId();
 
+    /**
+     * A name for this client that stays the same across restarts of the process, for what it keeps on
+     * disk (a broadcasting consumer's offsets): the instance name when the application set one, else
+     * the host's address ({@link #clientId()}'s default instance name changes with every process).
+     */
+    String stableName();
+
     /** The namespace prefixed to topics and groups ({@code ns%topic}), or null. */
     @Nullable String namespace();
 

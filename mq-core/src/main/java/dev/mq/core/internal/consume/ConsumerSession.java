@@ -2,14 +2,20 @@ package dev.mq.core.internal.consume;
 
 import dev.mq.core.Clock;
 import dev.mq.core.MessageQueue;
+import dev.mq.core.ReceivedMessage;
 import dev.mq.core.consumer.ConsumeResult;
 import dev.mq.core.consumer.ConsumerConfig;
 import dev.mq.core.consumer.ConsumerStats;
+import dev.mq.core.consumer.MessageModel;
 import dev.mq.core.consumer.MessageSelector;
 import dev.mq.core.internal.client.ClientServices;
+import dev.mq.core.internal.protocol.ConsumeDirectlyResult;
+import dev.mq.core.internal.protocol.ConsumerRunningInfo;
 import dev.mq.core.internal.protocol.ConsumerSendMsgBackHeader;
 import dev.mq.core.internal.protocol.HeartbeatBody;
 import dev.mq.core.internal.protocol.HeartbeatBody.Subscription;
+import dev.mq.core.internal.protocol.MessageProperties;
+import dev.mq.core.internal.protocol.StoredMessage;
 import dev.mq.core.internal.route.TopicRoutes;
 import dev.mq.core.internal.transport.RemotingClient;
 import java.time.Duration;
@@ -18,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -69,6 +76,11 @@ final class ConsumerSession {
     private final Puller puller;
     private final Rebalancer rebalancer;
     private final Map<String, Subscription> subscriptions;
+    private final ListenerInvoker invoker;
+    private final boolean broadcasting;
+    /** An orderly clustering consumer's queue locks; null otherwise (broadcasting members share no queue). */
+    private final @Nullable QueueLocks locks;
+    private final long startedMillis;
     private final HeartbeatBody.ConsumerGroup heartbeatGroup;
     private final Map<MessageQueue, ProcessQueue> queues = new ConcurrentHashMap<>();
     private final ScheduledExecutorService control;
@@ -85,16 +97,26 @@ final class ConsumerSession {
         this.client = client;
         this.names = names;
         this.paused = paused;
+        this.invoker = invoker;
+        this.broadcasting = config.messageModel() == MessageModel.BROADCASTING;
+        this.startedMillis = client.clock().millis();
         this.requests = new BrokerRequests(client.remoting(), client.routes());
-        this.offsetStore = offsetStoreFor(config, requests, names);
+        this.offsetStore = offsetStoreFor(config, requests, names, client);
+        this.locks = config.orderly() && !broadcasting ? new QueueLocks(client.remoting(),
+                new RemotingTimer(client.remoting()), client.clock(), client.clientId(), names.group(),
+                requests::masterOf) : null;
         this.budget = new CacheBudget(config.maxCachedMessages(), config.maxCachedBytes());
         ThreadFactory handlerThreads = config.threadFactory() != null ? config.threadFactory()
                 : daemonThreads("mq-consume-" + config.group() + "-");
-        this.dispatcher = new ConcurrentDispatcher(config.concurrency(), invoker.messagesPerCall(config.batchSize()),
-                invoker, this::settle, handlerThreads);
+        this.dispatcher = config.orderly()
+                ? OrderlyDispatcher.of(this, config.concurrency(), invoker.messagesPerCall(config.batchSize()),
+                        invoker, handlerThreads)
+                : new ConcurrentDispatcher(config.concurrency(), invoker.messagesPerCall(config.batchSize()),
+                        invoker, this::settle, handlerThreads);
         this.puller = new Puller(this);
-        this.subscriptions = subscriptions(config, names, client.clock().millis());
-        this.heartbeatGroup = HeartbeatBody.ConsumerGroup.push(names.group(), HeartbeatBody.MessageModel.CLUSTERING,
+        this.subscriptions = subscriptions(config, names, client.clock().millis(), broadcasting);
+        this.heartbeatGroup = HeartbeatBody.ConsumerGroup.push(names.group(), broadcasting
+                ? HeartbeatBody.MessageModel.BROADCASTING : HeartbeatBody.MessageModel.CLUSTERING,
                 consumeFromWhere(config), List.copyOf(subscriptions.values()));
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
                 daemonThreads("mq-consumer-" + config.group() + "-"));
@@ -104,18 +126,25 @@ final class ConsumerSession {
     }
 
     /**
-     * Where this consumer keeps its progress: the brokers in clustering mode. Broadcasting (offsets in a
-     * local file under {@link ConsumerConfig#offsetStoreDirectory()}) is refused at start for now.
+     * Where this consumer keeps its progress: the brokers in clustering mode; a broadcasting member's
+     * own file under {@link ConsumerConfig#offsetStoreDirectory()}, named after the client's stable name
+     * (every member reads every queue, so the progress is its own).
      */
-    private static OffsetStore offsetStoreFor(ConsumerConfig config, BrokerRequests requests, WireNames names) {
+    private static OffsetStore offsetStoreFor(ConsumerConfig config, BrokerRequests requests, WireNames names,
+                                              ClientServices client) {
         return switch (config.messageModel()) {
             case CLUSTERING -> new BrokerOffsetStore(requests, names.group());
-            case BROADCASTING -> throw new IllegalStateException("broadcasting consumers are not supported yet");
+            case BROADCASTING -> new LocalFileOffsetStore(config.offsetStoreDirectory(), client.stableName(),
+                    names.group());
         };
     }
 
-    /** Every subscription as it travels, in clustering mode with the group's retry topic ({@code *}). */
-    private static Map<String, Subscription> subscriptions(ConsumerConfig config, WireNames names, long version) {
+    /**
+     * Every subscription as it travels, in clustering mode with the group's retry topic ({@code *});
+     * a broadcasting consumer never retries through the broker, so it has none.
+     */
+    private static Map<String, Subscription> subscriptions(ConsumerConfig config, WireNames names, long version,
+                                                           boolean broadcasting) {
         Map<String, Subscription> subs = new LinkedHashMap<>();
         config.subscriptions().forEach((topic, selector) -> {
             String wire = names.topic(topic);
@@ -123,7 +152,9 @@ final class ConsumerSession {
                     ? Subscription.sql92(wire, selector.expression(), version)
                     : Subscription.tag(wire, selector.expression(), version));
         });
-        subs.put(names.retryTopic(), Subscription.tag(names.retryTopic(), Subscription.SUBSCRIBE_ALL, version));
+        if (!broadcasting) {
+            subs.put(names.retryTopic(), Subscription.tag(names.retryTopic(), Subscription.SUBSCRIBE_ALL, version));
+        }
         return subs;
     }
 
@@ -151,6 +182,11 @@ final class ConsumerSession {
         long commit = config.commitInterval().toMillis();
         control.scheduleWithFixedDelay(this::commitAll, commit, commit, TimeUnit.MILLISECONDS);
         rebalancer.start();
+        QueueLocks held = locks;
+        if (held != null) {
+            held.startRenewal(() -> queues.values().stream().filter(q -> !q.isDropped()).map(ProcessQueue::queue)
+                    .toList());
+        }
     }
 
     /** A member joined or left: rebalance soon, once for a burst of notifications. */
@@ -191,6 +227,11 @@ final class ConsumerSession {
         }
         awaitIdle(owned, deadline);
         commitFinal(owned, Math.max(BrokerRequests.TIMEOUT.toNanos(), deadline - System.nanoTime()));
+        QueueLocks held = locks;
+        if (held != null) {
+            held.close();
+            unlock(owned, Math.max(QueueLocks.REQUEST_TIMEOUT.toNanos(), deadline - System.nanoTime()));
+        }
         dispatcher.shutdown();
         pausedPulls.clear();
     }
@@ -247,6 +288,29 @@ final class ConsumerSession {
         }
     }
 
+    /**
+     * Gives up the locks of {@code given} queues whose handlers all finished (their offsets were
+     * committed); a queue whose handler outlived the wait keeps its lock until it runs out, so no other
+     * member starts on it while that handler may still run.
+     */
+    void unlock(List<ProcessQueue> given, long waitNanos) {
+        QueueLocks held = locks;
+        if (held == null) {
+            return;
+        }
+        List<MessageQueue> idle = given.stream().filter(ProcessQueue::isIdle).map(ProcessQueue::queue).toList();
+        if (idle.isEmpty()) {
+            return;
+        }
+        try {
+            held.unlock(idle).get(Math.max(1, waitNanos / 1_000_000), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.debug("unlocking {} did not finish: {}", idle, e.toString());
+        }
+    }
+
     /** Settles a handled batch: a success finishes its message, a failure hands it back to its broker. */
     void settle(ProcessQueue queue, List<PendingMessage> batch, List<ConsumeResult> results) {
         for (int i = 0; i < batch.size(); i++) {
@@ -256,6 +320,11 @@ final class ConsumerSession {
                 finish(queue, message);
             } else if (queue.isDropped()) {
                 abandon(queue, message); // the next owner delivers it again: nothing goes back for a queue given up
+            } else if (broadcasting) {
+                // No member could take a retry: the broker keeps no retry topic per member. Logged, finished.
+                log.warn("consumer group {} (broadcasting): {} of {} not consumed ({}); broadcasting does not retry",
+                        config.group(), message.message().messageId(), queue.queue(), result);
+                finish(queue, message);
             } else {
                 sendBack(queue, message, result == ConsumeResult.DEAD_LETTER
                         ? ConsumerSendMsgBackHeader.DELAY_TO_DLQ : ConsumerSendMsgBackHeader.DELAY_CHOSEN_BY_BROKER);
@@ -263,11 +332,16 @@ final class ConsumerSession {
         }
     }
 
-    private void sendBack(ProcessQueue queue, PendingMessage message, int delayLevel) {
+    /** Asks {@code message}'s broker to store it again for a retry, or in the dead-letter topic (delay level −1). */
+    CompletableFuture<Void> sendBackRequest(ProcessQueue queue, PendingMessage message, int delayLevel) {
         ConsumerSendMsgBackHeader header = new ConsumerSendMsgBackHeader(message.physicalOffset(), names.group(),
                 delayLevel, message.message().messageId(), names.topic(message.message().topic()),
                 config.maxReconsumeTimes(), queue.queue().brokerName());
-        requests.sendBack(queue.queue(), header).whenComplete((ok, error) -> {
+        return requests.sendBack(queue.queue(), header);
+    }
+
+    private void sendBack(ProcessQueue queue, PendingMessage message, int delayLevel) {
+        sendBackRequest(queue, message, delayLevel).whenComplete((ok, error) -> {
             if (error == null) {
                 finish(queue, message);
                 return;
@@ -297,7 +371,7 @@ final class ConsumerSession {
     }
 
     /** A failed message of a queue given up: its memory is released, its offset still held. */
-    private void abandon(ProcessQueue queue, PendingMessage message) {
+    void abandon(ProcessQueue queue, PendingMessage message) {
         if (queue.abandon(message)) {
             budget.release(1, message.bytes());
         }
@@ -307,7 +381,7 @@ final class ConsumerSession {
     }
 
     /** {@code message} is settled: its memory is released and, while the queue is owned, its offset recorded. */
-    private void finish(ProcessQueue queue, PendingMessage message) {
+    void finish(ProcessQueue queue, PendingMessage message) {
         if (queue.finish(message)) {
             budget.release(1, message.bytes());
         }
@@ -327,6 +401,132 @@ final class ConsumerSession {
             bytes += m.bytes();
         }
         budget.release(dropped.size(), bytes);
+    }
+
+    /** This run's state for an administrator (GET_CONSUMER_RUNNING_INFO): settings, subscriptions, owned queues. */
+    ConsumerRunningInfo runningInfo() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put(ConsumerRunningInfo.CONSUME_TYPE, "CONSUME_PASSIVELY");
+        properties.put(ConsumerRunningInfo.START_TIMESTAMP, Long.toString(startedMillis));
+        properties.put(ConsumerRunningInfo.CONSUME_ORDERLY, Boolean.toString(config.orderly()));
+        properties.put(ConsumerRunningInfo.THREADPOOL_CORE_SIZE, Integer.toString(config.concurrency()));
+        properties.put("consumerGroup", names.group());
+        properties.put("messageModel", config.messageModel().name());
+        properties.put("consumeFromWhere", consumeFromWhere(config).name());
+        properties.put("maxReconsumeTimes", Integer.toString(config.maxReconsumeTimes()));
+        properties.put("paused", Boolean.toString(paused));
+        Map<MessageQueue, ConsumerRunningInfo.QueueInfo> owned = new LinkedHashMap<>();
+        Map<String, ConsumerRunningInfo.TopicStatus> status = new LinkedHashMap<>();
+        QueueLocks held = locks;
+        for (ProcessQueue queue : queues.values()) {
+            if (queue.isDropped()) {
+                continue;
+            }
+            ConsumerStats.QueueStats s = queue.stats();
+            long next = queue.nextPullOffset();
+            boolean cached = s.cachedMessages() > 0;
+            owned.put(queue.queue(), ConsumerRunningInfo.QueueInfo.of(s.committedOffset(),
+                    cached ? s.committedOffset() : 0, cached ? next - 1 : 0, (int) s.cachedMessages(),
+                    s.cachedBytes(), held != null && held.isLocked(queue.queue()),
+                    held != null ? held.lastLockMillis(queue.queue()) : 0, false, 0, 0));
+            status.putIfAbsent(queue.queue().topic(), new ConsumerRunningInfo.TopicStatus(0, 0, 0, 0, 0, 0));
+        }
+        return new ConsumerRunningInfo(properties, List.copyOf(subscriptions.values()), owned, status, null);
+    }
+
+    /**
+     * Runs {@code message} through the listener once for an administrator (CONSUME_MESSAGE_DIRECTLY):
+     * on a thread of its own made by the handler thread factory, outside the queues (no offset, no
+     * retry, no send-back).
+     */
+    CompletableFuture<ConsumeDirectlyResult> consumeDirectly(StoredMessage record, @Nullable String brokerName) {
+        String wireTopic = record.topic();
+        String topic = names.applicationTopic(wireTopic);
+        if (names.isRetryTopic(wireTopic)) {
+            String original = record.property(MessageProperties.RETRY_TOPIC);
+            if (original != null) {
+                topic = names.applicationTopic(original);
+            }
+        }
+        ReceivedMessage message = record.toReceivedMessage(topic, new MessageQueue(names.applicationTopic(wireTopic),
+                brokerName == null ? "" : brokerName, record.queueId()));
+        CompletableFuture<ConsumeDirectlyResult> result = new CompletableFuture<>();
+        ThreadFactory factory = config.threadFactory() != null ? config.threadFactory()
+                : daemonThreads("mq-consume-directly-" + config.group() + "-");
+        long start = client.clock().nanoTime();
+        Thread thread = factory.newThread(() -> {
+            try {
+                invoker.invoke(List.of(message)).whenComplete((results, error) -> {
+                    long took = TimeUnit.NANOSECONDS.toMillis(client.clock().nanoTime() - start);
+                    ConsumeResult outcome = error == null && results != null ? results.get(0) : ConsumeResult.RETRY;
+                    result.complete(new ConsumeDirectlyResult(true, outcome == ConsumeResult.SUCCESS
+                            ? ConsumeDirectlyResult.Outcome.CR_SUCCESS : ConsumeDirectlyResult.Outcome.CR_LATER,
+                            config.orderly(), error == null ? null : error.toString(), took));
+                });
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        thread.start();
+        return result;
+    }
+
+    /**
+     * An administrator moved the group's offsets (RESET_CONSUMER_CLIENT_OFFSET). On the control thread:
+     * the owned queues among {@code offsets} stop (their cached messages dropped, their handlers waited
+     * for, bounded), the new offsets are recorded — backwards too — and written, and those queues start
+     * pulling again from there.
+     */
+    void resetOffsets(Map<MessageQueue, Long> offsets) {
+        if (!running) {
+            return;
+        }
+        try {
+            control.execute(() -> applyReset(offsets));
+        } catch (RuntimeException e) { // stopping meanwhile: the reset is written by nobody, as for a stopped member
+            log.warn("consumer group {}: offset reset not applied, the consumer is stopping", config.group());
+        }
+    }
+
+    private void applyReset(Map<MessageQueue, Long> offsets) {
+        List<ProcessQueue> stopped = new ArrayList<>();
+        synchronized (membership) {
+            if (!running) {
+                return;
+            }
+            for (MessageQueue queue : offsets.keySet()) {
+                ProcessQueue owned = queues.get(queue);
+                if (owned != null && !owned.isDropped()) {
+                    release(owned.drop());
+                    stopped.add(owned);
+                }
+            }
+        }
+        awaitIdle(stopped, System.nanoTime() + REMOVAL_WAIT.toNanos());
+        offsets.forEach((queue, offset) -> offsetStore.update(queue, offset, true));
+        try {
+            offsetStore.persist(offsets.keySet()).get(BrokerRequests.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("consumer group {}: writing the reset offsets did not finish: {}", config.group(), e.toString());
+        }
+        for (MessageQueue queue : offsets.keySet()) {
+            if (stopped.stream().noneMatch(q -> q.queue().equals(queue))) {
+                offsetStore.remove(queue); // not owned here: written for the group, not kept
+            }
+        }
+        for (ProcessQueue old : stopped) {
+            long offset = java.util.Objects.requireNonNull(offsets.get(old.queue()));
+            ProcessQueue fresh = new ProcessQueue(old.queue(), offset);
+            synchronized (membership) {
+                if (!running || !queues.replace(old.queue(), old, fresh)) {
+                    continue;
+                }
+            }
+            log.info("consumer group {}: {} restarts at offset {} (reset)", config.group(), old.queue(), offset);
+            puller.pull(fresh);
+        }
     }
 
     void pause() {
@@ -384,6 +584,26 @@ final class ConsumerSession {
 
     BrokerRequests requests() {
         return requests;
+    }
+
+    boolean isBroadcasting() {
+        return broadcasting;
+    }
+
+    @Nullable QueueLocks locks() {
+        return locks;
+    }
+
+    ListenerInvoker invoker() {
+        return invoker;
+    }
+
+    long startedMillis() {
+        return startedMillis;
+    }
+
+    ScheduledExecutorService control() {
+        return control;
     }
 
     OffsetStore offsetStore() {

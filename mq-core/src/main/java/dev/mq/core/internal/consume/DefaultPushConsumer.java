@@ -6,15 +6,18 @@ import dev.mq.core.consumer.ConsumerConfig;
 import dev.mq.core.consumer.ConsumerListener;
 import dev.mq.core.consumer.ConsumerState;
 import dev.mq.core.consumer.ConsumerStats;
-import dev.mq.core.consumer.MessageModel;
 import dev.mq.core.consumer.PushConsumer;
 import dev.mq.core.internal.client.ClientServices;
+import dev.mq.core.internal.protocol.ConsumeDirectlyResult;
+import dev.mq.core.internal.protocol.ConsumerRunningInfo;
 import dev.mq.core.internal.protocol.HeartbeatBody;
+import dev.mq.core.internal.protocol.StoredMessage;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -81,6 +84,28 @@ public final class DefaultPushConsumer implements PushConsumer {
         }
     }
 
+    /** The running state for an administrator, or null while not running. */
+    @Nullable ConsumerRunningInfo runningInfo() {
+        ConsumerSession current = session;
+        return state == ConsumerState.RUNNING && current != null ? current.runningInfo() : null;
+    }
+
+    /** Runs one message through the listener for an administrator; null while not running. */
+    @Nullable CompletableFuture<ConsumeDirectlyResult> consumeDirectly(StoredMessage message,
+                                                                       @Nullable String brokerName) {
+        ConsumerSession current = session;
+        return state == ConsumerState.RUNNING && current != null ? current.consumeDirectly(message, brokerName)
+                : null;
+    }
+
+    /** An administrator's offset reset (queues as they travel); ignored while not running. */
+    void resetOffsets(Map<MessageQueue, Long> offsets) {
+        ConsumerSession current = session;
+        if (current != null) {
+            current.resetOffsets(offsets);
+        }
+    }
+
     @Override
     public void start() {
         synchronized (lifecycle) {
@@ -90,12 +115,6 @@ public final class DefaultPushConsumer implements PushConsumer {
             if (!client.isRunning()) {
                 throw new IllegalStateException("consumer " + config.group() + " cannot start: its client is not"
                         + " RUNNING");
-            }
-            if (config.messageModel() == MessageModel.BROADCASTING) {
-                throw MQException.validation("consumer " + config.group() + ": BROADCASTING is not supported yet");
-            }
-            if (config.orderly()) {
-                throw MQException.validation("consumer " + config.group() + ": orderly(true) is not supported yet");
             }
             ListenerInvoker invoker = new ListenerInvoker(config.group(), listener, config.hooks(), client.clock());
             ConsumerSession started = new ConsumerSession(config, invoker, client, names, rebalanceInterval, paused);

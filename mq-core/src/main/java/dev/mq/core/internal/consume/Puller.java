@@ -37,6 +37,8 @@ final class Puller {
     static final long PULL_TIMEOUT_MILLIS = 30_000;
     /** Delay after a failed pull (the official client's {@code pullTimeDelayMillsWhenException}). */
     static final long ERROR_DELAY_MILLIS = 1_000;
+    /** How often an orderly queue whose lock lapsed checks again before pulling. */
+    static final long LOCK_WAIT_MILLIS = 1_000;
     /** Delay after FLOW_CONTROL. */
     static final long FLOW_CONTROL_DELAY_MILLIS = 20;
 
@@ -55,6 +57,12 @@ final class Puller {
             session.whenResumed(() -> pull(queue));
             return;
         }
+        QueueLocks locks = session.locks();
+        if (locks != null && !locks.isLocked(queue.queue())) {
+            // An orderly queue is read only while this member holds its lock; the renewal may win it back.
+            retryLater(queue, LOCK_WAIT_MILLIS);
+            return;
+        }
         int reserved = session.budget().reserve(session.config().pullBatchSize());
         if (reserved == 0) {
             session.budget().whenRoom(() -> pull(queue));
@@ -69,7 +77,8 @@ final class Puller {
             retryLater(queue, ERROR_DELAY_MILLIS);
             return;
         }
-        long commit = queue.committableOffset();
+        // A broadcasting member's progress is its own (a local file): the group's offset at the broker is not touched.
+        long commit = session.isBroadcasting() ? 0 : queue.committableOffset();
         PullMessageRequestHeader header = new PullMessageRequestHeader(session.names().group(), mq.topic(),
                 mq.queueId(), queue.nextPullOffset(), reserved, PullSysFlag.of(commit > 0, true, true), commit,
                 SUSPEND_MILLIS, subscription.subString(), subscription.subVersion(), subscription.expressionType(),

@@ -5,6 +5,7 @@ import dev.mq.core.consumer.ConsumeFrom;
 import dev.mq.core.internal.route.TopicPublishInfo;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,9 @@ final class Rebalancer {
     private final Duration interval;
     private final ScheduledExecutorService control;
     /** The latest allocation per topic (control thread only): a deferred take checks it still holds. */
-    private final Map<String, Set<MessageQueue>> allocated = new java.util.HashMap<>();
+    private final Map<String, Set<MessageQueue>> allocated = new HashMap<>();
+    /** Whether the last {@link #apply} locked every new queue it wanted (orderly); control thread only. */
+    private boolean lockedAll = true;
     /** The next delay after an incomplete round; control thread only. */
     private long incompleteDelayMillis = INCOMPLETE_RETRY.toMillis();
 
@@ -118,6 +121,10 @@ final class Rebalancer {
             session.routes().refresh(wireTopic);
             return null;
         }
+        if (session.isBroadcasting()) {
+            // Every member reads every readable queue: no member list, no allocation.
+            return apply(wireTopic, new HashSet<>(route.readQueues()), Duration.ZERO);
+        }
         List<String> masters = new ArrayList<>(route.masters().values());
         if (masters.isEmpty()) {
             return null;
@@ -141,15 +148,22 @@ final class Rebalancer {
                 session.client().clientId())) {
             mine.add(new MessageQueue(wireTopic, q.brokerName(), q.queueId()));
         }
-        return apply(wireTopic, mine, members.size() > 1 ? HANDOVER_GRACE : Duration.ZERO);
+        // An orderly queue changes hands through its lock (its holder unlocks after its last commit), so
+        // only a concurrent consumer waits the handover grace.
+        Duration grace = members.size() > 1 && session.locks() == null ? HANDOVER_GRACE : Duration.ZERO;
+        boolean changed = apply(wireTopic, mine, grace);
+        // An orderly queue another member still holds is taken at a later round, which comes soon.
+        return lockedAll ? changed : null;
     }
 
     /**
      * Gives up the queues of {@code wireTopic} not in {@code mine}, then takes the new ones: at once,
      * or after {@code grace} (another member may still be giving them up), if they are still this
-     * member's then.
+     * member's then — for an orderly consumer only those it could lock (the others stay with their
+     * holder until a later round).
      */
     boolean apply(String wireTopic, Set<MessageQueue> mine, Duration grace) {
+        lockedAll = true;
         allocated.put(wireTopic, Set.copyOf(mine));
         List<ProcessQueue> removed = new ArrayList<>();
         synchronized (session.membership) {
@@ -169,6 +183,7 @@ final class Rebalancer {
             long deadline = System.nanoTime() + wait;
             session.awaitIdle(removed, deadline);
             session.commitFinal(removed, Math.max(BrokerRequests.TIMEOUT.toNanos(), deadline - System.nanoTime()));
+            session.unlock(removed, QueueLocks.REQUEST_TIMEOUT.toNanos());
             log.info("consumer group {} gave up {}", session.config().group(), removed);
         }
         List<MessageQueue> wanted = mine.stream().filter(q -> !session.queues().containsKey(q)).toList();
@@ -187,19 +202,38 @@ final class Rebalancer {
         return take(wireTopic, wanted) || changed;
     }
 
-    /** Takes the queues of {@code wanted} that the latest allocation of {@code wireTopic} still gives this member. */
-    private boolean take(String wireTopic, List<MessageQueue> wanted) {
+    /**
+     * Takes the queues of {@code candidates} that the latest allocation of {@code wireTopic} still
+     * gives this member and nobody else holds (orderly: those it could lock).
+     */
+    private boolean take(String wireTopic, List<MessageQueue> candidates) {
         boolean changed = false;
-        for (MessageQueue queue : wanted) {
-            if (!session.isRunning()) {
+        Set<MessageQueue> wanted = new HashSet<>();
+        for (MessageQueue queue : candidates) {
+            if (allocated.getOrDefault(wireTopic, Set.of()).contains(queue) && !session.queues().containsKey(queue)) {
+                wanted.add(queue);
+            }
+        }
+        QueueLocks locks = session.locks();
+        if (locks != null && !wanted.isEmpty()) {
+            Set<MessageQueue> granted;
+            try {
+                granted = locks.lock(wanted).get(2 * QueueLocks.REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return changed;
+            } catch (Exception e) {
+                granted = Set.of();
             }
-            if (!allocated.getOrDefault(wireTopic, Set.of()).contains(queue)) {
-                continue;
+            Set<MessageQueue> locked = granted;
+            if (!locked.containsAll(wanted)) {
+                lockedAll = false;
+                log.debug("consumer group {}: {} locked elsewhere for now", session.config().group(),
+                        wanted.stream().filter(q -> !locked.contains(q)).toList());
             }
-            if (session.queues().containsKey(queue)) {
-                continue;
-            }
+            wanted.retainAll(locked);
+        }
+        for (MessageQueue queue : wanted) {
             long start;
             try {
                 start = startOffset(queue).get(2 * BrokerRequests.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -64,6 +64,54 @@ public final class LockBatchBody {
         return Set.copyOf(queues);
     }
 
+    /** A lock or unlock request as a broker reads it; for fake brokers and tools. */
+    public record LockRequest(String clientId, String consumerGroup, Set<MessageQueue> queues) {
+    }
+
+    /**
+     * Reads a lock or unlock request body; for fake brokers and tools.
+     *
+     * @throws IllegalArgumentException if the body is not JSON of that shape
+     */
+    public static LockRequest decodeRequest(byte[] body) {
+        ParsedRequest parsed;
+        try {
+            parsed = ProtocolJson.MAPPER.readValue(body, ParsedRequest.class);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a lock request: " + e.getMessage(), e);
+        }
+        if (parsed.clientId() == null || parsed.consumerGroup() == null) {
+            throw new IllegalArgumentException("lock request lacks its client id or group");
+        }
+        Set<MessageQueue> queues = new LinkedHashSet<>();
+        List<@Nullable AnswerQueue> mqSet = parsed.mqSet();
+        if (mqSet != null) {
+            for (AnswerQueue q : mqSet) {
+                if (q == null || q.topic() == null || q.brokerName() == null) {
+                    throw new IllegalArgumentException("lock request holds an incomplete queue: " + q);
+                }
+                queues.add(new MessageQueue(q.topic(), q.brokerName(), q.queueId()));
+            }
+        }
+        return new LockRequest(parsed.clientId(), parsed.consumerGroup(), queues);
+    }
+
+    /** A lock answer naming {@code locked}, as a broker writes it; for fake brokers and tools. */
+    public static byte[] encodeLocked(Collection<MessageQueue> locked) {
+        List<Queue> queues = new ArrayList<>(locked.size());
+        for (MessageQueue queue : locked) {
+            queues.add(new Queue(queue.brokerName(), queue.queueId(), queue.topic()));
+        }
+        return ProtocolJson.MAPPER.writeValueAsBytes(new LockedAnswer(queues));
+    }
+
+    private record ParsedRequest(@Nullable String clientId, @Nullable String consumerGroup,
+                                 @Nullable List<@Nullable AnswerQueue> mqSet) {
+    }
+
+    private record LockedAnswer(List<Queue> lockOKMQSet) {
+    }
+
     // Keys in the order fastjson writes them (alphabetical), so captures compare byte for byte.
     private record Request(String clientId, String consumerGroup, List<Queue> mqSet) {
     }

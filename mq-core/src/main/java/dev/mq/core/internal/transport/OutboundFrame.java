@@ -54,6 +54,11 @@ public final class OutboundFrame {
         return new OutboundFrame(code, FLAG_RESPONSE, CommandHeader.EMPTY, null, null, remark, opaque);
     }
 
+    /** A response to an inbound request with {@code opaque}, carrying {@code body}. */
+    public static OutboundFrame response(int opaque, int code, @Nullable String remark, byte @Nullable [] body) {
+        return new OutboundFrame(code, FLAG_RESPONSE, CommandHeader.EMPTY, body, null, remark, opaque);
+    }
+
     /** The same frame with another header and the body as an array (used by request signing). */
     OutboundFrame signed(CommandHeader newHeader, byte @Nullable [] bodyBytes) {
         return new OutboundFrame(code, flag, newHeader, bodyBytes, null, remark, responseOpaque);
