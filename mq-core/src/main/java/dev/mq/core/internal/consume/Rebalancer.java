@@ -34,12 +34,17 @@ final class Rebalancer {
      * 20 s, since brokers notify members of every change and this only repairs a lost notification.
      */
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(20);
-    /** How soon a round that could not complete (a route or member list missing) is tried again. */
+    /**
+     * How soon a round that could not complete (a route or member list missing) is tried again; the
+     * delay doubles while rounds stay incomplete (a topic that does not exist yet), up to the interval.
+     */
     static final Duration INCOMPLETE_RETRY = Duration.ofSeconds(1);
 
     private final ConsumerSession session;
     private final Duration interval;
     private final ScheduledExecutorService control;
+    /** The next delay after an incomplete round; control thread only. */
+    private long incompleteDelayMillis = INCOMPLETE_RETRY.toMillis();
 
     /** @param control the session's control thread, where every round runs */
     Rebalancer(ConsumerSession session, Duration interval, ScheduledExecutorService control) {
@@ -78,12 +83,15 @@ final class Rebalancer {
         if (changed) {
             session.client().consumerGroupsChanged();
         }
-        if (incomplete && session.isRunning()) {
+        if (!incomplete) {
+            incompleteDelayMillis = INCOMPLETE_RETRY.toMillis();
+        } else if (session.isRunning()) {
             try {
-                control.schedule(this::rebalance, INCOMPLETE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                control.schedule(this::rebalance, incompleteDelayMillis, TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) { // shut down meanwhile
                 log.debug("rebalance retry not scheduled: {}", e.toString());
             }
+            incompleteDelayMillis = Math.min(incompleteDelayMillis * 2, interval.toMillis());
         }
     }
 
