@@ -659,7 +659,9 @@ final class SuiteRunner {
         progress.println("[bench] starting the " + client + " client's JVM");
         List<String> jvm = new ArrayList<>(List.of("-Xms" + options.workerHeap, "-Xmx" + options.workerHeap,
                 "-XX:+UseG1GC", "-XX:-UsePerfData", "-Djava.net.preferIPv4Stack=true"));
-        jvm.addAll(options.workerJvmArgs);
+        if (!client.equals(PRODUCER)) { // the options are for the clients under test, e.g. a JFR recording of one
+            jvm.addAll(options.workerJvmArgs);
+        }
         String classpath;
         String commands;
         if (client.equals(OURS) || client.equals(PRODUCER)) {
