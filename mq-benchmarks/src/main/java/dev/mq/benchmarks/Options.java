@@ -70,7 +70,7 @@ final class Options {
                   --worker-heap=1g         heap of each client's JVM
                   --worker-jvm-args='...'  extra options for the client JVMs, e.g. a JFR recording
                                            (with --clients=ours or official, so that only one writes it;
-                                           not for the consume scenarios' producer)
+                                           only the JVMs of --clients get them)
 
                 consuming (real broker only; one producer, mq-core's, sends for both consumers):
                   --consume                the consume suite (real-drain-<bytes>, real-e2e-<bytes>) instead of

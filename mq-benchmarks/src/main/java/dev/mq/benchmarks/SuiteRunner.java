@@ -659,8 +659,8 @@ final class SuiteRunner {
         progress.println("[bench] starting the " + client + " client's JVM");
         List<String> jvm = new ArrayList<>(List.of("-Xms" + options.workerHeap, "-Xmx" + options.workerHeap,
                 "-XX:+UseG1GC", "-XX:-UsePerfData", "-Djava.net.preferIPv4Stack=true"));
-        if (!client.equals(PRODUCER)) { // the options are for the clients under test, e.g. a JFR recording of one
-            jvm.addAll(options.workerJvmArgs);
+        if (options.clients.contains(client)) { // for the clients under test (e.g. a JFR recording of one), not for
+            jvm.addAll(options.workerJvmArgs); // the producer or a JVM started only to count what the broker stores
         }
         String classpath;
         String commands;
