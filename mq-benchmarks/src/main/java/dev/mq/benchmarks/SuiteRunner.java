@@ -480,6 +480,9 @@ final class SuiteRunner {
         for (String client : options.clients) {
             sessions.add(new Session(client, null, null));
         }
+        if (!options.warmup.isZero()) {
+            warmUpProducer(scenario, nameServer, mq);
+        }
         long[] duplicates = new long[sessions.size()];
         long[] missing = new long[sessions.size()];
         long[] expected = new long[sessions.size()];
@@ -532,6 +535,9 @@ final class SuiteRunner {
                                     - produced.totalOk(), window.messagesPerSecond(), window.p50Nanos() / 1e3,
                             window.p99Nanos() / 1e3, window.cpuMicrosPerMessage(), window.allocatedBytesPerMessage(),
                             stop.get("unique"), dup, miss, loadAverage());
+                    if (produced.firstError() != null) {
+                        out.println("# " + name + " producer first error: " + produced.firstError());
+                    }
                 } catch (RuntimeException e) {
                     failed(session, name, e);
                     abandonConsumer(session.client);
@@ -555,6 +561,25 @@ final class SuiteRunner {
             }
         }
         printRatios(name, results);
+    }
+
+    /**
+     * Unreported sends of the producer at the e2e rate for {@code --e2e-warmup}, so that the first
+     * consumer to be measured does not meet a cold producer (its JIT, its connections).
+     */
+    private void warmUpProducer(Scenario scenario, String nameServer, EmbeddedRocketMQ mq) {
+        String topic = "bench-" + (++sequence) + "-" + scenario.name() + "-warmup";
+        mq.createTopic(topic, REAL_TOPIC_QUEUES);
+        progress.println("[bench] " + scenario.name() + " producer warm-up");
+        ChildJvm producer = worker(PRODUCER);
+        producer.call("START namesrv=" + nameServer + " group=bench_e2e_warmup batching=false", Duration.ofMinutes(1));
+        try {
+            RunSpec spec = new RunSpec(scenario.name() + "-producer-warmup", Mode.ASYNC, topic, scenario.bytes(), 1,
+                    scenario.inFlight(), 0, options.e2eWarmup.toNanos(), 0, options.e2eRate);
+            producer.call("MEASURE " + spec.toLine(), options.e2eWarmup.plus(Duration.ofMinutes(2)));
+        } finally {
+            stop(PRODUCER, scenario.name());
+        }
     }
 
     private void printRatios(String name, Map<String, RunOutcome> results) {
