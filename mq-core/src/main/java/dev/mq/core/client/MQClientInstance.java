@@ -202,7 +202,8 @@ public final class MQClientInstance implements AutoCloseable {
      * Creates a push consumer on this client that hands each message to {@code listener}. It may be
      * created before {@link #start()}; it can start once the client is RUNNING.
      *
-     * @throws MQException VALIDATION if an argument is null; SHUTDOWN if the client is closed
+     * @throws MQException VALIDATION if an argument is null or this client already has a consumer of the
+     *                     group; SHUTDOWN if the client is closed
      */
     public PushConsumer newPushConsumer(ConsumerConfig consumerConfig, MessageListener listener) {
         if (listener == null) {
@@ -215,7 +216,8 @@ public final class MQClientInstance implements AutoCloseable {
      * Creates a push consumer with a listener of any form: {@link ConsumerListener#batch} or
      * {@link ConsumerListener#async} (or {@link ConsumerListener#of}).
      *
-     * @throws MQException VALIDATION if an argument is null; SHUTDOWN if the client is closed
+     * @throws MQException VALIDATION if an argument is null or this client already has a consumer of the
+     *                     group; SHUTDOWN if the client is closed
      */
     public PushConsumer newPushConsumer(ConsumerConfig consumerConfig, ConsumerListener listener) {
         if (consumerConfig == null) {
@@ -228,9 +230,19 @@ public final class MQClientInstance implements AutoCloseable {
         if (current != ClientState.RUNNING && current != ClientState.CREATE_JUST) {
             throw new MQException(MQException.Reason.SHUTDOWN, "client " + clientId + " is " + current);
         }
-        DefaultPushConsumer consumer = new DefaultPushConsumer(consumerConfig, listener, services);
-        consumers.add(consumer);
-        return consumer;
+        synchronized (consumers) {
+            for (DefaultPushConsumer existing : consumers) {
+                // One client id is one member of a group: two consumers of a group here would both own
+                // the same queues and read each message twice.
+                if (existing.config().group().equals(consumerConfig.group())) {
+                    throw MQException.validation("consumer group '" + consumerConfig.group() + "' already has a"
+                            + " consumer on client " + clientId + ": close it first, or use another client instance");
+                }
+            }
+            DefaultPushConsumer consumer = new DefaultPushConsumer(consumerConfig, listener, services);
+            consumers.add(consumer);
+            return consumer;
+        }
     }
 
     public ClientState state() {

@@ -523,4 +523,32 @@ class ConsumerIntegrationTest {
                 "%RETRY%staging%ns-group", 1, WAIT);
         assertThat(retried).hasSize(1);
     }
+
+    @Test
+    void aPausedConsumerStopsPullingKeepsItsQueuesAndResumesWhereItWas(EmbeddedRocketMQ mq) {
+        String topic = "PauseTopic";
+        mq.createTopic(topic, 1);
+        Collector collector = new Collector();
+        try (PushConsumer consumer = consumer(ConsumerConfig.builder().group("pause-group").subscribe(topic, "*")
+                .consumeFrom(ConsumeFrom.FIRST_OFFSET).pullBatchSize(4).maxCachedMessages(4), collector)) {
+            consumer.start();
+            awaitTrue(() -> topicQueues(consumer, topic) == 1, "the queue owned");
+            consumer.pause();
+            assertThat(consumer.isPaused()).isTrue();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                ids.add(producer.send(message(topic, i)).messageId());
+            }
+            settle();
+            // The pull already held by the broker may still answer (at most one pull's worth); none follows.
+            assertThat(collector.received.size()).isLessThanOrEqualTo(4);
+            assertThat(consumer.assignedQueues()).extracting(dev.mq.core.MessageQueue::topic).contains(topic);
+            assertThat(consumer.stats().paused()).isTrue();
+            consumer.resume();
+            collector.awaitCount(40);
+            settle();
+            assertThat(collector.received).extracting(ReceivedMessage::messageId)
+                    .containsExactlyInAnyOrderElementsOf(ids);
+        }
+    }
 }

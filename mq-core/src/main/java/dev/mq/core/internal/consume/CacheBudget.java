@@ -16,6 +16,8 @@ final class CacheBudget {
     private final long maxBytes;
     /** Cached messages plus the room reserved by pulls under way. */
     private int messages;
+    /** Cached messages only. */
+    private int cached;
     private long bytes;
     /** Pulls waiting for room; each runs once when room frees (and may park again). */
     private final ConcurrentLinkedQueue<Runnable> parked = new ConcurrentLinkedQueue<>();
@@ -47,6 +49,7 @@ final class CacheBudget {
         boolean freed;
         synchronized (this) {
             messages -= reserved - cached;
+            this.cached += cached;
             bytes += cachedBytes;
             freed = reserved > cached;
         }
@@ -62,6 +65,7 @@ final class CacheBudget {
         }
         synchronized (this) {
             messages -= count;
+            cached -= count;
             bytes -= releasedBytes;
         }
         wakeParked();
@@ -79,10 +83,17 @@ final class CacheBudget {
         return bytes < maxBytes && messages < maxMessages;
     }
 
+    /** Cached messages and the room reserved by pulls under way. */
     synchronized int messages() {
         return messages;
     }
 
+    /** Cached messages (pulled, not finished), over all queues, at one instant. */
+    synchronized int cachedMessages() {
+        return cached;
+    }
+
+    /** Their body bytes, at one instant. */
     synchronized long bytes() {
         return bytes;
     }

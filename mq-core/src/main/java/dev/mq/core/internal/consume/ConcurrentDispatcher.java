@@ -38,6 +38,7 @@ final class ConcurrentDispatcher implements MessageDispatcher {
     private final Semaphore slots;
     private final LinkedBlockingQueue<ProcessQueue> readyQueues = new LinkedBlockingQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger calls = new AtomicInteger();
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean stopped;
 
@@ -70,6 +71,11 @@ final class ConcurrentDispatcher implements MessageDispatcher {
     @Override
     public int inFlight() {
         return inFlight.get();
+    }
+
+    @Override
+    public int handlersRunning() {
+        return calls.get();
     }
 
     @Override
@@ -111,10 +117,12 @@ final class ConcurrentDispatcher implements MessageDispatcher {
         List<ReceivedMessage> messages = new ArrayList<>(batch.size());
         batch.forEach(m -> messages.add(m.message()));
         inFlight.addAndGet(batch.size());
-        queue.handlerStarted(batch.size());
+        calls.incrementAndGet();
+        queue.handlerStarted();
         try {
             invoker.invoke(messages).whenComplete((results, error) -> {
-                queue.handlerEnded(batch.size());
+                queue.handlerEnded();
+                calls.decrementAndGet();
                 inFlight.addAndGet(-batch.size());
                 try {
                     List<ConsumeResult> outcome = results;
@@ -129,7 +137,8 @@ final class ConcurrentDispatcher implements MessageDispatcher {
                 }
             });
         } catch (RuntimeException e) { // a hook or the invoker itself broke before any stage existed
-            queue.handlerEnded(batch.size());
+            queue.handlerEnded();
+            calls.decrementAndGet();
             inFlight.addAndGet(-batch.size());
             log.error("handling {} messages of {} failed unexpectedly: they are retried", batch.size(), queue, e);
             try {

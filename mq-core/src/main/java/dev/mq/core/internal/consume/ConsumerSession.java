@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *       accepted by its broker for a retry or dead-lettering. A failed send-back hands the message
  *       back to its queue after {@link #SEND_BACK_RETRY_DELAY}, so the committed offset never passes it.</li>
  *   <li>A dropped queue's messages are never sent back and never move an offset: the queue's final
- *       offset was committed when it was given up, and its next owner reads from there.</li>
+ *       offset is committed when it is given up, and its next owner reads from there. A message of
+ *       a dropped queue that failed (or whose send-back failed) is abandoned: it leaves memory but
+ *       still holds the offset, so a final commit made after it cannot pass it.</li>
  * </ul>
  */
 final class ConsumerSession {
@@ -168,16 +170,18 @@ final class ConsumerSession {
                 release(queue.drop());
             }
         }
+        // The control thread's round or commit under way ends first (interrupted where it waits), so that
+        // no periodic commit of an older offset can follow the final one.
         control.shutdownNow();
-        awaitIdle(owned, deadline);
-        commitFinal(owned, Math.max(0, deadline - System.nanoTime()));
-        dispatcher.shutdown();
-        pausedPulls.clear();
         try {
             control.awaitTermination(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        awaitIdle(owned, deadline);
+        commitFinal(owned, Math.max(BrokerRequests.TIMEOUT.toNanos(), deadline - System.nanoTime()));
+        dispatcher.shutdown();
+        pausedPulls.clear();
     }
 
     /** Waits until no message of {@code owned} is handed out, or the deadline. */
@@ -237,8 +241,10 @@ final class ConsumerSession {
         for (int i = 0; i < batch.size(); i++) {
             PendingMessage message = batch.get(i);
             ConsumeResult result = results.get(i);
-            if (result == ConsumeResult.SUCCESS || queue.isDropped()) {
+            if (result == ConsumeResult.SUCCESS) {
                 finish(queue, message);
+            } else if (queue.isDropped()) {
+                abandon(queue, message); // the next owner delivers it again: nothing goes back for a queue given up
             } else {
                 sendBack(queue, message, result == ConsumeResult.DEAD_LETTER
                         ? ConsumerSendMsgBackHeader.DELAY_TO_DLQ : ConsumerSendMsgBackHeader.DELAY_CHOSEN_BY_BROKER);
@@ -255,6 +261,10 @@ final class ConsumerSession {
                 finish(queue, message);
                 return;
             }
+            if (queue.isDropped()) {
+                abandon(queue, message);
+                return;
+            }
             log.warn("consumer group {}: handing {} back to its broker failed ({}); it is handled again here in {} s",
                     config.group(), message.message().messageId(), error.getMessage(),
                     SEND_BACK_RETRY_DELAY.toSeconds());
@@ -262,16 +272,26 @@ final class ConsumerSession {
                 client.remoting().schedule(timeout -> handBack(queue, message), SEND_BACK_RETRY_DELAY.toMillis(),
                         TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) { // the client is closing: the next owner reads it again
-                finish(queue, message);
+                abandon(queue, message);
             }
         });
     }
 
     private void handBack(ProcessQueue queue, PendingMessage message) {
-        if (running && queue.handBack(message)) {
+        if (running && !queue.isDropped() && queue.handBack(message)) {
             dispatcher.messagesReady(queue);
         } else {
-            finish(queue, message);
+            abandon(queue, message);
+        }
+    }
+
+    /** A failed message of a queue given up: its memory is released, its offset still held. */
+    private void abandon(ProcessQueue queue, PendingMessage message) {
+        if (queue.abandon(message)) {
+            budget.release(1, message.bytes());
+        }
+        synchronized (this) {
+            notifyAll();
         }
     }
 
@@ -319,20 +339,14 @@ final class ConsumerSession {
 
     ConsumerStats stats(dev.mq.core.consumer.ConsumerState state) {
         Map<MessageQueue, ConsumerStats.QueueStats> perQueue = new LinkedHashMap<>();
-        long messages = 0;
-        long bytes = 0;
-        int handlers = 0;
         for (ProcessQueue queue : queues.values()) {
-            if (queue.isDropped()) {
-                continue;
+            if (!queue.isDropped()) {
+                perQueue.put(names.applicationQueue(queue.queue()), queue.stats());
             }
-            ConsumerStats.QueueStats s = queue.stats();
-            perQueue.put(names.applicationQueue(queue.queue()), s);
-            messages += s.cachedMessages();
-            bytes += s.cachedBytes();
-            handlers += s.inFlightHandlers();
         }
-        return new ConsumerStats(config.group(), state, paused, messages, bytes, handlers, perQueue);
+        // The totals are read at one instant (a sum over queues read one after the other could pass a cap).
+        return new ConsumerStats(config.group(), state, paused, budget.cachedMessages(), budget.bytes(),
+                dispatcher.handlersRunning(), perQueue);
     }
 
     // What the pull loop and the rebalancer use.

@@ -16,6 +16,9 @@ interface MessageDispatcher {
     /** Messages being handled now, over all queues. */
     int inFlight();
 
+    /** Listener calls running now (an asynchronous one until its stage completes), over all queues. */
+    int handlersRunning();
+
     /** Stops the handler threads: interrupts those still running (the caller waited for them first). */
     void shutdown();
 }

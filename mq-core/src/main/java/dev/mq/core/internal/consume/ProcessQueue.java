@@ -136,12 +136,12 @@ final class ProcessQueue {
         return scheduled;
     }
 
-    synchronized void handlerStarted(int messages) {
-        handlersRunning += messages;
+    synchronized void handlerStarted() {
+        handlersRunning++;
     }
 
-    synchronized void handlerEnded(int messages) {
-        handlersRunning -= messages;
+    synchronized void handlerEnded() {
+        handlersRunning--;
     }
 
     /**
@@ -160,9 +160,25 @@ final class ProcessQueue {
     }
 
     /**
+     * {@code message} failed after its queue was given up: it leaves memory but keeps holding the
+     * offset, so the final commit stays below it and the next owner delivers it again.
+     *
+     * @return whether it was still cached here, so the caller releases its memory once
+     */
+    synchronized boolean abandon(PendingMessage message) {
+        inFlight--;
+        if (unfinished.get(message.queueOffset()) == message) {
+            cachedMessages--;
+            cachedBytes -= message.bytes();
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * {@code message} could not be settled (its send-back failed): it waits for a handler again.
      *
-     * @return false if the queue was dropped meanwhile: the caller finishes it instead (the next owner re-reads it)
+     * @return false if the queue was dropped meanwhile: the caller abandons it instead (the next owner re-reads it)
      */
     synchronized boolean handBack(PendingMessage message) {
         if (dropped) {

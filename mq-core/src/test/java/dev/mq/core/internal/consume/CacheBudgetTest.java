@@ -22,11 +22,14 @@ class CacheBudgetTest {
     void aPullGivesBackWhatItsAnswerDidNotUse() {
         CacheBudget budget = new CacheBudget(100, 1 << 20);
         int reserved = budget.reserve(32);
+        assertThat(budget.cachedMessages()).as("a reservation is not a cached message").isZero();
         budget.settle(reserved, 5, 500);
         assertThat(budget.messages()).isEqualTo(5);
+        assertThat(budget.cachedMessages()).isEqualTo(5);
         assertThat(budget.bytes()).isEqualTo(500);
         budget.release(5, 500);
         assertThat(budget.messages()).isZero();
+        assertThat(budget.cachedMessages()).isZero();
         assertThat(budget.bytes()).isZero();
     }
 

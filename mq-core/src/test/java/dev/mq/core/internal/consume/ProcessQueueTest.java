@@ -116,4 +116,19 @@ class ProcessQueueTest {
         pq.add(messages(3, 4), 4, 4);
         assertThat(pq.schedule()).isTrue();
     }
+
+    @Test
+    void aFailureAfterTheQueueWasGivenUpLeavesMemoryButHoldsTheOffset() {
+        ProcessQueue pq = new ProcessQueue(QUEUE, 0);
+        pq.add(messages(0, 3), 3, 3);
+        List<PendingMessage> taken = pq.take(3);
+        pq.drop();
+        pq.finish(taken.get(1)); // succeeded
+        assertThat(pq.abandon(taken.get(0))).as("its memory is released once").isTrue();
+        pq.finish(taken.get(2));
+        assertThat(pq.isIdle()).isTrue();
+        assertThat(pq.stats().cachedMessages()).isZero();
+        assertThat(pq.stats().cachedBytes()).isZero();
+        assertThat(pq.committableOffset()).as("nothing was sent back for 0: the next owner reads it again").isZero();
+    }
 }

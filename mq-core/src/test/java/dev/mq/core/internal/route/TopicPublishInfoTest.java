@@ -176,4 +176,22 @@ class TopicPublishInfoTest {
         assertThat(info.select("a", broker -> true).brokerName()).isEqualTo("a");
         assertThat(info.select("a", broker -> false).brokerName()).isEqualTo("a");
     }
+
+    @Test
+    void consumersReadReadQueueNumsOfEveryReadableEntryMasterlessBrokersIncluded() {
+        TopicPublishInfo info = TopicPublishInfo.from(T, new TopicRouteData(null, List.of(
+                new QueueData("b", 3, 1, RW, 0), new QueueData("a", 1, 2, PermName.WRITE, 0),
+                new QueueData("c", 2, 2, PermName.READ, 0)),
+                List.of(master("a"), master("b"), broker("c", Map.of(1L, "c-slave:10921")))), false, Integer.MAX_VALUE);
+        assertThat(info.readQueues()).containsExactly(mq("b", 0), mq("b", 1), mq("b", 2), mq("c", 0), mq("c", 1));
+        assertThat(info.queues()).containsExactly(mq("a", 0), mq("a", 1), mq("b", 0));
+    }
+
+    @Test
+    void aRouteTakenFromTheAutoCreateTemplateHasNothingToRead() {
+        TopicPublishInfo info = TopicPublishInfo.from(T, new TopicRouteData(null, List.of(queues("a", 4, RW)),
+                List.of(master("a"))), true, 4);
+        assertThat(info.queues()).hasSize(4);
+        assertThat(info.readQueues()).isEmpty();
+    }
 }
