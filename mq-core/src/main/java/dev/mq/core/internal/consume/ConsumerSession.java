@@ -86,7 +86,7 @@ final class ConsumerSession {
         this.names = names;
         this.paused = paused;
         this.requests = new BrokerRequests(client.remoting(), client.routes());
-        this.offsetStore = new BrokerOffsetStore(requests, names.group());
+        this.offsetStore = offsetStoreFor(config, requests, names);
         this.budget = new CacheBudget(config.maxCachedMessages(), config.maxCachedBytes());
         ThreadFactory handlerThreads = config.threadFactory() != null ? config.threadFactory()
                 : daemonThreads("mq-consume-" + config.group() + "-");
@@ -101,6 +101,17 @@ final class ConsumerSession {
         executor.setRemoveOnCancelPolicy(true);
         this.control = executor;
         this.rebalancer = new Rebalancer(this, rebalanceInterval, executor);
+    }
+
+    /**
+     * Where this consumer keeps its progress: the brokers in clustering mode. Broadcasting (offsets in a
+     * local file under {@link ConsumerConfig#offsetStoreDirectory()}) is refused at start for now.
+     */
+    private static OffsetStore offsetStoreFor(ConsumerConfig config, BrokerRequests requests, WireNames names) {
+        return switch (config.messageModel()) {
+            case CLUSTERING -> new BrokerOffsetStore(requests, names.group());
+            case BROADCASTING -> throw new IllegalStateException("broadcasting consumers are not supported yet");
+        };
     }
 
     /** Every subscription as it travels, in clustering mode with the group's retry topic ({@code *}). */
