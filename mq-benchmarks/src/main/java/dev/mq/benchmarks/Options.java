@@ -77,8 +77,8 @@ final class Options {
                                            the send suite; --scenarios also selects them by name
                   --consume-bytes=1024     body size of the consume scenarios
                   --consume-rounds=2       drains (and e2e windows) per client, alternating who goes first
-                  --drain-messages=500000  messages the drained topic is filled with (a fifth of it fills an
-                                           unreported warm-up topic unless --warmup=0s)
+                  --drain-messages=500000  messages the drained topic is filled with (each client drains it
+                                           once unreported first, unless --warmup=0s)
                   --e2e-rate=2000          msgs/s the producer sends at in real-e2e
                   --e2e-warmup=5s          unreported consumption before each e2e window
                   --e2e-duration=10s       each e2e window

@@ -310,21 +310,20 @@ final class SuiteRunner {
      * Drains one topic, filled once by the producer with {@code --drain-messages} messages, with each
      * client's push consumer: a fresh group from the first offset per drain, {@code --consume-rounds}
      * drains per client alternating who goes first, each timed from the consumer's start until it
-     * has every message. Before them, unless {@code --warmup=0s}, each client drains a topic of a
-     * fifth of the size unreported (the JIT's warm-up). Every message must arrive once per group.
+     * has every message. Before them, unless {@code --warmup=0s}, each client drains the topic once
+     * unreported (the JIT's warm-up). Every message must arrive once per group.
      */
     private void runDrain(Scenario scenario, String nameServer, EmbeddedRocketMQ mq) {
         String name = scenario.name();
         int index = scenarioIndex++;
         long count = options.drainMessages;
         String topic = "bench-" + (++sequence) + "-" + name;
-        String warmTopic = options.warmup.isZero() ? null : topic + "-warmup";
+        // the warm-up is a whole drain of the same topic: shorter ones left the first measured drain cold
+        String warmTopic = options.warmup.isZero() ? null : topic;
         long warmCount = 0;
         try {
             count = fill(scenario, nameServer, mq, topic, count);
-            if (warmTopic != null) {
-                warmCount = fill(scenario, nameServer, mq, warmTopic, Math.max(1, count / 5));
-            }
+            warmCount = count;
         } catch (RuntimeException e) {
             failures++;
             out.println("FAILED scenario=" + name + " client=" + PRODUCER + " error=" + KeyValues.escape(String.valueOf(e.getMessage())));
