@@ -31,6 +31,14 @@ final class Options {
     /** Async scenarios at these sizes run a second time with both clients' auto-batching on. */
     List<Integer> batchedSizes = List.of(1024);
     String workerHeap = "1g";
+    /** The consume suite ({@code real-drain-*}, {@code real-e2e-*}) instead of the send suite. */
+    boolean consume;
+    int consumeBytes = 1024;
+    int consumeRounds = 2;
+    long drainMessages = 500_000;
+    int e2eRate = 2_000;
+    Duration e2eWarmup = Duration.ofSeconds(5);
+    Duration e2eDuration = Duration.ofSeconds(10);
 
     static String usage() {
         return """
@@ -61,13 +69,28 @@ final class Options {
                                            auto-batching on (-batched; empty to skip)
                   --worker-heap=1g         heap of each client's JVM
                   --worker-jvm-args='...'  extra options for the client JVMs, e.g. a JFR recording
-                                           (with --clients=ours or official, so that only one writes it)
+                                           (with --clients=ours or official, so that only one writes it;
+                                           only the JVMs of --clients get them)
+
+                consuming (real broker only; one producer, mq-core's, sends for both consumers):
+                  --consume                the consume suite (real-drain-<bytes>, real-e2e-<bytes>) instead of
+                                           the send suite; --scenarios also selects them by name
+                  --consume-bytes=1024     body size of the consume scenarios
+                  --consume-rounds=2       drains (and e2e windows) per client, alternating who goes first
+                  --drain-messages=500000  messages the drained topic is filled with (each client drains it
+                                           once unreported first, unless --warmup=0s)
+                  --e2e-rate=2000          msgs/s the producer sends at in real-e2e
+                  --e2e-warmup=5s          unreported consumption before each e2e window
+                  --e2e-duration=10s       each e2e window
                 """;
     }
 
     static Options parse(String[] args) {
         Options o = new Options();
         for (String arg : args) {
+            if (arg.equals("--consume")) {
+                arg = "--consume=true";
+            }
             int eq = arg.indexOf('=');
             if (!arg.startsWith("--") || eq < 0) {
                 throw new IllegalArgumentException("unknown argument '" + arg + "'\n" + usage());
@@ -94,17 +117,58 @@ final class Options {
                 case "ceiling" -> o.ceiling = Boolean.parseBoolean(value);
                 case "batched-sizes" -> o.batchedSizes = list(value).stream().map(Integer::parseInt).toList();
                 case "worker-heap" -> o.workerHeap = value;
+                case "consume" -> o.consume = Boolean.parseBoolean(value);
+                case "consume-bytes" -> o.consumeBytes = Integer.parseInt(value);
+                case "consume-rounds" -> o.consumeRounds = Integer.parseInt(value);
+                case "drain-messages" -> o.drainMessages = Long.parseLong(value);
+                case "e2e-rate" -> o.e2eRate = Integer.parseInt(value);
+                case "e2e-warmup" -> o.e2eWarmup = duration(value);
+                case "e2e-duration" -> o.e2eDuration = duration(value);
                 default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + usage());
             }
         }
         if (o.threads < 1 || o.inFlight < 1 || o.rounds < 1 || o.messages < 0 || o.duration.isNegative() || o.warmup.isNegative()) {
             throw new IllegalArgumentException("threads, inflight and rounds must be positive, durations and messages not negative");
         }
+        if (o.consumeBytes < 1 || o.consumeRounds < 1 || o.drainMessages < 1 || o.e2eRate < 1
+                || o.e2eDuration.isNegative() || o.e2eDuration.isZero() || o.e2eWarmup.isNegative()) {
+            throw new IllegalArgumentException("consume-bytes, consume-rounds, drain-messages, e2e-rate and e2e-duration "
+                    + "must be positive, e2e-warmup not negative");
+        }
         return o;
     }
 
-    /** The scenarios to run, in order: by broker, then mode, then size; the in-flight sweep after its broker's async ones. */
+    /**
+     * The scenarios to run, in order: by broker, then mode, then size; the in-flight sweep after its
+     * broker's async ones; then the consume scenarios. Without {@code --scenarios} that is the send
+     * suite, or with {@code --consume} the consume suite; with it, the scenarios of both that match
+     * (of the consume suite only, with {@code --consume}).
+     */
     List<Scenario> scenarios() {
+        List<Scenario> consuming = new ArrayList<>();
+        if (brokers.contains(Scenario.BrokerKind.REAL)) {
+            consuming.add(Scenario.consuming(Scenario.BrokerKind.REAL, Scenario.Consumption.DRAIN, consumeBytes));
+            consuming.add(Scenario.consuming(Scenario.BrokerKind.REAL, Scenario.Consumption.E2E, consumeBytes));
+        }
+        Set<Scenario> all = new LinkedHashSet<>();
+        if (consume) {
+            all.addAll(consuming);
+        } else {
+            all.addAll(sending());
+            if (!filters.isEmpty()) {
+                all.addAll(consuming);
+            }
+        }
+        List<Scenario> selected = new ArrayList<>();
+        for (Scenario s : all) {
+            if (filters.isEmpty() || filters.stream().anyMatch(p -> p.matcher(s.name()).matches())) {
+                selected.add(s);
+            }
+        }
+        return selected;
+    }
+
+    private Set<Scenario> sending() {
         Set<Scenario> all = new LinkedHashSet<>();
         for (Scenario.BrokerKind broker : brokers) {
             for (Mode mode : modes) {
@@ -123,13 +187,7 @@ final class Options {
                 }
             }
         }
-        List<Scenario> selected = new ArrayList<>();
-        for (Scenario s : all) {
-            if (filters.isEmpty() || filters.stream().anyMatch(p -> p.matcher(s.name()).matches())) {
-                selected.add(s);
-            }
-        }
-        return selected;
+        return all;
     }
 
     private static void checkClient(String client) {

@@ -34,13 +34,20 @@ import java.util.stream.Collectors;
  * <p>Prints, per scenario and client, a {@code RESULT} line, then a {@code RATIO} line (ours divided by
  * official; for a batched scenario also {@code <name>-vs-unbatched-official}, ours batched divided by
  * the official client's unbatched result from the same run); {@code STORED} lines for the real broker's read-back check and {@code LOSS} lines for
- * oneway sends (stored by the real broker, received by the null broker); a {@code CEILING} line; and
- * summary tables. See docs/performance.md.
+ * oneway sends (stored by the real broker, received by the null broker); {@code DELIVERY} lines for
+ * the consume scenarios (distinct, duplicate and missing messages per consumer); a {@code CEILING}
+ * line; and summary tables. See docs/performance.md.
  */
 final class SuiteRunner {
 
     private static final String OURS = "ours";
     private static final String OFFICIAL = "official";
+    /** The JVM (mq-core's classpath) of the producer that feeds the consume scenarios, for both consumers alike. */
+    private static final String PRODUCER = "producer";
+    /** A drain that receives nothing new for this long is given up (its missing messages are reported). */
+    private static final long DRAIN_STALL_MILLIS = 30_000;
+    /** How long a consumer is watched for late duplicates once it has every message. */
+    private static final long SETTLE_MILLIS = 1_000;
     private static final int REAL_TOPIC_QUEUES = 8;
     private static final int CEILING_BYTES = 1024;
     private static final Duration CHILD_START_TIMEOUT = Duration.ofSeconds(60);
@@ -85,7 +92,11 @@ final class SuiteRunner {
         out.println("ENV " + environment());
         out.println("# scenarios=" + scenarios.stream().map(Scenario::name).collect(Collectors.joining(","))
                 + " warmup=" + options.warmup.toMillis() + "ms duration="
-                + (options.messages > 0 ? options.messages + "msgs" : options.duration.toMillis() + "ms"));
+                + (options.messages > 0 ? options.messages + "msgs" : options.duration.toMillis() + "ms")
+                + (scenarios.stream().anyMatch(s -> s.consumption() != Scenario.Consumption.NONE)
+                        ? " consume_rounds=" + options.consumeRounds + " drain_messages=" + options.drainMessages
+                        + " e2e_rate=" + options.e2eRate + " e2e_warmup=" + options.e2eWarmup.toMillis() + "ms e2e_duration="
+                        + options.e2eDuration.toMillis() + "ms" : ""));
         failures = 0;
         try {
             List<Scenario> onNull = scenarios.stream().filter(s -> s.broker() == Scenario.BrokerKind.NULL).toList();
@@ -150,7 +161,11 @@ final class SuiteRunner {
         try (EmbeddedRocketMQ mq = EmbeddedRocketMQ.builder().build().start()) {
             warmUpBroker(mq.nameServerAddress(), mq);
             for (Scenario scenario : scenarios) {
-                runScenario(scenario, mq.nameServerAddress(), mq, null);
+                switch (scenario.consumption()) {
+                    case NONE -> runScenario(scenario, mq.nameServerAddress(), mq, null);
+                    case DRAIN -> runDrain(scenario, mq.nameServerAddress(), mq);
+                    case E2E -> runEndToEnd(scenario, mq.nameServerAddress(), mq);
+                }
             }
         }
     }
@@ -263,14 +278,7 @@ final class SuiteRunner {
                 } else {
                     officialResults.put(name, outcome);
                 }
-                out.println(String.format(Locale.ROOT,
-                        "RESULT scenario=%s client=%s msgs_per_s=%.0f p50_us=%.1f p99_us=%.1f cpu_us_per_msg=%.2f "
-                                + "alloc_bytes_per_msg=%.0f errors=%d",
-                        name, session.client, outcome.messagesPerSecond(), outcome.p50Nanos() / 1e3,
-                        outcome.p99Nanos() / 1e3, outcome.cpuMicrosPerMessage(), outcome.allocatedBytesPerMessage(), errors));
-                summary.add(String.format(Locale.ROOT, "| %s | %s | %.0f | %.1f | %.1f | %.2f | %.0f | %d |", name,
-                        session.client, outcome.messagesPerSecond(), outcome.p50Nanos() / 1e3, outcome.p99Nanos() / 1e3,
-                        outcome.cpuMicrosPerMessage(), outcome.allocatedBytesPerMessage(), errors));
+                report(name, session.client, outcome, errors);
                 if (errors > 0) {
                     failures++;
                 }
@@ -278,21 +286,315 @@ final class SuiteRunner {
                 failed(session, name, e);
             }
         }
+        printRatios(name, results);
         RunOutcome ours = results.get(OURS);
-        RunOutcome official = results.get(OFFICIAL);
-        if (ours != null && official != null) {
-            printRatio(name, ours, official);
-        }
         RunOutcome officialUnbatched = scenario.batching() ? officialResults.get(scenario.unbatched().name()) : null;
         if (ours != null && officialUnbatched != null) {
             printRatio(name + "-vs-unbatched-official", ours, officialUnbatched);
         }
     }
 
+    /** The {@code RESULT} line and the summary table's row of one client's part of a scenario. */
+    private void report(String name, String client, RunOutcome outcome, long errors) {
+        out.println(String.format(Locale.ROOT,
+                "RESULT scenario=%s client=%s msgs_per_s=%.0f p50_us=%.1f p99_us=%.1f cpu_us_per_msg=%.2f "
+                        + "alloc_bytes_per_msg=%.0f errors=%d",
+                name, client, outcome.messagesPerSecond(), outcome.p50Nanos() / 1e3,
+                outcome.p99Nanos() / 1e3, outcome.cpuMicrosPerMessage(), outcome.allocatedBytesPerMessage(), errors));
+        summary.add(String.format(Locale.ROOT, "| %s | %s | %.0f | %.1f | %.1f | %.2f | %.0f | %d |", name,
+                client, outcome.messagesPerSecond(), outcome.p50Nanos() / 1e3, outcome.p99Nanos() / 1e3,
+                outcome.cpuMicrosPerMessage(), outcome.allocatedBytesPerMessage(), errors));
+    }
+
+    /**
+     * Drains one topic, filled once by the producer with {@code --drain-messages} messages, with each
+     * client's push consumer: a fresh group from the first offset per drain, {@code --consume-rounds}
+     * drains per client alternating who goes first, each timed from the consumer's start until it
+     * has every message. Before them, unless {@code --warmup=0s}, each client drains the topic once
+     * unreported (the JIT's warm-up). Every message must arrive once per group.
+     */
+    private void runDrain(Scenario scenario, String nameServer, EmbeddedRocketMQ mq) {
+        String name = scenario.name();
+        int index = scenarioIndex++;
+        long count = options.drainMessages;
+        String topic = "bench-" + (++sequence) + "-" + name;
+        // the warm-up is a whole drain of the same topic: shorter ones left the first measured drain cold
+        String warmTopic = options.warmup.isZero() ? null : topic;
+        long warmCount = 0;
+        try {
+            count = fill(scenario, nameServer, mq, topic, count);
+            warmCount = count;
+        } catch (RuntimeException e) {
+            failures++;
+            out.println("FAILED scenario=" + name + " client=" + PRODUCER + " error=" + KeyValues.escape(String.valueOf(e.getMessage())));
+            return;
+        }
+        List<Session> sessions = new ArrayList<>();
+        for (String client : options.clients) {
+            Session session = new Session(client, topic, null);
+            sessions.add(session);
+            if (warmTopic != null) {
+                progress.println("[bench] " + name + " " + client + " warm-up drain");
+                try {
+                    drainOnce(session, name, nameServer, warmTopic, warmCount, "warm-up");
+                } catch (RuntimeException e) {
+                    failed(session, name, e);
+                    abandonConsumer(session.client);
+                }
+            }
+        }
+        long[] duplicates = new long[sessions.size()];
+        long[] missing = new long[sessions.size()];
+        for (int round = 0; round < options.consumeRounds; round++) {
+            List<Session> order = new ArrayList<>(sessions);
+            if ((index + round) % 2 == 1) {
+                Collections.reverse(order);
+            }
+            for (Session session : order) {
+                if (session.failed) {
+                    continue;
+                }
+                progress.println("[bench] " + name + " " + session.client + " " + (round + 1) + "/" + options.consumeRounds);
+                try {
+                    DrainResult r = drainOnce(session, name, nameServer, topic, count,
+                            "round " + (round + 1) + "/" + options.consumeRounds);
+                    session.parts.add(r.outcome);
+                    duplicates[sessions.indexOf(session)] += r.duplicates;
+                    missing[sessions.indexOf(session)] += r.missing;
+                } catch (RuntimeException e) {
+                    failed(session, name, e);
+                    abandonConsumer(session.client);
+                }
+            }
+        }
+        Map<String, RunOutcome> results = new LinkedHashMap<>();
+        for (int i = 0; i < sessions.size(); i++) {
+            Session session = sessions.get(i);
+            if (session.failed) {
+                continue;
+            }
+            RunOutcome outcome = RunOutcome.combine(session.parts);
+            long errors = duplicates[i] + missing[i];
+            out.println("DELIVERY scenario=" + name + " client=" + session.client + " drains=" + session.parts.size()
+                    + " expected=" + count * session.parts.size() + " unique=" + outcome.messages()
+                    + " duplicates=" + duplicates[i] + " missing=" + missing[i]);
+            report(name, session.client, outcome, errors);
+            results.put(session.client, outcome);
+            if (errors > 0) {
+                failures++;
+            }
+        }
+        printRatios(name, results);
+    }
+
+    private record DrainResult(RunOutcome outcome, long duplicates, long missing) {
+    }
+
+    /** One drain of {@code topic} by {@code session}'s client with a fresh group. */
+    private DrainResult drainOnce(Session session, String name, String nameServer, String topic, long count, String label) {
+        String group = "bench_" + session.client + "_" + (++sequence);
+        ChildJvm worker = worker(session.client);
+        worker.call("CONSUME_START namesrv=" + nameServer + " group=" + group + " topic=" + topic, Duration.ofMinutes(1));
+        RunOutcome outcome = RunOutcome.fromLine(worker.call("CONSUME_AWAIT count=" + count + " stall_ms=" + DRAIN_STALL_MILLIS,
+                Duration.ofMinutes(30)));
+        Map<String, String> stop = stopConsumer(session.client, name, count);
+        long duplicates = Long.parseLong(stop.get("duplicates"));
+        long missing = Long.parseLong(stop.get("missing"));
+        out.printf(Locale.ROOT, "# %s %s %s: msgs_per_s=%.0f cpu_us_per_msg=%.2f alloc_bytes_per_msg=%.0f unique=%s "
+                        + "duplicates=%d missing=%d close_ms=%s load=%s%n", name, session.client, label,
+                outcome.messagesPerSecond(), outcome.cpuMicrosPerMessage(), outcome.allocatedBytesPerMessage(),
+                stop.get("unique"), duplicates, missing, stop.get("close_ms"), loadAverage());
+        return new DrainResult(outcome, duplicates, missing);
+    }
+
+    /**
+     * Closes the client's consumer once it has {@code expected} distinct messages (or they stopped
+     * coming) and a little later; a consumer that cannot be closed gets its JVM replaced.
+     */
+    private Map<String, String> stopConsumer(String client, String scenario, long expected) {
+        Map<String, String> reply = KeyValues.parse(worker(client).call("CONSUME_STOP expected=" + expected + " stall_ms=10000"
+                + " settle_ms=" + SETTLE_MILLIS, Duration.ofMinutes(2)));
+        if (!Boolean.parseBoolean(reply.get("close_ok"))) {
+            out.println("# " + scenario + " " + client + ": the consumer did not close in time; its JVM is replaced");
+            workers.remove(client).close();
+        }
+        return reply;
+    }
+
+    /** After a failure: closes the client's consumer if one is left running, so that the next scenario can start one. */
+    private void abandonConsumer(String client) {
+        try {
+            if (workers.containsKey(client)) {
+                stopConsumer(client, "cleanup", 0);
+            }
+        } catch (RuntimeException e) {
+            progress.println("[bench] " + client + ": no consumer to close (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Fills {@code topic} with at least {@code count} messages through the producer's JVM (mq-core,
+     * asynchronous with auto-batching: fast, and not part of any figure) and answers how many the
+     * broker holds. A send that fails (a timeout on a loaded machine) may still have been stored, so
+     * what is missing is sent again, up to three times, and the broker's count is what a drain expects.
+     */
+    private long fill(Scenario scenario, String nameServer, EmbeddedRocketMQ mq, String topic, long count) {
+        mq.createTopic(topic, REAL_TOPIC_QUEUES);
+        progress.println("[bench] filling " + topic + " with " + count + " messages");
+        long stored = 0;
+        for (int attempt = 0; attempt < 4 && stored < count; attempt++) {
+            ChildJvm producer = worker(PRODUCER);
+            producer.call("START namesrv=" + nameServer + " group=bench_fill_" + (++sequence) + " batching=true", Duration.ofMinutes(1));
+            RunOutcome filled;
+            try {
+                RunSpec spec = new RunSpec(scenario.name() + "-fill", Mode.ASYNC, topic, scenario.bytes(), 1,
+                        scenario.inFlight(), 0, 0, count - stored);
+                filled = RunOutcome.fromLine(producer.call("MEASURE " + spec.toLine(), Duration.ofMinutes(30)));
+            } finally {
+                stop(PRODUCER, scenario.name());
+            }
+            stored = Long.parseLong(KeyValues.parse(worker(OFFICIAL).call("STORED namesrv=" + nameServer + " topic=" + topic
+                    + " expected=" + count + " timeout_ms=30000", Duration.ofSeconds(60))).get("stored"));
+            out.printf(Locale.ROOT, "# %s: filled %s with %d messages of %d B in %.1f s (%.0f msgs/s, %d failed sends), stored=%d%n",
+                    scenario.name(), topic, filled.messages(), scenario.bytes(), filled.elapsedNanos() / 1e9,
+                    filled.messagesPerSecond(), filled.errors(), stored);
+        }
+        if (stored < count) {
+            throw new IllegalStateException("filling " + topic + ": " + stored + " of " + count + " stored");
+        }
+        return stored;
+    }
+
+    /**
+     * Each client's push consumer reads while the producer sends at {@code --e2e-rate}: per round and
+     * client a fresh topic and group, the consumer started first, then {@code --e2e-warmup} of
+     * unreported load, then a window of {@code --e2e-duration} whose deliveries give the latency
+     * (handler time minus send time) and whose CPU and allocation are divided by the messages consumed
+     * in it; then the producer stops and the consumer must have every acknowledged message, once.
+     */
+    private void runEndToEnd(Scenario scenario, String nameServer, EmbeddedRocketMQ mq) {
+        String name = scenario.name();
+        int index = scenarioIndex++;
+        List<Session> sessions = new ArrayList<>();
+        for (String client : options.clients) {
+            sessions.add(new Session(client, null, null));
+        }
+        if (!options.warmup.isZero()) {
+            warmUpProducer(scenario, nameServer, mq);
+        }
+        long[] duplicates = new long[sessions.size()];
+        long[] missing = new long[sessions.size()];
+        long[] expected = new long[sessions.size()];
+        for (int round = 0; round < options.consumeRounds; round++) {
+            List<Session> order = new ArrayList<>(sessions);
+            if ((index + round) % 2 == 1) {
+                Collections.reverse(order);
+            }
+            for (Session session : order) {
+                if (session.failed) {
+                    continue;
+                }
+                int i = sessions.indexOf(session);
+                progress.println("[bench] " + name + " " + session.client + " " + (round + 1) + "/" + options.consumeRounds);
+                try {
+                    int id = ++sequence;
+                    String topic = "bench-" + id + "-" + name + "-" + session.client;
+                    mq.createTopic(topic, REAL_TOPIC_QUEUES);
+                    worker(session.client).call("CONSUME_START namesrv=" + nameServer + " group=bench_" + session.client + "_"
+                            + id + " topic=" + topic, Duration.ofMinutes(1));
+                    RunOutcome window;
+                    RunOutcome produced;
+                    ChildJvm producer = worker(PRODUCER);
+                    producer.call("START namesrv=" + nameServer + " group=bench_e2e_" + id + " batching=false", Duration.ofMinutes(1));
+                    try {
+                        // the producer's timed phase outlasts the window by a second, so that the load is steady throughout
+                        RunSpec spec = new RunSpec(name + "-producer", Mode.ASYNC, topic, scenario.bytes(), 1, scenario.inFlight(),
+                                options.e2eWarmup.toNanos(), options.e2eDuration.plusSeconds(1).toNanos(), 0, options.e2eRate);
+                        Duration timeout = options.e2eWarmup.plus(options.e2eDuration).plus(Duration.ofMinutes(2));
+                        java.util.concurrent.CompletableFuture<String> sending = java.util.concurrent.CompletableFuture.supplyAsync(
+                                () -> producer.call("MEASURE " + spec.toLine(), timeout));
+                        sleep(options.e2eWarmup.toMillis());
+                        worker(session.client).call("CONSUME_MARK", Duration.ofSeconds(30));
+                        sleep(options.e2eDuration.toMillis());
+                        window = RunOutcome.fromLine(worker(session.client).call("CONSUME_READ", Duration.ofSeconds(30)));
+                        produced = RunOutcome.fromLine(sending.join());
+                    } finally {
+                        stop(PRODUCER, name);
+                    }
+                    Map<String, String> stop = stopConsumer(session.client, name, produced.totalOk());
+                    long dup = Long.parseLong(stop.get("duplicates"));
+                    long miss = Long.parseLong(stop.get("missing"));
+                    session.parts.add(window);
+                    duplicates[i] += dup;
+                    missing[i] += miss;
+                    expected[i] += produced.totalOk();
+                    out.printf(Locale.ROOT, "# %s %s round %d/%d: sent=%d send_errors=%d msgs_per_s=%.0f p50_us=%.1f p99_us=%.1f "
+                                    + "cpu_us_per_msg=%.2f alloc_bytes_per_msg=%.0f unique=%s duplicates=%d missing=%d load=%s%n",
+                            name, session.client, round + 1, options.consumeRounds, produced.totalOk(), produced.totalAttempted()
+                                    - produced.totalOk(), window.messagesPerSecond(), window.p50Nanos() / 1e3,
+                            window.p99Nanos() / 1e3, window.cpuMicrosPerMessage(), window.allocatedBytesPerMessage(),
+                            stop.get("unique"), dup, miss, loadAverage());
+                    if (produced.firstError() != null) {
+                        out.println("# " + name + " producer first error: " + produced.firstError());
+                    }
+                } catch (RuntimeException e) {
+                    failed(session, name, e);
+                    abandonConsumer(session.client);
+                }
+            }
+        }
+        Map<String, RunOutcome> results = new LinkedHashMap<>();
+        for (int i = 0; i < sessions.size(); i++) {
+            Session session = sessions.get(i);
+            if (session.failed) {
+                continue;
+            }
+            RunOutcome outcome = RunOutcome.combine(session.parts);
+            long errors = duplicates[i] + missing[i];
+            out.println("DELIVERY scenario=" + name + " client=" + session.client + " rounds=" + session.parts.size()
+                    + " expected=" + expected[i] + " duplicates=" + duplicates[i] + " missing=" + missing[i]);
+            report(name, session.client, outcome, errors);
+            results.put(session.client, outcome);
+            if (errors > 0) {
+                failures++;
+            }
+        }
+        printRatios(name, results);
+    }
+
+    /**
+     * Unreported sends of the producer at the e2e rate for {@code --e2e-warmup}, so that the first
+     * consumer to be measured does not meet a cold producer (its JIT, its connections).
+     */
+    private void warmUpProducer(Scenario scenario, String nameServer, EmbeddedRocketMQ mq) {
+        String topic = "bench-" + (++sequence) + "-" + scenario.name() + "-warmup";
+        mq.createTopic(topic, REAL_TOPIC_QUEUES);
+        progress.println("[bench] " + scenario.name() + " producer warm-up");
+        ChildJvm producer = worker(PRODUCER);
+        producer.call("START namesrv=" + nameServer + " group=bench_e2e_warmup batching=false", Duration.ofMinutes(1));
+        try {
+            RunSpec spec = new RunSpec(scenario.name() + "-producer-warmup", Mode.ASYNC, topic, scenario.bytes(), 1,
+                    scenario.inFlight(), 0, options.e2eWarmup.toNanos(), 0, options.e2eRate);
+            producer.call("MEASURE " + spec.toLine(), options.e2eWarmup.plus(Duration.ofMinutes(2)));
+        } finally {
+            stop(PRODUCER, scenario.name());
+        }
+    }
+
+    private void printRatios(String name, Map<String, RunOutcome> results) {
+        RunOutcome ours = results.get(OURS);
+        RunOutcome official = results.get(OFFICIAL);
+        if (ours != null && official != null) {
+            printRatio(name, ours, official);
+        }
+    }
+
+    /** {@code p99=-} when neither measured a latency (a drain). */
     private void printRatio(String label, RunOutcome ours, RunOutcome official) {
-        String ratio = String.format(Locale.ROOT, "msgs_per_s=%.2f p99=%.2f cpu=%.2f alloc=%.2f",
+        boolean latencies = ours.p99Nanos() != 0 || official.p99Nanos() != 0;
+        String ratio = String.format(Locale.ROOT, "msgs_per_s=%.2f p99=%s cpu=%.2f alloc=%.2f",
                 ratio(ours.messagesPerSecond(), official.messagesPerSecond()),
-                ratio(ours.p99Nanos(), official.p99Nanos()),
+                latencies ? String.format(Locale.ROOT, "%.2f", ratio(ours.p99Nanos(), official.p99Nanos())) : "-",
                 ratio(ours.cpuMicrosPerMessage(), official.cpuMicrosPerMessage()),
                 ratio(ours.allocatedBytesPerMessage(), official.allocatedBytesPerMessage()));
         out.println("RATIO scenario=" + label + " " + ratio);
@@ -388,10 +690,12 @@ final class SuiteRunner {
         progress.println("[bench] starting the " + client + " client's JVM");
         List<String> jvm = new ArrayList<>(List.of("-Xms" + options.workerHeap, "-Xmx" + options.workerHeap,
                 "-XX:+UseG1GC", "-XX:-UsePerfData", "-Djava.net.preferIPv4Stack=true"));
-        jvm.addAll(options.workerJvmArgs);
+        if (options.clients.contains(client)) { // for the clients under test (e.g. a JFR recording of one), not for
+            jvm.addAll(options.workerJvmArgs); // the producer or a JVM started only to count what the broker stores
+        }
         String classpath;
         String commands;
-        if (client.equals(OURS)) {
+        if (client.equals(OURS) || client.equals(PRODUCER)) {
             jvm.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
             classpath = Classpaths.self();
             commands = "dev.mq.benchmarks.ours.OursCommands";

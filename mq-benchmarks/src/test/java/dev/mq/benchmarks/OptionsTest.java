@@ -46,4 +46,34 @@ class OptionsTest {
     void rejectsUnknownOptions() {
         assertThatThrownBy(() -> Options.parse(new String[] {"--speed=fast"})).hasMessageContaining("unknown option --speed");
     }
+
+    @Test
+    void theConsumeSuiteIsItsOwnAndItsScenariosAreSelectableByName() {
+        assertThat(Options.parse(new String[0]).scenarios()).extracting(Scenario::name)
+                .noneMatch(name -> name.contains("drain") || name.contains("e2e"));
+        assertThat(Options.parse(new String[] {"--consume"}).scenarios()).extracting(Scenario::name)
+                .containsExactly("real-drain-1024", "real-e2e-1024");
+        assertThat(Options.parse(new String[] {"--consume=true", "--consume-bytes=128"}).scenarios())
+                .extracting(Scenario::name).containsExactly("real-drain-128", "real-e2e-128");
+        assertThat(Options.parse(new String[] {"--scenarios=real-drain-1024,real-sync-128"}).scenarios())
+                .extracting(Scenario::name).containsExactly("real-sync-128", "real-drain-1024");
+        assertThat(Options.parse(new String[] {"--consume", "--scenarios=*e2e*"}).scenarios())
+                .extracting(Scenario::name).containsExactly("real-e2e-1024");
+        assertThat(Options.parse(new String[] {"--consume", "--brokers=null"}).scenarios()).isEmpty();
+        assertThat(Options.parse(new String[] {"--consume"}).scenarios()).allSatisfy(s -> assertThat(s.broker())
+                .isEqualTo(Scenario.BrokerKind.REAL));
+    }
+
+    @Test
+    void parsesAndChecksTheConsumeSettings() {
+        Options o = Options.parse(new String[] {"--consume", "--drain-messages=600000", "--consume-rounds=3",
+                "--e2e-rate=5000", "--e2e-warmup=2s", "--e2e-duration=20s"});
+        assertThat(o.drainMessages).isEqualTo(600_000);
+        assertThat(o.consumeRounds).isEqualTo(3);
+        assertThat(o.e2eRate).isEqualTo(5_000);
+        assertThat(o.e2eWarmup).isEqualTo(Duration.ofSeconds(2));
+        assertThat(o.e2eDuration).isEqualTo(Duration.ofSeconds(20));
+        assertThatThrownBy(() -> Options.parse(new String[] {"--drain-messages=0"})).hasMessageContaining("drain-messages");
+        assertThatThrownBy(() -> Options.parse(new String[] {"--e2e-rate=-1"})).hasMessageContaining("e2e-rate");
+    }
 }

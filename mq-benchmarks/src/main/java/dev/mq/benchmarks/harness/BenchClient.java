@@ -22,6 +22,12 @@ public interface BenchClient extends AutoCloseable {
      */
     void sendAsync(String topic, byte[] body, long startNanos, Completion done) throws Exception;
 
+    /**
+     * As {@link #sendAsync}, the message carrying one more user property,
+     * {@link MessageSpec#SENT_AT_PROPERTY} = {@code sentAtMicros}: for end-to-end latency.
+     */
+    void sendAsyncStamped(String topic, byte[] body, long sentAtMicros, long startNanos, Completion done) throws Exception;
+
     /** Writes the message expecting no answer. */
     void sendOneway(String topic, byte[] body) throws Exception;
 

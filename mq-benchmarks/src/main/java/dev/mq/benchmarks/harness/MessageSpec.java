@@ -14,8 +14,20 @@ public final class MessageSpec {
     public static final String KEYS = "order-42";
     public static final String PROPERTY_NAME = "origin";
     public static final String PROPERTY_VALUE = "mq-benchmarks";
+    /**
+     * The user property that paced sends ({@link RunSpec#rate()}) add: the wall-clock time of the send
+     * in microseconds since the epoch ({@link #nowMicros()}), from which a consumer on the same machine
+     * computes the end-to-end latency. (The broker's born timestamp has millisecond resolution only.)
+     */
+    public static final String SENT_AT_PROPERTY = "bench_sent_us";
 
     private MessageSpec() {
+    }
+
+    /** This machine's wall clock in microseconds since the epoch (the JDK reads it at that resolution on Linux). */
+    public static long nowMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
     }
 
     /**

@@ -18,6 +18,10 @@ import java.util.concurrent.atomic.LongAdder;
  * allocate are counted (a dead thread's allocation counter is gone). Asynchronous sends still in
  * flight at the end of a phase are waited for before the phase counts as over, so the timed window
  * includes the answers to everything it sent and nothing from the warm-up.
+ *
+ * <p>With a {@link RunSpec#rate() rate}, the asynchronous sender sends the k-th message of a phase
+ * no earlier than k / rate seconds after the phase's start, each stamped with its send time: a
+ * steady load for end-to-end latency measured by a consumer.
  */
 public final class SendDriver {
 
@@ -101,7 +105,11 @@ public final class SendDriver {
             for (int p = 0; p < 2; p++) {
                 barrier.await();
                 Phase current = phase;
+                long sent = 0;
                 while (current.next()) {
+                    if (spec.rate() > 0) {
+                        pace(current, sent++);
+                    }
                     sendOne();
                 }
                 barrier.await();
@@ -109,6 +117,18 @@ public final class SendDriver {
             barrier.await();
         } catch (InterruptedException | BrokenBarrierException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits until the {@code index}-th send of the phase is due. */
+    private void pace(Phase current, long index) throws InterruptedException {
+        long due = current.startNanos + index * 1_000_000_000L / spec.rate();
+        long wait;
+        while ((wait = due - System.nanoTime()) > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
         }
     }
 
@@ -137,7 +157,11 @@ public final class SendDriver {
                 inFlight.acquire();
                 long start = System.nanoTime();
                 try {
-                    client.sendAsync(topic, body, start, this::completed);
+                    if (spec.rate() > 0) {
+                        client.sendAsyncStamped(topic, body, MessageSpec.nowMicros(), start, this::completed);
+                    } else {
+                        client.sendAsync(topic, body, start, this::completed);
+                    }
                 } catch (Exception e) {
                     inFlight.release();
                     failed(e);
@@ -175,6 +199,7 @@ public final class SendDriver {
         private final long nanos;
         private final AtomicLong remaining;
         private volatile long deadline;
+        private volatile long startNanos;
 
         private Phase(long nanos, AtomicLong remaining) {
             this.nanos = nanos;
@@ -190,7 +215,8 @@ public final class SendDriver {
         }
 
         void start() {
-            deadline = System.nanoTime() + nanos;
+            startNanos = System.nanoTime();
+            deadline = startNanos + nanos;
         }
 
         boolean next() {

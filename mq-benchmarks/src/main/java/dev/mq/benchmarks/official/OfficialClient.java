@@ -53,6 +53,25 @@ public final class OfficialClient implements BenchClient {
     }
 
     @Override
+    public void sendAsyncStamped(String topic, byte[] body, long sentAtMicros, long startNanos, Completion done)
+            throws Exception {
+        Message m = message(topic, body);
+        m.putUserProperty(MessageSpec.SENT_AT_PROPERTY, Long.toString(sentAtMicros));
+        producer.send(m, new SendCallback() {
+            @Override
+            public void onSuccess(SendResult result) {
+                done.completed(startNanos, result.getSendStatus() == SendStatus.SEND_OK ? null
+                        : new IllegalStateException("send status " + result.getSendStatus()));
+            }
+
+            @Override
+            public void onException(Throwable e) {
+                done.completed(startNanos, e);
+            }
+        });
+    }
+
+    @Override
     public void sendOneway(String topic, byte[] body) throws Exception {
         producer.sendOneway(message(topic, body));
     }

@@ -1,6 +1,7 @@
 package dev.mq.benchmarks.official;
 
 import dev.mq.benchmarks.harness.BenchClient;
+import dev.mq.benchmarks.harness.BenchConsumer;
 import dev.mq.benchmarks.worker.ClientWorker;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,6 +14,11 @@ public final class OfficialCommands extends ClientWorker {
     @Override
     protected BenchClient newClient() {
         return new OfficialClient();
+    }
+
+    @Override
+    protected BenchConsumer newConsumer() {
+        return new OfficialConsumer();
     }
 
     @Override

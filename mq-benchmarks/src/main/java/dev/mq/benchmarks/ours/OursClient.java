@@ -1,6 +1,7 @@
 package dev.mq.benchmarks.ours;
 
 import dev.mq.benchmarks.harness.BenchClient;
+import dev.mq.benchmarks.harness.MessageSpec;
 import dev.mq.core.Message;
 import dev.mq.core.SendResult;
 import dev.mq.core.SendStatus;
@@ -38,6 +39,16 @@ public final class OursClient implements BenchClient {
     @Override
     public void sendAsync(String topic, byte[] body, long startNanos, Completion done) {
         producer.sendAsync(message(topic, body)).whenComplete((result, error) -> done.completed(startNanos,
+                error != null || result.status() == SendStatus.SEND_OK ? error
+                        : new IllegalStateException("send status " + result.status())));
+    }
+
+    @Override
+    public void sendAsyncStamped(String topic, byte[] body, long sentAtMicros, long startNanos, Completion done) {
+        Message m = Message.builder(topic).tags(MessageSpec.TAGS).keys(MessageSpec.KEYS)
+                .property(MessageSpec.PROPERTY_NAME, MessageSpec.PROPERTY_VALUE)
+                .property(MessageSpec.SENT_AT_PROPERTY, Long.toString(sentAtMicros)).body(body).build();
+        producer.sendAsync(m).whenComplete((result, error) -> done.completed(startNanos,
                 error != null || result.status() == SendStatus.SEND_OK ? error
                         : new IllegalStateException("send status " + result.status())));
     }

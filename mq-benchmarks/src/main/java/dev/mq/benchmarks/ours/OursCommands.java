@@ -2,6 +2,7 @@ package dev.mq.benchmarks.ours;
 
 import dev.mq.benchmarks.ceiling.Ceiling;
 import dev.mq.benchmarks.harness.BenchClient;
+import dev.mq.benchmarks.harness.BenchConsumer;
 import dev.mq.benchmarks.worker.ClientWorker;
 import java.util.Map;
 
@@ -11,6 +12,11 @@ public final class OursCommands extends ClientWorker {
     @Override
     protected BenchClient newClient() {
         return new OursClient();
+    }
+
+    @Override
+    protected BenchConsumer newConsumer() {
+        return new OursConsumer();
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.mq.benchmarks.worker;
 
 import dev.mq.benchmarks.harness.BenchClient;
+import dev.mq.benchmarks.harness.BenchConsumer;
+import dev.mq.benchmarks.harness.ConsumeDriver;
 import dev.mq.benchmarks.harness.KeyValues;
 import dev.mq.benchmarks.harness.RunSpec;
 import dev.mq.benchmarks.harness.SendDriver;
@@ -18,18 +20,37 @@ import java.util.concurrent.TimeUnit;
  *       is abandoned and the answer says {@code close_ok=false}: the coordinator then replaces this
  *       JVM, whose threads are stuck.</li>
  * </ul>
+ * and around one push consumer at a time ({@link ConsumeDriver}):
+ * <ul>
+ *   <li>{@code CONSUME_START namesrv=.. group=.. topic=..} marks the cost counters and starts a
+ *       consumer;</li>
+ *   <li>{@code CONSUME_MARK} marks them again (after a warm-up);</li>
+ *   <li>{@code CONSUME_AWAIT count=N stall_ms=..} waits for N distinct messages and answers the
+ *       figures from the mark to the last one's arrival (a drain);</li>
+ *   <li>{@code CONSUME_READ} answers the figures from the mark to now (a steady load);</li>
+ *   <li>{@code CONSUME_STOP expected=N stall_ms=.. settle_ms=..} waits for N distinct messages and a
+ *       little longer, answers distinct, duplicate and missing ones, and closes the consumer (within
+ *       {@value #CONSUMER_CLOSE_SECONDS} s, else as above).</li>
+ * </ul>
  */
 public abstract class ClientWorker implements WorkerCommands {
 
     static final long CLOSE_SECONDS = 5;
+    /** A consumer's close waits for its handlers and commits offsets: longer than a producer's. */
+    static final long CONSUMER_CLOSE_SECONDS = 30;
 
     /** Whether a client of this JVM could not be closed (its threads may still be stuck). */
     static volatile boolean abandonedClient;
 
     private BenchClient client;
+    private BenchConsumer consumer;
+    private ConsumeDriver consuming;
 
     /** A new, unstarted client of this worker's kind. */
     protected abstract BenchClient newClient();
+
+    /** A new, unstarted push consumer of this worker's kind. */
+    protected abstract BenchConsumer newConsumer();
 
     /** Commands other than START, MEASURE and STOP. */
     protected String other(String verb, Map<String, String> args) throws Exception {
@@ -48,7 +69,7 @@ public abstract class ClientWorker implements WorkerCommands {
                 try {
                     fresh.start(args.get("namesrv"), args.get("group"), Boolean.parseBoolean(args.get("batching")));
                 } catch (Exception | Error e) {
-                    closeWithin(fresh);
+                    closeWithin(fresh, CLOSE_SECONDS);
                     throw e;
                 }
                 client = fresh;
@@ -65,9 +86,48 @@ public abstract class ClientWorker implements WorkerCommands {
                     return "close_ok=true close_ms=0";
                 }
                 long started = System.nanoTime();
-                boolean closed = closeWithin(client);
+                boolean closed = closeWithin(client, CLOSE_SECONDS);
                 client = null;
                 return "close_ok=" + closed + " close_ms=" + (System.nanoTime() - started) / 1_000_000;
+            }
+            case "CONSUME_START" -> {
+                if (consumer != null) {
+                    throw new IllegalStateException("a consumer is already started");
+                }
+                BenchConsumer fresh = newConsumer();
+                ConsumeDriver driver = new ConsumeDriver(fresh);
+                try {
+                    driver.start(args.get("namesrv"), args.get("group"), args.get("topic"));
+                } catch (Exception | Error e) {
+                    closeWithin(fresh, CONSUMER_CLOSE_SECONDS);
+                    throw e;
+                }
+                consumer = fresh;
+                consuming = driver;
+                return "started";
+            }
+            case "CONSUME_MARK" -> {
+                consuming().mark();
+                return "marked";
+            }
+            case "CONSUME_READ" -> {
+                return consuming().read().toLine();
+            }
+            case "CONSUME_AWAIT" -> {
+                return consuming().awaitConsumed(Long.parseLong(args.get("count")), Long.parseLong(args.get("stall_ms")))
+                        .toLine();
+            }
+            case "CONSUME_STOP" -> {
+                if (consumer == null) {
+                    throw new IllegalStateException("no consumer started");
+                }
+                ConsumeDriver.Delivery delivery = consuming().settle(Long.parseLong(args.get("expected")),
+                        Long.parseLong(args.get("stall_ms")), Long.parseLong(args.get("settle_ms")));
+                long started = System.nanoTime();
+                boolean closed = closeWithin(consumer, CONSUMER_CLOSE_SECONDS);
+                consumer = null;
+                consuming = null;
+                return delivery.toLine() + " close_ok=" + closed + " close_ms=" + (System.nanoTime() - started) / 1_000_000;
             }
             default -> {
                 return other(verb, args);
@@ -75,13 +135,26 @@ public abstract class ClientWorker implements WorkerCommands {
         }
     }
 
-    private static boolean closeWithin(BenchClient client) throws InterruptedException {
-        Thread closer = new Thread(client::close, "bench-client-close");
+    private ConsumeDriver consuming() {
+        if (consuming == null) {
+            throw new IllegalStateException("no consumer started");
+        }
+        return consuming;
+    }
+
+    private static boolean closeWithin(AutoCloseable client, long seconds) throws InterruptedException {
+        Thread closer = new Thread(() -> {
+            try {
+                client.close();
+            } catch (Exception e) {
+                e.printStackTrace();
+            }
+        }, "bench-client-close");
         closer.setDaemon(true);
         closer.start();
-        closer.join(TimeUnit.SECONDS.toMillis(CLOSE_SECONDS));
+        closer.join(TimeUnit.SECONDS.toMillis(seconds));
         if (closer.isAlive()) {
-            System.err.println("client close still running after " + CLOSE_SECONDS + " s; abandoned");
+            System.err.println("client close still running after " + seconds + " s; abandoned");
             abandonedClient = true;
             return false;
         }
