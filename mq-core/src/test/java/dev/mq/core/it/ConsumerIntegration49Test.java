@@ -9,7 +9,8 @@ import dev.mq.test.WithEmbeddedRocketMQ;
  * the literal answer), so consume-from does not apply to young queues there, as with the official client.
  */
 @WithEmbeddedRocketMQ(version = RocketMQVersion.V4_9,
-        brokerProperties = {"messageDelayLevel=1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s"})
+        brokerProperties = {"messageDelayLevel=1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s",
+                "enablePropertyFilter=true"})
 class ConsumerIntegration49Test extends ConsumerIntegrationTest {
 
     @Override

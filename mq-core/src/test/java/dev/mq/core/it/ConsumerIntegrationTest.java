@@ -10,6 +10,7 @@ import dev.mq.core.consumer.ConsumeFrom;
 import dev.mq.core.consumer.ConsumeResult;
 import dev.mq.core.consumer.ConsumerConfig;
 import dev.mq.core.consumer.MessageListener;
+import dev.mq.core.consumer.MessageSelector;
 import dev.mq.core.consumer.PushConsumer;
 import dev.mq.core.internal.consume.DefaultPushConsumer;
 import dev.mq.core.producer.Producer;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Our push consumer against a real 5.x broker, fed by our producer. */
-@WithEmbeddedRocketMQ(brokerProperties = {"messageDelayLevel=1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s"})
+@WithEmbeddedRocketMQ(brokerProperties = {"messageDelayLevel=1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s",
+        "enablePropertyFilter=true"})
 class ConsumerIntegrationTest {
 
     static final Duration WAIT = Duration.ofSeconds(60);
@@ -176,6 +178,31 @@ class ConsumerIntegrationTest {
             settle();
             assertThat(collector.received).hasSize(20);
             assertThat(collector.received).extracting(ReceivedMessage::tags).containsOnly("tag-0", "tag-2");
+        }
+    }
+
+    @Test
+    void anSql92SelectorIsEvaluatedByTheBroker(EmbeddedRocketMQ mq) {
+        String topic = "SqlTopic";
+        mq.createTopic(topic, 2);
+        for (int i = 0; i < 30; i++) {
+            producer.send(message(topic, i)); // property index = i, tenant = acme, tags tag-0..tag-2
+        }
+        Collector collector = new Collector();
+        try (PushConsumer consumer = consumer(ConsumerConfig.builder().group("sql-group")
+                .subscribe(topic, MessageSelector.sql92("index >= 20 AND tenant = 'acme' AND TAGS <> 'tag-1'"))
+                .consumeFrom(ConsumeFrom.FIRST_OFFSET), collector)) {
+            consumer.start();
+            collector.awaitCount(7); // 20..29 without the three whose tag is tag-1 (22, 25, 28)
+            awaitTrue(() -> consumer.stats().queues().entrySet().stream()
+                            .filter(e -> e.getKey().topic().equals(topic)).count() == 2
+                            && consumer.stats().queues().entrySet().stream()
+                            .filter(e -> e.getKey().topic().equals(topic))
+                            .allMatch(e -> e.getValue().committedOffset() == e.getValue().brokerMaxOffset()),
+                    "every queue's committable offset reached its end, past the messages the broker filtered out");
+            settle();
+            assertThat(collector.received).extracting(m -> Integer.parseInt(m.properties().get("index")))
+                    .containsExactlyInAnyOrder(20, 21, 23, 24, 26, 27, 29);
         }
     }
 
