@@ -263,8 +263,15 @@ final class ConsumerSession {
             offsetStore.update(queue.queue(), queue.committableOffset(), false);
             mqs.add(queue.queue());
         }
+        long deadline = System.nanoTime() + waitNanos;
         try {
             offsetStore.persist(mqs).get(Math.max(1, waitNanos / 1_000_000), TimeUnit.MILLISECONDS);
+            // Brokers apply offset updates and the offsets that pulls carry on different thread pools, so
+            // an older value sent just before (a periodic commit, a pull) may be applied after this one
+            // and leave the next owner a stale offset. Written again once acknowledged, the final value
+            // is applied after everything sent before it.
+            offsetStore.persist(mqs).get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
+                    TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             log.warn("consumer group {}: committing offsets of {} did not finish: {}", config.group(), mqs, e.toString());
         }
