@@ -21,8 +21,14 @@ public interface PushConsumer extends AutoCloseable {
 
     /**
      * Joins the group and starts pulling. Needs a started client; allowed from CREATED and STOPPED.
+     * A topic subscribed with an SQL92 selector is first checked with each of its master brokers,
+     * which must have property filtering enabled ({@code enablePropertyFilter=true}) and accept the
+     * expression.
      *
      * @throws IllegalStateException in another state, or if the client is not RUNNING
+     * @throws dev.mq.core.MQException of kind VALIDATION, naming the topic, the expression, the broker
+     *     and its reason, if a broker refuses an SQL92 subscription; the consumer stays as it was
+     *     (nothing registered, no thread started) and may be started again
      */
     void start();
 

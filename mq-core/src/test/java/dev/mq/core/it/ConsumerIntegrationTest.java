@@ -1,7 +1,9 @@
 package dev.mq.core.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mq.core.MQException;
 import dev.mq.core.Message;
 import dev.mq.core.ReceivedMessage;
 import dev.mq.core.SendResult;
@@ -9,6 +11,7 @@ import dev.mq.core.client.MQClientInstance;
 import dev.mq.core.consumer.ConsumeFrom;
 import dev.mq.core.consumer.ConsumeResult;
 import dev.mq.core.consumer.ConsumerConfig;
+import dev.mq.core.consumer.ConsumerState;
 import dev.mq.core.consumer.MessageListener;
 import dev.mq.core.consumer.MessageSelector;
 import dev.mq.core.consumer.PushConsumer;
@@ -203,6 +206,25 @@ class ConsumerIntegrationTest {
             settle();
             assertThat(collector.received).extracting(m -> Integer.parseInt(m.properties().get("index")))
                     .containsExactlyInAnyOrder(20, 21, 23, 24, 26, 27, 29);
+        }
+    }
+
+    @Test
+    void anSql92ExpressionTheBrokerCannotCompileFailsTheStart(EmbeddedRocketMQ mq) {
+        String topic = "BadSqlTopic";
+        mq.createTopic(topic, 2);
+        String expression = "index >>= 20 AND";
+        PushConsumer consumer = consumer(ConsumerConfig.builder().group("bad-sql-group")
+                .subscribe(topic, MessageSelector.sql92(expression)), new Collector());
+        try {
+            assertThatThrownBy(consumer::start).isInstanceOfSatisfying(MQException.class,
+                            e -> assertThat(e.reason()).isEqualTo(MQException.Reason.VALIDATION))
+                    .hasMessageContaining(topic).hasMessageContaining(expression)
+                    .hasMessageContaining(mq.brokerName(0)).hasMessageContaining("SUBSCRIPTION_PARSE_FAILED");
+            assertThat(consumer.state()).isEqualTo(ConsumerState.CREATED);
+            assertThat(consumer.assignedQueues()).isEmpty();
+        } finally {
+            consumer.close();
         }
     }
 

@@ -4,7 +4,9 @@ import static dev.mq.core.it.ConsumerIntegrationTest.awaitTrue;
 import static dev.mq.core.it.ConsumerIntegrationTest.readDeadLetters;
 import static dev.mq.core.it.ConsumerIntegrationTest.settle;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mq.core.MQException;
 import dev.mq.core.Message;
 import dev.mq.core.MessageQueue;
 import dev.mq.core.ReceivedMessage;
@@ -14,8 +16,10 @@ import dev.mq.core.client.MQClientInstance;
 import dev.mq.core.consumer.ConsumeFrom;
 import dev.mq.core.consumer.ConsumeResult;
 import dev.mq.core.consumer.ConsumerConfig;
+import dev.mq.core.consumer.ConsumerState;
 import dev.mq.core.consumer.MessageListener;
 import dev.mq.core.consumer.MessageModel;
+import dev.mq.core.consumer.MessageSelector;
 import dev.mq.core.consumer.PushConsumer;
 import dev.mq.core.internal.client.CallbackExecutor;
 import dev.mq.core.internal.consume.DefaultPushConsumer;
@@ -115,6 +119,28 @@ class ConsumerModesIntegrationTest {
     static RemotingCommand invoke(String address, int code, RequestFields fields) {
         return admin.invoke(address, OutboundFrame.request(code, writer -> fields.writeFields(writer::field), null),
                 TIMEOUT).join();
+    }
+
+    // Subscriptions
+
+    @Test
+    void anSql92SelectorFailsTheStartOnABrokerWithoutPropertyFiltering(EmbeddedRocketMQ mq) {
+        String topic = "UnfilteredSqlTopic";
+        mq.createTopic(topic, 2);
+        String expression = "region = 'eu'";
+        PushConsumer consumer = consumer(client, ConsumerConfig.builder().group("unfiltered-sql-group")
+                .subscribe(topic, MessageSelector.sql92(expression)), m -> ConsumeResult.SUCCESS, Duration.ofSeconds(2));
+        try {
+            assertThatThrownBy(consumer::start).isInstanceOfSatisfying(MQException.class,
+                            e -> assertThat(e.reason()).isEqualTo(MQException.Reason.VALIDATION))
+                    .hasMessageContaining(topic).hasMessageContaining(expression)
+                    .hasMessageContaining(mq.brokerName(0))
+                    .hasMessageContaining("does not support consumer to filter message by SQL92");
+            assertThat(consumer.state()).isEqualTo(ConsumerState.CREATED);
+            assertThat(consumer.assignedQueues()).isEmpty();
+        } finally {
+            consumer.close();
+        }
     }
 
     // Broadcasting

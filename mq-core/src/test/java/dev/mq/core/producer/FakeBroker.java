@@ -2,6 +2,9 @@ package dev.mq.core.producer;
 
 import dev.mq.core.MessageQueue;
 import dev.mq.core.internal.protocol.BatchBodyReader;
+import dev.mq.core.internal.protocol.ConsumerListBody;
+import dev.mq.core.internal.protocol.ConsumerOffsetHeaders;
+import dev.mq.core.internal.protocol.PullResponseHeader;
 import dev.mq.core.internal.protocol.LockBatchBody;
 import dev.mq.core.internal.protocol.RequestCode;
 import dev.mq.core.internal.protocol.StoredMessage;
@@ -22,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -30,7 +34,9 @@ import java.util.stream.LongStream;
  * A fake broker: answers SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE with a code chosen per request and,
  * when it stores, with consecutive queue offsets (one per message of a batch) and offset message ids
  * {@code <name>-OFFSET-<offset>} (comma-separated for a batch), as a real broker does. Also keeps a
- * lock table for LOCK_BATCH_MQ / UNLOCK_BATCH_MQ ({@link #locks}).
+ * lock table for LOCK_BATCH_MQ / UNLOCK_BATCH_MQ ({@link #locks}), and plays a consumer's broker: a
+ * group's members ({@link #members}), its offsets ({@link #consumerOffsets}), pulls ({@link #pulls}) and
+ * the subscription check ({@link #checkClientCode}).
  */
 public final class FakeBroker implements AutoCloseable {
 
@@ -43,6 +49,17 @@ public final class FakeBroker implements AutoCloseable {
      */
     public final Map<MessageQueue, String> locks = new ConcurrentHashMap<>();
     final AtomicLong offsets = new AtomicLong();
+    /** The members GET_CONSUMER_LIST_BY_GROUP lists (any group); none answers SYSTEM_ERROR, as a real broker does. */
+    public final List<String> members = new CopyOnWriteArrayList<>();
+    /**
+     * The consumer offsets QUERY_CONSUMER_OFFSET answers and UPDATE_CONSUMER_OFFSET stores (any group),
+     * by queue on this broker; a queue without one answers QUERY_NOT_FOUND.
+     */
+    public final Map<MessageQueue, Long> consumerOffsets = new ConcurrentHashMap<>();
+    /** What PULL_MESSAGE does; by default nothing (the pull is held, as a long poll with no message). */
+    public volatile BiConsumer<ChannelHandlerContext, RemotingCommand> pulls = (ctx, request) -> { };
+    /** The code CHECK_CLIENT_CONFIG answers (its remark {@code remark of <code>}); SUCCESS by default. */
+    public volatile int checkClientCode;
     volatile Integer firstSendCode;
     /**
      * Whether a single send's answer carries a real offset message id (127.0.0.1, this broker's port,
@@ -80,6 +97,23 @@ public final class FakeBroker implements AutoCloseable {
                     answer(ctx, request, code, holdNow);
                 }
                 case RequestCode.LOCK_BATCH_MQ, RequestCode.UNLOCK_BATCH_MQ -> lockOrUnlock(ctx, request);
+                case RequestCode.GET_CONSUMER_LIST_BY_GROUP -> ctx.writeAndFlush(members.isEmpty()
+                        ? FakeServer.response(request.opaque(), 1, "no consumer for this group")
+                        : Wire.frame(request.opaque(), 0, null, Map.of(), ConsumerListBody.encode(members)));
+                case RequestCode.QUERY_CONSUMER_OFFSET -> {
+                    Long offset = consumerOffsets.get(queueOf(request));
+                    ctx.writeAndFlush(offset == null ? FakeServer.response(request.opaque(), 22, "not found")
+                            : offsetAnswer(request, offset));
+                }
+                case RequestCode.UPDATE_CONSUMER_OFFSET -> {
+                    consumerOffsets.put(queueOf(request), Long.parseLong(request.field("commitOffset")));
+                    ctx.writeAndFlush(FakeServer.response(request.opaque(), 0, null));
+                }
+                case RequestCode.GET_MAX_OFFSET, RequestCode.GET_MIN_OFFSET ->
+                        ctx.writeAndFlush(offsetAnswer(request, 0));
+                case RequestCode.PULL_MESSAGE -> pulls.accept(ctx, request);
+                case RequestCode.CHECK_CLIENT_CONFIG -> ctx.writeAndFlush(FakeServer.response(request.opaque(),
+                        checkClientCode, checkClientCode == 0 ? null : "remark of " + checkClientCode));
                 case RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT ->
                         ctx.writeAndFlush(FakeServer.response(request.opaque(), 0, null));
                 default -> {
@@ -135,6 +169,25 @@ public final class FakeBroker implements AutoCloseable {
         }
     }
 
+    private MessageQueue queueOf(RemotingCommand request) {
+        return new MessageQueue(request.field("topic"), name, Integer.parseInt(request.field("queueId")));
+    }
+
+    private static ByteBuf offsetAnswer(RemotingCommand request, long offset) {
+        return Wire.frame(request.opaque(), 0, null, Map.of(ConsumerOffsetHeaders.OFFSET, Long.toString(offset)), null);
+    }
+
+    /**
+     * Answers {@code pull} with {@code code} (0 FOUND, 19 NOT_FOUND, …), continuing at {@code nextBeginOffset},
+     * with {@code records} (stored-message records, concatenated) as its body when not null.
+     */
+    public static void answerPull(ChannelHandlerContext ctx, RemotingCommand pull, int code, long nextBeginOffset,
+                                  byte[] records) {
+        ctx.writeAndFlush(Wire.frame(pull.opaque(), code, null, Map.of(PullResponseHeader.NEXT_BEGIN_OFFSET,
+                Long.toString(nextBeginOffset), PullResponseHeader.MIN_OFFSET, "0", PullResponseHeader.MAX_OFFSET,
+                Long.toString(nextBeginOffset)), records));
+    }
+
     /** SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE requests whose answer is decided, in arrival order. */
     List<RemotingCommand> sends() {
         return List.copyOf(handledSends);
@@ -146,6 +199,11 @@ public final class FakeBroker implements AutoCloseable {
 
     public String address() {
         return server.address();
+    }
+
+    /** The server underneath: every request it received, in arrival order. */
+    public FakeServer server() {
+        return server;
     }
 
     @Override

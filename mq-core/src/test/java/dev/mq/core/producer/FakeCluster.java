@@ -16,17 +16,17 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * Fake NameServers and brokers for producer tests, closed together. Each is a {@link FakeServer}
+ * Fake NameServers and brokers for client tests, closed together. Each is a {@link FakeServer}
  * speaking the real wire format, so the producer is observed on the wire.
  */
-final class FakeCluster implements AutoCloseable {
+public final class FakeCluster implements AutoCloseable {
 
     // Thread-safe: a server's behaviour may add to the cluster from its event loop while a test closes it.
     private final List<FakeServer> servers = new CopyOnWriteArrayList<>();
     private final List<MQClientInstance> clients = new CopyOnWriteArrayList<>();
 
     /** A started client of {@code nameServers}, closed with the cluster (before its servers). */
-    MQClientInstance client(String nameServers) {
+    public MQClientInstance client(String nameServers) {
         MQClientInstance client = add(MQClientInstance.builder().nameServer(nameServers).build());
         client.start();
         return client;
@@ -54,7 +54,7 @@ final class FakeCluster implements AutoCloseable {
      * A fake NameServer: answers GET_ROUTEINFO_BY_TOPIC with {@code routes.apply(topic)} as the
      * body, or TOPIC_NOT_EXIST (17) when that is null, after {@code delayMs}.
      */
-    FakeServer nameServer(Function<String, byte[]> routes, long delayMs) {
+    public FakeServer nameServer(Function<String, byte[]> routes, long delayMs) {
         return nameServer(routes, delayMs, CompletableFuture.completedFuture(null));
     }
 
@@ -86,7 +86,7 @@ final class FakeCluster implements AutoCloseable {
     }
 
     /** A fake broker that stores every send. */
-    FakeBroker broker(String name) {
+    public FakeBroker broker(String name) {
         return broker(name, request -> 0);
     }
 
@@ -104,7 +104,7 @@ final class FakeCluster implements AutoCloseable {
     }
 
     /** A route body: every broker a master with {@code queues} read/write queues (see {@link Wire#route}). */
-    static byte[] route(int queues, FakeBroker... brokers) {
+    public static byte[] route(int queues, FakeBroker... brokers) {
         Map<String, String> masters = new LinkedHashMap<>();
         for (FakeBroker broker : brokers) {
             masters.put(broker.name, broker.address());

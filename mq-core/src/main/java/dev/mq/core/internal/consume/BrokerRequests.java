@@ -105,6 +105,15 @@ final class BrokerRequests {
                 });
     }
 
+    /**
+     * Asks the broker at {@code brokerAddress} whether it can filter by the subscription in
+     * {@code checkClientBody} (CHECK_CLIENT_CONFIG); the answer as it came.
+     */
+    CompletableFuture<RemotingCommand> checkClientConfig(String brokerAddress, byte[] checkClientBody) {
+        return remoting.invoke(brokerAddress, OutboundFrame.request(RequestCode.CHECK_CLIENT_CONFIG, w -> { },
+                checkClientBody), TIMEOUT);
+    }
+
     /** Hands a failed message back to its broker, which stores a copy in the retry (or dead-letter) topic. */
     CompletableFuture<Void> sendBack(MessageQueue wireQueue, ConsumerSendMsgBackHeader header) {
         return call(wireQueue, RequestCode.CONSUMER_SEND_MSG_BACK, header).thenApply(response -> {

@@ -143,7 +143,7 @@ final class ConsumerSession {
      * Every subscription as it travels, in clustering mode with the group's retry topic ({@code *});
      * a broadcasting consumer never retries through the broker, so it has none.
      */
-    private static Map<String, Subscription> subscriptions(ConsumerConfig config, WireNames names, long version,
+    static Map<String, Subscription> subscriptions(ConsumerConfig config, WireNames names, long version,
                                                            boolean broadcasting) {
         Map<String, Subscription> subs = new LinkedHashMap<>();
         config.subscriptions().forEach((topic, selector) -> {

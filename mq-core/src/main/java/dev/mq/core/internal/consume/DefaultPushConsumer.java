@@ -6,6 +6,7 @@ import dev.mq.core.consumer.ConsumerConfig;
 import dev.mq.core.consumer.ConsumerListener;
 import dev.mq.core.consumer.ConsumerState;
 import dev.mq.core.consumer.ConsumerStats;
+import dev.mq.core.consumer.MessageModel;
 import dev.mq.core.consumer.PushConsumer;
 import dev.mq.core.internal.client.ClientServices;
 import dev.mq.core.internal.protocol.ConsumeDirectlyResult;
@@ -116,6 +117,10 @@ public final class DefaultPushConsumer implements PushConsumer {
                 throw new IllegalStateException("consumer " + config.group() + " cannot start: its client is not"
                         + " RUNNING");
             }
+            // Before anything is registered or started: a refused subscription leaves the consumer as it was.
+            SubscriptionCheck.verify(config.group(), ConsumerSession.subscriptions(config, names, 0,
+                    config.messageModel() == MessageModel.BROADCASTING).values(), client, names,
+                    new BrokerRequests(client.remoting(), client.routes()));
             ListenerInvoker invoker = new ListenerInvoker(config.group(), listener, config.hooks(), client.clock());
             ConsumerSession started = new ConsumerSession(config, invoker, client, names, rebalanceInterval, paused);
             session = started;
