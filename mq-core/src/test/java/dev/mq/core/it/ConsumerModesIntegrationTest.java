@@ -6,6 +6,10 @@ import static dev.mq.core.it.ConsumerIntegrationTest.settle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.mq.core.MQException;
 import dev.mq.core.Message;
 import dev.mq.core.MessageQueue;
@@ -58,6 +62,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Broadcasting, orderly consumption and the broker's requests to a consumer, against a real 5.x
@@ -68,8 +73,6 @@ import org.junit.jupiter.api.io.TempDir;
         "useServerSideResetOffset=false"})
 class ConsumerModesIntegrationTest {
 
-    /** GET_CONSUMER_CONNECTION_LIST: what a broker knows of a group's members (the admin tool's call). */
-    private static final int GET_CONSUMER_CONNECTION_LIST = 203;
     /** INVOKE_BROKER_TO_RESET_OFFSET: an administrator asks a broker to reset a group's offsets. */
     private static final int INVOKE_BROKER_TO_RESET_OFFSET = 222;
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
@@ -143,6 +146,57 @@ class ConsumerModesIntegrationTest {
         }
     }
 
+    @Test
+    void membersSubscribingDifferentlyAreWarnedOfOnceAndMembersSubscribingAlikeAreNot(EmbeddedRocketMQ mq) {
+        String topic = "ConflictTopic";
+        mq.createTopic(topic, 2);
+        Logger logger = (Logger) LoggerFactory.getLogger("dev.mq.core.internal.consume.SubscriptionConflicts");
+        Level previous = logger.getLevel();
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        logger.setLevel(Level.DEBUG);
+        try (MQClientInstance older = member(mq, "conflict-older"); MQClientInstance newer = member(mq, "conflict-newer");
+             MQClientInstance alikeA = member(mq, "alike-a"); MQClientInstance alikeB = member(mq, "alike-b")) {
+            Duration interval = Duration.ofSeconds(1);
+            consumer(older, ConsumerConfig.builder().group("conflict-group").subscribe(topic, "created"),
+                    m -> ConsumeResult.SUCCESS, interval).start();
+            consumer(alikeA, ConsumerConfig.builder().group("alike-group").subscribe(topic, "created || paid"),
+                    m -> ConsumeResult.SUCCESS, interval).start();
+            // Started later, so the brokers keep its subscription for the group: the older member notices.
+            consumer(newer, ConsumerConfig.builder().group("conflict-group").subscribe(topic, "paid"),
+                    m -> ConsumeResult.SUCCESS, interval).start();
+            consumer(alikeB, ConsumerConfig.builder().group("alike-group").subscribe(topic, "paid||created"),
+                    m -> ConsumeResult.SUCCESS, interval).start();
+
+            awaitTrue(() -> warnings(logs, "conflict-group").size() == 1, "the older member warned");
+            String warning = warnings(logs, "conflict-group").get(0);
+            assertThat(warning).contains(topic).contains("'created'").contains("'paid'").contains(older.clientId());
+            // Checked again and again, the same conflict is not logged again; alike members log nothing.
+            awaitTrue(() -> comparisons(logs, older.clientId()) >= 4 && comparisons(logs, alikeA.clientId()) >= 3
+                    && comparisons(logs, alikeB.clientId()) >= 3, "more comparisons");
+            assertThat(warnings(logs, "conflict-group")).hasSize(1);
+            assertThat(warnings(logs, "alike-group")).isEmpty();
+        } finally {
+            logger.detachAppender(logs);
+            logger.setLevel(previous);
+        }
+    }
+
+    private static List<String> warnings(ListAppender<ILoggingEvent> logs, String group) {
+        synchronized (logs) {
+            return logs.list.stream().filter(e -> e.getLevel() == Level.WARN)
+                    .map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("group " + group + ":")).toList();
+        }
+    }
+
+    private static long comparisons(ListAppender<ILoggingEvent> logs, String clientId) {
+        synchronized (logs) {
+            return logs.list.stream().map(ILoggingEvent::getFormattedMessage)
+                    .filter(m -> m.contains("member " + clientId + " compared")).count();
+        }
+    }
+
     // Broadcasting
 
     @Test
@@ -175,7 +229,7 @@ class ConsumerModesIntegrationTest {
             assertThat(gotB).hasSize(100).containsExactlyInAnyOrderElementsOf(sent);
 
             // The broker knows the group as broadcasting, without a retry subscription.
-            RemotingCommand connections = invoke(mq.brokerAddress(0), GET_CONSUMER_CONNECTION_LIST,
+            RemotingCommand connections = invoke(mq.brokerAddress(0), RequestCode.GET_CONSUMER_CONNECTION_LIST,
                     sink -> sink.accept("consumerGroup", group));
             assertThat(connections.code()).as(connections.remark()).isZero();
             String body = new String(Objects.requireNonNull(connections.body()), StandardCharsets.UTF_8);

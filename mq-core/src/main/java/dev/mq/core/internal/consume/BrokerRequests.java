@@ -2,6 +2,7 @@ package dev.mq.core.internal.consume;
 
 import dev.mq.core.MQException;
 import dev.mq.core.MessageQueue;
+import dev.mq.core.internal.protocol.ConsumerConnectionBody;
 import dev.mq.core.internal.protocol.ConsumerListBody;
 import dev.mq.core.internal.protocol.ConsumerOffsetHeaders;
 import dev.mq.core.internal.protocol.ConsumerSendMsgBackHeader;
@@ -112,6 +113,20 @@ final class BrokerRequests {
     CompletableFuture<RemotingCommand> checkClientConfig(String brokerAddress, byte[] checkClientBody) {
         return remoting.invoke(brokerAddress, OutboundFrame.request(RequestCode.CHECK_CLIENT_CONFIG, w -> { },
                 checkClientBody), TIMEOUT);
+    }
+
+    /** The group as {@code brokerAddress} knows it: its members and the subscription table it keeps for it. */
+    CompletableFuture<ConsumerConnectionBody> consumerConnections(String brokerAddress, String wireGroup) {
+        return remoting.invoke(brokerAddress, OutboundFrame.request(RequestCode.GET_CONSUMER_CONNECTION_LIST,
+                w -> w.field("consumerGroup", wireGroup), null), TIMEOUT).thenApply(response -> {
+                    if (response.code() != ResponseCode.SUCCESS) {
+                        throw MQException.brokerRejected("GET_CONSUMER_CONNECTION_LIST of " + wireGroup + " at "
+                                + brokerAddress + " failed", response.code(), response.remark());
+                    }
+                    byte[] body = response.body();
+                    return body == null ? new ConsumerConnectionBody(List.of(), java.util.Map.of())
+                            : ConsumerConnectionBody.decode(body);
+                });
     }
 
     /** Hands a failed message back to its broker, which stores a copy in the retry (or dead-letter) topic. */

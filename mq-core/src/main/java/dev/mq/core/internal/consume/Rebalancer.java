@@ -63,12 +63,15 @@ final class Rebalancer {
     private boolean lockedAll = true;
     /** The next delay after an incomplete round; control thread only. */
     private long incompleteDelayMillis = INCOMPLETE_RETRY.toMillis();
+    /** Compares the group's subscriptions at a broker with ours, once per interval at most. */
+    private final SubscriptionConflicts conflicts;
 
     /** @param control the session's control thread, where every round runs */
     Rebalancer(ConsumerSession session, Duration interval, ScheduledExecutorService control) {
         this.session = session;
         this.interval = interval;
         this.control = control;
+        this.conflicts = new SubscriptionConflicts(session, interval);
     }
 
     /** A first round now, then one every interval. */
@@ -101,6 +104,7 @@ final class Rebalancer {
         if (changed) {
             session.client().consumerGroupsChanged();
         }
+        checkSubscriptions();
         if (!incomplete) {
             incompleteDelayMillis = INCOMPLETE_RETRY.toMillis();
         } else if (session.isRunning()) {
@@ -110,6 +114,24 @@ final class Rebalancer {
                 log.debug("rebalance retry not scheduled: {}", e.toString());
             }
             incompleteDelayMillis = Math.min(incompleteDelayMillis * 2, interval.toMillis());
+        }
+    }
+
+    /**
+     * Due once per interval: compares the group's subscriptions at one master of a subscribed topic with
+     * ours. Clustering only: broadcasting members share no queue, so they may subscribe as they like.
+     */
+    private void checkSubscriptions() {
+        if (session.isBroadcasting()) {
+            return;
+        }
+        for (String topic : session.subscriptions().keySet()) {
+            TopicPublishInfo route = session.routes().cached(topic);
+            if (route != null && !route.masters().isEmpty()) {
+                List<String> masters = new ArrayList<>(route.masters().values());
+                conflicts.checkIfDue(masters.get(ThreadLocalRandom.current().nextInt(masters.size())));
+                return;
+            }
         }
     }
 

@@ -46,6 +46,8 @@ public final class RequestCode {
     public static final int GET_ROUTEINFO_BY_TOPIC = 105;
     /** Client to name server: all brokers and clusters. */
     public static final int GET_BROKER_CLUSTER_INFO = 106;
+    /** Client to broker: a consumer group's members and the subscription table the broker keeps for it. */
+    public static final int GET_CONSUMER_CONNECTION_LIST = 203;
     /** Broker to consumer. */
     public static final int RESET_CONSUMER_CLIENT_OFFSET = 220;
     /** Broker to consumer. */
@@ -92,6 +94,7 @@ public final class RequestCode {
             case CHECK_CLIENT_CONFIG -> "CHECK_CLIENT_CONFIG";
             case GET_ROUTEINFO_BY_TOPIC -> "GET_ROUTEINFO_BY_TOPIC";
             case GET_BROKER_CLUSTER_INFO -> "GET_BROKER_CLUSTER_INFO";
+            case GET_CONSUMER_CONNECTION_LIST -> "GET_CONSUMER_CONNECTION_LIST";
             case RESET_CONSUMER_CLIENT_OFFSET -> "RESET_CONSUMER_CLIENT_OFFSET";
             case GET_CONSUMER_STATUS_FROM_CLIENT -> "GET_CONSUMER_STATUS_FROM_CLIENT";
             case GET_CONSUMER_RUNNING_INFO -> "GET_CONSUMER_RUNNING_INFO";

@@ -222,4 +222,21 @@ class ConsumerWireTest {
 
         assertThatThrownBy(() -> StoredMessage.decodeAll(body)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aConsumerConnectionListAnswerGivesTheMembersAndTheGroupsSubscriptionTable() {
+        // As a 5.x broker writes it (fastjson: sets as arrays, enums as names).
+        String body = "{\"connectionSet\":[{\"clientAddr\":\"127.0.0.1:50000\",\"clientId\":\"10.0.0.1@a\","
+                + "\"language\":\"JAVA\",\"version\":479}],\"consumeFromWhere\":\"CONSUME_FROM_LAST_OFFSET\","
+                + "\"consumeType\":\"CONSUME_PASSIVELY\",\"messageModel\":\"CLUSTERING\",\"subscriptionTable\":{"
+                + "\"Orders\":{\"classFilterMode\":false,\"codeSet\":[3433164],\"expressionType\":\"TAG\","
+                + "\"subString\":\"paid\",\"subVersion\":1700000000000,\"tagsSet\":[\"paid\"],\"topic\":\"Orders\"}}}";
+        ConsumerConnectionBody group = ConsumerConnectionBody.decode(body.getBytes(StandardCharsets.UTF_8));
+        assertThat(group.clientIds()).containsExactly("10.0.0.1@a");
+        assertThat(group.subscriptions()).containsOnlyKeys("Orders");
+        assertThat(group.subscriptions().get("Orders")).isEqualTo(Subscription.tag("Orders", "paid", 1_700_000_000_000L));
+        assertThat(ConsumerConnectionBody.decode(group.encode())).isEqualTo(group);
+        assertThatThrownBy(() -> ConsumerConnectionBody.decode("[1]".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
