@@ -256,22 +256,43 @@ final class ConsumerSession {
         }
     }
 
-    /** Records and writes the offsets of dropped {@code given} queues, then forgets them. */
+    /**
+     * Records and writes the offsets of dropped {@code given} queues, then forgets them. Dropped, they
+     * send no offset any more (pulls carry none, the periodic commit skips them), so this is the last
+     * write of their offsets from this member.
+     */
     void commitFinal(List<ProcessQueue> given, long waitNanos) {
         List<MessageQueue> mqs = new ArrayList<>();
+        Map<ProcessQueue, Long> finals = new LinkedHashMap<>();
         for (ProcessQueue queue : given) {
-            offsetStore.update(queue.queue(), queue.committableOffset(), false);
+            long offset = queue.committableOffset();
+            offsetStore.update(queue.queue(), offset, false);
             mqs.add(queue.queue());
+            finals.put(queue, offset);
         }
         long deadline = System.nanoTime() + waitNanos;
         try {
             offsetStore.persist(mqs).get(Math.max(1, waitNanos / 1_000_000), TimeUnit.MILLISECONDS);
-            // Brokers apply offset updates and the offsets that pulls carry on different thread pools, so
-            // an older value sent just before (a periodic commit, a pull) may be applied after this one
-            // and leave the next owner a stale offset. Written again once acknowledged, the final value
-            // is applied after everything sent before it.
-            offsetStore.persist(mqs).get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
-                    TimeUnit.MILLISECONDS);
+            // An older offset sent before the drop and still unanswered (a pull's commit offset: a held
+            // pull is answered only when messages come or its suspend time ends; or a periodic commit)
+            // may be applied after this write: brokers apply pulls and offset updates on different thread
+            // pools, and updates on a pool of several threads. It would leave the next owner a stale
+            // offset. Such a queue's final offset is written a second time, once the first was applied:
+            // a round trip later, by when a request that reached the broker before the first write has
+            // been taken up. Queues without one are written once.
+            List<MessageQueue> again = new ArrayList<>();
+            finals.forEach((queue, offset) -> {
+                if (queue.olderCommitMayLand(offset)) {
+                    again.add(queue.queue());
+                }
+            });
+            if (!again.isEmpty()) {
+                offsetStore.persist(again).get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
+                        TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("consumer group {}: committing offsets of {} interrupted", config.group(), mqs);
         } catch (Exception e) {
             log.warn("consumer group {}: committing offsets of {} did not finish: {}", config.group(), mqs, e.toString());
         }
@@ -281,17 +302,18 @@ final class ConsumerSession {
         }
     }
 
-    /** The periodic commit: every owned queue's committable offset. */
+    /**
+     * The periodic commit: every owned queue's committable offset, each write noted until acknowledged
+     * (see {@link #commitFinal}). A queue being given up is skipped: only its final commit writes it.
+     */
     private void commitAll() {
-        List<MessageQueue> mqs = new ArrayList<>();
         for (ProcessQueue queue : queues.values()) {
-            if (!queue.isDropped()) {
-                offsetStore.update(queue.queue(), queue.committableOffset(), false);
-                mqs.add(queue.queue());
+            long offset = queue.offsetToCommit();
+            if (offset == OffsetStore.NONE) {
+                continue;
             }
-        }
-        if (!mqs.isEmpty()) {
-            offsetStore.persist(mqs);
+            offsetStore.update(queue.queue(), offset, false);
+            offsetStore.persist(List.of(queue.queue())).whenComplete((ok, error) -> queue.commitAcknowledged());
         }
     }
 

@@ -41,6 +41,10 @@ final class ProcessQueue {
     /** Listener calls running now (for stats). */
     private int handlersRunning;
     private boolean dropped;
+    /** Offsets sent to the broker (a pull's commit offset, a periodic commit) and not yet acknowledged. */
+    private int commitsUnacknowledged;
+    /** The lowest of them; {@code Long.MAX_VALUE} while none is. */
+    private long lowestUnacknowledgedCommit = Long.MAX_VALUE;
     /** Whether the queue is in the dispatcher's ready list (at most once). */
     private boolean scheduled;
 
@@ -208,6 +212,49 @@ final class ProcessQueue {
         }
         ready.clear();
         return released;
+    }
+
+    /**
+     * The offset a periodic commit may write now, noted as unacknowledged until
+     * {@link #commitAcknowledged()}; {@link OffsetStore#NONE} once the queue is being given up (from
+     * {@link #drop}, atomically with it), when only its final commit may write its offset.
+     */
+    synchronized long offsetToCommit() {
+        if (dropped) {
+            return OffsetStore.NONE;
+        }
+        return noteSent(committableOffset());
+    }
+
+    /**
+     * The commit offset the next pull carries, noted as {@link #offsetToCommit()} notes it; 0 (the pull
+     * carries none) for a queue being given up, and for offset 0, which pulls do not send.
+     */
+    synchronized long offsetForPull() {
+        long offset = dropped ? 0 : committableOffset();
+        return offset > 0 ? noteSent(offset) : 0;
+    }
+
+    private long noteSent(long offset) {
+        commitsUnacknowledged++;
+        lowestUnacknowledgedCommit = Math.min(lowestUnacknowledgedCommit, offset);
+        return offset;
+    }
+
+    /** The broker answered a request carrying an offset from {@link #offsetToSend()}. */
+    synchronized void commitAcknowledged() {
+        if (--commitsUnacknowledged <= 0) {
+            commitsUnacknowledged = 0;
+            lowestUnacknowledgedCommit = Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * Whether an offset below {@code finalOffset} was sent and not acknowledged: the broker may still
+     * apply it after the final commit.
+     */
+    synchronized boolean olderCommitMayLand(long finalOffset) {
+        return commitsUnacknowledged > 0 && lowestUnacknowledgedCommit < finalOffset;
     }
 
     /** Whether no handed-out message is still unsettled. */

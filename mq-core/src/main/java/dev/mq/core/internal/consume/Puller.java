@@ -77,10 +77,12 @@ final class Puller {
             retryLater(queue, ERROR_DELAY_MILLIS);
             return;
         }
-        // A broadcasting member's progress is its own (a local file): the group's offset at the broker is not touched.
-        long commit = session.isBroadcasting() ? 0 : queue.committableOffset();
+        // A broadcasting member's progress is its own (a local file): the group's offset at the broker is not
+        // touched. A queue being given up sends none either: only its final commit writes its offset.
+        long commit = session.isBroadcasting() ? 0 : queue.offsetForPull();
+        boolean carriesCommit = commit > 0;
         PullMessageRequestHeader header = new PullMessageRequestHeader(session.names().group(), mq.topic(),
-                mq.queueId(), queue.nextPullOffset(), reserved, PullSysFlag.of(commit > 0, true, true), commit,
+                mq.queueId(), queue.nextPullOffset(), reserved, PullSysFlag.of(carriesCommit, true, true), commit,
                 SUSPEND_MILLIS, subscription.subString(), subscription.subVersion(), subscription.expressionType(),
                 mq.brokerName());
         OutboundFrame frame = OutboundFrame.request(RequestCode.PULL_MESSAGE, w -> header.writeFields(w::field), null);
@@ -89,6 +91,11 @@ final class Puller {
                 new ResponseCallback() {
                     @Override
                     public void onResponse(@Nullable RemotingCommand response) {
+                        // Brokers store a pull's commit offset before they answer it (a held pull: when it
+                        // arrived). Without an answer it may still land: it stays unacknowledged.
+                        if (carriesCommit) {
+                            queue.commitAcknowledged();
+                        }
                         session.callbackExecutor().execute(() -> answered(queue, reserved, response, null));
                     }
 

@@ -4,22 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mq.core.MQException;
+import dev.mq.core.MessageQueue;
 import dev.mq.core.client.MQClientInstance;
 import dev.mq.core.consumer.ConsumeResult;
 import dev.mq.core.consumer.ConsumerConfig;
 import dev.mq.core.consumer.ConsumerState;
+import dev.mq.core.consumer.MessageListener;
 import dev.mq.core.consumer.MessageSelector;
 import dev.mq.core.consumer.PushConsumer;
 import dev.mq.core.internal.protocol.CheckClientBody;
 import dev.mq.core.internal.protocol.HeartbeatBody.Subscription;
+import dev.mq.core.internal.protocol.MessageProperties;
+import dev.mq.core.internal.protocol.PullSysFlag;
 import dev.mq.core.internal.protocol.RequestCode;
 import dev.mq.core.internal.transport.RemotingCommand;
 import dev.mq.core.producer.FakeBroker;
 import dev.mq.core.producer.FakeCluster;
+import dev.mq.core.testing.StoredRecord;
+import io.netty.channel.ChannelHandlerContext;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -110,5 +119,149 @@ class PushConsumerWireTest {
             consumer.close();
         }
         await(() -> !consumerThreadsOf("sql-refused"), "the consumer's threads ended");
+    }
+
+    // Giving a queue up
+
+    private static final MessageQueue A0 = new MessageQueue("Orders", "broker-a", 0);
+
+    /** Pulls of A0 after the first, held (not answered) in arrival order. */
+    private final List<Held> heldPulls = new CopyOnWriteArrayList<>();
+
+    private record Held(ChannelHandlerContext ctx, RemotingCommand pull) {
+    }
+
+    private static byte[] records(long... offsets) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (long offset : offsets) {
+            StoredRecord record = new StoredRecord();
+            record.topic = "Orders";
+            record.queueId = 0;
+            record.queueOffset = offset;
+            record.physicalOffset = 1_000 + offset;
+            record.reconsumeTimes = 0;
+            record.body = ("m-" + offset).getBytes(StandardCharsets.UTF_8);
+            record.properties.put(MessageProperties.UNIQ_KEY, "ID-" + offset);
+            out.writeBytes(record.bytes());
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Broker A holds offset 10 of A0 for the group; the first pull of A0 finds messages 10 and 11, every
+     * later pull of A0 is held ({@link #heldPulls}); pulls of other queues are held unanswered. Both
+     * brokers list only this client as the group's member until the test adds another.
+     */
+    private PushConsumer ownA0(String group, MessageListener listener) {
+        brokerA.consumerOffsets.put(A0, 10L);
+        brokerA.pulls = (ctx, pull) -> {
+            if (!"Orders".equals(pull.field("topic")) || !"0".equals(pull.field("queueId"))) {
+                return;
+            }
+            if (pull.field("queueOffset").equals("10")) {
+                FakeBroker.answerPull(ctx, pull, 0, 12, records(10, 11));
+            } else {
+                heldPulls.add(new Held(ctx, pull));
+            }
+        };
+        for (FakeBroker broker : List.of(brokerA, brokerB)) {
+            broker.members.add(client.clientId());
+        }
+        PushConsumer consumer = client.newPushConsumer(ConsumerConfig.builder().group(group).subscribe("Orders", "*")
+                .concurrency(2).commitInterval(Duration.ofMillis(100)).shutdownTimeout(Duration.ofSeconds(10)).build(),
+                listener);
+        ((DefaultPushConsumer) consumer).rebalanceInterval(Duration.ofMillis(200));
+        return consumer;
+    }
+
+    /** Another member joins, sorting first: the averaging allocation gives it A0, this client B0. */
+    private void anotherMemberTakesA0() {
+        for (FakeBroker broker : List.of(brokerA, brokerB)) {
+            broker.members.add("0.0.0.0@taker");
+        }
+    }
+
+    /** Handlers wait for it, so that the pull sent after the first answer carries offset 10 (nothing finished). */
+    private void awaitNextPullHeld() throws InterruptedException {
+        await(() -> !heldPulls.isEmpty(), "the second pull of A0 held");
+    }
+
+    private static boolean isA0(RemotingCommand request) {
+        return "Orders".equals(request.field("topic")) && "0".equals(request.field("queueId"));
+    }
+
+    private List<RemotingCommand> receivedByA(int from) {
+        List<RemotingCommand> all = List.copyOf(brokerA.server().received());
+        return all.subList(Math.min(from, all.size()), all.size());
+    }
+
+    private static List<Long> a0Updates(List<RemotingCommand> requests) {
+        return requests.stream().filter(r -> r.code() == RequestCode.UPDATE_CONSUMER_OFFSET && isA0(r))
+                .map(r -> Long.parseLong(r.field("commitOffset"))).toList();
+    }
+
+    @Test
+    void aQueueBeingGivenUpSendsNoOffsetButItsFinalCommitWhichIsWrittenOnceWhenNothingOlderIsInFlight()
+            throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Long> handled = new CopyOnWriteArrayList<>();
+        MessageListener listener = m -> {
+            awaitNextPullHeld();
+            if (m.queueOffset() == 11) {
+                release.await(); // holds the give-up in its wait for handlers
+            }
+            handled.add(m.queueOffset());
+            return ConsumeResult.SUCCESS;
+        };
+        try (PushConsumer consumer = ownA0("give-up-once", listener)) {
+            consumer.start();
+            await(() -> handled.contains(10L) && heldPulls.size() == 1, "message 10 handled, the next pull held");
+            // The pull sent after the first answer carries the committable offset of that moment: 10.
+            RemotingCommand held = heldPulls.get(0).pull();
+            assertThat(PullSysFlag.hasCommitOffset(Integer.parseInt(held.field("sysFlag")))).isTrue();
+            assertThat(held.field("commitOffset")).isEqualTo("10");
+
+            anotherMemberTakesA0();
+            await(() -> !consumer.assignedQueues().contains(A0), "A0 is being given up");
+            int givenUp = brokerA.server().received().size();
+            // The held pull is answered now: the pull loop of a queue being given up sends nothing more,
+            // least of all a commit offset (an older one than the final commit's).
+            FakeBroker.answerPull(heldPulls.get(0).ctx(), held, 19, 12, null);
+            Thread.sleep(300); // lets a pull that should not be sent arrive, and the answer be taken in
+            release.countDown();
+            await(() -> Long.valueOf(12).equals(brokerA.consumerOffsets.get(A0)), "the final offset committed");
+            consumer.stop();
+
+            List<RemotingCommand> after = receivedByA(givenUp);
+            assertThat(after).filteredOn(r -> r.code() == RequestCode.PULL_MESSAGE && isA0(r)).isEmpty();
+            // No periodic commit wrote A0 while its handler was awaited (every 100 ms); the final offset
+            // is written once: the only offset sent before it was acknowledged (the pull was answered).
+            assertThat(a0Updates(after)).containsExactly(12L);
+        }
+    }
+
+    @Test
+    void aQueueGivenUpWhileAPullCarryingAnOlderOffsetIsUnansweredWritesItsFinalOffsetTwice() throws Exception {
+        List<Long> handled = new CopyOnWriteArrayList<>();
+        try (PushConsumer consumer = ownA0("give-up-twice", m -> {
+            awaitNextPullHeld();
+            handled.add(m.queueOffset());
+            return ConsumeResult.SUCCESS;
+        })) {
+            consumer.start();
+            await(() -> handled.size() == 2 && heldPulls.size() == 1, "both handled, the next pull held");
+            assertThat(heldPulls.get(0).pull().field("commitOffset")).isEqualTo("10");
+            int before = brokerA.server().received().size();
+
+            anotherMemberTakesA0();
+            await(() -> a0Updates(receivedByA(before)).size() >= 2, "the final offset written twice");
+            assertThat(brokerA.consumerOffsets.get(A0)).isEqualTo(12L);
+            consumer.stop();
+            List<RemotingCommand> after = receivedByA(before);
+            // Periodic commits before the give-up wrote 12 too; the give-up's own writes are the last two.
+            List<Long> updates = a0Updates(after);
+            assertThat(updates).isNotEmpty().containsOnly(12L);
+            assertThat(after).filteredOn(r -> r.code() == RequestCode.PULL_MESSAGE && isA0(r)).isEmpty();
+        }
     }
 }
