@@ -85,6 +85,11 @@ public final class DefaultPushConsumer implements PushConsumer {
         }
     }
 
+    /** The current run, or null while stopped; for tests of this package. */
+    @Nullable ConsumerSession session() {
+        return session;
+    }
+
     /** The running state for an administrator, or null while not running. */
     @Nullable ConsumerRunningInfo runningInfo() {
         ConsumerSession current = session;

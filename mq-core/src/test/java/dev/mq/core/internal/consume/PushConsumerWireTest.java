@@ -3,6 +3,7 @@ package dev.mq.core.internal.consume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
 import dev.mq.core.MQException;
 import dev.mq.core.MessageQueue;
 import dev.mq.core.client.MQClientInstance;
@@ -20,6 +21,7 @@ import dev.mq.core.internal.protocol.RequestCode;
 import dev.mq.core.internal.transport.RemotingCommand;
 import dev.mq.core.producer.FakeBroker;
 import dev.mq.core.producer.FakeCluster;
+import dev.mq.core.testing.CapturedLogs;
 import dev.mq.core.testing.StoredRecord;
 import io.netty.channel.ChannelHandlerContext;
 import java.io.ByteArrayOutputStream;
@@ -213,9 +215,12 @@ class PushConsumerWireTest {
             handled.add(m.queueOffset());
             return ConsumeResult.SUCCESS;
         };
-        try (PushConsumer consumer = ownA0("give-up-once", listener)) {
+        try (CapturedLogs logs = CapturedLogs.of(Rebalancer.class.getName(), Level.INFO);
+             PushConsumer consumer = ownA0("give-up-once", listener)) {
             consumer.start();
             await(() -> handled.contains(10L) && heldPulls.size() == 1, "message 10 handled, the next pull held");
+            ProcessQueue a0 = Objects.requireNonNull(
+                    Objects.requireNonNull(((DefaultPushConsumer) consumer).session()).queues().get(A0));
             // The pull sent after the first answer carries the committable offset of that moment: 10.
             RemotingCommand held = heldPulls.get(0).pull();
             assertThat(PullSysFlag.hasCommitOffset(Integer.parseInt(held.field("sysFlag")))).isTrue();
@@ -227,10 +232,11 @@ class PushConsumerWireTest {
             // The held pull is answered now: the pull loop of a queue being given up sends nothing more,
             // least of all a commit offset (an older one than the final commit's).
             FakeBroker.answerPull(heldPulls.get(0).ctx(), held, 19, 12, null);
-            Thread.sleep(300); // lets a pull that should not be sent arrive, and the answer be taken in
+            await(() -> !a0.olderCommitMayLand(12), "the answer acknowledged the offset the pull carried");
+            Thread.sleep(300); // an absence: lets a pull that must not be sent arrive before the final commit
             release.countDown();
-            await(() -> Long.valueOf(12).equals(brokerA.consumerOffsets.get(A0)), "the final offset committed");
-            consumer.stop();
+            await(() -> logs.messages(Level.INFO).stream().anyMatch(m -> m.contains("gave up") && m.contains(
+                    "Orders")), "the give-up of A0 finished");
 
             List<RemotingCommand> after = receivedByA(givenUp);
             assertThat(after).filteredOn(r -> r.code() == RequestCode.PULL_MESSAGE && isA0(r)).isEmpty();
