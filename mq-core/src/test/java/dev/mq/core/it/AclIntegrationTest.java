@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
 import dev.mq.core.MQException;
 import dev.mq.core.Message;
 import dev.mq.core.SendResult;
@@ -18,6 +16,7 @@ import dev.mq.core.internal.transport.Credentials;
 import dev.mq.core.internal.transport.RemotingConfig;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerConfig;
+import dev.mq.core.testing.CapturedLogs;
 import dev.mq.test.EmbeddedRocketMQ;
 import dev.mq.test.OfficialConsumer;
 import dev.mq.test.StoredMessage;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * ACL request signing against a real RocketMQ 5.5.0 broker with authentication (ACL 2.0) on: the
@@ -150,12 +148,7 @@ class AclIntegrationTest {
 
     @Test
     void theSecretNeverAppearsInLogsErrorsOrToString() throws Exception {
-        Logger root = (Logger) LoggerFactory.getLogger("dev.mq");
-        Level previous = root.getLevel();
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        logs.start();
-        root.addAppender(logs);
-        root.setLevel(Level.DEBUG);
+        CapturedLogs logs = CapturedLogs.of("dev.mq", Level.DEBUG);
         List<Throwable> errors = new ArrayList<>();
         MQClientInstance good;
         MQClientInstance bad;
@@ -180,15 +173,14 @@ class AclIntegrationTest {
             }
             // A heartbeat names the group; with the wrong secret the broker refuses it and the client logs
             // that at DEBUG: the capture below is known to see the failures of signed requests.
-            waitUntil(() -> logs.list.stream().anyMatch(ev -> ev.getFormattedMessage().contains("heartbeat")
+            waitUntil(() -> logs.events().stream().anyMatch(ev -> ev.getFormattedMessage().contains("heartbeat")
                     && ev.getFormattedMessage().contains("check signature failed")));
         } finally {
-            root.detachAppender(logs);
-            root.setLevel(previous);
+            logs.close();
         }
         assertThat(errors).hasSize(2).allSatisfy(AclIntegrationTest::assertNoSecret);
-        assertThat(logs.list).isNotEmpty();
-        for (ILoggingEvent event : logs.list) {
+        assertThat(logs.events()).isNotEmpty();
+        for (ILoggingEvent event : logs.events()) {
             assertThat(event.getFormattedMessage()).doesNotContain(SECRET_KEY, WRONG_SECRET);
             for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
                 assertThat(String.valueOf(t.getMessage())).doesNotContain(SECRET_KEY, WRONG_SECRET);

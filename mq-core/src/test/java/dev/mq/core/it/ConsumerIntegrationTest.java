@@ -214,13 +214,22 @@ class ConsumerIntegrationTest {
         String topic = "BadSqlTopic";
         mq.createTopic(topic, 2);
         String expression = "index >>= 20 AND";
-        PushConsumer consumer = consumer(ConsumerConfig.builder().group("bad-sql-group")
-                .subscribe(topic, MessageSelector.sql92(expression)), new Collector());
+        assertStartRefused(consumer(ConsumerConfig.builder().group("bad-sql-group")
+                .subscribe(topic, MessageSelector.sql92(expression)), new Collector()), topic, expression,
+                mq.brokerName(0), "SUBSCRIPTION_PARSE_FAILED");
+    }
+
+    /**
+     * Starting {@code consumer} fails with a VALIDATION error naming the topic, the expression, the
+     * broker and {@code reason}, and leaves it as it was; it is closed after.
+     */
+    static void assertStartRefused(PushConsumer consumer, String topic, String expression, String broker,
+                                   String reason) {
         try {
             assertThatThrownBy(consumer::start).isInstanceOfSatisfying(MQException.class,
                             e -> assertThat(e.reason()).isEqualTo(MQException.Reason.VALIDATION))
-                    .hasMessageContaining(topic).hasMessageContaining(expression)
-                    .hasMessageContaining(mq.brokerName(0)).hasMessageContaining("SUBSCRIPTION_PARSE_FAILED");
+                    .hasMessageContaining(topic).hasMessageContaining(expression).hasMessageContaining(broker)
+                    .hasMessageContaining(reason);
             assertThat(consumer.state()).isEqualTo(ConsumerState.CREATED);
             assertThat(consumer.assignedQueues()).isEmpty();
         } finally {

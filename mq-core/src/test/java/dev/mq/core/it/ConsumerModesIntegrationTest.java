@@ -1,16 +1,12 @@
 package dev.mq.core.it;
 
+import static dev.mq.core.it.ConsumerIntegrationTest.assertStartRefused;
 import static dev.mq.core.it.ConsumerIntegrationTest.awaitTrue;
 import static dev.mq.core.it.ConsumerIntegrationTest.readDeadLetters;
 import static dev.mq.core.it.ConsumerIntegrationTest.settle;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import dev.mq.core.MQException;
 import dev.mq.core.Message;
 import dev.mq.core.MessageQueue;
 import dev.mq.core.ReceivedMessage;
@@ -20,7 +16,6 @@ import dev.mq.core.client.MQClientInstance;
 import dev.mq.core.consumer.ConsumeFrom;
 import dev.mq.core.consumer.ConsumeResult;
 import dev.mq.core.consumer.ConsumerConfig;
-import dev.mq.core.consumer.ConsumerState;
 import dev.mq.core.consumer.MessageListener;
 import dev.mq.core.consumer.MessageModel;
 import dev.mq.core.consumer.MessageSelector;
@@ -41,6 +36,7 @@ import dev.mq.core.internal.transport.RemotingConfig;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerConfig;
 import dev.mq.core.producer.QueueSelectors;
+import dev.mq.core.testing.CapturedLogs;
 import dev.mq.test.EmbeddedRocketMQ;
 import dev.mq.test.WithEmbeddedRocketMQ;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +58,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Broadcasting, orderly consumption and the broker's requests to a consumer, against a real 5.x
@@ -131,32 +126,17 @@ class ConsumerModesIntegrationTest {
         String topic = "UnfilteredSqlTopic";
         mq.createTopic(topic, 2);
         String expression = "region = 'eu'";
-        PushConsumer consumer = consumer(client, ConsumerConfig.builder().group("unfiltered-sql-group")
-                .subscribe(topic, MessageSelector.sql92(expression)), m -> ConsumeResult.SUCCESS, Duration.ofSeconds(2));
-        try {
-            assertThatThrownBy(consumer::start).isInstanceOfSatisfying(MQException.class,
-                            e -> assertThat(e.reason()).isEqualTo(MQException.Reason.VALIDATION))
-                    .hasMessageContaining(topic).hasMessageContaining(expression)
-                    .hasMessageContaining(mq.brokerName(0))
-                    .hasMessageContaining("does not support consumer to filter message by SQL92");
-            assertThat(consumer.state()).isEqualTo(ConsumerState.CREATED);
-            assertThat(consumer.assignedQueues()).isEmpty();
-        } finally {
-            consumer.close();
-        }
+        assertStartRefused(consumer(client, ConsumerConfig.builder().group("unfiltered-sql-group")
+                .subscribe(topic, MessageSelector.sql92(expression)), m -> ConsumeResult.SUCCESS, Duration.ofSeconds(2)),
+                topic, expression, mq.brokerName(0), "does not support consumer to filter message by SQL92");
     }
 
     @Test
     void membersSubscribingDifferentlyAreWarnedOfOnceAndMembersSubscribingAlikeAreNot(EmbeddedRocketMQ mq) {
         String topic = "ConflictTopic";
         mq.createTopic(topic, 2);
-        Logger logger = (Logger) LoggerFactory.getLogger("dev.mq.core.internal.consume.SubscriptionConflicts");
-        Level previous = logger.getLevel();
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        logs.start();
-        logger.addAppender(logs);
-        logger.setLevel(Level.DEBUG);
-        try (MQClientInstance older = member(mq, "conflict-older"); MQClientInstance newer = member(mq, "conflict-newer");
+        try (CapturedLogs logs = CapturedLogs.of("dev.mq.core.internal.consume.SubscriptionConflicts", Level.DEBUG);
+             MQClientInstance older = member(mq, "conflict-older"); MQClientInstance newer = member(mq, "conflict-newer");
              MQClientInstance alikeA = member(mq, "alike-a"); MQClientInstance alikeB = member(mq, "alike-b")) {
             Duration interval = Duration.ofSeconds(1);
             consumer(older, ConsumerConfig.builder().group("conflict-group").subscribe(topic, "created"),
@@ -177,24 +157,15 @@ class ConsumerModesIntegrationTest {
                     && comparisons(logs, alikeB.clientId()) >= 3, "more comparisons");
             assertThat(warnings(logs, "conflict-group")).hasSize(1);
             assertThat(warnings(logs, "alike-group")).isEmpty();
-        } finally {
-            logger.detachAppender(logs);
-            logger.setLevel(previous);
         }
     }
 
-    private static List<String> warnings(ListAppender<ILoggingEvent> logs, String group) {
-        synchronized (logs) {
-            return logs.list.stream().filter(e -> e.getLevel() == Level.WARN)
-                    .map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("group " + group + ":")).toList();
-        }
+    private static List<String> warnings(CapturedLogs logs, String group) {
+        return logs.messages(Level.WARN).stream().filter(m -> m.contains("group " + group + ":")).toList();
     }
 
-    private static long comparisons(ListAppender<ILoggingEvent> logs, String clientId) {
-        synchronized (logs) {
-            return logs.list.stream().map(ILoggingEvent::getFormattedMessage)
-                    .filter(m -> m.contains("member " + clientId + " compared")).count();
-        }
+    private static long comparisons(CapturedLogs logs, String clientId) {
+        return logs.messages(Level.DEBUG).stream().filter(m -> m.contains("member " + clientId + " compared")).count();
     }
 
     // Broadcasting

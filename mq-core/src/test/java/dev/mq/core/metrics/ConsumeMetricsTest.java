@@ -10,6 +10,7 @@ import dev.mq.core.consumer.ConsumerConfig;
 import dev.mq.core.consumer.ConsumerState;
 import dev.mq.core.consumer.ConsumerStats;
 import dev.mq.core.consumer.PushConsumer;
+import dev.mq.core.internal.consume.ConsumeContexts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,41 +76,8 @@ class ConsumeMetricsTest {
                                           Duration time) {
         ReceivedMessage message = ReceivedMessage.builder("Orders", "id", new MessageQueue("Orders", "b", 0))
                 .reconsumeTimes(reconsumeTimes).build();
-        return new ConsumeContext() {
-            @Override
-            public String group() {
-                return group;
-            }
-
-            @Override
-            public ReceivedMessage message() {
-                return message;
-            }
-
-            @Override
-            public @Nullable ConsumeResult result() {
-                return result;
-            }
-
-            @Override
-            public @Nullable Throwable error() {
-                return null;
-            }
-
-            @Override
-            public Duration handlerTime() {
-                return time;
-            }
-
-            @Override
-            public @Nullable Object attachment() {
-                return null;
-            }
-
-            @Override
-            public void attach(@Nullable Object value) {
-            }
-        };
+        return result == null ? ConsumeContexts.before(group, message)
+                : ConsumeContexts.after(group, message, result, null, time);
     }
 
     /** A consumer that only reports fixed figures. */

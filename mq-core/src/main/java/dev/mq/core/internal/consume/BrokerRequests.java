@@ -16,7 +16,9 @@ import dev.mq.core.internal.transport.RemotingCommand;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -95,15 +97,8 @@ final class BrokerRequests {
 
     /** The group's live members as {@code brokerAddress} lists them. */
     CompletableFuture<List<String>> consumerIds(String brokerAddress, String wireGroup) {
-        return remoting.invoke(brokerAddress, OutboundFrame.request(RequestCode.GET_CONSUMER_LIST_BY_GROUP,
-                w -> w.field("consumerGroup", wireGroup), null), TIMEOUT).thenApply(response -> {
-                    if (response.code() != ResponseCode.SUCCESS) {
-                        throw MQException.brokerRejected("GET_CONSUMER_LIST_BY_GROUP of " + wireGroup + " at "
-                                + brokerAddress + " failed", response.code(), response.remark());
-                    }
-                    byte[] body = response.body();
-                    return body == null ? List.of() : ConsumerListBody.decode(body);
-                });
+        return aboutGroup(brokerAddress, RequestCode.GET_CONSUMER_LIST_BY_GROUP, wireGroup, ConsumerListBody::decode,
+                List.of());
     }
 
     /**
@@ -117,15 +112,21 @@ final class BrokerRequests {
 
     /** The group as {@code brokerAddress} knows it: its members and the subscription table it keeps for it. */
     CompletableFuture<ConsumerConnectionBody> consumerConnections(String brokerAddress, String wireGroup) {
-        return remoting.invoke(brokerAddress, OutboundFrame.request(RequestCode.GET_CONSUMER_CONNECTION_LIST,
-                w -> w.field("consumerGroup", wireGroup), null), TIMEOUT).thenApply(response -> {
+        return aboutGroup(brokerAddress, RequestCode.GET_CONSUMER_CONNECTION_LIST, wireGroup,
+                ConsumerConnectionBody::decode, new ConsumerConnectionBody(List.of(), Map.of()));
+    }
+
+    /** A request about {@code wireGroup} to {@code brokerAddress}: its body decoded, {@code empty} for none. */
+    private <T> CompletableFuture<T> aboutGroup(String brokerAddress, int code, String wireGroup,
+                                                Function<byte[], T> decode, T empty) {
+        return remoting.invoke(brokerAddress, OutboundFrame.request(code, w -> w.field("consumerGroup", wireGroup),
+                null), TIMEOUT).thenApply(response -> {
                     if (response.code() != ResponseCode.SUCCESS) {
-                        throw MQException.brokerRejected("GET_CONSUMER_CONNECTION_LIST of " + wireGroup + " at "
+                        throw MQException.brokerRejected(RequestCode.name(code) + " of " + wireGroup + " at "
                                 + brokerAddress + " failed", response.code(), response.remark());
                     }
                     byte[] body = response.body();
-                    return body == null ? new ConsumerConnectionBody(List.of(), java.util.Map.of())
-                            : ConsumerConnectionBody.decode(body);
+                    return body == null ? empty : decode.apply(body);
                 });
     }
 

@@ -9,17 +9,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Orderly consumption: each queue's messages are handed over one listener call at a time, in queue
- * order, while this member holds the queue's lock; queues share the {@code concurrency} handler threads.
+ * order, while this member holds the queue's lock; queues share the {@code concurrency} handler threads
+ * ({@link HandlerPool}).
  *
  * <p>A queue is listed for a handler at most once, and stays marked as scheduled in its
  * {@link ProcessQueue} from the moment it is listed until its call is settled (through a suspension
@@ -33,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * group's dead-letter topic (CONSUMER_SEND_MSG_BACK, delay level −1) and the queue moves on; a send
  * that fails is tried again after the delay, the queue still suspended: a message is never skipped.
  */
-final class OrderlyDispatcher implements MessageDispatcher {
+final class OrderlyDispatcher extends HandlerPool {
 
     private static final Logger log = LoggerFactory.getLogger(OrderlyDispatcher.class);
 
@@ -68,18 +66,9 @@ final class OrderlyDispatcher implements MessageDispatcher {
     private final String group;
     private final int maxReconsumeTimes;
     private final long retryDelayMillis;
-    private final int concurrency;
     private final int messagesPerCall;
-    private final ListenerInvoker invoker;
-    private final ThreadFactory threads;
-    private final Semaphore slots;
-    private final LinkedBlockingQueue<ProcessQueue> readyQueues = new LinkedBlockingQueue<>();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicInteger calls = new AtomicInteger();
     /** Local retries so far, per queue and queue offset (only of messages that failed). */
     private final Map<ProcessQueue, Map<Long, Integer>> retries = new ConcurrentHashMap<>();
-    private final List<Thread> workers = new ArrayList<>();
-    private volatile boolean stopped;
 
     /** The dispatcher of {@code session}: its locks, settlement, send-back and the client's timer. */
     static OrderlyDispatcher of(ConsumerSession session, int concurrency, int messagesPerCall, ListenerInvoker invoker,
@@ -125,73 +114,23 @@ final class OrderlyDispatcher implements MessageDispatcher {
 
     OrderlyDispatcher(Queues queues, String group, int maxReconsumeTimes, long retryDelayMillis, int concurrency,
                       int messagesPerCall, ListenerInvoker invoker, ThreadFactory threads) {
+        super(concurrency, invoker, threads);
         this.queues = queues;
         this.group = group;
         this.maxReconsumeTimes = maxReconsumeTimes;
         this.retryDelayMillis = retryDelayMillis;
-        this.concurrency = concurrency;
         this.messagesPerCall = messagesPerCall;
-        this.invoker = invoker;
-        this.threads = threads;
-        this.slots = new Semaphore(concurrency);
-    }
-
-    @Override
-    public synchronized void start() {
-        for (int i = 0; i < concurrency; i++) {
-            Thread t = threads.newThread(this::work);
-            workers.add(t);
-            t.start();
-        }
-    }
-
-    @Override
-    public void messagesReady(ProcessQueue queue) {
-        if (queue.schedule()) {
-            readyQueues.add(queue);
-        }
-    }
-
-    @Override
-    public int inFlight() {
-        return inFlight.get();
-    }
-
-    @Override
-    public int handlersRunning() {
-        return calls.get();
     }
 
     @Override
     public synchronized void shutdown() {
-        stopped = true;
-        workers.forEach(Thread::interrupt);
-        workers.clear();
-        readyQueues.clear();
+        super.shutdown();
         retries.clear();
     }
 
-    private void work() {
-        try {
-            while (!stopped) {
-                slots.acquire();
-                boolean handedOver = false;
-                try {
-                    ProcessQueue queue = readyQueues.take();
-                    handedOver = next(queue);
-                } finally {
-                    if (!handedOver) {
-                        slots.release();
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            // shutdown
-        }
-    }
-
-    /** Hands {@code queue}'s next messages to the listener; false if nothing was handed over. */
-    private boolean next(ProcessQueue queue) {
+    /** Hands {@code queue}'s next messages to the listener, if it is still owned and locked; it stays listed meanwhile. */
+    @Override
+    boolean handOver(ProcessQueue queue) {
         if (queue.isDropped()) {
             retries.remove(queue);
             return false;
@@ -218,31 +157,7 @@ final class OrderlyDispatcher implements MessageDispatcher {
             int local = counts.getOrDefault(m.queueOffset(), 0);
             messages.add(local == 0 ? m.message() : withReconsumeTimes(m.message(), m.message().reconsumeTimes() + local));
         }
-        inFlight.addAndGet(batch.size());
-        calls.incrementAndGet();
-        queue.handlerStarted();
-        try {
-            invoker.invoke(messages).whenComplete((results, error) -> {
-                queue.handlerEnded();
-                calls.decrementAndGet();
-                inFlight.addAndGet(-batch.size());
-                slots.release();
-                List<ConsumeResult> outcome = results;
-                if (error != null || outcome == null) { // the invoker maps listener failures itself: only a bug lands here
-                    log.error("handling {} messages of {} failed unexpectedly: they are retried", batch.size(), queue,
-                            error);
-                    outcome = batch.stream().map(m -> ConsumeResult.RETRY).toList();
-                }
-                settle(queue, batch, outcome);
-            });
-        } catch (RuntimeException e) { // a hook or the invoker itself broke before any stage existed
-            queue.handlerEnded();
-            calls.decrementAndGet();
-            inFlight.addAndGet(-batch.size());
-            slots.release();
-            log.error("handling {} messages of {} failed unexpectedly: they are retried", batch.size(), queue, e);
-            settle(queue, batch, batch.stream().map(m -> ConsumeResult.RETRY).toList());
-        }
+        call(queue, batch, messages, results -> settle(queue, batch, results));
     }
 
     /**
@@ -340,7 +255,7 @@ final class OrderlyDispatcher implements MessageDispatcher {
     /** After a call: the queue is listed again if it has more ready, else unmarked. */
     private void continueWith(ProcessQueue queue) {
         if (queue.stayScheduled()) {
-            readyQueues.add(queue);
+            list(queue);
         } else if (queue.isDropped()) {
             retries.remove(queue);
         }
@@ -350,8 +265,8 @@ final class OrderlyDispatcher implements MessageDispatcher {
     private void later(ProcessQueue queue, long delayMillis) {
         try {
             queues.schedule(() -> {
-                if (!stopped) {
-                    readyQueues.add(queue);
+                if (!isStopped()) {
+                    list(queue);
                 }
             }, delayMillis);
         } catch (RuntimeException e) { // the client is closing

@@ -5,7 +5,6 @@ import dev.mq.core.internal.client.ClientServices;
 import dev.mq.core.internal.protocol.CheckClientBody;
 import dev.mq.core.internal.protocol.HeartbeatBody.Subscription;
 import dev.mq.core.internal.protocol.ResponseCode;
-import dev.mq.core.internal.route.RouteWaiter;
 import dev.mq.core.internal.route.TopicPublishInfo;
 import dev.mq.core.internal.transport.RemotingCommand;
 import java.util.ArrayList;
@@ -93,20 +92,8 @@ final class SubscriptionCheck {
 
     /** The topic's route, waited for; null (logged) if it cannot be had now. */
     private static @Nullable TopicPublishInfo route(ClientServices client, String wireTopic) {
-        CompletableFuture<TopicPublishInfo> route = new CompletableFuture<>();
-        client.routes().await(wireTopic, new RouteWaiter() {
-            @Override
-            public void routeReady(TopicPublishInfo ready) {
-                route.complete(ready);
-            }
-
-            @Override
-            public void routeFailed(MQException error) {
-                route.completeExceptionally(error);
-            }
-        });
         try {
-            return route.get(BrokerRequests.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return client.routes().route(wireTopic).get(BrokerRequests.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MQException(MQException.Reason.SHUTDOWN, "interrupted while looking up the route of "

@@ -31,15 +31,11 @@ public final class ConsumerOffsetHeaders {
 
         @Override
         public void writeFields(BiConsumer<String, String> sink) {
-            sink.accept("consumerGroup", consumerGroup);
-            sink.accept("topic", topic);
-            sink.accept("queueId", Integer.toString(queueId));
+            writeQueue(sink, consumerGroup, topic, queueId);
             if (setZeroIfNotFound != null) {
                 sink.accept("setZeroIfNotFound", setZeroIfNotFound.toString());
             }
-            if (brokerName != null) {
-                sink.accept("bname", brokerName);
-            }
+            writeBrokerName(sink, brokerName);
         }
     }
 
@@ -58,13 +54,23 @@ public final class ConsumerOffsetHeaders {
 
         @Override
         public void writeFields(BiConsumer<String, String> sink) {
-            sink.accept("consumerGroup", consumerGroup);
-            sink.accept("topic", topic);
-            sink.accept("queueId", Integer.toString(queueId));
+            writeQueue(sink, consumerGroup, topic, queueId);
             sink.accept("commitOffset", Long.toString(commitOffset));
-            if (brokerName != null) {
-                sink.accept("bname", brokerName);
-            }
+            writeBrokerName(sink, brokerName);
+        }
+    }
+
+    /** The fields both requests begin with: whose offset of which queue. */
+    private static void writeQueue(BiConsumer<String, String> sink, String consumerGroup, String topic, int queueId) {
+        sink.accept("consumerGroup", consumerGroup);
+        sink.accept("topic", topic);
+        sink.accept("queueId", Integer.toString(queueId));
+    }
+
+    /** {@code bname}, sent when the broker's name is known. */
+    private static void writeBrokerName(BiConsumer<String, String> sink, @Nullable String brokerName) {
+        if (brokerName != null) {
+            sink.accept("bname", brokerName);
         }
     }
 }

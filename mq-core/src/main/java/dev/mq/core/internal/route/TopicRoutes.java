@@ -91,6 +91,23 @@ public final class TopicRoutes {
         }
     }
 
+    /** {@link #await} as a future: completes with the route of {@code topic}, or with the lookup's failure. */
+    public CompletableFuture<TopicPublishInfo> route(String topic) {
+        CompletableFuture<TopicPublishInfo> route = new CompletableFuture<>();
+        await(topic, new RouteWaiter() {
+            @Override
+            public void routeReady(TopicPublishInfo ready) {
+                route.complete(ready);
+            }
+
+            @Override
+            public void routeFailed(MQException error) {
+                route.completeExceptionally(error);
+            }
+        });
+        return route;
+    }
+
     private void startLookup(String topic, Entry entry) {
         CompletableFuture<TopicPublishInfo> lookup;
         try {
