@@ -3,6 +3,7 @@ package dev.mq.spring.autoconfigure;
 import dev.mq.core.MQException;
 import dev.mq.core.Message;
 import dev.mq.core.MessageQueue;
+import dev.mq.core.ReceivedMessage;
 import dev.mq.core.SendResult;
 import dev.mq.core.SendStatus;
 import dev.mq.core.internal.protocol.Validation;
@@ -178,6 +179,27 @@ class RecordingProducer implements Producer {
             tx.rollback();
         }
         return new TransactionResult(state, tx.transactionId(), tx.sendResult());
+    }
+
+    @Override
+    public CompletableFuture<ReceivedMessage> request(Message message, Duration timeout) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("not recorded"));
+    }
+
+    @Override
+    public CompletableFuture<ReceivedMessage> request(Message message, QueueSelector selector, Object arg,
+                                                      Duration timeout) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("not recorded"));
+    }
+
+    @Override
+    public CompletableFuture<SendResult> reply(ReceivedMessage request, byte[] body) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("not recorded"));
+    }
+
+    @Override
+    public CompletableFuture<SendResult> reply(ReceivedMessage request, Message reply) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("not recorded"));
     }
 
     @Override
