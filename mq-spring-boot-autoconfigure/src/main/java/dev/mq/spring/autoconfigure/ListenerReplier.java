@@ -72,32 +72,47 @@ final class ListenerReplier {
             sent = CompletableFuture.failedFuture(e);
         }
         sent.whenComplete((result, error) -> {
-            Throwable failure = error instanceof CompletionException && error.getCause() != null ? error.getCause()
-                    : error;
-            if (failure == null) {
-                done.complete(true);
-                return;
-            }
-            long pause = Math.min(FIRST_PAUSE.toMillis() << Math.min(attempt - 1, 10), MAX_PAUSE.toMillis());
-            boolean retryable = !(failure instanceof MQException mq && (mq.reason() == MQException.Reason.VALIDATION
-                    || mq.reason() == MQException.Reason.SHUTDOWN));
-            if (retryable && System.currentTimeMillis() + pause < expiresAt) {
-                log.debug("@MQListener {}: reply to {} failed (attempt {}), trying again in {} ms: {}", listenerId,
-                        request.correlationId(), attempt, pause, failure.toString());
-                Executor later = CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS);
-                later.execute(() -> attempt(listenerId, group, request, reply, expiresAt, attempt + 1, done));
-            } else {
-                done.complete(gaveUp(listenerId, group, request, attempt, failure));
+            try {
+                settle(listenerId, group, request, reply, expiresAt, attempt, done, error);
+            } catch (RuntimeException | Error e) { // whatever happens, the handler waiting on done is released
+                done.complete(gaveUp(listenerId, group, request, attempt, e));
             }
         });
+    }
+
+    private void settle(String listenerId, String group, ReceivedMessage request, Message reply, long expiresAt,
+                        int attempt, CompletableFuture<Boolean> done, @Nullable Throwable error) {
+        Throwable failure = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                : error;
+        if (failure == null) {
+            done.complete(true);
+            return;
+        }
+        long pause = Math.min(FIRST_PAUSE.toMillis() << Math.min(attempt - 1, 10), MAX_PAUSE.toMillis());
+        boolean retryable = !(failure instanceof MQException mq && (mq.reason() == MQException.Reason.VALIDATION
+                || mq.reason() == MQException.Reason.SHUTDOWN));
+        if (retryable && System.currentTimeMillis() + pause < expiresAt) {
+            log.debug("@MQListener {}: reply to {} failed (attempt {}), trying again in {} ms: {}", listenerId,
+                    request.correlationId(), attempt, pause, failure.toString());
+            Executor later = CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS);
+            later.execute(() -> attempt(listenerId, group, request, reply, expiresAt, attempt + 1, done));
+        } else {
+            done.complete(gaveUp(listenerId, group, request, attempt, failure));
+        }
     }
 
     private boolean gaveUp(String listenerId, String group, ReceivedMessage request, int attempts,
                            @Nullable Throwable failure) {
         metrics.failedReply(request.topic(), group);
-        log.error("@MQListener {}: the reply to request {} (message {} of {}) was not delivered after {} attempt(s)"
-                + " within the request's time to live; the requester will time out", listenerId,
-                request.correlationId(), request.messageId(), request.topic(), attempts, failure);
+        if (attempts == 0) {
+            log.error("@MQListener {}: the value returned for request {} (message {} of {}) cannot be converted"
+                    + " into a reply; the requester will time out", listenerId, request.correlationId(),
+                    request.messageId(), request.topic(), failure);
+        } else {
+            log.error("@MQListener {}: the reply to request {} (message {} of {}) was not delivered after {}"
+                    + " attempt(s) within the request's time to live; the requester will time out", listenerId,
+                    request.correlationId(), request.messageId(), request.topic(), attempts, failure);
+        }
         return false;
     }
 }

@@ -406,6 +406,22 @@ class MQListenerAutoConfigurationTest {
     }
 
     @Test
+    void withoutADefaultProducerRepliesGoThroughOneMadeForThem() {
+        runner.withBean(Responder.class).withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
+            dev.mq.core.client.MQClientInstance client = context.getBean(dev.mq.core.client.MQClientInstance.class);
+            assertThat(client.producers()).isEmpty(); // made at the first reply, not before
+            MQListenerContainer quotes = context.getBean(MQListenerRegistry.class).require("quotes");
+            // No NameServer listens here: the reply fails, is sent again within its 300 ms TTL, then given up.
+            assertThat(consume(quotes, request("{\"id\":\"q-1\",\"amount\":5}", 300)))
+                    .isEqualTo(ConsumeResult.SUCCESS);
+            assertThat(client.producers()).extracting(dev.mq.core.producer.Producer::group)
+                    .containsExactly(MQListenerAutoConfiguration.REPLY_PRODUCER_GROUP);
+            assertThat(context.getBean(MeterRegistry.class).get("mq.listener.reply.failures")
+                    .tags("group", "quotes").counter().count()).isEqualTo(1);
+        });
+    }
+
+    @Test
     void aCompletionStageIsHandledWithoutHoldingAThread() {
         runner.withBean(Async.class).withBean(MQListenerErrorHandler.class,
                 () -> (id, message, error) -> error instanceof IllegalStateException ? ConsumeResult.DEAD_LETTER
