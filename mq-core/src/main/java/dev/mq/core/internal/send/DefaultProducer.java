@@ -265,7 +265,13 @@ public final class DefaultProducer implements Producer {
         PendingRequest pending = new PendingRequest(this, plain.userTopic(), correlationId, wait.toMillis());
         pendingRequests.add(pending);
         client.replies().expect(correlationId, pending);
-        pending.timer(remoting().schedule(pending, deadline - clock.nanoTime(), TimeUnit.NANOSECONDS));
+        try {
+            pending.timer(remoting().schedule(pending, deadline - clock.nanoTime(), TimeUnit.NANOSECONDS));
+        } catch (RuntimeException e) { // the client's timer stopped: it closed under us
+            pending.fail(new MQException(MQException.Reason.SHUTDOWN, "producer '" + config.group()
+                    + "' is closing", e));
+            return pending.future();
+        }
         if (!running.get()) { // closed while this was registering: close() may have missed it
             pending.fail(closed());
             return pending.future();
