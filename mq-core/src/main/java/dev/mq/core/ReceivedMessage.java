@@ -1,5 +1,6 @@
 package dev.mq.core;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,6 +17,12 @@ import org.jspecify.annotations.Nullable;
  * client-made {@code UNIQ_KEY}); for a transactional message it is also the transaction id.
  * {@link #properties()} holds the user's properties only: the keys RocketMQ reserves for itself
  * (tags, keys, ids, transaction and retry bookkeeping) are read into their own accessors.
+ *
+ * <p>Request-reply: a message sent with {@link dev.mq.core.producer.Producer#request} arrives at the
+ * responder with {@link #isRequest()} true; its {@link #correlationId()}, {@link #replyToClient()},
+ * {@link #requestTtl()} and {@link #cluster()} are what a reply needs
+ * ({@link dev.mq.core.producer.Producer#reply}). A reply arrives at the requester with
+ * {@link #isReply()} true and the request's correlation id.
  */
 public final class ReceivedMessage {
 
@@ -33,6 +40,11 @@ public final class ReceivedMessage {
     private final long storeTimestamp;
     private final @Nullable String bornHost;
     private final @Nullable String storeHost;
+    private final @Nullable String cluster;
+    private final @Nullable String correlationId;
+    private final @Nullable String replyToClient;
+    private final long requestTtlMillis;
+    private final boolean reply;
 
     private ReceivedMessage(Builder b) {
         this.topic = Objects.requireNonNull(b.topic, "topic");
@@ -49,6 +61,11 @@ public final class ReceivedMessage {
         this.storeTimestamp = b.storeTimestamp;
         this.bornHost = b.bornHost;
         this.storeHost = b.storeHost;
+        this.cluster = b.cluster;
+        this.correlationId = b.correlationId;
+        this.replyToClient = b.replyToClient;
+        this.requestTtlMillis = b.requestTtlMillis;
+        this.reply = b.reply;
     }
 
     /**
@@ -134,6 +151,45 @@ public final class ReceivedMessage {
         return storeHost;
     }
 
+    /** The cluster of the broker that stored the message (its {@code CLUSTER} property), or null if unknown. */
+    public @Nullable String cluster() {
+        return cluster;
+    }
+
+    /**
+     * The request-reply correlation id ({@code CORRELATION_ID}): set on a request and copied into its
+     * reply; null on other messages.
+     */
+    public @Nullable String correlationId() {
+        return correlationId;
+    }
+
+    /** The client id of the requester the reply goes to ({@code REPLY_TO_CLIENT}), or null. */
+    public @Nullable String replyToClient() {
+        return replyToClient;
+    }
+
+    /**
+     * How long the requester waits for the reply ({@code TTL}, counted from {@link #bornTimestamp()}),
+     * or null when the message carries none.
+     */
+    public @Nullable Duration requestTtl() {
+        return requestTtlMillis < 0 ? null : Duration.ofMillis(requestTtlMillis);
+    }
+
+    /**
+     * Whether this is a request a requester waits for: it names a correlation id and the client to
+     * reply to, and is not itself a reply.
+     */
+    public boolean isRequest() {
+        return correlationId != null && replyToClient != null && !reply;
+    }
+
+    /** Whether this is a reply ({@code MSG_TYPE=reply}), as a requester receives it. */
+    public boolean isReply() {
+        return reply;
+    }
+
     @Override
     public String toString() {
         return "ReceivedMessage[topic=" + topic + ", messageId=" + messageId + ", queue=" + queue + ", queueOffset="
@@ -158,6 +214,11 @@ public final class ReceivedMessage {
         private long storeTimestamp;
         private @Nullable String bornHost;
         private @Nullable String storeHost;
+        private @Nullable String cluster;
+        private @Nullable String correlationId;
+        private @Nullable String replyToClient;
+        private long requestTtlMillis = -1;
+        private boolean reply;
 
         private Builder(String topic, String messageId, MessageQueue queue) {
             this.topic = topic;
@@ -217,6 +278,25 @@ public final class ReceivedMessage {
 
         public Builder storeHost(@Nullable String storeHost) {
             this.storeHost = storeHost;
+            return this;
+        }
+
+        public Builder cluster(@Nullable String cluster) {
+            this.cluster = cluster;
+            return this;
+        }
+
+        /**
+         * The request-reply fields: {@code correlationId} and {@code replyToClient} (null on messages
+         * that are neither requests nor replies), the requester's wait ({@code ttlMillis}, negative if
+         * unknown) and whether this is the reply.
+         */
+        public Builder requestReply(@Nullable String correlationId, @Nullable String replyToClient, long ttlMillis,
+                                    boolean reply) {
+            this.correlationId = correlationId;
+            this.replyToClient = replyToClient;
+            this.requestTtlMillis = ttlMillis;
+            this.reply = reply;
             return this;
         }
 

@@ -267,7 +267,23 @@ class BadInputTest {
                 new Case("blank access key", () -> clientBuilder().credentials(" ", "Sup3rSecretValue"),
                         List.of("ACL access key is blank"), List.of("Sup3rSecretValue")),
                 bad("null secret key", () -> clientBuilder().credentials("ak", null), "ACL secret key is null"),
-                bad("null producer config", () -> client.newProducer(null), "producer config is null"));
+                bad("null producer config", () -> client.newProducer(null), "producer config is null"),
+                // request-reply
+                bad("request of a null message", () -> producer.request(null, Duration.ofSeconds(1)), "message is null"),
+                bad("request with a null timeout", () -> producer.request(good, null),
+                        "request timeout must be positive, got null"),
+                bad("request with a zero timeout", () -> producer.request(good, Duration.ZERO),
+                        "request timeout must be positive, got PT0S"),
+                bad("request with a negative timeout", () -> producer.request(good, Duration.ofMillis(-5)),
+                        "request timeout must be positive, got PT-0.005S"),
+                bad("orderly request without selector", () -> producer.request(good, null, "k", Duration.ofSeconds(1)),
+                        "queue selector is null"),
+                bad("reply to a message that is no request", () -> producer.reply(ReceivedMessage.builder(TOPIC, "M-1",
+                        new MessageQueue(TOPIC, "broker-a", 0)).cluster("DefaultCluster").build(), new byte[] {1}),
+                        "message M-1 on topic 'BadInput' is not a request"),
+                bad("reply with a null body", () -> producer.reply(ReceivedMessage.builder(TOPIC, "M-2",
+                        new MessageQueue(TOPIC, "broker-a", 0)).cluster("DefaultCluster")
+                        .requestReply("corr", "client", 1000, false).build(), (byte[]) null), "reply body is null"));
     }
 
     @Order(1)

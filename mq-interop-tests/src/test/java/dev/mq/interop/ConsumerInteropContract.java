@@ -36,9 +36,10 @@ import org.junit.jupiter.api.Test;
  * and ours reads exactly what Apache's consumer reads; ours and Apache's push consumer share one
  * group; a message ours gives up on is read back from the dead-letter topic by Apache's consumer.
  * Each release line runs it in a subclass with its own cluster, whose delay levels are all one
- * second so that delayed messages and retries do not stretch the suite.
+ * second so that delayed messages and retries do not stretch the suite. Request-reply with Apache's
+ * client, both ways ({@link RequestReplyInteropContract}), runs on the same clusters.
  */
-abstract class ConsumerInteropContract {
+abstract class ConsumerInteropContract implements RequestReplyInteropContract {
 
     /** Every delay level one second: a delayed message and each retry wait 1 s instead of 1 s..2 h. */
     static final String SHORT_DELAY_LEVELS = "messageDelayLevel=1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s";

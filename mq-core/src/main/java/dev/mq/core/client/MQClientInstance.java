@@ -10,6 +10,7 @@ import dev.mq.core.consumer.PushConsumer;
 import dev.mq.core.internal.client.ClientServices;
 import dev.mq.core.internal.client.Heartbeats;
 import dev.mq.core.internal.client.InboundRequests;
+import dev.mq.core.internal.client.ReplyRouter;
 import dev.mq.core.internal.consume.ClientConsumers;
 import dev.mq.core.internal.consume.ConsumerAdminRequests;
 import dev.mq.core.internal.consume.DefaultPushConsumer;
@@ -31,6 +32,7 @@ import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -152,6 +154,9 @@ public final class MQClientInstance implements AutoCloseable {
             NameServerClient nameServers = new NameServerClient(config.nameServers, remoting, config.nameServerTimeout);
             Heartbeats heartbeats = new Heartbeats(clientId, remoting, config.nameServerTimeout, this::producerGroups,
                     this::consumerGroups);
+            ReplyRouter replies = new ReplyRouter(this::brokerNameOf);
+            // Replies to this client's requests, on whichever connection the replier's broker holds.
+            inbound.register(RequestCode.PUSH_REPLY_MESSAGE_TO_CLIENT, replies);
             TopicRoutes routes = new TopicRoutes(nameServers, resources.callbackExecutor(),
                     route -> heartbeats.sendToNew(route.masters().values()), config.topicIdleTimeout);
             // Brokers check back on half messages over any connection of the group's clients.
@@ -168,7 +173,7 @@ public final class MQClientInstance implements AutoCloseable {
             List<ScheduledFuture<?>> tasks = List.of(
                     remoting.scheduleAtFixedRate(this::refreshRoutes, refresh, refresh, TimeUnit.MILLISECONDS),
                     remoting.scheduleAtFixedRate(this::sendHeartbeats, heartbeat, heartbeat, TimeUnit.MILLISECONDS));
-            return new Started(resources, remoting, nameServers, routes, heartbeats, tasks);
+            return new Started(resources, remoting, nameServers, routes, heartbeats, replies, tasks);
         } catch (RuntimeException | Error e) {
             release(resources, remoting);
             throw e;
@@ -322,6 +327,16 @@ public final class MQClientInstance implements AutoCloseable {
         }
     }
 
+    /** The name of the master broker at {@code address} in a cached route, else the address itself. */
+    private String brokerNameOf(String address) {
+        for (Map.Entry<String, String> broker : knownBrokers().entrySet()) {
+            if (broker.getValue().equals(address)) {
+                return broker.getKey();
+            }
+        }
+        return address;
+    }
+
     /** This client's producer of {@code wireGroup} (namespace included), or null. */
     private @Nullable DefaultProducer producerOfWireGroup(String wireGroup) {
         for (DefaultProducer p : producers) {
@@ -396,7 +411,8 @@ public final class MQClientInstance implements AutoCloseable {
 
     /** What a started client runs on. */
     private record Started(ClientResources resources, RemotingClient remoting, NameServerClient nameServers,
-                           TopicRoutes routes, Heartbeats heartbeats, List<ScheduledFuture<?>> tasks) {
+                           TopicRoutes routes, Heartbeats heartbeats, ReplyRouter replies,
+                           List<ScheduledFuture<?>> tasks) {
     }
 
     /** Everything start() created; only sends of a RUNNING client ask for it. */
@@ -453,6 +469,16 @@ public final class MQClientInstance implements AutoCloseable {
         @Override
         public boolean isRunning() {
             return state.get() == ClientState.RUNNING;
+        }
+
+        @Override
+        public ReplyRouter replies() {
+            return started().replies;
+        }
+
+        @Override
+        public CompletableFuture<Void> announcedTo(Collection<String> brokers) {
+            return started().heartbeats.acknowledgedBy(brokers);
         }
 
         @Override

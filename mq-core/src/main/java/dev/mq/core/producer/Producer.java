@@ -1,6 +1,7 @@
 package dev.mq.core.producer;
 
 import dev.mq.core.Message;
+import dev.mq.core.ReceivedMessage;
 import dev.mq.core.SendResult;
 import java.time.Duration;
 import java.util.Collection;
@@ -101,6 +102,53 @@ public interface Producer extends AutoCloseable {
      * flush or replica timeout, which is rolled back at once), with the {@code MQException} itself.
      */
     CompletableFuture<Transaction> beginTransaction(Message message);
+
+    /**
+     * Sends {@code message} as a request and completes with its reply: the message carries a fresh
+     * correlation id, this client's id (where the broker pushes the reply) and {@code timeout} as its
+     * time to live, and the future completes, on the callback executor, with the reply a responder
+     * sent ({@link #reply}, or Apache's reply utility) — from any broker, on any connection of this
+     * client. No consumer is needed, nor the reply topic's route; the responder may start after the
+     * request was sent, as long as it replies within {@code timeout}.
+     *
+     * <p>One deadline, {@code timeout} from this call, covers the route lookup, the send and the wait
+     * for the reply; past it the future fails with {@code TIMEOUT} and a reply that comes later is
+     * dropped (logged at debug level). Requests waiting for their reply count against
+     * {@link ProducerConfig#maxInFlightRequests()}, under the producer's {@link BackpressurePolicy}
+     * (this call may wait for room under {@code BLOCK}, within the deadline). {@link #close()} fails
+     * the requests still waiting with {@code SHUTDOWN}.
+     *
+     * @return the reply; fails with {@code VALIDATION} (before any I/O) for a null or invalid message
+     *         or a null, zero or negative timeout, {@code SHUTDOWN} on a closed producer, the send's
+     *         reasons if the request cannot be sent, {@code TIMEOUT} at the deadline
+     */
+    CompletableFuture<ReceivedMessage> request(Message message, Duration timeout);
+
+    /**
+     * As {@link #request(Message, Duration)}, sent to the queue {@code selector} picks for {@code arg}
+     * (requests that pick the same queue are stored in call order).
+     */
+    CompletableFuture<ReceivedMessage> request(Message message, QueueSelector selector, @Nullable Object arg,
+                                               Duration timeout);
+
+    /**
+     * Replies to {@code request} (a message a consumer received with {@link ReceivedMessage#isRequest()}
+     * true) with {@code body}: see {@link #reply(ReceivedMessage, Message)}.
+     */
+    CompletableFuture<SendResult> reply(ReceivedMessage request, byte[] body);
+
+    /**
+     * Replies to {@code request} with {@code reply}'s body, tags, keys and properties. The reply goes
+     * to the reply topic of the request's cluster ({@code <cluster>_REPLY_TOPIC}; {@code reply}'s own
+     * topic is not used) with the request's correlation id, requester and time to live, as
+     * SEND_REPLY_MESSAGE_V2: the broker pushes it to the requester at once and stores it. The future
+     * completes when the broker has answered; a broker that could not reach the requester answers
+     * with an error (the send's retries apply, within {@link ProducerConfig#sendTimeout()}).
+     *
+     * @return the send's outcome; fails with {@code VALIDATION} (before any I/O) if {@code request} is
+     *         not a request, names no cluster, or {@code reply} is invalid or delayed
+     */
+    CompletableFuture<SendResult> reply(ReceivedMessage request, Message reply);
 
     /** Requests currently in flight (admitted under the cap and not yet answered); see {@link #stats()}. */
     int inFlightRequests();

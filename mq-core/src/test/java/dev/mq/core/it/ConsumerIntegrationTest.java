@@ -32,10 +32,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Our push consumer against a real 5.x broker, fed by our producer. */
+/**
+ * Our push consumer against a real 5.x broker, fed by our producer; and, on the same cluster,
+ * request-reply between our requester and responder ({@link RequestReplyIntegrationContract}).
+ */
 @WithEmbeddedRocketMQ(brokerProperties = {"messageDelayLevel=1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s",
         "enablePropertyFilter=true"})
-class ConsumerIntegrationTest {
+class ConsumerIntegrationTest implements RequestReplyIntegrationContract {
 
     static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -54,6 +57,16 @@ class ConsumerIntegrationTest {
     @AfterAll
     static void stop() {
         client.close();
+    }
+
+    @Override
+    public MQClientInstance responderClient() {
+        return client;
+    }
+
+    @Override
+    public Producer replier() {
+        return producer;
     }
 
     /** Collects what a listener got. */

@@ -75,6 +75,12 @@ public final class FakeBroker implements AutoCloseable {
      * that changes {@code hold} after seeing N sends here knows the first N keep the hold they had.
      */
     private final List<RemotingCommand> handledSends = new CopyOnWriteArrayList<>();
+    /** How long heartbeat answers take (0: at once). */
+    volatile long heartbeatDelayMs;
+    /** Heartbeats answered so far; sends record whether one had been when they arrived. */
+    private final AtomicLong heartbeatsAnswered = new AtomicLong();
+    /** Sends (and replies) that arrived before any heartbeat had been answered. */
+    final List<RemotingCommand> sendsBeforeAnyHeartbeatAnswer = new CopyOnWriteArrayList<>();
 
     /** A broker named {@code name} storing every send; close it when done. */
     public FakeBroker(String name) {
@@ -85,7 +91,10 @@ public final class FakeBroker implements AutoCloseable {
         this.name = name;
         this.server = new FakeServer((ctx, request) -> {
             switch (request.code()) {
-                case RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE -> {
+                case RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE, RequestCode.SEND_REPLY_MESSAGE_V2 -> {
+                    if (heartbeatsAnswered.get() == 0) {
+                        sendsBeforeAnyHeartbeatAnswer.add(request);
+                    }
                     Integer code = sendCode.apply(request);
                     if (firstSendCode == null) {
                         firstSendCode = code;
@@ -114,8 +123,18 @@ public final class FakeBroker implements AutoCloseable {
                 case RequestCode.PULL_MESSAGE -> pulls.accept(ctx, request);
                 case RequestCode.CHECK_CLIENT_CONFIG -> ctx.writeAndFlush(FakeServer.response(request.opaque(),
                         checkClientCode, checkClientCode == 0 ? null : "remark of " + checkClientCode));
-                case RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT ->
+                case RequestCode.HEART_BEAT -> {
+                    Runnable answer = () -> {
+                        heartbeatsAnswered.incrementAndGet();
                         ctx.writeAndFlush(FakeServer.response(request.opaque(), 0, null));
+                    };
+                    if (heartbeatDelayMs > 0) {
+                        ctx.executor().schedule(answer, heartbeatDelayMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    } else {
+                        answer.run();
+                    }
+                }
+                case RequestCode.UNREGISTER_CLIENT -> ctx.writeAndFlush(FakeServer.response(request.opaque(), 0, null));
                 default -> {
                     if (!request.isResponse() && !request.isOneway()) {
                         ctx.writeAndFlush(FakeServer.response(request.opaque(), 3, "not supported"));
@@ -215,6 +234,23 @@ public final class FakeBroker implements AutoCloseable {
     void checkTransaction(int channel, byte[] half, Map<String, String> fields) {
         server.channels().get(channel).writeAndFlush(
                 Wire.onewayRequest((int) OPAQUES.incrementAndGet(), RequestCode.CHECK_TRANSACTION_STATE, fields, half));
+    }
+
+    /**
+     * Pushes a reply to the client on connection {@code channel}, as a broker's PUSH_REPLY_MESSAGE_TO_CLIENT
+     * does (a request expecting an answer); returns its opaque, which the client's answer carries.
+     */
+    int pushReply(int channel, Map<String, String> fields, byte[] body) {
+        int opaque = (int) OPAQUES.incrementAndGet();
+        server.channels().get(channel).writeAndFlush(
+                Wire.request(opaque, RequestCode.PUSH_REPLY_MESSAGE_TO_CLIENT, fields, body));
+        return opaque;
+    }
+
+    /** The client's answer to the server-initiated request {@code opaque}, or null if none came yet. */
+    RemotingCommand answerTo(int opaque) {
+        return server.received().stream().filter(c -> c.isResponse() && c.opaque() == opaque).findFirst()
+                .orElse(null);
     }
 
     private static int localPort(ChannelHandlerContext ctx) {

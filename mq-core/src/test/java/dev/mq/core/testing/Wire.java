@@ -50,6 +50,11 @@ public final class Wire {
         return frame(opaque, code, 2, null, fields, body);
     }
 
+    /** A request a server initiates that expects an answer (flag 0): {@code fields} as its extFields. */
+    public static ByteBuf request(int opaque, int code, Map<String, String> fields, byte[] body) {
+        return frame(opaque, code, 0, null, fields, body);
+    }
+
     private static ByteBuf frame(int opaque, int code, int flag, String remark, Map<String, String> fields,
                                  byte[] body) {
         StringBuilder json = new StringBuilder("{\"code\":").append(code).append(",\"extFields\":{");
@@ -75,7 +80,19 @@ public final class Wire {
         return out;
     }
 
+    /** A JSON string, control characters (such as the property separators) escaped as a broker's fastjson writes them. */
     private static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
     }
 }

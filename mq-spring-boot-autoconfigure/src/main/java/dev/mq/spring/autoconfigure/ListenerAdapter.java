@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * <p>A message whose payload (or a required header) cannot be made is handed back once and
  * dead-lettered on its next delivery: a body that cannot be read will not become readable by waiting
  * through sixteen delay levels.
+ *
+ * <p>A method's return value other than a {@link ConsumeResult} (directly or as a
+ * {@link CompletionStage}'s value) is the reply when the message is a request
+ * ({@link ReceivedMessage#isRequest()}): it is sent through the {@link ListenerReplier} before the
+ * message counts as consumed. For other messages the value is ignored.
  */
 final class ListenerAdapter {
 
@@ -35,14 +40,16 @@ final class ListenerAdapter {
     private final ListenerMethod method;
     private final @Nullable MQListenerErrorHandler errorHandler;
     private final ReceiveObserver observer;
+    private final ListenerReplier replier;
 
     ListenerAdapter(String id, String group, ListenerMethod method, @Nullable MQListenerErrorHandler errorHandler,
-                    ReceiveObserver observer) {
+                    ReceiveObserver observer, ListenerReplier replier) {
         this.id = id;
         this.group = group;
         this.method = method;
         this.errorHandler = errorHandler;
         this.observer = observer;
+        this.replier = replier;
     }
 
     /** The engine's form of this listener. */
@@ -71,6 +78,9 @@ final class ListenerAdapter {
             result = method.result() == ListenerMethod.ResultKind.CONSUME_RESULT
                     ? (returned == null ? ConsumeResult.RETRY : (ConsumeResult) returned)
                     : ConsumeResult.SUCCESS;
+            if (method.result() == ListenerMethod.ResultKind.REPLY) {
+                reply(message, returned).join(); // on the handler thread: the message is done once replied
+            }
         } catch (Throwable t) {
             error = t;
             result = failed(message, t);
@@ -110,8 +120,28 @@ final class ListenerAdapter {
                 result = value instanceof ConsumeResult r ? r : ConsumeResult.SUCCESS;
             }
             scope.stop(tag(result), error);
-            return result;
-        });
+            // A value that is no ConsumeResult is the reply to a request (a Void stage's null is none).
+            return error == null && value != null && !(value instanceof ConsumeResult)
+                    ? reply(message, value).thenApply(ignored -> result)
+                    : CompletableFuture.completedFuture(result);
+        }).thenCompose(outcome -> outcome);
+    }
+
+    /**
+     * Sends {@code value} as the reply when {@code message} is a request; completes once the reply was
+     * delivered or given up on (never exceptionally).
+     */
+    private CompletableFuture<Boolean> reply(ReceivedMessage message, @Nullable Object value) {
+        if (!message.isRequest()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        if (value == null) {
+            log.warn("@MQListener {} ({}) returned null for request {} (message {} of {}): nothing to reply, the"
+                    + " requester will time out", id, method.description(), message.correlationId(),
+                    message.messageId(), message.topic());
+            return CompletableFuture.completedFuture(false);
+        }
+        return replier.reply(id, group, message, value);
     }
 
     BatchResult consumeBatch(List<ReceivedMessage> messages) {

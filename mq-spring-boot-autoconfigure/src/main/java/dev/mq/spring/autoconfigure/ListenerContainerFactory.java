@@ -45,7 +45,7 @@ final class ListenerContainerFactory {
                    MQPayloadConverter converter, ConversionService conversion, List<ConsumeHook> hooks,
                    List<ListenerCustomizer> customizers, ObjectProvider<MQListenerErrorHandler> errorHandlers,
                    BeanFactory beans, ReceiveObserver observer, List<Consumer<PushConsumer>> binders,
-                   boolean virtualThreads) {
+                   boolean virtualThreads, ListenerReplier replier) {
     }
 
     private final Context context;
@@ -150,7 +150,8 @@ final class ListenerContainerFactory {
         }
         MQListenerErrorHandler errorHandler = errorHandler(a, annotation.errorHandler());
         claim.accept(id, group);
-        ListenerAdapter adapter = new ListenerAdapter(id, group, listenerMethod, errorHandler, context.observer());
+        ListenerAdapter adapter = new ListenerAdapter(id, group, listenerMethod, errorHandler, context.observer(),
+                context.replier());
         PushConsumer consumer = context.client().newPushConsumer(config, adapter.consumerListener());
         context.binders().forEach(b -> b.accept(consumer));
         return new ListenerContainer(id, topic, description, autoStartup, consumer);

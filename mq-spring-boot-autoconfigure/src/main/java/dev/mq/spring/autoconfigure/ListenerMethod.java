@@ -49,7 +49,9 @@ final class ListenerMethod {
         /** A {@link CompletionStage}: asynchronous. */
         STAGE,
         /** {@link BatchResult} of a batch listener. */
-        BATCH_RESULT
+        BATCH_RESULT,
+        /** Any other value: the reply when the message is a request, ignored otherwise. */
+        REPLY
     }
 
     private static final ParameterNameDiscoverer NAMES = new DefaultParameterNameDiscoverer();
@@ -132,7 +134,7 @@ final class ListenerMethod {
         if (CompletionStage.class.isAssignableFrom(type)) {
             return ResultKind.STAGE;
         }
-        throw invalid("a listener returns void, ConsumeResult or a CompletionStage, not " + type.getSimpleName());
+        return ResultKind.REPLY;
     }
 
     // ---- parameters of a single-message listener

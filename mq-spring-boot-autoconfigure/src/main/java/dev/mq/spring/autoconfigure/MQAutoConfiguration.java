@@ -161,9 +161,12 @@ public final class MQAutoConfiguration {
     @ConditionalOnProperty("mq.producer.group")
     MQTemplate mqTemplate(@Qualifier(PRODUCER_BEAN) Producer producer,
                           MQPayloadConverter converter, MQHeaderMapper headerMapper, MQProperties properties,
-                          ObjectProvider<SendObserverFactory> observers, ListableBeanFactory beans) {
-        return new MQTemplate(producer, converter, headerMapper,
+                          ObjectProvider<SendObserverFactory> observers, ListableBeanFactory beans,
+                          ObjectProvider<RequestReplyMetrics> requestMetrics) {
+        MQTemplate template = new MQTemplate(producer, converter, headerMapper,
                 SendObserverFactory.observer(observers, properties.getProducer(), producer.group()),
                 TransactionCheckers.log(PREFIX, properties.getProducer(), beans));
+        requestMetrics.ifAvailable(template::requestMetrics);
+        return template;
     }
 }

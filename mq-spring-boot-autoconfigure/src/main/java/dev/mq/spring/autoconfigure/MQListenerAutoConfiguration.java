@@ -7,8 +7,12 @@ import dev.mq.spring.listener.ListenerCustomizer;
 import dev.mq.spring.listener.MQListener;
 import dev.mq.spring.listener.MQListenerErrorHandler;
 import dev.mq.spring.listener.MQListenerRegistry;
+import dev.mq.core.producer.Producer;
+import dev.mq.core.producer.ProducerConfig;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -35,6 +39,9 @@ public final class MQListenerAutoConfiguration {
     /** Bean name of the {@link MQListenerRegistry}. */
     public static final String REGISTRY_BEAN = "mqListenerRegistry";
 
+    /** Group of the producer listeners reply through when the application has no default producer. */
+    public static final String REPLY_PRODUCER_GROUP = "mq-listener-replies";
+
     @Bean
     static ListenerAnnotationBeanPostProcessor mqListenerAnnotationBeanPostProcessor() {
         return new ListenerAnnotationBeanPostProcessor();
@@ -46,7 +53,8 @@ public final class MQListenerAutoConfiguration {
                                         ObjectProvider<ListenerCustomizer> customizers,
                                         ObjectProvider<MQListenerErrorHandler> errorHandlers, BeanFactory beans,
                                         ObjectProvider<ReceiveObserver> observers,
-                                        ObjectProvider<ConsumerMeterBinder> binders) {
+                                        ObjectProvider<ConsumerMeterBinder> binders,
+                                        ObjectProvider<RequestReplyMetrics> requestMetrics) {
         ConsumerProperties consumer = properties.getConsumer();
         ReceiveObserver observer = ReceiveObserver.NONE;
         if (consumer.isObservationEnabled()) {
@@ -62,6 +70,28 @@ public final class MQListenerAutoConfiguration {
         return new ListenerRegistry(new ListenerContainerFactory(new ListenerContainerFactory.Context(client, consumer,
                 environment, converter, ApplicationConversionService.getSharedInstance(),
                 hooks.orderedStream().toList(), customizers.orderedStream().toList(), errorHandlers, beans, observer,
-                meterBinders, Threading.VIRTUAL.isActive(environment))));
+                meterBinders, Threading.VIRTUAL.isActive(environment),
+                new ListenerReplier(replyProducer(client, beans), converter,
+                        requestMetrics.getIfAvailable(() -> RequestReplyMetrics.NONE)))));
+    }
+
+    /**
+     * The producer listeners reply through, found at the first reply: the default producer
+     * ({@code mq.producer.group}) when there is one, else one made on the client for replies alone.
+     */
+    static Supplier<Producer> replyProducer(MQClientInstance client, BeanFactory beans) {
+        return new Supplier<>() {
+            private @Nullable Producer producer;
+
+            @Override
+            public synchronized Producer get() {
+                if (producer == null) {
+                    producer = beans.containsBean(MQAutoConfiguration.PRODUCER_BEAN)
+                            ? beans.getBean(MQAutoConfiguration.PRODUCER_BEAN, Producer.class)
+                            : client.newProducer(ProducerConfig.builder().group(REPLY_PRODUCER_GROUP).build());
+                }
+                return producer;
+            }
+        };
     }
 }

@@ -16,7 +16,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * Send metrics in Micrometer through a {@link MicrometerSendHook} on every auto-configured producer,
  * plus the in-flight gauge of each producer; consumption metrics through a {@link MicrometerConsumeHook}
- * on every {@code @MQListener} consumer, plus its lag and cache gauges. See {@code docs/metrics.md}.
+ * on every {@code @MQListener} consumer, plus its lag and cache gauges; request-reply's request
+ * latency, timeouts and failed replies. See {@code docs/metrics.md}.
  */
 @AutoConfiguration(before = MQAutoConfiguration.class, afterName = {
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -42,6 +43,11 @@ public final class MQMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     MicrometerConsumeHook mqMicrometerConsumeHook(MeterRegistry registry) {
         return new MicrometerConsumeHook(registry);
+    }
+
+    @Bean
+    RequestReplyMetrics mqRequestReplyMetrics(MeterRegistry registry) {
+        return new MicrometerRequestReplyMetrics(registry);
     }
 
     @Bean

@@ -8,6 +8,7 @@ import dev.mq.core.producer.QueueSelector;
 import dev.mq.core.producer.QueueSelectors;
 import dev.mq.core.producer.Transaction;
 import dev.mq.core.producer.TransactionResult;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
 
@@ -49,6 +51,10 @@ import org.springframework.messaging.MessageHeaders;
  * on ({@code mq.producer.transaction.log.enabled}), records the transaction id in that same database
  * transaction, so that the log answers the broker's check-backs when the end never arrives.
  *
+ * <p>Request-reply: {@link #sendAndReceive(String, Object, Class)} and
+ * {@link #asyncSendAndReceive(String, Object, Class, Duration)} send a request and convert the reply
+ * (an {@code @MQListener} method's return value, or any responder's reply) with the payload converter.
+ *
  * <p>Every failure is an {@link MQException}; see {@link Producer} for deadlines and retries.
  */
 public class MQTemplate {
@@ -60,6 +66,9 @@ public class MQTemplate {
     /** Header with the broker delay level (1..18 on a default broker). */
     public static final String DELAY = "DELAY";
 
+    /** How long {@code sendAndReceive} waits for a reply when no timeout is given: 3 s. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(3);
+
     private static final QueueSelector BY_HASH = QueueSelectors.hash();
 
     private final Producer producer;
@@ -67,6 +76,7 @@ public class MQTemplate {
     private final MQHeaderMapper headerMapper;
     private final SendObserver observer;
     private final @Nullable TransactionLog transactionLog;
+    private volatile RequestReplyMetrics requestMetrics = RequestReplyMetrics.NONE;
 
     /** A template whose Spring message headers are mapped by {@link DefaultMQHeaderMapper}. */
     public MQTemplate(Producer producer, MQPayloadConverter converter) {
@@ -210,6 +220,113 @@ public class MQTemplate {
 
     public void sendOneWayAt(String destination, Object payload, Instant deliverAt) {
         doSend(SendRequest.scheduled(destination, payload, deliverAt), Mode.ONEWAY);
+    }
+
+    // ---- request-reply ----
+
+    /**
+     * Sends {@code payload} as a request and waits for the reply, converted to {@code type}, up to
+     * {@link #DEFAULT_REQUEST_TIMEOUT}. See {@link #asyncSendAndReceive(String, Object, Class, Duration)}.
+     */
+    public <R> R sendAndReceive(String destination, Object payload, Class<R> type) {
+        return await(asyncSendAndReceive(destination, payload, type, DEFAULT_REQUEST_TIMEOUT));
+    }
+
+    /** Sends a request and waits for the reply, converted to {@code type}, up to {@code timeout}. */
+    public <R> R sendAndReceive(String destination, Object payload, Class<R> type, Duration timeout) {
+        return await(asyncSendAndReceive(destination, payload, type, timeout));
+    }
+
+    /** Sends a request and waits for the reply, converted to the generic {@code type}, up to {@link #DEFAULT_REQUEST_TIMEOUT}. */
+    public <R> R sendAndReceive(String destination, Object payload, ParameterizedTypeReference<R> type) {
+        return await(asyncSendAndReceive(destination, payload, type, DEFAULT_REQUEST_TIMEOUT));
+    }
+
+    /** Sends a request and waits for the reply, converted to the generic {@code type}, up to {@code timeout}. */
+    public <R> R sendAndReceive(String destination, Object payload, ParameterizedTypeReference<R> type,
+                                Duration timeout) {
+        return await(asyncSendAndReceive(destination, payload, type, timeout));
+    }
+
+    /** As {@link #asyncSendAndReceive(String, Object, Class, Duration)} with {@link #DEFAULT_REQUEST_TIMEOUT}. */
+    public <R> CompletableFuture<R> asyncSendAndReceive(String destination, Object payload, Class<R> type) {
+        return asyncSendAndReceive(destination, payload, type, DEFAULT_REQUEST_TIMEOUT);
+    }
+
+    /**
+     * Sends {@code payload} (converted as for {@link #syncSend(String, Object)}; a Spring {@link Message}'s
+     * headers mapped) as a request ({@link Producer#request}) and completes with the reply's body
+     * converted to {@code type} by the template's {@link MQPayloadConverter} (the reply's content type
+     * property decides, as for a listener's payload). No thread waits: the future completes on the
+     * client's callback executor. A responder is an {@code @MQListener} method returning a value, or
+     * any client replying with {@code Producer.reply} or Apache's reply utility.
+     *
+     * @param timeout one deadline from this call over the send and the wait for the reply
+     * @return the converted reply; fails with {@code VALIDATION} for bad arguments (before any I/O),
+     *         {@code TIMEOUT} when no reply came in time, or the send's failure
+     */
+    public <R> CompletableFuture<R> asyncSendAndReceive(String destination, Object payload, Class<R> type,
+                                                         Duration timeout) {
+        return request(destination, payload, type, timeout);
+    }
+
+    /** As {@link #asyncSendAndReceive(String, Object, ParameterizedTypeReference, Duration)} with {@link #DEFAULT_REQUEST_TIMEOUT}. */
+    public <R> CompletableFuture<R> asyncSendAndReceive(String destination, Object payload,
+                                                         ParameterizedTypeReference<R> type) {
+        return asyncSendAndReceive(destination, payload, type, DEFAULT_REQUEST_TIMEOUT);
+    }
+
+    /** As {@link #asyncSendAndReceive(String, Object, Class, Duration)}, the reply converted to a generic type. */
+    public <R> CompletableFuture<R> asyncSendAndReceive(String destination, Object payload,
+                                                         ParameterizedTypeReference<R> type, Duration timeout) {
+        return request(destination, payload, type == null ? null : type.getType(), timeout);
+    }
+
+    /** Where request metrics go; the auto-configuration sets them when Micrometer is there. */
+    void requestMetrics(RequestReplyMetrics metrics) {
+        this.requestMetrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    @SuppressWarnings("unchecked")
+    private <R> CompletableFuture<R> request(@Nullable String destination, @Nullable Object payload,
+                                             @Nullable Type type, @Nullable Duration timeout) {
+        dev.mq.core.Message message;
+        try {
+            if (type == null) {
+                throw MQException.validation("reply type is null: say what the reply converts to (e.g. String.class)");
+            }
+            Destination checked = SendRequest.plain(destination, payload, timeout).validate();
+            message = toMessage(checked, payload, null, null, Map.of());
+        } catch (MQException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        RequestReplyMetrics metrics = requestMetrics;
+        long start = System.nanoTime();
+        CompletableFuture<dev.mq.core.ReceivedMessage> reply = producer.request(message, timeout);
+        return reply.whenComplete((r, error) -> metrics.request(message.topic(), producer.group(),
+                Duration.ofNanos(System.nanoTime() - start), unwrap(error)))
+                .thenApply(r -> (R) converter.fromBody(r.body(), r.property(MQPayloadConverter.CONTENT_TYPE_PROPERTY),
+                        type));
+    }
+
+    private static @Nullable Throwable unwrap(@Nullable Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    /** Waits for a request's reply; its own deadline ends the wait, so this adds none. */
+    private static <R> R await(CompletableFuture<R> reply) {
+        try {
+            return reply.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new MQException(MQException.Reason.CONNECTION, "request failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MQException(MQException.Reason.SHUTDOWN, "interrupted while waiting for the reply", e);
+        }
     }
 
     // ---- transactional ----

@@ -57,10 +57,12 @@ class NamedProducersRegistrar implements ImportBeanDefinitionRegistrar, Environm
             if (!registry.containsBeanDefinition(templateBean)) {
                 RootBeanDefinition template = new RootBeanDefinition(MQTemplate.class, () -> {
                     Producer producer = beans.getBean(producerBean, Producer.class);
-                    return new MQTemplate(producer, beans.getBean(MQPayloadConverter.class),
+                    MQTemplate named = new MQTemplate(producer, beans.getBean(MQPayloadConverter.class),
                             beans.getBean(MQHeaderMapper.class), SendObserverFactory.observer(beans.getBeanProvider(SendObserverFactory.class), properties,
                                     producer.group()),
                             TransactionCheckers.log(PREFIX + "." + name, properties, beans));
+                    beans.getBeanProvider(RequestReplyMetrics.class).ifAvailable(named::requestMetrics);
+                    return named;
                 });
                 registry.registerBeanDefinition(templateBean, template);
             }

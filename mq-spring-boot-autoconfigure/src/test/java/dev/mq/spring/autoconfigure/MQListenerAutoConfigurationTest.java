@@ -148,6 +148,19 @@ class MQListenerAutoConfigurationTest {
         }
     }
 
+    /** Listeners whose return value is the reply to a request (a String return was a start-up error before). */
+    static class Responder {
+        @MQListener(topic = "Quotes", group = "quotes")
+        Order quote(Order order) {
+            return new Order(order.id(), order.amount() * 2);
+        }
+
+        @MQListener(topic = "Quotes", group = "async-quotes")
+        CompletionStage<String> quoteLater(String text) {
+            return CompletableFuture.supplyAsync(() -> "async:" + text);
+        }
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class Listeners {
         @Bean
@@ -319,6 +332,95 @@ class MQListenerAutoConfigurationTest {
                 });
     }
 
+    // ---- replies
+
+    static ReceivedMessage request(String body, long ttlMillis) {
+        return ReceivedMessage.builder("Quotes", "id-" + body.hashCode(), new MessageQueue("Quotes", "broker-a", 0))
+                .body(body.getBytes(StandardCharsets.UTF_8)).cluster("DefaultCluster")
+                .bornTimestamp(System.currentTimeMillis())
+                .requestReply("corr-" + body.hashCode(), "10.0.0.1@requester", ttlMillis, false).build();
+    }
+
+    private ApplicationContextRunner responders(RecordingProducer producer) {
+        return runner.withBean(Responder.class).withBean(MQAutoConfiguration.PRODUCER_BEAN,
+                dev.mq.core.producer.Producer.class, () -> producer)
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new);
+    }
+
+    @Test
+    void aReturnValueIsTheReplyToARequestAndIgnoredForOtherMessages() {
+        RecordingProducer producer = new RecordingProducer();
+        responders(producer).run(context -> {
+            MQListenerRegistry registry = context.getBean(MQListenerRegistry.class);
+            ReceivedMessage request = request("{\"id\":\"q-1\",\"amount\":5}", 10_000);
+            assertThat(consume(registry.require("quotes"), request)).isEqualTo(ConsumeResult.SUCCESS);
+            assertThat(producer.replies).hasSize(1);
+            assertThat(producer.replies.get(0).getKey()).isSameAs(request);
+            dev.mq.core.Message reply = producer.replies.get(0).getValue();
+            assertThat(new String(reply.body(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":\"q-1\",\"amount\":10}");
+            assertThat(reply.properties()).containsEntry("contentType", "application/json");
+
+            // Not a request: the value is dropped, nothing is sent.
+            assertThat(consume(registry.require("quotes"), message("{\"id\":\"q-2\",\"amount\":1}", 0)))
+                    .isEqualTo(ConsumeResult.SUCCESS);
+            assertThat(producer.replies).hasSize(1);
+
+            // A CompletionStage's value is the reply too, sent once the stage completes.
+            ConsumerListener async = listenerOf(registry.require("async-quotes"));
+            assertThat(async.kind()).isEqualTo(ConsumerListener.Kind.ASYNC);
+            assertThat(async.asyncListener().consume(request("hi", 10_000)).toCompletableFuture().join())
+                    .isEqualTo(ConsumeResult.SUCCESS);
+            assertThat(producer.replies).hasSize(2);
+            assertThat(new String(producer.replies.get(1).getValue().body(), StandardCharsets.UTF_8))
+                    .isEqualTo("async:hi");
+        });
+    }
+
+    @Test
+    void aFailedReplyIsSentAgainWithinTheRequestsTimeToLive() {
+        RecordingProducer producer = new RecordingProducer();
+        producer.failNextReplies.set(2);
+        responders(producer).run(context -> {
+            MQListenerContainer quotes = context.getBean(MQListenerRegistry.class).require("quotes");
+            assertThat(consume(quotes, request("{\"id\":\"q-1\",\"amount\":5}", 10_000)))
+                    .isEqualTo(ConsumeResult.SUCCESS);
+            assertThat(producer.replies).hasSize(3); // two lost, the third taken
+            assertThat(context.getBean(MeterRegistry.class).find("mq.listener.reply.failures").counter()).isNull();
+        });
+    }
+
+    @Test
+    void aReplyStillFailingWhenTheRequestsTimeToLiveEndsIsCountedAndLogged() {
+        RecordingProducer producer = new RecordingProducer();
+        producer.failNextReplies.set(Integer.MAX_VALUE);
+        responders(producer).run(context -> {
+            MQListenerContainer quotes = context.getBean(MQListenerRegistry.class).require("quotes");
+            long start = System.nanoTime();
+            assertThat(consume(quotes, request("{\"id\":\"q-1\",\"amount\":5}", 500)))
+                    .isEqualTo(ConsumeResult.SUCCESS); // sending the request again would not bring the requester back
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+            assertThat(producer.replies.size()).isGreaterThan(1);
+            assertThat(context.getBean(MeterRegistry.class).get("mq.listener.reply.failures")
+                    .tags("topic", "Quotes", "group", "quotes").counter().count()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void withoutADefaultProducerRepliesGoThroughOneMadeForThem() {
+        runner.withBean(Responder.class).withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
+            dev.mq.core.client.MQClientInstance client = context.getBean(dev.mq.core.client.MQClientInstance.class);
+            assertThat(client.producers()).isEmpty(); // made at the first reply, not before
+            MQListenerContainer quotes = context.getBean(MQListenerRegistry.class).require("quotes");
+            // No NameServer listens here: the reply fails, is sent again within its 300 ms TTL, then given up.
+            assertThat(consume(quotes, request("{\"id\":\"q-1\",\"amount\":5}", 300)))
+                    .isEqualTo(ConsumeResult.SUCCESS);
+            assertThat(client.producers()).extracting(dev.mq.core.producer.Producer::group)
+                    .containsExactly(MQListenerAutoConfiguration.REPLY_PRODUCER_GROUP);
+            assertThat(context.getBean(MeterRegistry.class).get("mq.listener.reply.failures")
+                    .tags("group", "quotes").counter().count()).isEqualTo(1);
+        });
+    }
+
     @Test
     void aCompletionStageIsHandledWithoutHoldingAThread() {
         runner.withBean(Async.class).withBean(MQListenerErrorHandler.class,
@@ -428,13 +530,6 @@ class MQListenerAutoConfigurationTest {
         }
     }
 
-    static class BadResult {
-        @MQListener(topic = "Orders", group = "g")
-        String on(Order order) {
-            return "";
-        }
-    }
-
     static class BadBatch {
         @MQListener(topic = "Orders", group = "g", batch = true)
         void on(Order order) {
@@ -474,7 +569,6 @@ class MQListenerAutoConfigurationTest {
         assertStartUpFails(UnknownParameter.class, "UnknownParameter.on(Order, MQListenerRegistry)",
                 "parameter 1 of type MQListenerRegistry cannot be resolved");
         assertStartUpFails(TwoPayloads.class, "TwoPayloads.on(Order, String)", "are both payloads");
-        assertStartUpFails(BadResult.class, "BadResult.on(Order)", "not String");
         assertStartUpFails(BadBatch.class, "BadBatch.on(Order)", "exactly one List parameter");
         assertStartUpFails(Unresolved.class, "Unresolved.on(Order)", "topic '${no.such.topic}' is invalid");
         assertStartUpFails(BadConcurrency.class, "BadConcurrency.on(Order)",

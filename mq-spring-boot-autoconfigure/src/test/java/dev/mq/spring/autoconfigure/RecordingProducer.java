@@ -3,6 +3,7 @@ package dev.mq.spring.autoconfigure;
 import dev.mq.core.MQException;
 import dev.mq.core.Message;
 import dev.mq.core.MessageQueue;
+import dev.mq.core.ReceivedMessage;
 import dev.mq.core.SendResult;
 import dev.mq.core.SendStatus;
 import dev.mq.core.internal.protocol.Validation;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** A producer that validates like the real one and records what it was asked to send. */
@@ -178,6 +180,48 @@ class RecordingProducer implements Producer {
             tx.rollback();
         }
         return new TransactionResult(state, tx.transactionId(), tx.sendResult());
+    }
+
+    /** Requests asked for, each with its timeout and the future the test completes with a reply. */
+    final List<RecordedRequest> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Replies asked for: the request each answers, and the reply. */
+    final List<Map.Entry<ReceivedMessage, Message>> replies = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** How many of the next replies fail (with CONNECTION) instead of being "sent". */
+    final java.util.concurrent.atomic.AtomicInteger failNextReplies = new java.util.concurrent.atomic.AtomicInteger();
+
+    record RecordedRequest(Message message, Duration timeout, CompletableFuture<ReceivedMessage> reply) {
+    }
+
+    @Override
+    public CompletableFuture<ReceivedMessage> request(Message message, Duration timeout) {
+        if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+            return CompletableFuture.failedFuture(MQException.validation("request timeout must be positive"));
+        }
+        Validation.checkMessage(message, 4 * 1024 * 1024);
+        RecordedRequest request = new RecordedRequest(message, timeout, new CompletableFuture<>());
+        requests.add(request);
+        return request.reply();
+    }
+
+    @Override
+    public CompletableFuture<ReceivedMessage> request(Message message, QueueSelector selector, Object arg,
+                                                      Duration timeout) {
+        return request(message, timeout);
+    }
+
+    @Override
+    public CompletableFuture<SendResult> reply(ReceivedMessage request, byte[] body) {
+        return reply(request, Message.builder(request.topic()).body(body).build());
+    }
+
+    @Override
+    public CompletableFuture<SendResult> reply(ReceivedMessage request, Message reply) {
+        replies.add(Map.entry(request, reply));
+        if (failNextReplies.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return CompletableFuture.failedFuture(new MQException(MQException.Reason.CONNECTION, "reply lost"));
+        }
+        return CompletableFuture.completedFuture(new SendResult(SendStatus.SEND_OK, List.of("REPLY" + replies.size()),
+                "OFFSET", new MessageQueue("DefaultCluster_REPLY_TOPIC", "broker-a", 0), 0, null));
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.mq.core.consumer.PushConsumer;
 import dev.mq.core.internal.route.TopicRoutes;
 import dev.mq.core.internal.transport.RemotingClient;
 import dev.mq.core.producer.Producer;
+import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
@@ -46,6 +47,16 @@ public interface ClientServices {
 
     /** Whether the client is RUNNING. */
     boolean isRunning();
+
+    /** The client's pending requests, to which brokers' reply pushes are routed by correlation id. */
+    ReplyRouter replies();
+
+    /**
+     * Completes once each of {@code brokers} has accepted a heartbeat naming this client's current
+     * groups (at once when all have): a broker pushes a reply only to a client it knows by heartbeat.
+     * Completes exceptionally when such a heartbeat fails.
+     */
+    CompletableFuture<Void> announcedTo(Collection<String> brokers);
 
     /** Removes a closed producer from heartbeats. */
     void producerClosed(Producer producer);

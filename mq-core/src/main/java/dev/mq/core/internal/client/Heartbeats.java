@@ -10,8 +10,10 @@ import dev.mq.core.internal.transport.RemotingClient;
 import dev.mq.core.internal.transport.RemotingCommand;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +42,13 @@ public final class Heartbeats {
     private final Supplier<List<ConsumerGroup>> consumerGroups;
     /** Brokers that accepted the current groups; a failed heartbeat removes its broker, so the next route change retries it. */
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
+    /**
+     * Per broker, the answer to the latest heartbeat naming the current groups: completed once the
+     * broker accepted one (a requester waits for it, because the broker pushes replies only to a
+     * client it knows), removed and completed exceptionally when a heartbeat fails, cleared when the
+     * groups change.
+     */
+    private final Map<String, CompletableFuture<Void>> acknowledged = new ConcurrentHashMap<>();
 
     /**
      * @param producerGroups the groups to announce (wire names, namespace applied), read at each heartbeat
@@ -80,25 +90,55 @@ public final class Heartbeats {
     /** A group was added: every broker must hear of it, so all of {@code brokers} are told at once. */
     public void groupsChanged(Collection<String> brokers) {
         announced.clear();
+        acknowledged.clear();
         sendTo(brokers);
     }
 
-    private void send(String address) {
+    /**
+     * Completes once each of {@code brokers} has accepted a heartbeat naming the current groups,
+     * sending one to those that have not; completes exceptionally if one of those heartbeats fails.
+     * Completes at once when every one of them already has (the common case: nothing is sent).
+     */
+    public CompletableFuture<Void> acknowledgedBy(Collection<String> brokers) {
+        CompletableFuture<?>[] pending = new CompletableFuture<?>[brokers.size()];
+        int count = 0;
+        for (String address : brokers) {
+            CompletableFuture<Void> ack = acknowledged.get(address);
+            if (ack == null) {
+                ack = send(address);
+            }
+            if (ack != null && !(ack.isDone() && !ack.isCompletedExceptionally())) {
+                pending[count++] = ack;
+            }
+        }
+        return count == 0 ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.allOf(Arrays.copyOf(pending, count));
+    }
+
+    /** Sends a heartbeat to {@code address}; returns its acknowledgement, or null if there is nothing to announce. */
+    private @Nullable CompletableFuture<Void> send(String address) {
         Set<String> groups = producerGroups.get();
         List<ConsumerGroup> consumers = consumerGroups.get();
         if (groups.isEmpty() && consumers.isEmpty()) {
-            return;
+            return null;
         }
         announced.add(address);
+        CompletableFuture<Void> ack = acknowledged.computeIfAbsent(address, a -> new CompletableFuture<>());
         byte[] body = HeartbeatBody.encode(clientId, groups, consumers);
         remoting.invoke(address, OutboundFrame.request(RequestCode.HEART_BEAT, CommandHeader.EMPTY, body),
                 requestTimeout).whenComplete((response, error) -> {
                     if (error != null || response.code() != ResponseCode.SUCCESS) {
                         announced.remove(address);
-                        log.debug("heartbeat to {} failed: {}", address, error != null ? error.getMessage()
-                                : response.code() + " " + response.remark());
+                        acknowledged.remove(address, ack);
+                        String reason = error != null ? error.getMessage() : response.code() + " " + response.remark();
+                        ack.completeExceptionally(new IllegalStateException("heartbeat to " + address + " failed: "
+                                + reason));
+                        log.debug("heartbeat to {} failed: {}", address, reason);
+                    } else {
+                        ack.complete(null);
                     }
                 });
+        return ack;
     }
 
     /**

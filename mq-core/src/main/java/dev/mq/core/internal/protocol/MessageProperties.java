@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The message property string (send header field {@code i}): {@code name 0x01 value 0x02} per
@@ -93,6 +94,10 @@ public final class MessageProperties {
     public static final String TTL = "TTL";
     /** Request–reply: {@code reply}. */
     public static final String MSG_TYPE = "MSG_TYPE";
+    /** The {@link #MSG_TYPE} of a reply. */
+    public static final String REPLY_TYPE = "reply";
+    /** A reply's topic is the request's {@link #CLUSTER} followed by this. */
+    public static final String REPLY_TOPIC_SUFFIX = "_REPLY_TOPIC";
     /** Request–reply bookkeeping. */
     public static final String ARRIVE_TIME = "ARRIVE_TIME";
     /** Request–reply bookkeeping. */
@@ -206,6 +211,38 @@ public final class MessageProperties {
             appendPair(sb, UNIQ_KEY, uniqKey);
         }
         appendPair(sb, WAIT, wait ? "true" : "false");
+        return sb.toString();
+    }
+
+    /**
+     * {@code properties} (an encoded string) followed by the request-reply fields of a request: the
+     * requester's correlation id, its client id (where the broker pushes the reply) and its wait in
+     * milliseconds.
+     */
+    public static String withRequest(String properties, String correlationId, String replyToClient, long ttlMillis) {
+        StringBuilder sb = new StringBuilder(properties.length() + correlationId.length() + replyToClient.length()
+                + 64).append(properties);
+        appendPair(sb, CORRELATION_ID, correlationId);
+        appendPair(sb, REPLY_TO_CLIENT, replyToClient);
+        appendPair(sb, TTL, Long.toString(ttlMillis));
+        return sb.toString();
+    }
+
+    /**
+     * {@code properties} (an encoded string) followed by the fields of a reply: {@code MSG_TYPE=reply}
+     * and the request's correlation id, requester and wait ({@code ttl} as the request carried it,
+     * left out when null).
+     */
+    public static String withReply(String properties, String correlationId, String replyToClient,
+                                   @Nullable String ttl) {
+        StringBuilder sb = new StringBuilder(properties.length() + correlationId.length() + replyToClient.length()
+                + 64).append(properties);
+        appendPair(sb, MSG_TYPE, REPLY_TYPE);
+        appendPair(sb, CORRELATION_ID, correlationId);
+        appendPair(sb, REPLY_TO_CLIENT, replyToClient);
+        if (ttl != null) {
+            appendPair(sb, TTL, ttl);
+        }
         return sb.toString();
     }
 

@@ -165,7 +165,7 @@ public final class StoredMessage {
         return out;
     }
 
-    private static byte[] decompress(byte[] body, int sysFlag) {
+    static byte[] decompress(byte[] body, int sysFlag) {
         int type = sysFlag & SysFlag.COMPRESSION_TYPE_MASK;
         // Type 0 is what clients before typed compression wrote: zlib.
         if (type != 0 && type != SysFlag.COMPRESSION_ZLIB) {
@@ -315,13 +315,8 @@ public final class StoredMessage {
                 user.put(name, value);
             }
         });
-        String keys = properties.get(MessageProperties.KEYS);
-        return ReceivedMessage.builder(applicationTopic, messageId(), queue)
-                .tags(properties.get(MessageProperties.TAGS))
-                .keys(keys == null ? List.of()
-                        : Arrays.stream(keys.split(KEY_SEPARATOR)).filter(k -> !k.isEmpty()).toList())
+        return applicationView(ReceivedMessage.builder(applicationTopic, messageId(), queue), properties, user)
                 .body(body)
-                .properties(user)
                 .offsetMessageId(offsetMessageId())
                 .queueOffset(queueOffset)
                 .reconsumeTimes(reconsumeTimes)
@@ -330,6 +325,38 @@ public final class StoredMessage {
                 .bornHost(bornHost)
                 .storeHost(storeHost())
                 .build();
+    }
+
+    /**
+     * Reads the reserved properties an application sees through accessors (tags, keys, cluster and
+     * the request-reply fields) into {@code builder}, and the user's properties {@code user}.
+     */
+    static ReceivedMessage.Builder applicationView(ReceivedMessage.Builder builder, Map<String, String> properties,
+                                                   Map<String, String> user) {
+        String keys = properties.get(MessageProperties.KEYS);
+        builder.tags(properties.get(MessageProperties.TAGS))
+                .keys(keys == null ? List.of()
+                        : Arrays.stream(keys.split(KEY_SEPARATOR)).filter(k -> !k.isEmpty()).toList())
+                .properties(user)
+                .cluster(properties.get(MessageProperties.CLUSTER));
+        String correlationId = properties.get(MessageProperties.CORRELATION_ID);
+        if (correlationId != null) { // one lookup for the messages that are neither requests nor replies
+            builder.requestReply(correlationId, properties.get(MessageProperties.REPLY_TO_CLIENT),
+                    ttlMillis(properties.get(MessageProperties.TTL)),
+                    MessageProperties.REPLY_TYPE.equals(properties.get(MessageProperties.MSG_TYPE)));
+        }
+        return builder;
+    }
+
+    private static long ttlMillis(@Nullable String ttl) {
+        if (ttl == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(ttl.trim());
+        } catch (NumberFormatException e) {
+            return -1; // another client's malformed TTL: the request is still answerable
+        }
     }
 
     @Override

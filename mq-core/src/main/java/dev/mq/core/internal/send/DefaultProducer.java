@@ -3,6 +3,7 @@ package dev.mq.core.internal.send;
 import dev.mq.core.Clock;
 import dev.mq.core.MQException;
 import dev.mq.core.Message;
+import dev.mq.core.ReceivedMessage;
 import dev.mq.core.SendResult;
 import dev.mq.core.internal.client.ClientServices;
 import dev.mq.core.internal.protocol.BatchBody;
@@ -11,6 +12,8 @@ import dev.mq.core.internal.protocol.MessageIdGenerator;
 import dev.mq.core.internal.protocol.MessageProperties;
 import dev.mq.core.internal.protocol.SysFlag;
 import dev.mq.core.internal.protocol.Validation;
+import dev.mq.core.internal.route.RouteWaiter;
+import dev.mq.core.internal.route.TopicPublishInfo;
 import dev.mq.core.internal.route.TopicRoutes;
 import dev.mq.core.internal.transport.RemotingClient;
 import dev.mq.core.producer.LocalTransaction;
@@ -32,7 +35,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +88,9 @@ public final class DefaultProducer implements Producer {
     private final LongAdder[] checks = adders();
     /** One view for the producer's lifetime: metrics hold it (weakly) as long as the producer lives. */
     private final ProducerStats stats = new Stats();
+    /** Requests waiting for their reply; at most {@link ProducerConfig#maxInFlightRequests()}, under its policy. */
+    private final InFlightLimiter pendingLimiter;
+    private final Set<PendingRequest> pendingRequests = ConcurrentHashMap.newKeySet();
 
     /** Internal: use {@link dev.mq.core.client.MQClientInstance#newProducer}. */
     public DefaultProducer(ProducerConfig config, ClientServices client) {
@@ -98,6 +107,8 @@ public final class DefaultProducer implements Producer {
         this.batching = config.autoBatching().enabled()
                 ? new QueueDispatchers(this, DispatchPolicy.batching(config.autoBatching())) : null;
         this.brokerAvailable = faultTolerance::isAvailable;
+        this.pendingLimiter = new InFlightLimiter(config.maxInFlightRequests(), config.maxInFlightBytes(),
+                config.backpressure(), clock);
     }
 
     @Override
@@ -189,6 +200,200 @@ public final class DefaultProducer implements Producer {
     public void sendOneway(Message message, QueueSelector selector, @Nullable Object arg) {
         requireSelector(selector, arg);
         dispatch(prepare(message), SendMode.ONEWAY, selector, arg, config.sendTimeout(), null);
+    }
+
+    // ---- request-reply ----
+
+    @Override
+    public CompletableFuture<ReceivedMessage> request(Message message, Duration timeout) {
+        return startRequest(message, false, null, null, timeout);
+    }
+
+    @Override
+    public CompletableFuture<ReceivedMessage> request(Message message, QueueSelector selector, @Nullable Object arg,
+                                                      Duration timeout) {
+        return startRequest(message, true, selector, arg, timeout);
+    }
+
+    /**
+     * A request: validated and encoded on the caller's thread (any problem fails the future before
+     * I/O), admitted under the pending-request cap, registered with the client's reply router and
+     * armed with its deadline; then its topic's route, then a heartbeat acknowledged by each of the
+     * route's masters (a broker pushes a reply only to a client it knows, and the first request of a
+     * topic may otherwise outrun the first heartbeat), then the send with the time left. With a cached
+     * route whose brokers already know this client, the send leaves from the caller's thread.
+     */
+    private CompletableFuture<ReceivedMessage> startRequest(Message message, boolean orderly,
+                                                            @Nullable QueueSelector selector, @Nullable Object arg,
+                                                            @Nullable Duration timeout) {
+        long start = clock.nanoTime();
+        Payload plain;
+        try {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()
+                    || timeout.getSeconds() > MAX_TIMEOUT_SECONDS) {
+                Validation.checkTimeout("request timeout", timeout, false); // throws, naming the value
+            }
+            if (orderly) {
+                requireSelector(selector, arg);
+            }
+            plain = prepare(message);
+            if (!isRunning()) {
+                throw new MQException(MQException.Reason.SHUTDOWN, "producer '" + config.group() + "' is "
+                        + (running.get() ? "not started: start its MQClientInstance first" : "closed"));
+            }
+        } catch (MQException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        Duration wait = Objects.requireNonNull(timeout);
+        long deadline = start + wait.toNanos();
+        try {
+            pendingLimiter.acquire(0, deadline);
+        } catch (MQException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String correlationId = UUID.randomUUID().toString();
+        String properties = MessageProperties.withRequest(plain.properties(), correlationId, client.clientId(),
+                wait.toMillis());
+        Payload payload;
+        try {
+            payload = plain.withProperties(plain.userTopic(), plain.wireTopic(), properties,
+                    Validation.checkPropertiesSize(properties), false);
+        } catch (MQException e) {
+            pendingLimiter.release(0);
+            return CompletableFuture.failedFuture(e);
+        }
+        PendingRequest pending = new PendingRequest(this, plain.userTopic(), correlationId, wait.toMillis());
+        pendingRequests.add(pending);
+        client.replies().expect(correlationId, pending);
+        try {
+            pending.timer(remoting().schedule(pending, deadline - clock.nanoTime(), TimeUnit.NANOSECONDS));
+        } catch (RuntimeException e) { // the client's timer stopped: it closed under us
+            pending.fail(new MQException(MQException.Reason.SHUTDOWN, "producer '" + config.group()
+                    + "' is closing", e));
+            return pending.future();
+        }
+        if (!running.get()) { // closed while this was registering: close() may have missed it
+            pending.fail(closed());
+            return pending.future();
+        }
+        TopicPublishInfo route = routes().cached(payload.wireTopic());
+        if (route != null) {
+            announceThenSend(pending, payload, route, selector, arg, deadline);
+        } else {
+            routes().await(payload.wireTopic(), new RouteWaiter() {
+                @Override
+                public void routeReady(TopicPublishInfo found) {
+                    announceThenSend(pending, payload, found, selector, arg, deadline);
+                }
+
+                @Override
+                public void routeFailed(MQException error) {
+                    pending.fail(error);
+                }
+            });
+        }
+        return pending.future();
+    }
+
+    private void announceThenSend(PendingRequest pending, Payload payload, TopicPublishInfo route,
+                                  @Nullable QueueSelector selector, @Nullable Object arg, long deadline) {
+        CompletableFuture<Void> announced = client.announcedTo(route.masters().values());
+        if (announced.isDone() && !announced.isCompletedExceptionally()) {
+            sendRequest(pending, payload, selector, arg, deadline);
+            return;
+        }
+        announced.whenCompleteAsync((ignored, error) -> {
+            if (error != null) { // the send may still reach a broker that knows this client from before
+                log.debug("request {}: {}", pending.correlationId(), error.getMessage());
+            }
+            sendRequest(pending, payload, selector, arg, deadline);
+        }, callbackExecutor());
+    }
+
+    private void sendRequest(PendingRequest pending, Payload payload, @Nullable QueueSelector selector,
+                             @Nullable Object arg, long deadline) {
+        long left = deadline - clock.nanoTime();
+        if (pending.isDone() || left <= 0) { // past the deadline: its timer fails it
+            return;
+        }
+        CompletableFuture<SendResult> sent = new CompletableFuture<>();
+        try {
+            dispatch(payload, SendMode.ASYNC, selector, arg, Duration.ofNanos(left), sent);
+        } catch (MQException e) {
+            pending.fail(e);
+            return;
+        }
+        sent.whenComplete((result, error) -> {
+            if (error != null) {
+                pending.fail(error instanceof MQException mq ? mq
+                        : new MQException(MQException.Reason.CONNECTION, "request failed: " + error, error));
+            }
+        });
+    }
+
+    /** A request ended (replied, timed out, failed, closed): it no longer counts against the cap. */
+    void requestEnded(PendingRequest pending) {
+        client.replies().forget(pending.correlationId(), pending);
+        if (pendingRequests.remove(pending)) {
+            pendingLimiter.release(0);
+        }
+    }
+
+    /** Requests waiting for their reply; see {@link ProducerConfig#maxInFlightRequests()}. */
+    public int pendingRequests() {
+        return pendingRequests.size();
+    }
+
+    @Override
+    public CompletableFuture<SendResult> reply(ReceivedMessage request, byte[] body) {
+        if (body == null) {
+            return CompletableFuture.failedFuture(MQException.validation("reply body is null"));
+        }
+        if (request == null) {
+            return CompletableFuture.failedFuture(MQException.validation("request is null: nothing to reply to"));
+        }
+        String cluster = request.cluster();
+        return reply(request, Message.builder(cluster == null ? request.topic() : cluster
+                + MessageProperties.REPLY_TOPIC_SUFFIX).body(body).build());
+    }
+
+    /**
+     * The reply goes to {@code <cluster>_REPLY_TOPIC} of the request's cluster (a topic every broker
+     * has), as SEND_REPLY_MESSAGE_V2: the broker pushes it to the requester's connection and stores it.
+     */
+    @Override
+    public CompletableFuture<SendResult> reply(ReceivedMessage request, Message reply) {
+        try {
+            if (request == null) {
+                throw MQException.validation("request is null: nothing to reply to");
+            }
+            String correlationId = request.correlationId();
+            String replyTo = request.replyToClient();
+            if (!request.isRequest() || correlationId == null || replyTo == null) {
+                throw MQException.validation("message " + request.messageId() + " on topic '" + request.topic()
+                        + "' is not a request (no " + MessageProperties.CORRELATION_ID + " and "
+                        + MessageProperties.REPLY_TO_CLIENT + ", or it is itself a reply): there is nobody to reply to");
+            }
+            String cluster = request.cluster();
+            if (cluster == null) {
+                throw MQException.validation("request " + correlationId + " names no cluster (property "
+                        + MessageProperties.CLUSTER + "): the reply topic is unknown");
+            }
+            if (reply != null && reply.isDelayed()) {
+                throw MQException.validation("a reply cannot be delayed: the requester waits for it");
+            }
+            Payload plain = prepare(reply);
+            String topic = cluster + MessageProperties.REPLY_TOPIC_SUFFIX;
+            Duration ttl = request.requestTtl();
+            String properties = MessageProperties.withReply(plain.properties(), correlationId, replyTo,
+                    ttl == null ? null : Long.toString(ttl.toMillis()));
+            // The reply topic is the cluster's own, outside any namespace.
+            Payload payload = plain.withProperties(topic, topic, properties, Validation.checkPropertiesSize(properties),
+                    true);
+            return submit(payload, SendMode.ASYNC, null, null, config.sendTimeout());
+        } catch (MQException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     // ---- transactions ----
@@ -592,7 +797,19 @@ public final class DefaultProducer implements Producer {
      * producers takes the longest shutdown timeout rather than their sum.
      */
     public boolean stopIntake() {
-        return running.compareAndSet(true, false);
+        if (!running.compareAndSet(true, false)) {
+            return false;
+        }
+        // Nobody will wait for their replies: they end now, not at their deadlines.
+        for (PendingRequest pending : List.copyOf(pendingRequests)) {
+            pending.fail(closed());
+        }
+        return true;
+    }
+
+    private MQException closed() {
+        return new MQException(MQException.Reason.SHUTDOWN, "producer '" + config.group() + "' closed while the"
+                + " request waited for its reply");
     }
 
     /**

@@ -31,7 +31,7 @@ record DispatchPolicy(boolean ordered, int maxMessages, int maxBytes, long linge
      * compressed, not delayed, within the byte cap.
      */
     boolean accepts(Payload payload) {
-        return maxMessages > 1 && !payload.batch() && payload.sysFlag() == 0 && !payload.first().isDelayed()
+        return maxMessages > 1 && !payload.batch() && !payload.reply() && payload.sysFlag() == 0 && !payload.first().isDelayed()
                 && BatchSend.recordSize(payload) <= maxBytes;
     }
 }

@@ -18,9 +18,24 @@ import java.util.List;
  * @param messageIds   the UNIQ_KEY of each message
  * @param first        the (first) message, for queue selectors
  * @param userBytes    body bytes as given by the user, before compression
+ * @param reply        whether this is a reply to a request (SEND_REPLY_MESSAGE_V2, never batched)
  */
 record Payload(String userTopic, String wireTopic, byte[] body, String properties, int propertiesUtf8Length,
-               int sysFlag, int flag, boolean batch, List<String> messageIds, Message first, long userBytes) {
+               int sysFlag, int flag, boolean batch, List<String> messageIds, Message first, long userBytes,
+               boolean reply) {
+
+    Payload(String userTopic, String wireTopic, byte[] body, String properties, int propertiesUtf8Length,
+            int sysFlag, int flag, boolean batch, List<String> messageIds, Message first, long userBytes) {
+        this(userTopic, wireTopic, body, properties, propertiesUtf8Length, sysFlag, flag, batch, messageIds, first,
+                userBytes, false);
+    }
+
+    /** The same message with {@code properties} (a request's or reply's fields added) and {@code reply}. */
+    Payload withProperties(String userTopic, String wireTopic, String properties, int propertiesUtf8Length,
+                           boolean reply) {
+        return new Payload(userTopic, wireTopic, body, properties, propertiesUtf8Length, sysFlag, flag, batch,
+                messageIds, first, userBytes, reply);
+    }
 
     /** Bytes counted against the in-flight cap: what goes on the wire, near enough. */
     int wireBytes() {

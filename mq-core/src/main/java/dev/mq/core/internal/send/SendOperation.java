@@ -4,6 +4,7 @@ import dev.mq.core.MQException;
 import dev.mq.core.MessageQueue;
 import dev.mq.core.SendResult;
 import dev.mq.core.SendStatus;
+import dev.mq.core.internal.protocol.RequestCode;
 import dev.mq.core.internal.protocol.SendResponse;
 import dev.mq.core.internal.route.RouteWaiter;
 import dev.mq.core.internal.route.TopicPublishInfo;
@@ -239,7 +240,7 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
         }
         SendMessageHeader header = header(payload.wireTopic(), payload.sysFlag(), payload.flag(), payload.properties(),
                 payload.batch());
-        int code = requestCode(payload.batch());
+        int code = payload.reply() ? RequestCode.SEND_REPLY_MESSAGE_V2 : requestCode(payload.batch());
         invoke(mode == SendMode.ONEWAY
                 ? OutboundFrame.oneway(code, header, payload.body())
                 : OutboundFrame.request(code, header, payload.body()), deadlineNanos);

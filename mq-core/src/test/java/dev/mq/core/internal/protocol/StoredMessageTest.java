@@ -156,6 +156,46 @@ class StoredMessageTest {
     }
 
     @Test
+    void aRequestAndAReplyShowTheirRequestReplyFieldsAndOtherMessagesNone() {
+        StoredRecord r = new StoredRecord();
+        r.properties.put(MessageProperties.CLUSTER, "DefaultCluster");
+        r.properties.put(MessageProperties.CORRELATION_ID, "corr-1");
+        r.properties.put(MessageProperties.REPLY_TO_CLIENT, "10.0.0.1@123#456");
+        r.properties.put(MessageProperties.TTL, "3000");
+        r.properties.put("user", "kept");
+        ReceivedMessage request = StoredMessage.decode(r.bytes()).toReceivedMessage("Requests", "broker-a");
+        assertThat(request.isRequest()).isTrue();
+        assertThat(request.isReply()).isFalse();
+        assertThat(request.correlationId()).isEqualTo("corr-1");
+        assertThat(request.replyToClient()).isEqualTo("10.0.0.1@123#456");
+        assertThat(request.requestTtl()).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(request.cluster()).isEqualTo("DefaultCluster");
+        assertThat(request.properties()).containsExactly(Map.entry("user", "kept"));
+
+        r.properties.put(MessageProperties.MSG_TYPE, MessageProperties.REPLY_TYPE);
+        r.properties.put(MessageProperties.TTL, "not a number"); // another client's: the reply still reads
+        ReceivedMessage reply = StoredMessage.decode(r.bytes()).toReceivedMessage("Requests", "broker-a");
+        assertThat(reply.isReply()).isTrue();
+        assertThat(reply.isRequest()).isFalse();
+        assertThat(reply.requestTtl()).isNull();
+
+        ReceivedMessage plain = StoredMessage.decode(halfMessage().bytes()).toReceivedMessage("orders", "broker-a");
+        assertThat(plain.isRequest()).isFalse();
+        assertThat(plain.isReply()).isFalse();
+        assertThat(plain.correlationId()).isNull();
+        assertThat(plain.requestTtl()).isNull();
+    }
+
+    @Test
+    void aReplyPushesHostsAreReadFromJavaSocketAddressText() {
+        assertThat(ReplyPush.host("/127.0.0.1:10911")).isEqualTo("127.0.0.1:10911");
+        assertThat(ReplyPush.host("broker-host/10.0.0.5:10911")).isEqualTo("10.0.0.5:10911");
+        assertThat(ReplyPush.host("10.0.0.5:10911")).isEqualTo("10.0.0.5:10911");
+        assertThat(ReplyPush.host("")).isNull();
+        assertThat(ReplyPush.host(null)).isNull();
+    }
+
+    @Test
     void aMessageWithoutUniqKeyIsKnownByItsOffsetId() {
         StoredRecord r = new StoredRecord();
         ReceivedMessage m = StoredMessage.decode(r.bytes()).toReceivedMessage("orders", "b");

@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -76,7 +78,7 @@ class ListenerEndToEndTest {
 
     @BeforeAll
     static void topics(EmbeddedRocketMQ mq) {
-        for (String topic : List.of("LTyped", "LBatch", "LRetry", "LHandled", "LAsync", "LGated", "LDoomed")) {
+        for (String topic : List.of("LTyped", "LBatch", "LRetry", "LHandled", "LAsync", "LGated", "LDoomed", "LQuote")) {
             mq.createTopic(topic, 2);
         }
     }
@@ -146,6 +148,24 @@ class ListenerEndToEndTest {
         assertThat(listeners.async.await(5, WAIT)).containsExactlyInAnyOrder("async-0", "async-1", "async-2",
                 "async-3", "async-4");
         assertThat(metric("mq.consumer.process", "group:l-async", "result:success")).isEqualTo(5);
+    }
+
+    @Test
+    @Order(5)
+    void aListenersReturnValueAnswersSendAndReceive() throws Exception {
+        Listeners.Order quoted = template.sendAndReceive("LQuote", new Listeners.Order("q-0", 21),
+                Listeners.Order.class, WAIT);
+        assertThat(quoted).isEqualTo(new Listeners.Order("q-0", 42));
+        List<CompletableFuture<Listeners.Order>> replies = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            replies.add(template.asyncSendAndReceive("LQuote", new Listeners.Order("q-" + i, i),
+                    Listeners.Order.class, WAIT));
+        }
+        for (int i = 1; i <= 5; i++) {
+            assertThat(replies.get(i - 1).get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .isEqualTo(new Listeners.Order("q-" + i, 2 * i));
+        }
+        assertThat(metric("mq.producer.request", "topic:LQuote", "outcome:success")).isEqualTo(6);
     }
 
     @Test

@@ -88,6 +88,12 @@ class Listeners {
         gated.add(text);
     }
 
+    /** Answers a request with the order at twice its amount: the return value is the reply. */
+    @MQListener(topic = "LQuote", group = "l-quote", consumeFrom = "FIRST_OFFSET")
+    Order quote(Order order) {
+        return new Order(order.id(), order.amount() * 2);
+    }
+
     @MQListener(topic = "LDoomed", group = "l-doomed", autoStartup = "false")
     void doomed(String text) {
     }
