@@ -34,7 +34,6 @@ import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerConfig;
 import dev.mq.core.producer.QueueSelectors;
 import dev.mq.test.EmbeddedRocketMQ;
-import dev.mq.test.WithEmbeddedRocketMQ;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,8 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
  * broker (server-side offset resets off, so an administrator's reset reaches the members as 4.9
  * sends it). Each member is a client of its own, as in separate processes.
  */
-@WithEmbeddedRocketMQ(brokerProperties = {"messageDelayLevel=1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s",
-        "useServerSideResetOffset=false"})
+@ConsumerCluster
 class ConsumerModesIntegrationTest {
 
     /** GET_CONSUMER_CONNECTION_LIST: what a broker knows of a group's members (the admin tool's call). */
