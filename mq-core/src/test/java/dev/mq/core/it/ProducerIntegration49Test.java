@@ -4,7 +4,6 @@ import dev.mq.test.RocketMQVersion;
 import dev.mq.test.WithEmbeddedRocketMQ;
 
 /** The same send-mode suite against a RocketMQ 4.9 broker. */
-@WithEmbeddedRocketMQ(version = RocketMQVersion.V4_9,
-        topics = {"SyncTopic", "AsyncTopic", "OnewayTopic", "BigTopic", "OrderTopic", "BatchTopic"})
+@WithEmbeddedRocketMQ(version = RocketMQVersion.V4_9)
 class ProducerIntegration49Test extends ProducerIntegrationTest {
 }
