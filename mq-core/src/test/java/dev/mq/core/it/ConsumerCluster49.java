@@ -10,7 +10,8 @@ import java.lang.annotation.Target;
 
 /**
  * {@link ConsumerCluster} on RocketMQ 4.9, shared by {@link ConsumerModesIntegration49Test} and
- * {@link ConsumerPiecesIntegration49Test} (a 4.9 broker always resets offsets on the client side).
+ * {@link ConsumerPiecesIntegration49Test} (a 4.9 broker always resets offsets on the client side), and
+ * by {@link ProducerIntegration49Test}, which needs no more than a plain 4.9 broker.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
