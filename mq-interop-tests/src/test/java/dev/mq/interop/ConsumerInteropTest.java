@@ -2,8 +2,8 @@ package dev.mq.interop;
 
 import dev.mq.test.WithEmbeddedRocketMQ;
 
-/** {@link ConsumerInteropContract} on RocketMQ 5.5.0. */
-@WithEmbeddedRocketMQ(brokerProperties = ConsumerInteropContract.SHORT_DELAY_LEVELS)
+/** {@link ConsumerInteropContract} on RocketMQ 5.5.0 (its cluster shared with {@link ConsumerScaleOutInTest}). */
+@WithEmbeddedRocketMQ(shared = true, brokerProperties = ConsumerInteropContract.SHORT_DELAY_LEVELS)
 class ConsumerInteropTest extends ConsumerInteropContract {
 
     @Override

@@ -23,6 +23,7 @@ import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,9 +31,9 @@ import org.junit.jupiter.api.Test;
  * one added mid-stream, one killed (SIGKILL), one closed gracefully. Nothing is lost; a message is
  * delivered twice only if the killed consumer handled it within its last commit interval before it
  * died (what it had not committed yet), and nothing the gracefully closed one handled is delivered
- * again.
+ * again. The cluster is {@link ConsumerInteropTest}'s, started once for both.
  */
-@WithEmbeddedRocketMQ(topics = ConsumerScaleOutInTest.TOPIC, queues = 8)
+@WithEmbeddedRocketMQ(shared = true, brokerProperties = ConsumerInteropContract.SHORT_DELAY_LEVELS)
 class ConsumerScaleOutInTest {
 
     static final String TOPIC = "InteropScale";
@@ -46,6 +47,11 @@ class ConsumerScaleOutInTest {
     /** Messages per second the producer writes while consumers come and go. */
     private static final int RATE = 200;
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
+
+    @BeforeAll
+    static void createTopic(EmbeddedRocketMQ mq) {
+        mq.createTopic(TOPIC, 8);
+    }
 
     @Test
     void consumersAddedKilledAndClosedLoseNothingAndDuplicateOnlyTheKilledOnesUncommittedWindow(

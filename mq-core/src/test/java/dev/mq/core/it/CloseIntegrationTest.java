@@ -8,10 +8,10 @@ import dev.mq.core.Message;
 import dev.mq.core.SendResult;
 import dev.mq.core.client.ClientState;
 import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.it.faults.FaultInjectionCluster;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerConfig;
 import dev.mq.test.EmbeddedRocketMQ;
-import dev.mq.test.WithEmbeddedRocketMQ;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,11 +19,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-@WithEmbeddedRocketMQ(topics = "CloseTopic")
+@FaultInjectionCluster
 class CloseIntegrationTest {
 
     @Test
     void closeWithSendsInFlightCompletesEveryFutureAndLeavesNoThread(EmbeddedRocketMQ mq) throws Exception {
+        mq.createTopic("CloseTopic", 4);
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         MQClientInstance client = MQClientInstance.builder().nameServer(mq.nameServerAddress()).build();
         client.start();

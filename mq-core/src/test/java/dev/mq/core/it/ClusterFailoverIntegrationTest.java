@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mq.core.Message;
 import dev.mq.core.SendResult;
 import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.it.faults.TwoBrokerCluster;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerConfig;
 import dev.mq.test.EmbeddedRocketMQ;
@@ -17,15 +18,21 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import dev.mq.test.StoredMessage;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** A broker of a two-broker cluster dies mid-stream: sends go on on the other, nothing acknowledged is lost. */
+@TwoBrokerCluster
 class ClusterFailoverIntegrationTest {
 
+    @AfterEach
+    void restore(EmbeddedRocketMQ mq) {
+        mq.startBroker(1);
+    }
+
     @Test
-    void stoppingOneBrokerMidStreamKeepsSendsSucceedingOnTheOther() {
-        try (EmbeddedRocketMQ mq = EmbeddedRocketMQ.builder().brokers(2).build().start();
-             MQClientInstance client = MQClientInstance.builder().nameServer(mq.nameServerAddress()).build()) {
+    void stoppingOneBrokerMidStreamKeepsSendsSucceedingOnTheOther(EmbeddedRocketMQ mq) {
+        try (MQClientInstance client = MQClientInstance.builder().nameServer(mq.nameServerAddress()).build()) {
             mq.createTopic("Failover", 4);
             client.start();
             Producer producer = client.newProducer(ProducerConfig.builder().group("failover-it").build());

@@ -600,8 +600,10 @@ class ConsumerIntegrationTest implements RequestReplyIntegrationContract {
         String topic = "PauseTopic";
         mq.createTopic(topic, 1);
         Collector collector = new Collector();
+        // Room for two pulls: the group's retry queue has a pull of its own, which an idle broker holds up to
+        // the suspend time (15 s) with its room reserved; with room for one the topic's queue would wait it out.
         try (PushConsumer consumer = consumer(ConsumerConfig.builder().group("pause-group").subscribe(topic, "*")
-                .consumeFrom(ConsumeFrom.FIRST_OFFSET).pullBatchSize(4).maxCachedMessages(4), collector)) {
+                .consumeFrom(ConsumeFrom.FIRST_OFFSET).pullBatchSize(4).maxCachedMessages(8), collector)) {
             consumer.start();
             awaitTrue(() -> topicQueues(consumer, topic) == 1, "the queue owned");
             consumer.pause();

@@ -38,7 +38,6 @@ import dev.mq.core.producer.ProducerConfig;
 import dev.mq.core.producer.QueueSelectors;
 import dev.mq.core.testing.CapturedLogs;
 import dev.mq.test.EmbeddedRocketMQ;
-import dev.mq.test.WithEmbeddedRocketMQ;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,8 +63,7 @@ import org.junit.jupiter.api.io.TempDir;
  * broker (server-side offset resets off, so an administrator's reset reaches the members as 4.9
  * sends it). Each member is a client of its own, as in separate processes.
  */
-@WithEmbeddedRocketMQ(brokerProperties = {"messageDelayLevel=1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s",
-        "useServerSideResetOffset=false"})
+@ConsumerCluster
 class ConsumerModesIntegrationTest {
 
     /** INVOKE_BROKER_TO_RESET_OFFSET: an administrator asks a broker to reset a group's offsets. */

@@ -28,7 +28,6 @@ import dev.mq.core.internal.transport.RemotingConfig;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerConfig;
 import dev.mq.test.EmbeddedRocketMQ;
-import dev.mq.test.WithEmbeddedRocketMQ;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -50,7 +49,7 @@ import org.junit.jupiter.api.Test;
  * answered by {@link ConsumerAdminRequests}, and the answer comes back through the broker. The member
  * is a bare transport client that sends a consumer heartbeat; its consumers are a fake.
  */
-@WithEmbeddedRocketMQ(topics = {"AdminTopic", "LockTopic"}, brokerProperties = {"useServerSideResetOffset=false"})
+@ConsumerCluster
 class ConsumerPiecesIntegrationTest {
 
     private static final String GROUP = "admin-group";

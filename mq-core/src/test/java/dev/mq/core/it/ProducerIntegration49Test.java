@@ -1,10 +1,6 @@
 package dev.mq.core.it;
 
-import dev.mq.test.RocketMQVersion;
-import dev.mq.test.WithEmbeddedRocketMQ;
-
-/** The same send-mode suite against a RocketMQ 4.9 broker. */
-@WithEmbeddedRocketMQ(version = RocketMQVersion.V4_9,
-        topics = {"SyncTopic", "AsyncTopic", "OnewayTopic", "BigTopic", "OrderTopic", "BatchTopic"})
+/** The same send-mode suite against a RocketMQ 4.9 broker (the consumer tests' shared one: its topics are its own). */
+@ConsumerCluster49
 class ProducerIntegration49Test extends ProducerIntegrationTest {
 }

@@ -7,6 +7,7 @@ import dev.mq.core.SendResult;
 import dev.mq.core.SendStatus;
 import dev.mq.core.client.MQClientInstance;
 import dev.mq.core.internal.send.DefaultProducer;
+import dev.mq.core.it.faults.FaultInjectionCluster;
 import dev.mq.core.producer.AutoBatching;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerConfig;
@@ -14,7 +15,6 @@ import dev.mq.core.producer.QueueSelectors;
 import dev.mq.test.EmbeddedRocketMQ;
 import dev.mq.test.OfficialConsumer;
 import dev.mq.test.StoredMessage;
-import dev.mq.test.WithEmbeddedRocketMQ;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +29,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Every send mode against the real broker, read back by Apache's own consumer. */
-@WithEmbeddedRocketMQ(topics = {"SyncTopic", "AsyncTopic", "OnewayTopic", "BigTopic", "OrderTopic", "BatchTopic"})
+/**
+ * Every send mode against the real broker, read back by Apache's own consumer. On 5.x the broker is
+ * the one the fault tests share (its topics are this class's own).
+ */
+@FaultInjectionCluster
 class ProducerIntegrationTest {
 
     private static final int N = 200;
@@ -41,6 +44,9 @@ class ProducerIntegrationTest {
 
     @BeforeAll
     static void start(EmbeddedRocketMQ mq) {
+        for (String topic : List.of("SyncTopic", "AsyncTopic", "OnewayTopic", "BigTopic", "OrderTopic", "BatchTopic")) {
+            mq.createTopic(topic, 4);
+        }
         client = MQClientInstance.builder().nameServer(mq.nameServerAddress()).build();
         client.start();
         producer = client.newProducer(ProducerConfig.builder().group("it-producer").build());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mq.core.MQException;
 import dev.mq.core.Message;
 import dev.mq.core.client.MQClientInstance;
+import dev.mq.core.it.faults.FaultInjectionCluster;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerConfig;
 import dev.mq.test.EmbeddedRocketMQ;
@@ -14,7 +15,12 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Route failures against the real NameServer: what a user sees when a topic or a name server is missing. */
+/**
+ * Route failures against the real NameServer: what a user sees when a topic or a name server is
+ * missing. The injected cluster is the fault tests' shared one; the test with auto-creation off
+ * starts its own.
+ */
+@FaultInjectionCluster
 class TopicRouteIntegrationTest {
 
     @Test
@@ -34,10 +40,10 @@ class TopicRouteIntegrationTest {
         }
     }
 
+    /** On the plain 5.x broker the fault tests share: topic auto-creation is on by default. */
     @Test
-    void unknownTopicIsCreatedByTheBrokerWhenAutoCreateIsOn() {
-        try (EmbeddedRocketMQ mq = EmbeddedRocketMQ.builder().build().start();
-             MQClientInstance client = MQClientInstance.builder().nameServer(mq.nameServerAddress()).build()) {
+    void unknownTopicIsCreatedByTheBrokerWhenAutoCreateIsOn(EmbeddedRocketMQ mq) {
+        try (MQClientInstance client = MQClientInstance.builder().nameServer(mq.nameServerAddress()).build()) {
             client.start();
             Producer producer = client.newProducer(ProducerConfig.builder().group("route-it").build());
             for (int i = 0; i < 20; i++) {

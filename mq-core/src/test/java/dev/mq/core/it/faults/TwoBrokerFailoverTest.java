@@ -11,7 +11,6 @@ import dev.mq.core.producer.ProducerConfig;
 import dev.mq.core.producer.SendContext;
 import dev.mq.core.producer.SendHook;
 import dev.mq.test.EmbeddedRocketMQ;
-import dev.mq.test.WithEmbeddedRocketMQ;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,12 +30,17 @@ import org.junit.jupiter.api.Test;
  * surviving broker, within one retry (counted by a {@link SendHook}); once the broker is back and its
  * fault-tolerance penalty (10 s after its last failure) has passed, traffic spreads over both again.
  */
-@WithEmbeddedRocketMQ(brokers = 2, topics = TwoBrokerFailoverTest.TOPIC, queues = 4)
+@TwoBrokerCluster
 class TwoBrokerFailoverTest {
 
     static final String TOPIC = "FaultSpread";
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
     private static final int BATCH = 50;
+
+    @BeforeAll
+    static void createTopic(EmbeddedRocketMQ mq) {
+        mq.createTopic(TOPIC, 4);
+    }
 
     @AfterEach
     void restore(EmbeddedRocketMQ mq) {

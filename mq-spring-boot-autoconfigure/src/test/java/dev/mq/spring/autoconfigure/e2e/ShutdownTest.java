@@ -17,12 +17,16 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-/** Closing the context with sends in flight: intake stops, in-flight sends finish, every future completes. */
-@WithEmbeddedRocketMQ(topics = "ShutdownTopic")
+/**
+ * Closing the context with sends in flight: intake stops, in-flight sends finish, every future completes.
+ * The cluster is the one the listener tests share (their settings, its own topic).
+ */
+@WithEmbeddedRocketMQ(shared = true, brokerProperties = "messageDelayLevel=1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s")
 class ShutdownTest {
 
     @Test
     void contextCloseDrainsInFlightSendsAndCompletesEveryFuture(EmbeddedRocketMQ mq) {
+        mq.createTopic("ShutdownTopic", 4);
         List<CompletableFuture<SendResult>> futures = new ArrayList<>();
         AtomicReference<MQClientInstance> client = new AtomicReference<>();
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(MQAutoConfiguration.class))
