@@ -197,15 +197,7 @@ final class Puller {
                     topic = names.applicationTopic(original);
                 }
             }
-            ReceivedMessage message = record.toReceivedMessage(topic, shownQueue);
-            if (offsetDelta != 0) {
-                message = ReceivedMessage.builder(message.topic(), message.messageId(), message.queue())
-                        .tags(message.tags()).keys(message.keys()).body(message.body())
-                        .properties(message.properties()).offsetMessageId(message.offsetMessageId())
-                        .queueOffset(message.queueOffset() + offsetDelta).reconsumeTimes(message.reconsumeTimes())
-                        .bornTimestamp(message.bornTimestamp()).storeTimestamp(message.storeTimestamp())
-                        .bornHost(message.bornHost()).storeHost(message.storeHost()).build();
-            }
+            ReceivedMessage message = record.toReceivedMessage(topic, shownQueue, offsetDelta);
             messages.add(new PendingMessage(message, record.physicalOffset(), wireQueue.topic(), message.body().length));
         }
         return messages;
