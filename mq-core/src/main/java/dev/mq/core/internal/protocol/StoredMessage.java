@@ -4,14 +4,22 @@ import dev.mq.core.MessageQueue;
 import dev.mq.core.ReceivedMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -128,7 +136,13 @@ public final class StoredMessage {
         private final ByteBuf buffer;
         private final int end;
         private int index;
-        private byte[] scratch = new byte[256];
+        /** The longest run of fields before the body: v6 hosts on both sides. */
+        private static final int HEAD_MAX = 4 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 8 + 20 + 8 + 20 + 4 + 8 + 4;
+        private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+        private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+        private final byte[] head = new byte[HEAD_MAX];
+        private byte[] scratch = new byte[512];
         private String[] pairScratch = new String[16];
         /** Recently made ASCII strings by a hash of their bytes (a direct-mapped cache). */
         private final String[] strings = new String[64];
@@ -161,87 +175,105 @@ public final class StoredMessage {
                 throw new IllegalArgumentException("stored message of " + totalSize + " bytes, " + available
                         + " available");
             }
-            int recordEnd = start + totalSize;
             int magic = buffer.getInt(start + 4);
             if (magic != MAGIC_V1 && magic != MAGIC_V2) {
                 throw new IllegalArgumentException("not a stored message: magic 0x" + Integer.toHexString(magic));
             }
+            // The fields before the body in one read: the buffer checks its bounds and reference count per call.
+            byte[] h = head;
+            int headLength = Math.min(HEAD_MAX, totalSize);
+            buffer.getBytes(start, h, 0, headLength);
             // 8: body CRC, which the broker checked when it stored the message
-            int at = start + 12;
-            require(at, 4 + 4 + 8 + 8 + 4 + 8, recordEnd, "header", start);
-            int queueId = buffer.getInt(at);
-            int flag = buffer.getInt(at + 4);
-            long queueOffset = buffer.getLong(at + 8);
-            long physicalOffset = buffer.getLong(at + 16);
-            int sysFlag = buffer.getInt(at + 24);
-            long bornTimestamp = buffer.getLong(at + 28);
+            int at = 12;
+            require(at, 4 + 4 + 8 + 8 + 4 + 8, headLength, "header");
+            int queueId = intAt(h, at);
+            int flag = intAt(h, at + 4);
+            long queueOffset = longAt(h, at + 8);
+            long physicalOffset = longAt(h, at + 16);
+            int sysFlag = intAt(h, at + 24);
+            long bornTimestamp = longAt(h, at + 28);
             at += 36;
             int bornLength = (sysFlag & SysFlag.BORNHOST_V6) != 0 ? 16 : 4;
-            require(at, bornLength + 4 + 8, recordEnd, "host", start);
-            String bornHost = born.text(buffer, at, bornLength);
+            require(at, bornLength + 4 + 8, headLength, "host");
+            String bornHost = born.text(h, at, bornLength);
             at += bornLength + 4;
-            long storeTimestamp = buffer.getLong(at);
+            long storeTimestamp = longAt(h, at);
             at += 8;
             int storeLength = (sysFlag & SysFlag.STOREHOST_V6) != 0 ? 16 : 4;
-            require(at, storeLength + 4 + 4 + 8 + 4, recordEnd, "host", start);
-            String storeHost = store.text(buffer, at, storeLength);
+            require(at, storeLength + 4 + 4 + 8 + 4, headLength, "host");
+            String storeHost = store.text(h, at, storeLength);
             byte[] storeAddress = store.address;
             int storePort = store.port;
             at += storeLength + 4;
-            int reconsumeTimes = buffer.getInt(at);
-            long preparedTransactionOffset = buffer.getLong(at + 4);
-            int bodyLength = buffer.getInt(at + 12);
+            int reconsumeTimes = intAt(h, at);
+            long preparedTransactionOffset = longAt(h, at + 4);
+            int bodyLength = intAt(h, at + 12);
             at += 16;
-            require(at, bodyLength, recordEnd, "body", start);
+            require(at, bodyLength, totalSize, "body");
             byte[] body = new byte[bodyLength];
-            buffer.getBytes(at, body);
+            buffer.getBytes(start + at, body);
             at += bodyLength;
             if (SysFlag.isCompressed(sysFlag)) {
                 body = decompress(body, sysFlag);
             }
-            int topicLengthBytes = magic == MAGIC_V1 ? 1 : 2;
-            require(at, topicLengthBytes, recordEnd, "topic", start);
-            int topicLength = magic == MAGIC_V1 ? buffer.getUnsignedByte(at) : buffer.getUnsignedShort(at);
-            at += topicLengthBytes;
-            require(at, topicLength, recordEnd, "topic", start);
-            String topic = topic(at, topicLength);
-            at += topicLength;
-            require(at, 2, recordEnd, "properties", start);
-            int propertiesLength = buffer.getUnsignedShort(at);
-            at += 2;
-            require(at, propertiesLength, recordEnd, "properties", start);
-            String[] pairs = properties(at, propertiesLength);
-            at += propertiesLength;
-            if (at != recordEnd) {
-                throw new IllegalArgumentException("stored message says " + totalSize + " bytes, its fields take "
-                        + (at - start));
+            // The rest (topic and properties) in one read too.
+            int tailLength = totalSize - at;
+            if (scratch.length < tailLength) {
+                scratch = new byte[Math.max(tailLength, scratch.length * 2)];
             }
-            index = recordEnd;
+            byte[] t = scratch;
+            buffer.getBytes(start + at, t, 0, tailLength);
+            int topicLengthBytes = magic == MAGIC_V1 ? 1 : 2;
+            require(0, topicLengthBytes, tailLength, "topic");
+            int topicLength = magic == MAGIC_V1 ? t[0] & 0xFF : ((t[0] & 0xFF) << 8) | (t[1] & 0xFF);
+            int tat = topicLengthBytes;
+            require(tat, topicLength, tailLength, "topic");
+            String topic = topic(t, tat, topicLength);
+            tat += topicLength;
+            require(tat, 2, tailLength, "properties");
+            int propertiesLength = ((t[tat] & 0xFF) << 8) | (t[tat + 1] & 0xFF);
+            tat += 2;
+            require(tat, propertiesLength, tailLength, "properties");
+            String[] pairs = properties(t, tat, propertiesLength);
+            tat += propertiesLength;
+            if (tat != tailLength) {
+                throw new IllegalArgumentException("stored message says " + totalSize + " bytes, its fields take "
+                        + (at + tat));
+            }
+            index = start + totalSize;
             return new StoredMessage(topic, queueId, flag, queueOffset, physicalOffset, sysFlag, bornTimestamp,
                     bornHost, storeTimestamp, storeAddress, storePort, storeHost, reconsumeTimes,
                     preparedTransactionOffset, body, pairs);
         }
 
-        private static void require(int at, int length, int recordEnd, String what, int start) {
-            if (length < 0 || length > recordEnd - at) {
-                throw new IllegalArgumentException("stored message " + what + " of " + length + " bytes at byte "
-                        + (at - start) + ", " + (recordEnd - at) + " left");
+        private static void require(int at, int length, int limit, String what) {
+            if (length < 0 || length > limit - at) {
+                throw new IllegalArgumentException("stored message " + what + " of " + length + " bytes at " + at
+                        + ", " + (limit - at) + " left");
             }
         }
 
-        private String topic(int at, int length) {
+        private static int intAt(byte[] b, int at) {
+            return (int) INT.get(b, at);
+        }
+
+        private static long longAt(byte[] b, int at) {
+            return (long) LONG.get(b, at);
+        }
+
+        private String topic(byte[] bytes, int at, int length) {
             String last = topic;
-            if (last != null && last.length() == length && isAsciiEqual(last, buffer, at, length)) {
+            if (last != null && last.length() == length && isAsciiEqual(last, bytes, at, length)) {
                 return last;
             }
-            String read = buffer.toString(at, length, StandardCharsets.UTF_8);
+            String read = new String(bytes, at, length, StandardCharsets.UTF_8);
             topic = read;
             return read;
         }
 
-        private static boolean isAsciiEqual(String s, ByteBuf buffer, int at, int length) {
+        private static boolean isAsciiEqual(String s, byte[] bytes, int at, int length) {
             for (int i = 0; i < length; i++) {
-                if (s.charAt(i) != buffer.getByte(at + i)) { // a non-ASCII byte is negative: never equal
+                if (s.charAt(i) != bytes[at + i]) { // a non-ASCII byte is negative: never equal
                     return false;
                 }
             }
@@ -249,22 +281,18 @@ public final class StoredMessage {
         }
 
         /** The §4.1 property text split into pairs, by the rules of {@link MessageProperties#decode}. */
-        private String[] properties(int at, int length) {
+        private String[] properties(byte[] bytes, int from, int length) {
             if (length == 0) {
                 return NO_PAIRS;
             }
-            if (scratch.length < length) {
-                scratch = new byte[Math.max(length, scratch.length * 2)];
-            }
-            byte[] bytes = scratch;
-            buffer.getBytes(at, bytes, 0, length);
             int count = 0;
-            int start = 0;
-            while (start < length) {
+            int start = from;
+            int stop = from + length;
+            while (start < stop) {
                 // 0x01 and 0x02 never occur inside a multi-byte UTF-8 sequence: splitting bytes splits characters.
                 int separator = -1;
                 int i = start;
-                while (i < length && bytes[i] != MessageProperties.PROPERTY_SEPARATOR) {
+                while (i < stop && bytes[i] != MessageProperties.PROPERTY_SEPARATOR) {
                     if (separator < 0 && bytes[i] == MessageProperties.NAME_VALUE_SEPARATOR) {
                         separator = i;
                     }
@@ -319,29 +347,20 @@ public final class StoredMessage {
         int port = -1;
         @Nullable String text;
 
-        /** The host at {@code at}: {@code length} address bytes, then the int32 port. */
-        String text(ByteBuf buffer, int at, int length) {
-            int newPort = buffer.getInt(at + length);
+        /** The host at {@code at} of {@code bytes}: {@code length} address bytes, then the int32 port. */
+        String text(byte[] bytes, int at, int length) {
+            int newPort = (int) Reader.INT.get(bytes, at + length);
             String last = text;
-            if (last != null && newPort == port && address.length == length && sameBytes(buffer, at)) {
+            if (last != null && newPort == port
+                    && Arrays.equals(address, 0, address.length, bytes, at, at + length)) {
                 return last;
             }
-            byte[] newAddress = new byte[length];
-            buffer.getBytes(at, newAddress);
+            byte[] newAddress = Arrays.copyOfRange(bytes, at, at + length);
             String made = hostText(newAddress, newPort);
             address = newAddress;
             port = newPort;
             text = made;
             return made;
-        }
-
-        private boolean sameBytes(ByteBuf buffer, int at) {
-            for (int i = 0; i < address.length; i++) {
-                if (address[i] != buffer.getByte(at + i)) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 
@@ -533,7 +552,8 @@ public final class StoredMessage {
         @Nullable String tags = null;
         @Nullable String keys = null;
         @Nullable String uniqKey = null;
-        @Nullable Map<String, String> user = null;
+        int userCount = 0;
+        boolean userNameTwice = false;
         for (int i = 0; i < pairs.length; i += 2) {
             String name = pairs[i];
             if (MessageProperties.isReserved(name)) {
@@ -546,10 +566,8 @@ public final class StoredMessage {
                     }
                 }
             } else {
-                if (user == null) {
-                    user = new LinkedHashMap<>();
-                }
-                user.put(name, pairs[i + 1]);
+                userNameTwice |= userCount > 0 && isUserNameBefore(name, i);
+                userCount++;
             }
         }
         String offsetMessageId = offsetMessageId();
@@ -567,10 +585,92 @@ public final class StoredMessage {
         if (keys != null) {
             builder.keys(splitKeys(keys));
         }
-        if (user != null) {
-            builder.properties(user);
+        if (userCount > 0) {
+            // The builder copies what it is given: a view of the pairs spares a map made only to be copied.
+            builder.properties(userNameTwice ? userMap() : new UserProperties(pairs, userCount));
         }
         return builder.build();
+    }
+
+    /** Whether a user property before the pair at {@code index} has {@code name} too (a malformed record). */
+    private boolean isUserNameBefore(String name, int index) {
+        for (int i = 0; i < index; i += 2) {
+            if (pairs[i].equals(name) && !MessageProperties.isReserved(pairs[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The user's properties as a map: the last of duplicate names wins, at the place of the first. */
+    private Map<String, String> userMap() {
+        Map<String, String> user = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (!MessageProperties.isReserved(pairs[i])) {
+                user.put(pairs[i], pairs[i + 1]);
+            }
+        }
+        return user;
+    }
+
+    /**
+     * The user's properties of a record whose names are distinct, as a read-only map over its pairs, in
+     * stored order: what {@link ReceivedMessage.Builder#properties} copies.
+     */
+    private static final class UserProperties extends AbstractMap<String, String> {
+
+        private final String[] pairs;
+        private final int size;
+
+        UserProperties(String[] pairs, int size) {
+            this.pairs = pairs;
+            this.size = size;
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public Set<Entry<String, String>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public int size() {
+                    return size;
+                }
+
+                @Override
+                public Iterator<Entry<String, String>> iterator() {
+                    return new Iterator<>() {
+                        private int next = nextUser(0);
+
+                        private int nextUser(int from) {
+                            int i = from;
+                            while (i < pairs.length && MessageProperties.isReserved(pairs[i])) {
+                                i += 2;
+                            }
+                            return i;
+                        }
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < pairs.length;
+                        }
+
+                        @Override
+                        public Entry<String, String> next() {
+                            if (next >= pairs.length) {
+                                throw new NoSuchElementException();
+                            }
+                            Entry<String, String> entry = Map.entry(pairs[next], pairs[next + 1]);
+                            next = nextUser(next + 2);
+                            return entry;
+                        }
+                    };
+                }
+            };
+        }
     }
 
     /** {@code KEYS} split at its spaces, empty parts dropped. */

@@ -428,4 +428,46 @@ class StoredMessageTest {
         assertThat(m.queueOffset()).isEqualTo(1_042);
         assertThat(m.messageId()).isEqualTo("7F00000100002A9F0000000000000001");
     }
+
+    @Test
+    void damagedPullAnswersFailWithAReasonAndNothingElse() {
+        // Bounds are checked by hand while reading from the buffer: a damaged answer must never surface as
+        // an index error from the buffer or an array.
+        ForAll.check("damaged pull answer", 2_000, r -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (int i = r.nextInt(3) + 1; i > 0; i--) {
+                StoredRecord record = halfMessage();
+                record.magic = r.nextBoolean() ? StoredMessage.MAGIC_V1 : StoredMessage.MAGIC_V2;
+                if (r.nextBoolean()) {
+                    record.sysFlag |= SysFlag.BORNHOST_V6 | SysFlag.STOREHOST_V6;
+                    record.bornAddress = V6;
+                    record.storeAddress = V6;
+                }
+                out.writeBytes(record.bytes());
+            }
+            byte[] bytes = out.toByteArray();
+            switch (r.nextInt(3)) {
+                case 0 -> bytes = Arrays.copyOf(bytes, r.nextInt(bytes.length)); // truncated
+                case 1 -> { // a length or flag overwritten
+                    int at = r.nextInt(bytes.length - 4);
+                    int value = r.nextBoolean() ? r.nextInt() : r.nextInt(300) - 20;
+                    bytes[at] = (byte) (value >>> 24);
+                    bytes[at + 1] = (byte) (value >>> 16);
+                    bytes[at + 2] = (byte) (value >>> 8);
+                    bytes[at + 3] = (byte) value;
+                }
+                default -> bytes[r.nextInt(bytes.length)] ^= (byte) (1 << r.nextInt(8)); // one bit flipped
+            }
+            return bytes;
+        }, bytes -> {
+            ByteBuf answer = PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes);
+            try {
+                StoredMessage.decodeAll(answer);
+            } catch (IllegalArgumentException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            } finally {
+                answer.release();
+            }
+        });
+    }
 }
