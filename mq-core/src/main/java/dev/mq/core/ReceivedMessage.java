@@ -1,7 +1,6 @@
 package dev.mq.core;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,9 +48,10 @@ public final class ReceivedMessage {
     private ReceivedMessage(Builder b) {
         this.topic = Objects.requireNonNull(b.topic, "topic");
         this.tags = b.tags;
-        this.keys = List.copyOf(b.keys);
+        this.keys = b.keys; // already an immutable copy
         this.body = Objects.requireNonNull(b.body, "body");
-        this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(b.properties));
+        // The builder's own copy, which it never changes in place: wrapping it is enough.
+        this.properties = b.properties.isEmpty() ? Collections.emptyMap() : Collections.unmodifiableMap(b.properties);
         this.messageId = Objects.requireNonNull(b.messageId, "messageId");
         this.offsetMessageId = b.offsetMessageId;
         this.queue = Objects.requireNonNull(b.queue, "queue");
@@ -204,9 +204,14 @@ public final class ReceivedMessage {
         private final String messageId;
         private final MessageQueue queue;
         private @Nullable String tags;
-        private List<String> keys = new ArrayList<>();
+        /** Immutable: {@link #keys(List)} takes a copy. */
+        private List<String> keys = List.of();
         private byte[] body = new byte[0];
-        private Map<String, String> properties = new LinkedHashMap<>();
+        /**
+         * A copy made by {@link #properties(Map)}, never changed in place afterwards: the messages built
+         * share it (read-only), so a method that changes it must replace it with a new map instead.
+         */
+        private Map<String, String> properties = Map.of();
         private @Nullable String offsetMessageId;
         private long queueOffset;
         private int reconsumeTimes;
@@ -232,7 +237,7 @@ public final class ReceivedMessage {
         }
 
         public Builder keys(List<String> keys) {
-            this.keys = new ArrayList<>(keys);
+            this.keys = List.copyOf(keys); // no copy when it is already an immutable list
             return this;
         }
 

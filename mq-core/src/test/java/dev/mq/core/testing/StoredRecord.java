@@ -27,10 +27,13 @@ public final class StoredRecord {
     public byte[] body = "hello".getBytes(StandardCharsets.UTF_8);
     public String topic = "orders";
     public Map<String, String> properties = new LinkedHashMap<>();
+    /** When set, the property text stored instead of {@link #properties} encoded (malformed ones included). */
+    public String rawProperties;
 
     public byte[] bytes() {
         byte[] topicBytes = topic.getBytes(StandardCharsets.UTF_8);
-        byte[] props = MessageProperties.encode(properties).getBytes(StandardCharsets.UTF_8);
+        byte[] props = (rawProperties != null ? rawProperties : MessageProperties.encode(properties))
+                .getBytes(StandardCharsets.UTF_8);
         int size = 4 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 8 + bornAddress.length + 4 + 8 + storeAddress.length + 4 + 4 + 8
                 + 4 + body.length + (magic == StoredMessage.MAGIC_V1 ? 1 : 2) + topicBytes.length + 2 + props.length;
         ByteBuffer b = ByteBuffer.allocate(size);

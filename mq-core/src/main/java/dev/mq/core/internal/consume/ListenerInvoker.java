@@ -47,6 +47,13 @@ final class ListenerInvoker {
      * @return one result per message, in order; completed already unless the listener is asynchronous
      */
     CompletionStage<List<ConsumeResult>> invoke(List<ReceivedMessage> batch) {
+        if (hooks.isEmpty()) { // nobody to tell: no contexts, no handler time
+            return switch (listener.kind()) {
+                case MESSAGE -> CompletableFuture.completedFuture(single(batch.get(0)).results());
+                case BATCH -> CompletableFuture.completedFuture(batch(batch).results());
+                case ASYNC -> async(batch.get(0)).thenApply(Outcome::results);
+            };
+        }
         List<HookContext> contexts = new ArrayList<>(batch.size());
         for (ReceivedMessage m : batch) {
             HookContext context = new HookContext(group, m);

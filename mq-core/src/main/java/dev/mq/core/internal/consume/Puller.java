@@ -14,6 +14,8 @@ import dev.mq.core.internal.protocol.StoredMessage;
 import dev.mq.core.internal.transport.OutboundFrame;
 import dev.mq.core.internal.transport.RemotingCommand;
 import dev.mq.core.internal.transport.ResponseCallback;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -103,6 +105,11 @@ final class Puller {
                     public void onFailure(MQException error) {
                         session.callbackExecutor().execute(() -> answered(queue, reserved, null, error));
                     }
+
+                    @Override
+                    public boolean takesBodyBuffer() {
+                        return true; // decoded straight from the connection's buffer, then released
+                    }
                 });
     }
 
@@ -118,33 +125,40 @@ final class Puller {
         }
         int code = response.code();
         try {
-            switch (code) {
-                case ResponseCode.SUCCESS -> found(queue, reserved, response);
-                case ResponseCode.PULL_NOT_FOUND, ResponseCode.PULL_RETRY_IMMEDIATELY -> {
-                    session.budget().settle(reserved, 0, 0);
-                    PullResponseHeader header = PullResponseHeader.read(response.extFields());
-                    queue.advance(header.nextBeginOffset(), header.maxOffset());
-                    pull(queue);
-                }
-                case ResponseCode.PULL_OFFSET_MOVED -> {
-                    session.budget().settle(reserved, 0, 0);
-                    PullResponseHeader header = PullResponseHeader.read(response.extFields());
-                    offsetMoved(queue, header.nextBeginOffset());
-                    pull(queue);
-                }
-                case ResponseCode.FLOW_CONTROL -> {
-                    session.budget().settle(reserved, 0, 0);
-                    retryLater(queue, FLOW_CONTROL_DELAY_MILLIS);
-                }
-                default -> {
-                    session.budget().settle(reserved, 0, 0);
-                    log.debug("pull of {} refused: {} {}", queue.queue(), code, response.remark());
-                    retryLater(queue, ERROR_DELAY_MILLIS);
-                }
-            }
+            handle(queue, reserved, response, code);
         } catch (RuntimeException e) {
             log.warn("pull answer of {} could not be read: it is pulled again", queue.queue(), e);
             retryLater(queue, ERROR_DELAY_MILLIS);
+        } finally {
+            response.release(); // the connection's buffer, which the messages were copied out of
+        }
+    }
+
+    /** The broker's answer: messages, nothing new, a moved offset, or a refusal. */
+    private void handle(ProcessQueue queue, int reserved, RemotingCommand response, int code) {
+        switch (code) {
+            case ResponseCode.SUCCESS -> found(queue, reserved, response);
+            case ResponseCode.PULL_NOT_FOUND, ResponseCode.PULL_RETRY_IMMEDIATELY -> {
+                session.budget().settle(reserved, 0, 0);
+                PullResponseHeader header = PullResponseHeader.read(response.extFields());
+                queue.advance(header.nextBeginOffset(), header.maxOffset());
+                pull(queue);
+            }
+            case ResponseCode.PULL_OFFSET_MOVED -> {
+                session.budget().settle(reserved, 0, 0);
+                PullResponseHeader header = PullResponseHeader.read(response.extFields());
+                offsetMoved(queue, header.nextBeginOffset());
+                pull(queue);
+            }
+            case ResponseCode.FLOW_CONTROL -> {
+                session.budget().settle(reserved, 0, 0);
+                retryLater(queue, FLOW_CONTROL_DELAY_MILLIS);
+            }
+            default -> {
+                session.budget().settle(reserved, 0, 0);
+                log.debug("pull of {} refused: {} {}", queue.queue(), code, response.remark());
+                retryLater(queue, ERROR_DELAY_MILLIS);
+            }
         }
     }
 
@@ -153,7 +167,12 @@ final class Puller {
         List<PendingMessage> messages;
         try {
             header = PullResponseHeader.read(response.extFields());
-            messages = decode(queue.queue(), response.body(), header.offsetDelta());
+            ByteBuf body = response.bodyBuffer();
+            if (body == null) { // no body, or one given as an array (the transport hands the buffer when it has one)
+                byte[] bytes = response.body();
+                body = bytes == null ? null : Unpooled.wrappedBuffer(bytes);
+            }
+            messages = decode(queue.queue(), body, header.offsetDelta());
         } catch (RuntimeException e) {
             session.budget().settle(reserved, 0, 0);
             throw e;
@@ -183,8 +202,8 @@ final class Puller {
      * The records of a pull answer as pending messages: tags re-checked against the subscription (the
      * broker filtered by hash), names without the namespace, a retried message under its original topic.
      */
-    List<PendingMessage> decode(MessageQueue wireQueue, byte @Nullable [] body, long offsetDelta) {
-        if (body == null || body.length == 0) {
+    List<PendingMessage> decode(MessageQueue wireQueue, @Nullable ByteBuf body, long offsetDelta) {
+        if (body == null || !body.isReadable()) {
             return List.of();
         }
         List<StoredMessage> records = StoredMessage.decodeAll(body);
@@ -204,15 +223,7 @@ final class Puller {
                     topic = names.applicationTopic(original);
                 }
             }
-            ReceivedMessage message = record.toReceivedMessage(topic, shownQueue);
-            if (offsetDelta != 0) {
-                message = ReceivedMessage.builder(message.topic(), message.messageId(), message.queue())
-                        .tags(message.tags()).keys(message.keys()).body(message.body())
-                        .properties(message.properties()).offsetMessageId(message.offsetMessageId())
-                        .queueOffset(message.queueOffset() + offsetDelta).reconsumeTimes(message.reconsumeTimes())
-                        .bornTimestamp(message.bornTimestamp()).storeTimestamp(message.storeTimestamp())
-                        .bornHost(message.bornHost()).storeHost(message.storeHost()).build();
-            }
+            ReceivedMessage message = record.toReceivedMessage(topic, shownQueue, offsetDelta);
             messages.add(new PendingMessage(message, record.physicalOffset(), wireQueue.topic(), message.body().length));
         }
         return messages;

@@ -202,11 +202,22 @@ final class Connection {
         return framesReceived > 0;
     }
 
+    /**
+     * Event loop: whether the request waiting for the response {@code opaque} takes its body as the
+     * received buffer ({@link ResponseCallback#takesBodyBuffer}); the frame decoder asks before reading it.
+     */
+    boolean takesBodyBuffer(int opaque) {
+        InFlightRequest request = inFlight.get(slot(opaque));
+        return request != null && request.opaque == opaque && request.takesBodyBuffer();
+    }
+
     /** Event loop: a response arrived. */
     void complete(RemotingCommand response) {
         InFlightRequest request = inFlight.remove(slot(response.opaque()));
         if (request != null) {
             request.succeed(response);
+        } else {
+            response.release(); // its request expired or failed: nobody takes it
         }
         if (goingAway && inFlight.isEmpty()) {
             close();

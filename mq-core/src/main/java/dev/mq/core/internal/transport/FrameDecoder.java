@@ -7,6 +7,7 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntPredicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,9 +30,22 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     private static final int SERIALIZE_ROCKETMQ = 1;
     /** Where headers of direct buffers are copied to be read; headers up to 64 KiB reuse it. */
     private static final ScratchArray SCRATCH = new ScratchArray(1024, 64 * 1024);
+    private static final IntPredicate NO_BODY_BUFFERS = opaque -> false;
+
+    /** Whether the response with a given opaque keeps its body as the received buffer. */
+    private final IntPredicate takesBodyBuffer;
 
     public FrameDecoder() {
+        this(NO_BODY_BUFFERS);
+    }
+
+    /**
+     * @param takesBodyBuffer asked (on the event loop) for each response with a body: whether the request
+     *                        it answers takes the body as the received buffer instead of a copy
+     */
+    FrameDecoder(IntPredicate takesBodyBuffer) {
         super(MAX_FRAME_LENGTH, 0, 4, 0, 4);
+        this.takesBodyBuffer = takesBodyBuffer;
     }
 
     @Override
@@ -41,14 +55,22 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
             return null;
         }
         try {
-            return decodeFrame(frame);
+            return decodeFrame(frame, takesBodyBuffer);
         } finally {
             frame.release();
         }
     }
 
-    /** Decodes one frame without its leading length field. */
+    /** Decodes one frame without its leading length field; the body is copied out. */
     public static RemotingCommand decodeFrame(ByteBuf frame) {
+        return decodeFrame(frame, NO_BODY_BUFFERS);
+    }
+
+    /**
+     * Decodes one frame without its leading length field. The body of a response whose opaque
+     * {@code takesBodyBuffer} accepts stays in the frame's memory: the command holds a retained slice.
+     */
+    static RemotingCommand decodeFrame(ByteBuf frame, IntPredicate takesBodyBuffer) {
         if (frame.readableBytes() < 4) {
             throw new CorruptedFrameException("frame of " + frame.readableBytes() + " bytes has no header word");
         }
@@ -60,16 +82,22 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
                     + frame.readableBytes() + " bytes left)");
         }
         ByteBuf header = frame.readSlice(headerLength);
-        byte @Nullable [] body = null;
-        if (frame.isReadable()) {
-            body = new byte[frame.readableBytes()];
-            frame.readBytes(body);
-        }
-        return switch (type) {
-            case SERIALIZE_JSON -> decodeJson(header, body);
-            case SERIALIZE_ROCKETMQ -> decodeBinary(header, body);
+        RemotingCommand command = switch (type) {
+            case SERIALIZE_JSON -> decodeJson(header, null);
+            case SERIALIZE_ROCKETMQ -> decodeBinary(header, null);
             default -> throw new CorruptedFrameException("unknown header serialize type " + type);
         };
+        int bodyLength = frame.readableBytes();
+        if (bodyLength > 0) {
+            if (command.isResponse() && takesBodyBuffer.test(command.opaque())) {
+                command.holdBody(frame.readRetainedSlice(bodyLength));
+            } else {
+                byte[] body = new byte[bodyLength];
+                frame.readBytes(body);
+                command.holdBody(body);
+            }
+        }
+        return command;
     }
 
     private static RemotingCommand decodeJson(ByteBuf header, byte @Nullable [] body) {

@@ -43,7 +43,7 @@ public final class FrameEncoder {
             out.setInt(start, 4 + headerLength + bodyLength);
             out.setInt(start + 4, headerLength); // serialize type JSON = 0 in the high byte
             return out;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // a body writer may fail either way: the buffer goes back both times
             out.release();
             throw e;
         }

@@ -61,10 +61,17 @@ final class InFlightRequest implements TimerTask, ChannelFutureListener {
         return FRAME.getAndSet(this, null);
     }
 
+    /** Whether the response's body goes to the callback as the received buffer ({@link ResponseCallback#takesBodyBuffer}). */
+    boolean takesBodyBuffer() {
+        return callback.takesBodyBuffer();
+    }
+
     void succeed(@Nullable RemotingCommand response) {
         if (DONE.compareAndSet(this, 0, 1)) {
             cancelTimeout();
             callback.onResponse(response);
+        } else if (response != null) {
+            response.release(); // nobody takes it any more
         }
     }
 

@@ -321,7 +321,7 @@ public final class RemotingClient implements AutoCloseable {
                     p.addLast("tls", config.sslContext().newHandler(ch.alloc(), target.host(), target.port()));
                 }
                 p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
-                p.addLast("decoder", new FrameDecoder());
+                p.addLast("decoder", new FrameDecoder(connection::takesBodyBuffer));
                 p.addLast("handler", new ClientChannelHandler(connection, RemotingClient.this,
                         config.sslContext() != null));
             }

@@ -18,4 +18,14 @@ public interface ResponseCallback {
 
     /** The request failed: {@link MQException.Reason#TIMEOUT} or {@link MQException.Reason#CONNECTION}. */
     void onFailure(MQException error);
+
+    /**
+     * Whether the response's body is to be handed over as the connection received it
+     * ({@link RemotingCommand#bodyBuffer()}) rather than copied into an array first: then this callback
+     * owns the response and must {@link RemotingCommand#release()} it once read, on every path. For large
+     * bodies that are decoded once and dropped (pull answers).
+     */
+    default boolean takesBodyBuffer() {
+        return false;
+    }
 }

@@ -5,10 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mq.core.MessageQueue;
 import dev.mq.core.ReceivedMessage;
+import dev.mq.core.testing.ForAll;
+import dev.mq.core.testing.Gen;
 import dev.mq.core.testing.StoredRecord;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -276,5 +283,231 @@ class StoredMessageTest {
         assertThatThrownBy(() -> StoredMessage.decode(longer))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("after");
         assertThatThrownBy(() -> StoredMessage.commitLogOffset("abc")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** A pull answer of several records in the pooled direct buffer a connection reads into. */
+    private static ByteBuf directAnswer(List<StoredRecord> records) {
+        ByteBuf answer = PooledByteBufAllocator.DEFAULT.directBuffer();
+        answer.writeBytes(new byte[] {9, 9, 9}).readerIndex(3); // the answer need not start at index 0
+        for (StoredRecord r : records) {
+            answer.writeBytes(r.bytes());
+        }
+        return answer;
+    }
+
+    @Test
+    void aPullAnswerIsDecodedFromTheConnectionsBufferAsFromItsBytes() throws Exception {
+        List<StoredRecord> records = new ArrayList<>();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int i = 0; i < 6; i++) {
+            StoredRecord r = halfMessage();
+            r.magic = i % 2 == 0 ? StoredMessage.MAGIC_V1 : StoredMessage.MAGIC_V2;
+            r.queueOffset = 100 + i;
+            r.physicalOffset = 5_000 + 300L * i;
+            r.properties.put(MessageProperties.UNIQ_KEY, "7F00000100002A9F00000000000000" + (10 + i));
+            if (i == 3) {
+                r.sysFlag |= SysFlag.compressedZlib();
+                r.body = Compression.zlib("compressed ".repeat(50).getBytes(StandardCharsets.UTF_8), 5);
+            }
+            records.add(r);
+            bytes.write(r.bytes());
+        }
+        ByteBuf answer = directAnswer(records);
+        try {
+            List<StoredMessage> fromBuffer = StoredMessage.decodeAll(answer);
+            List<StoredMessage> fromBytes = StoredMessage.decodeAll(bytes.toByteArray());
+
+            assertThat(answer.readerIndex()).as("the buffer's indexes are left alone").isEqualTo(3);
+            assertThat(answer.writerIndex()).isEqualTo(3 + bytes.size());
+            assertThat(fromBuffer).hasSize(6);
+            for (int i = 0; i < 6; i++) {
+                assertSameRecord(fromBuffer.get(i), fromBytes.get(i));
+                assertThat(fromBuffer.get(i).queueOffset()).isEqualTo(100 + i);
+            }
+            assertThat(fromBuffer.get(3).body()).asString(StandardCharsets.UTF_8).isEqualTo("compressed ".repeat(50));
+            assertThat(fromBuffer.get(1).messageId()).isEqualTo("7F00000100002A9F0000000000000011");
+        } finally {
+            answer.release();
+        }
+    }
+
+    private static void assertSameRecord(StoredMessage actual, StoredMessage expected) {
+        assertThat(actual.topic()).isEqualTo(expected.topic());
+        assertThat(actual.queueId()).isEqualTo(expected.queueId());
+        assertThat(actual.flag()).isEqualTo(expected.flag());
+        assertThat(actual.queueOffset()).isEqualTo(expected.queueOffset());
+        assertThat(actual.physicalOffset()).isEqualTo(expected.physicalOffset());
+        assertThat(actual.sysFlag()).isEqualTo(expected.sysFlag());
+        assertThat(actual.bornTimestamp()).isEqualTo(expected.bornTimestamp());
+        assertThat(actual.bornHost()).isEqualTo(expected.bornHost());
+        assertThat(actual.storeTimestamp()).isEqualTo(expected.storeTimestamp());
+        assertThat(actual.storeHost()).isEqualTo(expected.storeHost());
+        assertThat(actual.reconsumeTimes()).isEqualTo(expected.reconsumeTimes());
+        assertThat(actual.preparedTransactionOffset()).isEqualTo(expected.preparedTransactionOffset());
+        assertThat(actual.body()).isEqualTo(expected.body());
+        assertThat(actual.properties()).containsExactlyEntriesOf(expected.properties());
+        assertThat(actual.offsetMessageId()).isEqualTo(expected.offsetMessageId());
+        assertThat(actual.messageId()).isEqualTo(expected.messageId());
+    }
+
+    @Test
+    void hostsTopicsAndPropertiesSharedBetweenRecordsFollowEveryChange() {
+        // Consecutive records that differ in exactly what the decoder keeps from the previous record.
+        StoredRecord a = halfMessage();
+        StoredRecord b = halfMessage();
+        b.bornAddress = new byte[] {127, 0, 0, 2};
+        b.storeAddress = new byte[] {10, 1, 2, 4};
+        b.topic = "ns%orderz";
+        b.properties.put("region", "us");
+        StoredRecord c = halfMessage();
+        c.bornPort = 50_124;
+        c.storePort = 10_912;
+        c.sysFlag |= SysFlag.BORNHOST_V6 | SysFlag.STOREHOST_V6;
+        c.bornAddress = V6;
+        c.storeAddress = V6;
+        c.topic = "ns%\u00f6rders"; // as long in chars as the next topic is in bytes: compared by content
+        c.properties.put("region", "\u00e9u");
+        StoredRecord d = halfMessage();
+        StoredRecord e = halfMessage();
+        ByteBuf answer = directAnswer(List.of(a, b, c, d, e));
+        try {
+            List<StoredMessage> m = StoredMessage.decodeAll(answer);
+
+            assertThat(m).extracting(StoredMessage::bornHost).containsExactly("127.0.0.1:50123", "127.0.0.2:50123",
+                    "[2001:db8:0:0:0:0:0:1]:50124", "127.0.0.1:50123", "127.0.0.1:50123");
+            assertThat(m).extracting(StoredMessage::storeHost).containsExactly("10.1.2.3:10911", "10.1.2.4:10911",
+                    "[2001:db8:0:0:0:0:0:1]:10912", "10.1.2.3:10911", "10.1.2.3:10911");
+            assertThat(m).extracting(StoredMessage::topic)
+                    .containsExactly("ns%orders", "ns%orderz", "ns%\u00f6rders", "ns%orders", "ns%orders");
+            assertThat(m).extracting(s -> s.property("region")).containsExactly("eu", "us", "\u00e9u", "eu", "eu");
+            assertThat(m.get(1).offsetMessageId()).isEqualTo("0A01020400002A9F000000123456789A");
+            assertThat(m.get(3).offsetMessageId()).isEqualTo("0A01020300002A9F000000123456789A");
+            assertThat(m.get(4).storeHost()).as("the same host again: made once").isSameAs(m.get(3).storeHost());
+            assertThat(m.get(4).bornHost()).isSameAs(m.get(3).bornHost());
+        } finally {
+            answer.release();
+        }
+    }
+
+    @Test
+    void propertiesAreSplitByTheRulesOfTheParser() {
+        // Every property text, malformed ones included, reads as MessageProperties.decode reads it.
+        ForAll.check("stored properties", 500, r -> {
+            StringBuilder text = new StringBuilder();
+            String[] names = {"a", "KEYS", "TAGS", "UNIQ_KEY", "k\u4e2d", "", "region"};
+            for (int i = r.nextInt(8); i > 0; i--) {
+                switch (r.nextInt(6)) {
+                    case 0 -> text.append(names[r.nextInt(names.length)]); // no separator
+                    case 1 -> text.append('\u0001').append(Gen.propertyText(r, 3)); // empty name
+                    case 2 -> text.append(names[r.nextInt(names.length)]).append('\u0001'); // empty value
+                    default -> text.append(names[r.nextInt(names.length)]).append('\u0001')
+                            .append(r.nextBoolean() ? Gen.propertyText(r, 6) : "x\u0001y"); // value keeps 0x01
+                }
+                text.append('\u0002');
+            }
+            if (r.nextBoolean() && text.length() > 0) {
+                text.setLength(text.length() - 1); // no separator after the last pair
+            }
+            return text.toString();
+        }, raw -> {
+            StoredRecord r = new StoredRecord();
+            r.rawProperties = raw;
+            StoredMessage m = StoredMessage.decode(r.bytes());
+            Map<String, String> expected = MessageProperties.decode(raw);
+
+            assertThat(m.properties()).containsExactlyEntriesOf(expected);
+            for (String name : List.of("a", "KEYS", "TAGS", "UNIQ_KEY", "k\u4e2d", "region")) {
+                assertThat(m.property(name)).as(name).isEqualTo(expected.get(name));
+            }
+            ReceivedMessage received = m.toReceivedMessage("orders", "b");
+            Map<String, String> user = new LinkedHashMap<>(expected);
+            user.keySet().removeIf(MessageProperties::isReserved);
+            assertThat(received.properties()).containsExactlyEntriesOf(user);
+            assertThat(received.tags()).isEqualTo(expected.get(MessageProperties.TAGS));
+            String keys = expected.get(MessageProperties.KEYS);
+            assertThat(received.keys()).isEqualTo(keys == null ? List.of()
+                    : Arrays.stream(keys.split(" ")).filter(k -> !k.isEmpty()).toList());
+        });
+    }
+
+    @Test
+    void keysAreSplitAtSpacesWithoutEmptyOnes() {
+        assertThat(StoredMessage.splitKeys("order-1")).containsExactly("order-1");
+        assertThat(StoredMessage.splitKeys("order-1 customer-9")).containsExactly("order-1", "customer-9");
+        assertThat(StoredMessage.splitKeys("  a  b ")).containsExactly("a", "b");
+        assertThat(StoredMessage.splitKeys("")).isEmpty();
+        assertThat(StoredMessage.splitKeys("   ")).isEmpty();
+    }
+
+    @Test
+    void hostTextsAndOffsetIdsAreWhatTheJdkAndHexFormattingMake() throws Exception {
+        Random random = new Random(7);
+        for (int i = 0; i < 500; i++) {
+            byte[] address = new byte[i % 5 == 0 ? 16 : 4];
+            random.nextBytes(address);
+            int port = random.nextInt(65_536);
+            long offset = random.nextLong();
+            String ip = InetAddress.getByAddress(address).getHostAddress();
+
+            assertThat(StoredMessage.hostText(address, port))
+                    .isEqualTo((address.length == 16 ? "[" + ip + "]" : ip) + ":" + port);
+            StringBuilder hex = new StringBuilder();
+            for (byte b : address) {
+                hex.append(String.format("%02X", b));
+            }
+            hex.append(String.format("%08X%016X", port, offset));
+            assertThat(StoredMessage.offsetMessageId(address, port, offset)).isEqualTo(hex.toString());
+        }
+    }
+
+    @Test
+    void aPullAnswersOffsetDeltaMovesTheQueueOffset() {
+        ReceivedMessage m = StoredMessage.decode(halfMessage().bytes())
+                .toReceivedMessage("orders", new MessageQueue("orders", "broker-a", 3), 1_000);
+
+        assertThat(m.queueOffset()).isEqualTo(1_042);
+        assertThat(m.messageId()).isEqualTo("7F00000100002A9F0000000000000001");
+    }
+
+    @Test
+    void damagedPullAnswersFailWithAReasonAndNothingElse() {
+        // Bounds are checked by hand while reading from the buffer: a damaged answer must never surface as
+        // an index error from the buffer or an array.
+        ForAll.check("damaged pull answer", 2_000, r -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (int i = r.nextInt(3) + 1; i > 0; i--) {
+                StoredRecord record = halfMessage();
+                record.magic = r.nextBoolean() ? StoredMessage.MAGIC_V1 : StoredMessage.MAGIC_V2;
+                if (r.nextBoolean()) {
+                    record.sysFlag |= SysFlag.BORNHOST_V6 | SysFlag.STOREHOST_V6;
+                    record.bornAddress = V6;
+                    record.storeAddress = V6;
+                }
+                out.writeBytes(record.bytes());
+            }
+            byte[] bytes = out.toByteArray();
+            switch (r.nextInt(3)) {
+                case 0 -> bytes = Arrays.copyOf(bytes, r.nextInt(bytes.length)); // truncated
+                case 1 -> { // a length or flag overwritten
+                    int at = r.nextInt(bytes.length - 4);
+                    int value = r.nextBoolean() ? r.nextInt() : r.nextInt(300) - 20;
+                    bytes[at] = (byte) (value >>> 24);
+                    bytes[at + 1] = (byte) (value >>> 16);
+                    bytes[at + 2] = (byte) (value >>> 8);
+                    bytes[at + 3] = (byte) value;
+                }
+                default -> bytes[r.nextInt(bytes.length)] ^= (byte) (1 << r.nextInt(8)); // one bit flipped
+            }
+            return bytes;
+        }, bytes -> {
+            ByteBuf answer = PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes);
+            try {
+                StoredMessage.decodeAll(answer);
+            } catch (IllegalArgumentException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            } finally {
+                answer.release();
+            }
+        });
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.CorruptedFrameException;
 import java.nio.charset.StandardCharsets;
@@ -137,6 +138,51 @@ class FrameCodecTest {
                     .containsEntry("min", Long.toString(Long.MIN_VALUE)).containsEntry("flag", "true");
         } finally {
             frame.release();
+        }
+    }
+
+    @Test
+    void aResponseBodyTakenAsABufferStaysInTheFrameUntilTheCommandIsReleased() {
+        byte[] body = "PULLED MESSAGES".getBytes(StandardCharsets.UTF_8);
+        ByteBuf frame = FrameEncoder.encode(OutboundFrame.response(42, 0, "found", body), 0, ByteBufAllocator.DEFAULT);
+        frame.skipBytes(4);
+
+        RemotingCommand decoded = FrameDecoder.decodeFrame(frame, opaque -> opaque == 42);
+        frame.release(); // as the decoder does once a frame is decoded
+
+        ByteBuf held = decoded.bodyBuffer();
+        assertThat(held).isNotNull();
+        assertThat(held.refCnt()).as("the command's slice keeps the frame's memory").isEqualTo(1);
+        assertThat(ByteBufUtil.getBytes(held)).isEqualTo(body);
+        assertThat(decoded.body()).as("a copy, for whoever asks for an array").isEqualTo(body);
+        assertThat(decoded.remark()).isEqualTo("found");
+        decoded.release();
+        assertThat(held.refCnt()).isZero();
+        assertThat(decoded.bodyBuffer()).isNull();
+        decoded.release(); // a second release gives nothing back twice
+    }
+
+    @Test
+    void requestsAndResponsesNobodyTakesAsABufferGetTheirBodyCopied() {
+        byte[] body = "BODY".getBytes(StandardCharsets.UTF_8);
+        ByteBuf request = FrameEncoder.encode(OutboundFrame.request(310, CommandHeader.EMPTY, body), 42,
+                ByteBufAllocator.DEFAULT);
+        ByteBuf response = FrameEncoder.encode(OutboundFrame.response(43, 0, null, body), 0, ByteBufAllocator.DEFAULT);
+        try {
+            RemotingCommand fromServer = FrameDecoder.decodeFrame(request.skipBytes(4), opaque -> {
+                throw new AssertionError("asked about a request the server sent");
+            });
+            RemotingCommand notTaken = FrameDecoder.decodeFrame(response.skipBytes(4), opaque -> opaque == 42);
+
+            assertThat(fromServer.bodyBuffer()).isNull();
+            assertThat(fromServer.body()).isEqualTo(body);
+            assertThat(notTaken.bodyBuffer()).isNull();
+            assertThat(notTaken.body()).isEqualTo(body);
+            assertThat(request.refCnt()).isEqualTo(1);
+            assertThat(response.refCnt()).isEqualTo(1);
+        } finally {
+            request.release();
+            response.release();
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mq.core.MQException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -85,6 +87,49 @@ class RemotingClientTest {
                     .extracting(e -> ((MQException) e).reason()).isEqualTo(MQException.Reason.TIMEOUT);
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertThat(elapsedMs).isBetween(290L, 350L);
+        }
+    }
+
+    @Test
+    void aCallbackThatTakesTheBodyBufferReadsTheReceivedBytesAndReleasesThem() throws Exception {
+        byte[] body = new byte[64 * 1024];
+        new Random(5).nextBytes(body);
+        try (FakeServer server = new FakeServer((ctx, request) -> ctx.writeAndFlush(FrameEncoder.encode(
+                OutboundFrame.response(request.opaque(), 0, null, body), 0, ByteBufAllocator.DEFAULT)))) {
+            CompletableFuture<byte[]> read = new CompletableFuture<>();
+            List<ByteBuf> held = new CopyOnWriteArrayList<>();
+            client.invoke(server.address(), ping(1), System.nanoTime() + TimeUnit.SECONDS.toNanos(5),
+                    new ResponseCallback() {
+                        @Override
+                        public void onResponse(RemotingCommand response) {
+                            ByteBuf buffer = response.bodyBuffer();
+                            if (buffer == null) {
+                                read.completeExceptionally(new AssertionError("no buffer: " + response));
+                                return;
+                            }
+                            held.add(buffer);
+                            byte[] bytes = ByteBufUtil.getBytes(buffer);
+                            response.release();
+                            read.complete(bytes);
+                        }
+
+                        @Override
+                        public void onFailure(MQException error) {
+                            read.completeExceptionally(error);
+                        }
+
+                        @Override
+                        public boolean takesBodyBuffer() {
+                            return true;
+                        }
+                    });
+
+            assertThat(read.get(5, TimeUnit.SECONDS)).isEqualTo(body);
+            assertThat(held.get(0).refCnt()).isZero();
+            RemotingCommand copied = client.invoke(server.address(), ping(2), Duration.ofSeconds(5)).get(5,
+                    TimeUnit.SECONDS);
+            assertThat(copied.bodyBuffer()).as("a callback that does not take it gets an array").isNull();
+            assertThat(copied.body()).isEqualTo(body);
         }
     }
 
