@@ -60,6 +60,8 @@ public final class FakeBroker implements AutoCloseable {
     public volatile BiConsumer<ChannelHandlerContext, RemotingCommand> pulls = (ctx, request) -> { };
     /** The code CHECK_CLIENT_CONFIG answers (its remark {@code remark of <code>}); SUCCESS by default. */
     public volatile int checkClientCode;
+    /** The answer code to UPDATE_CONSUMER_OFFSET; anything but 0 refuses the write (the offset stays). */
+    public volatile int offsetUpdateCode;
     volatile Integer firstSendCode;
     /**
      * Whether a single send's answer carries a real offset message id (127.0.0.1, this broker's port,
@@ -115,8 +117,12 @@ public final class FakeBroker implements AutoCloseable {
                             : offsetAnswer(request, offset));
                 }
                 case RequestCode.UPDATE_CONSUMER_OFFSET -> {
-                    consumerOffsets.put(queueOf(request), Long.parseLong(request.field("commitOffset")));
-                    ctx.writeAndFlush(FakeServer.response(request.opaque(), 0, null));
+                    int answer = offsetUpdateCode;
+                    if (answer == 0) {
+                        consumerOffsets.put(queueOf(request), Long.parseLong(request.field("commitOffset")));
+                    }
+                    ctx.writeAndFlush(FakeServer.response(request.opaque(), answer,
+                            answer == 0 ? null : "offset update refused"));
                 }
                 case RequestCode.GET_MAX_OFFSET, RequestCode.GET_MIN_OFFSET ->
                         ctx.writeAndFlush(offsetAnswer(request, 0));

@@ -49,10 +49,11 @@ final class BrokerOffsetStore implements OffsetStore {
             if (offset == null) {
                 continue;
             }
-            writes.add(requests.updateOffset(wireGroup, queue, offset).exceptionally(error -> {
-                log.warn("committing offset {} of {} for group {} failed: {}", offset, queue, wireGroup,
-                        error.getMessage());
-                return null;
+            writes.add(requests.updateOffset(wireGroup, queue, offset).whenComplete((ok, error) -> {
+                if (error != null) {
+                    log.warn("committing offset {} of {} for group {} failed: {}", offset, queue, wireGroup,
+                            error.getMessage());
+                }
             }));
         }
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));

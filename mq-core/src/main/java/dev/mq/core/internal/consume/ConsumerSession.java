@@ -271,35 +271,46 @@ final class ConsumerSession {
             finals.put(queue, offset);
         }
         long deadline = System.nanoTime() + waitNanos;
-        try {
-            offsetStore.persist(mqs).get(Math.max(1, waitNanos / 1_000_000), TimeUnit.MILLISECONDS);
-            // An older offset sent before the drop and still unanswered (a pull's commit offset: a held
-            // pull is answered only when messages come or its suspend time ends; or a periodic commit)
-            // may be applied after this write: brokers apply pulls and offset updates on different thread
-            // pools, and updates on a pool of several threads. It would leave the next owner a stale
-            // offset. Such a queue's final offset is written a second time, once the first was applied:
-            // a round trip later, by when a request that reached the broker before the first write has
-            // been taken up. Queues without one are written once.
-            List<MessageQueue> again = new ArrayList<>();
-            finals.forEach((queue, offset) -> {
-                if (queue.olderCommitMayLand(offset)) {
-                    again.add(queue.queue());
-                }
-            });
-            if (!again.isEmpty()) {
-                offsetStore.persist(again).get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
-                        TimeUnit.MILLISECONDS);
+        boolean written = awaitPersisted(mqs, deadline);
+        // An older offset sent before the drop and still unanswered (a pull's commit offset: a held
+        // pull is answered only when messages come or its suspend time ends; or a periodic commit
+        // whose write failed or went unanswered) may be applied after this write: brokers apply pulls
+        // and offset updates on different thread pools, and updates on a pool of several threads. It
+        // would leave the next owner a stale offset. Such a queue's final offset is written a second
+        // time, once the first was answered: a round trip later, by when a request that reached the
+        // broker before the first write has been taken up. Queues without one are written once.
+        List<MessageQueue> again = new ArrayList<>();
+        finals.forEach((queue, offset) -> {
+            if (queue.olderCommitMayLand(offset)) {
+                again.add(queue.queue());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            log.warn("consumer group {}: committing offsets of {} interrupted", config.group(), mqs);
-        } catch (Exception e) {
-            log.warn("consumer group {}: committing offsets of {} did not finish: {}", config.group(), mqs, e.toString());
+        });
+        if (written && !again.isEmpty()) {
+            awaitPersisted(again, deadline);
         }
         for (ProcessQueue queue : given) {
             queues.remove(queue.queue(), queue);
             offsetStore.remove(queue.queue());
         }
+    }
+
+    /**
+     * Writes the offsets of {@code mqs} and waits until {@code deadlineNanos}; false only when
+     * interrupted (a failed write is logged by the store, and the caller goes on).
+     */
+    private boolean awaitPersisted(List<MessageQueue> mqs, long deadlineNanos) {
+        try {
+            offsetStore.persist(mqs).get(Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000),
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("consumer group {}: committing offsets of {} interrupted", config.group(), mqs);
+            return false;
+        } catch (Exception e) {
+            log.warn("consumer group {}: committing offsets of {} did not finish: {}", config.group(), mqs,
+                    e.toString());
+        }
+        return true;
     }
 
     /**
@@ -313,7 +324,8 @@ final class ConsumerSession {
                 continue;
             }
             offsetStore.update(queue.queue(), offset, false);
-            offsetStore.persist(List.of(queue.queue())).whenComplete((ok, error) -> queue.commitAcknowledged());
+            // A write that failed or went unanswered may still be applied: it stays unacknowledged.
+            offsetStore.persist(List.of(queue.queue())).thenRun(queue::commitAcknowledged);
         }
     }
 

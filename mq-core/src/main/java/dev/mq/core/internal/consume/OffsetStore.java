@@ -24,7 +24,10 @@ public interface OffsetStore {
      */
     void update(MessageQueue queue, long offset, boolean allowBackwards);
 
-    /** Writes the recorded offsets of {@code queues} out; completes when they are stored (or failed, logged). */
+    /**
+     * Writes the recorded offsets of {@code queues} out; completes when they are stored, exceptionally
+     * (the failure logged here) when a write failed or went unanswered: it may still be applied later.
+     */
     CompletableFuture<Void> persist(Collection<MessageQueue> queues);
 
     /** Forgets {@code queue}'s recorded offset (after it was persisted on giving the queue up). */

@@ -270,4 +270,40 @@ class PushConsumerWireTest {
             assertThat(after).filteredOn(r -> r.code() == RequestCode.PULL_MESSAGE && isA0(r)).isEmpty();
         }
     }
+
+    @Test
+    void aPeriodicCommitThatFailedCountsAsAnOlderOffsetThatMayLandSoTheFinalOffsetIsWrittenTwice() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Long> handled = new CopyOnWriteArrayList<>();
+        MessageListener listener = m -> {
+            awaitNextPullHeld();
+            if (m.queueOffset() == 11) {
+                release.await(); // offset 11 stays the committable one while periodic commits fail
+            }
+            handled.add(m.queueOffset());
+            return ConsumeResult.SUCCESS;
+        };
+        try (CapturedLogs logs = CapturedLogs.of(Rebalancer.class.getName(), Level.INFO);
+             PushConsumer consumer = ownA0("give-up-failed-commit", listener)) {
+            brokerA.offsetUpdateCode = 1; // SYSTEM_ERROR: a periodic write of 11 that may yet be applied
+            consumer.start();
+            await(() -> handled.contains(10L) && heldPulls.size() == 1, "message 10 handled, the next pull held");
+            int refusedFrom = brokerA.server().received().size();
+            await(() -> a0Updates(receivedByA(refusedFrom)).contains(11L), "a periodic commit of 11 refused");
+            brokerA.offsetUpdateCode = 0;
+
+            anotherMemberTakesA0();
+            await(() -> !consumer.assignedQueues().contains(A0), "A0 is being given up");
+            int givenUp = brokerA.server().received().size();
+            RemotingCommand held = heldPulls.get(0).pull();
+            FakeBroker.answerPull(heldPulls.get(0).ctx(), held, 19, 12, null); // the pull's offset acknowledged
+            release.countDown();
+            await(() -> logs.messages(Level.INFO).stream().anyMatch(m -> m.contains("gave up") && m.contains(
+                    "Orders")), "the give-up of A0 finished");
+
+            // Only the refused periodic write (11) is unacknowledged: the final offset is written twice.
+            assertThat(a0Updates(receivedByA(givenUp))).containsExactly(12L, 12L);
+            assertThat(brokerA.consumerOffsets.get(A0)).isEqualTo(12L);
+        }
+    }
 }
