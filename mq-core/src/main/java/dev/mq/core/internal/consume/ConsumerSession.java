@@ -545,12 +545,16 @@ final class ConsumerSession {
         }
         awaitIdle(stopped, System.nanoTime() + REMOVAL_WAIT.toNanos());
         offsets.forEach((queue, offset) -> offsetStore.update(queue, offset, true));
-        try {
-            offsetStore.persist(offsets.keySet()).get(BrokerRequests.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            log.warn("consumer group {}: writing the reset offsets did not finish: {}", config.group(), e.toString());
+        long deadline = System.nanoTime() + BrokerRequests.TIMEOUT.toNanos();
+        // As for a final commit: an offset a stopped queue sent before (a held pull's, a periodic
+        // commit's) may be applied after the reset's write and undo it, whichever way it moved; such a
+        // queue's reset offset is written again once the first write was answered.
+        if (awaitPersisted(List.copyOf(offsets.keySet()), deadline)) {
+            List<MessageQueue> again = stopped.stream().filter(ProcessQueue::commitMayLand).map(ProcessQueue::queue)
+                    .toList();
+            if (!again.isEmpty()) {
+                awaitPersisted(again, deadline);
+            }
         }
         for (MessageQueue queue : offsets.keySet()) {
             if (stopped.stream().noneMatch(q -> q.queue().equals(queue))) {

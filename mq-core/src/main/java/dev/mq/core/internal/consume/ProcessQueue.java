@@ -257,6 +257,11 @@ final class ProcessQueue {
         return commitsUnacknowledged > 0 && lowestUnacknowledgedCommit < finalOffset;
     }
 
+    /** Whether any offset was sent and not acknowledged: the broker may still apply it. */
+    synchronized boolean commitMayLand() {
+        return commitsUnacknowledged > 0;
+    }
+
     /** Whether no handed-out message is still unsettled. */
     synchronized boolean isIdle() {
         return inFlight == 0;

@@ -155,6 +155,10 @@ class PushConsumerWireTest {
      * brokers list only this client as the group's member until the test adds another.
      */
     private PushConsumer ownA0(String group, MessageListener listener) {
+        return ownA0(group, listener, Duration.ofMillis(100));
+    }
+
+    private PushConsumer ownA0(String group, MessageListener listener, Duration commitInterval) {
         brokerA.consumerOffsets.put(A0, 10L);
         brokerA.pulls = (ctx, pull) -> {
             if (!"Orders".equals(pull.field("topic")) || !"0".equals(pull.field("queueId"))) {
@@ -170,7 +174,7 @@ class PushConsumerWireTest {
             broker.members.add(client.clientId());
         }
         PushConsumer consumer = client.newPushConsumer(ConsumerConfig.builder().group(group).subscribe("Orders", "*")
-                .concurrency(2).commitInterval(Duration.ofMillis(100)).shutdownTimeout(Duration.ofSeconds(10)).build(),
+                .concurrency(2).commitInterval(commitInterval).shutdownTimeout(Duration.ofSeconds(10)).build(),
                 listener);
         ((DefaultPushConsumer) consumer).rebalanceInterval(Duration.ofMillis(200));
         return consumer;
@@ -304,6 +308,31 @@ class PushConsumerWireTest {
             // Only the refused periodic write (11) is unacknowledged: the final offset is written twice.
             assertThat(a0Updates(receivedByA(givenUp))).containsExactly(12L, 12L);
             assertThat(brokerA.consumerOffsets.get(A0)).isEqualTo(12L);
+        }
+    }
+
+    @Test
+    void aResetWhileAPullCarryingAnotherOffsetIsUnansweredWritesTheResetOffsetTwice() throws Exception {
+        List<Long> handled = new CopyOnWriteArrayList<>();
+        MessageListener listener = m -> {
+            awaitNextPullHeld();
+            handled.add(m.queueOffset());
+            return ConsumeResult.SUCCESS;
+        };
+        // No periodic commit in this test: every offset write seen is the reset's.
+        try (CapturedLogs logs = CapturedLogs.of(ConsumerSession.class.getName(), Level.INFO);
+             PushConsumer consumer = ownA0("reset-twice", listener, Duration.ofHours(1))) {
+            consumer.start();
+            await(() -> handled.size() == 2 && heldPulls.size() == 1, "both handled, the next pull held");
+            assertThat(heldPulls.get(0).pull().field("commitOffset")).isEqualTo("10"); // unanswered
+            int before = brokerA.server().received().size();
+
+            Objects.requireNonNull(((DefaultPushConsumer) consumer).session()).resetOffsets(java.util.Map.of(A0, 5L));
+            await(() -> logs.messages(Level.INFO).stream().anyMatch(m -> m.contains("restarts at offset 5")),
+                    "A0 restarted at the reset offset");
+
+            assertThat(a0Updates(receivedByA(before))).containsExactly(5L, 5L);
+            assertThat(brokerA.consumerOffsets.get(A0)).isEqualTo(5L);
         }
     }
 }
