@@ -25,8 +25,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code CONSUME_START namesrv=.. group=.. topic=..} marks the cost counters and starts a
  *       consumer;</li>
  *   <li>{@code CONSUME_MARK} marks them again (after a warm-up);</li>
- *   <li>{@code CONSUME_AWAIT count=N stall_ms=..} waits for N distinct messages and answers the
- *       figures from the mark to the last one's arrival (a drain);</li>
+ *   <li>{@code CONSUME_AWAIT count=N start_ms=.. stall_ms=..} waits for N distinct messages and answers
+ *       the figures from the mark to the last one's arrival (a drain), and whether they all came: it
+ *       gives up when the first has not come {@code start_ms} after the mark, or none for
+ *       {@code stall_ms} after that ({@link ConsumeDriver.Drain});</li>
  *   <li>{@code CONSUME_READ} answers the figures from the mark to now (a steady load);</li>
  *   <li>{@code CONSUME_STOP expected=N stall_ms=.. settle_ms=..} waits for N distinct messages and a
  *       little longer, answers distinct, duplicate and missing ones, and closes the consumer (within
@@ -114,8 +116,9 @@ public abstract class ClientWorker implements WorkerCommands {
                 return consuming().read().toLine();
             }
             case "CONSUME_AWAIT" -> {
-                return consuming().awaitConsumed(Long.parseLong(args.get("count")), Long.parseLong(args.get("stall_ms")))
-                        .toLine();
+                long stall = Long.parseLong(args.get("stall_ms"));
+                return consuming().awaitConsumed(Long.parseLong(args.get("count")),
+                        Long.parseLong(args.getOrDefault("start_ms", Long.toString(stall))), stall).toLine();
             }
             case "CONSUME_STOP" -> {
                 if (consumer == null) {
