@@ -20,6 +20,11 @@ class ConsumeDriverTest {
         }
 
         @Override
+        public Cache cache() {
+            return new Cache(0, 0, -1, -1, "none");
+        }
+
+        @Override
         public void close() {
             closed = true;
         }
