@@ -165,7 +165,7 @@ final class Options {
      * broker's async ones; then the consume scenarios. Without {@code --scenarios} that is the send
      * suite, or with {@code --consume} the consume suite; with it, the scenarios of both that match
      * (of the consume suite only, with {@code --consume}). {@code real-backlog-<bytes>} (minutes long)
-     * runs only when {@code --scenarios} names it.
+     * runs only when a {@code --scenarios} pattern names it (says "backlog").
      */
     List<Scenario> scenarios() {
         List<Scenario> consuming = new ArrayList<>();
@@ -184,7 +184,7 @@ final class Options {
                 all.addAll(consuming);
             }
         }
-        if (!filters.isEmpty()) {
+        if (filters.stream().anyMatch(p -> p.pattern().contains("backlog"))) { // named, not only matched by real-*
             all.addAll(byNameOnly);
         }
         List<Scenario> selected = new ArrayList<>();
