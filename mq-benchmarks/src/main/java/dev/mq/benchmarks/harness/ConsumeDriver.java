@@ -75,6 +75,8 @@ public final class ConsumeDriver {
      * @param expected            the distinct messages waited for
      * @param complete            whether they all arrived
      * @param firstDeliveryMillis from the mark to the first distinct message, or -1 when none arrived
+     * @param startMillis         how long it waited for a first message
+     * @param stallMillis         how long it waited for a next one
      */
     public record Drain(RunOutcome outcome, long expected, boolean complete, long firstDeliveryMillis, long startMillis,
                         long stallMillis) {
