@@ -39,6 +39,12 @@ final class Options {
     int e2eRate = 2_000;
     Duration e2eWarmup = Duration.ofSeconds(5);
     Duration e2eDuration = Duration.ofSeconds(10);
+    /** real-backlog: the backlog's size, the bodies, the consumer JVM's heap, the handler's time, how long. */
+    long backlogMib = 1024;
+    int backlogBytes = 64 * 1024;
+    String backlogHeap = "256m";
+    long backlogHandlerMillis = 100;
+    Duration backlogDuration = Duration.ofSeconds(60);
 
     static String usage() {
         return """
@@ -82,6 +88,12 @@ final class Options {
                   --e2e-rate=2000          msgs/s the producer sends at in real-e2e
                   --e2e-warmup=5s          unreported consumption before each e2e window
                   --e2e-duration=10s       each e2e window
+                  real-backlog-<bytes> (only by name, e.g. --consume --scenarios=real-backlog-*): a topic
+                  filled with --backlog-mib of --backlog-bytes bodies, then each consumer in a JVM of
+                  --backlog-heap with a handler of --backlog-handler-ms for --backlog-duration: its heap
+                  (after each GC, sampled) and cache (sampled) against its caps
+                  --backlog-mib=1024  --backlog-bytes=65536  --backlog-heap=256m  --backlog-handler-ms=100
+                  --backlog-duration=60s
                 """;
     }
 
@@ -124,6 +136,11 @@ final class Options {
                 case "e2e-rate" -> o.e2eRate = Integer.parseInt(value);
                 case "e2e-warmup" -> o.e2eWarmup = duration(value);
                 case "e2e-duration" -> o.e2eDuration = duration(value);
+                case "backlog-mib" -> o.backlogMib = Long.parseLong(value);
+                case "backlog-bytes" -> o.backlogBytes = Integer.parseInt(value);
+                case "backlog-heap" -> o.backlogHeap = value;
+                case "backlog-handler-ms" -> o.backlogHandlerMillis = Long.parseLong(value);
+                case "backlog-duration" -> o.backlogDuration = duration(value);
                 default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + usage());
             }
         }
@@ -135,6 +152,11 @@ final class Options {
             throw new IllegalArgumentException("consume-bytes, consume-rounds, drain-messages, e2e-rate and e2e-duration "
                     + "must be positive, e2e-warmup not negative");
         }
+        if (o.backlogMib < 1 || o.backlogBytes < 1 || o.backlogHandlerMillis < 0 || o.backlogDuration.isNegative()
+                || o.backlogDuration.isZero()) {
+            throw new IllegalArgumentException("backlog-mib, backlog-bytes and backlog-duration must be positive, "
+                    + "backlog-handler-ms not negative");
+        }
         return o;
     }
 
@@ -142,13 +164,16 @@ final class Options {
      * The scenarios to run, in order: by broker, then mode, then size; the in-flight sweep after its
      * broker's async ones; then the consume scenarios. Without {@code --scenarios} that is the send
      * suite, or with {@code --consume} the consume suite; with it, the scenarios of both that match
-     * (of the consume suite only, with {@code --consume}).
+     * (of the consume suite only, with {@code --consume}). {@code real-backlog-<bytes>} (minutes long)
+     * runs only when a {@code --scenarios} pattern names it (says "backlog").
      */
     List<Scenario> scenarios() {
         List<Scenario> consuming = new ArrayList<>();
+        List<Scenario> byNameOnly = new ArrayList<>();
         if (brokers.contains(Scenario.BrokerKind.REAL)) {
             consuming.add(Scenario.consuming(Scenario.BrokerKind.REAL, Scenario.Consumption.DRAIN, consumeBytes));
             consuming.add(Scenario.consuming(Scenario.BrokerKind.REAL, Scenario.Consumption.E2E, consumeBytes));
+            byNameOnly.add(Scenario.consuming(Scenario.BrokerKind.REAL, Scenario.Consumption.BACKLOG, backlogBytes));
         }
         Set<Scenario> all = new LinkedHashSet<>();
         if (consume) {
@@ -158,6 +183,9 @@ final class Options {
             if (!filters.isEmpty()) {
                 all.addAll(consuming);
             }
+        }
+        if (filters.stream().anyMatch(p -> p.pattern().contains("backlog"))) { // named, not only matched by real-*
+            all.addAll(byNameOnly);
         }
         List<Scenario> selected = new ArrayList<>();
         for (Scenario s : all) {

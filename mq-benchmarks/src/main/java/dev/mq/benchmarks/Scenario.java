@@ -10,8 +10,8 @@ import dev.mq.benchmarks.harness.Mode;
  * asynchronous scenario keeps other than {@value #STANDARD_IN_FLIGHT} sends in flight, and
  * {@code -batched} when both clients run with their auto-batching on: mq-core's
  * {@code AutoBatching.whenBusy()}, the official client's {@code setAutoBatch(true)} with its default
- * delay and sizes. A consume scenario's is {@code <broker>-drain-<bytes>} or {@code <broker>-e2e-<bytes>}
- * (see {@link Consumption}); its messages are sent by one producer, mq-core's, asynchronously.
+ * delay and sizes. A consume scenario's is {@code <broker>-drain-<bytes>}, {@code <broker>-e2e-<bytes>}
+ * or {@code <broker>-backlog-<bytes>} (see {@link Consumption}); its messages are sent by one producer, mq-core's, asynchronously.
  */
 record Scenario(BrokerKind broker, Mode mode, int bytes, int inFlight, boolean batching, Consumption consumption) {
 
@@ -57,7 +57,12 @@ record Scenario(BrokerKind broker, Mode mode, int bytes, int inFlight, boolean b
          * Each consumes while one producer sends at a fixed rate: latency from send to handler, CPU
          * and allocation per message.
          */
-        E2E;
+        E2E,
+        /**
+         * Each consumes, in a JVM with a small heap and with a slow handler, a topic pre-filled with
+         * a backlog far larger than that heap, for a fixed time: its heap and its cache.
+         */
+        BACKLOG;
 
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

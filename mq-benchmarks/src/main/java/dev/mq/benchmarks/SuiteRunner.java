@@ -1,5 +1,6 @@
 package dev.mq.benchmarks;
 
+import dev.mq.benchmarks.harness.ConsumeDriver;
 import dev.mq.benchmarks.harness.KeyValues;
 import dev.mq.benchmarks.harness.Mode;
 import dev.mq.benchmarks.harness.RunOutcome;
@@ -44,8 +45,17 @@ final class SuiteRunner {
     private static final String OFFICIAL = "official";
     /** The JVM (mq-core's classpath) of the producer that feeds the consume scenarios, for both consumers alike. */
     private static final String PRODUCER = "producer";
-    /** A drain that receives nothing new for this long is given up (its missing messages are reported). */
+    /**
+     * A drain that receives nothing new for this long is given up, and fails its client's scenario.
+     */
     private static final long DRAIN_STALL_MILLIS = 30_000;
+    /**
+     * A drain whose consumer has handed over no message this long after its start is given up, and
+     * fails its client's scenario. Longer than the stall: a consumer that finds no queue (or no
+     * offset) at its first rebalance gets them at its next (Apache's: 20 s later), more on a loaded
+     * machine, and that start-up is part of what a drain measures.
+     */
+    private static final long DRAIN_START_MILLIS = 120_000;
     /** How long a consumer is watched for late duplicates once it has every message. */
     private static final long SETTLE_MILLIS = 1_000;
     private static final int REAL_TOPIC_QUEUES = 8;
@@ -96,7 +106,10 @@ final class SuiteRunner {
                 + (scenarios.stream().anyMatch(s -> s.consumption() != Scenario.Consumption.NONE)
                         ? " consume_rounds=" + options.consumeRounds + " drain_messages=" + options.drainMessages
                         + " e2e_rate=" + options.e2eRate + " e2e_warmup=" + options.e2eWarmup.toMillis() + "ms e2e_duration="
-                        + options.e2eDuration.toMillis() + "ms" : ""));
+                        + options.e2eDuration.toMillis() + "ms" : "")
+                + (scenarios.stream().anyMatch(s -> s.consumption() == Scenario.Consumption.BACKLOG)
+                        ? " backlog_mib=" + options.backlogMib + " backlog_heap=" + options.backlogHeap + " backlog_handler_ms="
+                        + options.backlogHandlerMillis + " backlog_duration=" + options.backlogDuration.toMillis() + "ms" : ""));
         failures = 0;
         try {
             List<Scenario> onNull = scenarios.stream().filter(s -> s.broker() == Scenario.BrokerKind.NULL).toList();
@@ -165,6 +178,7 @@ final class SuiteRunner {
                     case NONE -> runScenario(scenario, mq.nameServerAddress(), mq, null);
                     case DRAIN -> runDrain(scenario, mq.nameServerAddress(), mq);
                     case E2E -> runEndToEnd(scenario, mq.nameServerAddress(), mq);
+                    case BACKLOG -> runBacklog(scenario, mq.nameServerAddress(), mq);
                 }
             }
         }
@@ -390,20 +404,35 @@ final class SuiteRunner {
     private record DrainResult(RunOutcome outcome, long duplicates, long missing) {
     }
 
-    /** One drain of {@code topic} by {@code session}'s client with a fresh group. */
+    /**
+     * One drain of {@code topic} by {@code session}'s client with a fresh group. A drain that did not
+     * get every message (none came within {@value #DRAIN_START_MILLIS} ms of the start, or none for
+     * {@value #DRAIN_STALL_MILLIS} ms after that) is no measurement: its line says why, the consumer is
+     * closed, and an exception fails the client's scenario, so that no rate of a partial drain enters
+     * a {@code RESULT} or {@code RATIO} line.
+     */
     private DrainResult drainOnce(Session session, String name, String nameServer, String topic, long count, String label) {
         String group = "bench_" + session.client + "_" + (++sequence);
         ChildJvm worker = worker(session.client);
         worker.call("CONSUME_START namesrv=" + nameServer + " group=" + group + " topic=" + topic, Duration.ofMinutes(1));
-        RunOutcome outcome = RunOutcome.fromLine(worker.call("CONSUME_AWAIT count=" + count + " stall_ms=" + DRAIN_STALL_MILLIS,
-                Duration.ofMinutes(30)));
-        Map<String, String> stop = stopConsumer(session.client, name, count);
+        ConsumeDriver.Drain drain = ConsumeDriver.Drain.fromLine(worker.call("CONSUME_AWAIT count=" + count
+                + " start_ms=" + DRAIN_START_MILLIS + " stall_ms=" + DRAIN_STALL_MILLIS, Duration.ofMinutes(30)));
+        RunOutcome outcome = drain.outcome();
+        String failure = drain.failure();
+        // an incomplete drain's consumer is closed at once: waiting for the rest would only say how late it was
+        Map<String, String> stop = stopConsumer(session.client, name, failure == null ? count : 0);
         long duplicates = Long.parseLong(stop.get("duplicates"));
-        long missing = Long.parseLong(stop.get("missing"));
+        long missing = failure == null ? Long.parseLong(stop.get("missing")) : count - Long.parseLong(stop.get("unique"));
+        if (failure != null) {
+            out.printf(Locale.ROOT, "# %s %s %s: incomplete, %s; unique=%s duplicates=%d missing=%d close_ms=%s load=%s%n",
+                    name, session.client, label, failure, stop.get("unique"), duplicates, missing, stop.get("close_ms"),
+                    loadAverage());
+            throw new IllegalStateException(label + " incomplete: " + failure);
+        }
         out.printf(Locale.ROOT, "# %s %s %s: msgs_per_s=%.0f cpu_us_per_msg=%.2f alloc_bytes_per_msg=%.0f unique=%s "
-                        + "duplicates=%d missing=%d close_ms=%s load=%s%n", name, session.client, label,
+                        + "duplicates=%d missing=%d first_delivery_ms=%d close_ms=%s load=%s%n", name, session.client, label,
                 outcome.messagesPerSecond(), outcome.cpuMicrosPerMessage(), outcome.allocatedBytesPerMessage(),
-                stop.get("unique"), duplicates, missing, stop.get("close_ms"), loadAverage());
+                stop.get("unique"), duplicates, missing, drain.firstDeliveryMillis(), stop.get("close_ms"), loadAverage());
         return new DrainResult(outcome, duplicates, missing);
     }
 
@@ -563,6 +592,95 @@ final class SuiteRunner {
     }
 
     /**
+     * A backlog far larger than a consumer's heap: one topic filled with {@code --backlog-mib} of
+     * {@code --backlog-bytes} bodies, then each client's push consumer (its defaults, a group of its
+     * own from the first offset) in a fresh JVM of {@code --backlog-heap}, every message handled in
+     * {@code --backlog-handler-ms}, for {@code --backlog-duration}: one {@code BACKLOG} line each
+     * with the heap after collections, the heap sampled, the live heap at the end, the cache sampled
+     * against the client's caps, and the out-of-memory errors seen (the JVM's log included). Ours
+     * fails the run if it ran out of memory or its cache went past its byte cap by more than its
+     * pulls under way can bring (one per queue, each of at most {@code pullBatchSize} messages).
+     */
+    private void runBacklog(Scenario scenario, String nameServer, EmbeddedRocketMQ mq) {
+        String name = scenario.name();
+        long count = (options.backlogMib * 1024 * 1024 + scenario.bytes() - 1) / scenario.bytes();
+        String topic = "bench-" + (++sequence) + "-" + name;
+        try {
+            count = fill(scenario, nameServer, mq, topic, count);
+        } catch (RuntimeException e) {
+            failures++;
+            out.println("FAILED scenario=" + name + " client=" + PRODUCER + " error=" + KeyValues.escape(String.valueOf(e.getMessage())));
+            return;
+        }
+        for (String client : options.clients) {
+            String jvmName = client + "-backlog-" + (++sequence);
+            progress.println("[bench] " + name + " " + client);
+            ChildJvm worker = null;
+            try {
+                worker = startWorker(jvmName, client, List.of("-Xms" + options.backlogHeap, "-Xmx" + options.backlogHeap));
+                Map<String, String> r = KeyValues.parse(worker.call("BACKLOG namesrv=" + nameServer + " group=bench_"
+                        + client + "_" + sequence + " topic=" + topic + " handler_ms=" + options.backlogHandlerMillis
+                        + " duration_ms=" + options.backlogDuration.toMillis() + " sample_ms=100",
+                        options.backlogDuration.plus(Duration.ofMinutes(3))));
+                long oom = Long.parseLong(r.get("oom")) + outOfMemoryErrorsLogged(jvmName, client);
+                out.printf(Locale.ROOT, "BACKLOG scenario=%s client=%s backlog_messages=%d backlog_mib=%d handler_ms=%d "
+                                + "heap_max_mib=%s seconds=%s handled=%s max_heap_after_gc_mib=%s max_heap_used_mib=%s "
+                                + "max_live_heap_mib=%s live_heap_end_mib=%s collections=%s max_cached_messages=%s max_cached_mib=%s "
+                                + "end_cached_messages=%s end_cached_mib=%s cap_messages=%s cap_mib=%s caps=%s oom=%d load=%s%n",
+                        name, client, count, count * scenario.bytes() / (1024 * 1024), options.backlogHandlerMillis,
+                        r.get("heap_max_mib"), r.get("seconds"), r.get("handled"), r.get("max_heap_after_gc_mib"),
+                        r.get("max_heap_used_mib"), r.get("max_live_heap_mib"), r.get("live_heap_end_mib"), r.get("collections"),
+                        r.get("max_cached_messages"), r.get("max_cached_mib"), r.get("end_cached_messages"),
+                        r.get("end_cached_mib"), r.get("cap_messages"), r.get("cap_mib"), r.get("caps"), oom, loadAverage());
+                if (client.equals(OURS)) {
+                    // a pull is sent while the byte cap is not reached, so each of the 8 queues may bring one more answer
+                    double allowedMib = Double.parseDouble(r.get("cap_mib"))
+                            + REAL_TOPIC_QUEUES * 32.0 * scenario.bytes() / (1024 * 1024);
+                    if (oom > 0 || Double.parseDouble(r.get("max_cached_mib")) > allowedMib) {
+                        failures++;
+                        out.println("FAILED scenario=" + name + " client=" + client + " error=" + KeyValues.escape(
+                                "oom=" + oom + " max_cached_mib=" + r.get("max_cached_mib") + " allowed " + allowedMib));
+                    }
+                }
+            } catch (RuntimeException e) {
+                failures++;
+                long oom = outOfMemoryErrorsLogged(jvmName, client);
+                out.println("FAILED scenario=" + name + " client=" + client + " error=" + KeyValues.escape(
+                        String.valueOf(e.getMessage())) + " oom=" + oom);
+            } finally {
+                if (worker != null) {
+                    worker.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * How often "OutOfMemoryError" appears in the log of the JVM {@code jvmName} and, for Apache's
+     * client, in its own log files (which all its JVMs of the run share).
+     */
+    private long outOfMemoryErrorsLogged(String jvmName, String client) {
+        long count = 0;
+        List<Path> logs = new ArrayList<>(List.of(work.resolve(jvmName + "-worker.log")));
+        Path official = work.resolve("official-home").resolve("logs");
+        if (!client.equals(OURS) && Files.isDirectory(official)) {
+            try (var files = Files.walk(official)) {
+                files.filter(Files::isRegularFile).forEach(logs::add);
+            } catch (IOException e) {
+                progress.println("[bench] could not read " + official + ": " + e);
+            }
+        }
+        for (Path log : logs) {
+            try (var lines = Files.lines(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+                count += lines.filter(l -> l.contains("OutOfMemoryError")).count();
+            } catch (IOException | UncheckedIOException e) {
+                // no such log
+            }
+        }
+        return count;
+    }
+
+    /**
      * Unreported sends of the producer at the e2e rate for {@code --e2e-warmup}, so that the first
      * consumer to be measured does not meet a cold producer (its JIT, its connections).
      */
@@ -683,13 +801,18 @@ final class SuiteRunner {
     }
 
     private ChildJvm worker(String client) {
-        return workers.computeIfAbsent(client, this::startWorker);
+        return workers.computeIfAbsent(client, c -> startWorker(c, c, List.of("-Xms" + options.workerHeap,
+                "-Xmx" + options.workerHeap)));
     }
 
-    private ChildJvm startWorker(String client) {
-        progress.println("[bench] starting the " + client + " client's JVM");
-        List<String> jvm = new ArrayList<>(List.of("-Xms" + options.workerHeap, "-Xmx" + options.workerHeap,
-                "-XX:+UseG1GC", "-XX:-UsePerfData", "-Djava.net.preferIPv4Stack=true"));
+    /**
+     * A JVM named {@code name} for {@code client}'s code ({@value #OURS} and {@value #PRODUCER}:
+     * mq-core's; otherwise Apache's) with the heap options {@code heap}.
+     */
+    private ChildJvm startWorker(String name, String client, List<String> heap) {
+        progress.println("[bench] starting the " + name + " client's JVM");
+        List<String> jvm = new ArrayList<>(heap);
+        jvm.addAll(List.of("-XX:+UseG1GC", "-XX:-UsePerfData", "-Djava.net.preferIPv4Stack=true"));
         if (options.clients.contains(client)) { // for the clients under test (e.g. a JFR recording of one), not for
             jvm.addAll(options.workerJvmArgs); // the producer or a JVM started only to count what the broker stores
         }
@@ -713,12 +836,12 @@ final class SuiteRunner {
             classpath = String.join(File.pathSeparator, entries);
             commands = "dev.mq.benchmarks.official.OfficialCommands";
         }
-        ChildJvm worker = ChildJvm.builder(client, "dev.mq.benchmarks.worker.WorkerMain")
+        ChildJvm worker = ChildJvm.builder(name, "dev.mq.benchmarks.worker.WorkerMain")
                 .jvmOptions(jvm)
                 .classpath(classpath)
                 .arguments(List.of(commands))
                 .replyPrefix(WorkerMain.PREFIX)
-                .log(work.resolve(client + "-worker.log"))
+                .log(work.resolve(name + "-worker.log"))
                 .start();
         try {
             worker.awaitReady(CHILD_START_TIMEOUT);

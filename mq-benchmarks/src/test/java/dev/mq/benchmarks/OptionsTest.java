@@ -65,6 +65,24 @@ class OptionsTest {
     }
 
     @Test
+    void theBacklogScenarioRunsOnlyWhenNamed() {
+        assertThat(Options.parse(new String[] {"--consume"}).scenarios()).extracting(Scenario::name)
+                .noneMatch(name -> name.contains("backlog"));
+        assertThat(Options.parse(new String[] {"--scenarios=real-*"}).scenarios()).extracting(Scenario::name)
+                .contains("real-drain-1024").noneMatch(name -> name.contains("backlog"));
+        assertThat(Options.parse(new String[] {"--consume", "--scenarios=real-backlog-*"}).scenarios())
+                .extracting(Scenario::name).containsExactly("real-backlog-65536");
+        Options o = Options.parse(new String[] {"--scenarios=real-backlog-16384", "--backlog-bytes=16384", "--backlog-mib=64",
+                "--backlog-heap=128m", "--backlog-handler-ms=5", "--backlog-duration=10s"});
+        assertThat(o.scenarios()).extracting(Scenario::name).containsExactly("real-backlog-16384");
+        assertThat(o.backlogMib).isEqualTo(64);
+        assertThat(o.backlogHeap).isEqualTo("128m");
+        assertThat(o.backlogHandlerMillis).isEqualTo(5);
+        assertThat(o.backlogDuration).isEqualTo(Duration.ofSeconds(10));
+        assertThatThrownBy(() -> Options.parse(new String[] {"--backlog-mib=0"})).hasMessageContaining("backlog-mib");
+    }
+
+    @Test
     void parsesAndChecksTheConsumeSettings() {
         Options o = Options.parse(new String[] {"--consume", "--drain-messages=600000", "--consume-rounds=3",
                 "--e2e-rate=5000", "--e2e-warmup=2s", "--e2e-duration=20s"});

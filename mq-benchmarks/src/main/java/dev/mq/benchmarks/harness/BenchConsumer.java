@@ -14,6 +14,24 @@ public interface BenchConsumer extends AutoCloseable {
      */
     void start(String nameServer, String group, String topic, Sink sink) throws Exception;
 
+    /**
+     * What the consumer holds now (messages pulled and not finished, their body bytes, over all its
+     * queues) and its caps on them with its default settings, as the client itself counts them.
+     */
+    Cache cache();
+
+    /**
+     * A consumer's cache at one moment.
+     *
+     * @param messages    messages pulled and not finished
+     * @param bytes       their body bytes
+     * @param capMessages the most it holds by its settings (-1: no cap)
+     * @param capBytes    the most body bytes it holds by its settings (-1: no cap)
+     * @param caps        how the caps are set, for the report (e.g. per queue)
+     */
+    record Cache(long messages, long bytes, long capMessages, long capBytes, String caps) {
+    }
+
     /** Stops the consumer (committing its offsets) and everything it started. */
     @Override
     void close();

@@ -22,6 +22,8 @@ public final class ConsumeDriver {
     private final Object reached = new Object();
     private volatile long target = Long.MAX_VALUE;
     private volatile long reachedAt;
+    /** When the first distinct message arrived, or 0. */
+    private volatile long firstDeliveryAt;
     private volatile Mark mark;
     private volatile String firstError;
     private boolean started;
@@ -52,13 +54,59 @@ public final class ConsumeDriver {
     }
 
     /**
-     * Waits until {@code count} distinct messages have been handed to the consumer, or until none
-     * arrived for {@code stallMillis}; then the figures from the mark to the moment the last one
-     * arrived (or to now, when it gave up).
+     * Waits until {@code count} distinct messages have been handed to the consumer, or gives up: when
+     * the first one has not arrived {@code startMillis} after the mark, or none arrived for
+     * {@code stallMillis} after that. Answers the figures from the mark to the moment the last one
+     * arrived (or to now, when it gave up) and whether the count was reached: figures of a drain that
+     * gave up are no drain's, and must not be reported as one.
      */
-    public RunOutcome awaitConsumed(long count, long stallMillis) throws InterruptedException {
-        long at = awaitUnique(count, stallMillis);
-        return outcome(at, ProcessCost.now());
+    public Drain awaitConsumed(long count, long startMillis, long stallMillis) throws InterruptedException {
+        Mark m = mark;
+        Awaited awaited = awaitUnique(count, m.nanos, startMillis, stallMillis);
+        long first = firstDeliveryAt;
+        return new Drain(outcome(awaited.at, ProcessCost.now()), count, awaited.reached,
+                first == 0 ? -1 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(first - m.nanos)), startMillis, stallMillis);
+    }
+
+    /**
+     * What {@link #awaitConsumed} found.
+     *
+     * @param outcome             the figures from the mark to the last arrival (or to the give-up)
+     * @param expected            the distinct messages waited for
+     * @param complete            whether they all arrived
+     * @param firstDeliveryMillis from the mark to the first distinct message, or -1 when none arrived
+     * @param startMillis         how long it waited for a first message
+     * @param stallMillis         how long it waited for a next one
+     */
+    public record Drain(RunOutcome outcome, long expected, boolean complete, long firstDeliveryMillis, long startMillis,
+                        long stallMillis) {
+
+        /** Why these figures are not a drain of {@code expected} messages, or null when they are. */
+        public String failure() {
+            if (complete && outcome.messages() == expected) {
+                return null;
+            }
+            if (firstDeliveryMillis < 0) {
+                return "no message within " + startMillis + " ms of the consumer's start (0 of " + expected + ")";
+            }
+            if (!complete) {
+                return "deliveries stalled for " + stallMillis + " ms at " + outcome.messages() + " of " + expected
+                        + " messages (first after " + firstDeliveryMillis + " ms)";
+            }
+            return outcome.messages() + " messages measured of " + expected;
+        }
+
+        public String toLine() {
+            return outcome.toLine() + " expected=" + expected + " complete=" + complete + " first_delivery_ms="
+                    + firstDeliveryMillis + " start_ms=" + startMillis + " stall_ms=" + stallMillis;
+        }
+
+        public static Drain fromLine(String line) {
+            java.util.Map<String, String> v = KeyValues.parse(line);
+            return new Drain(RunOutcome.fromLine(line), Long.parseLong(v.get("expected")),
+                    Boolean.parseBoolean(v.get("complete")), Long.parseLong(v.get("first_delivery_ms")),
+                    Long.parseLong(v.get("start_ms")), Long.parseLong(v.get("stall_ms")));
+        }
     }
 
     /**
@@ -66,7 +114,7 @@ public final class ConsumeDriver {
      * more for late duplicates; answers what the consumer was handed. The caller closes the consumer.
      */
     public Delivery settle(long expected, long stallMillis, long settleMillis) throws InterruptedException {
-        awaitUnique(expected, stallMillis);
+        awaitUnique(expected, System.nanoTime(), stallMillis, stallMillis);
         Thread.sleep(settleMillis);
         long unique = ledger.unique();
         return new Delivery(unique, ledger.duplicates(), Math.max(0, expected - unique));
@@ -80,26 +128,39 @@ public final class ConsumeDriver {
         }
     }
 
-    /** The time the count was reached, or now if it was not reached before deliveries stalled. */
-    private long awaitUnique(long count, long stallMillis) throws InterruptedException {
+    private record Awaited(long at, boolean reached) {
+    }
+
+    /**
+     * The time the count was reached, or now if it was not: no first message within
+     * {@code startMillis} of {@code since}, or no new one for {@code stallMillis} after one arrived.
+     */
+    private Awaited awaitUnique(long count, long since, long startMillis, long stallMillis) throws InterruptedException {
         synchronized (reached) {
             reachedAt = 0;
             target = count;
-            long lastUnique = ledger.unique();
-            long lastProgress = System.nanoTime();
-            while (ledger.unique() < count) {
-                reached.wait(50);
-                long now = ledger.unique();
-                if (now != lastUnique) {
-                    lastUnique = now;
-                    lastProgress = System.nanoTime();
-                } else if (System.nanoTime() - lastProgress > TimeUnit.MILLISECONDS.toNanos(stallMillis)) {
-                    target = Long.MAX_VALUE;
-                    return System.nanoTime();
+            try {
+                long lastUnique = ledger.unique();
+                long lastProgress = System.nanoTime();
+                while (ledger.unique() < count) {
+                    reached.wait(50);
+                    long now = ledger.unique();
+                    long time = System.nanoTime();
+                    if (now != lastUnique) {
+                        lastUnique = now;
+                        lastProgress = time;
+                    } else if (firstDeliveryAt == 0) {
+                        if (time - since > TimeUnit.MILLISECONDS.toNanos(startMillis)) {
+                            return new Awaited(time, false);
+                        }
+                    } else if (time - lastProgress > TimeUnit.MILLISECONDS.toNanos(stallMillis)) {
+                        return new Awaited(time, false);
+                    }
                 }
+                return new Awaited(reachedAt == 0 ? System.nanoTime() : reachedAt, true);
+            } finally {
+                target = Long.MAX_VALUE;
             }
-            target = Long.MAX_VALUE;
-            return reachedAt == 0 ? System.nanoTime() : reachedAt;
         }
     }
 
@@ -116,6 +177,9 @@ public final class ConsumeDriver {
         }
         if (unique < 0) {
             return;
+        }
+        if (unique == 1) {
+            firstDeliveryAt = System.nanoTime();
         }
         if (sentAtMicros != null) {
             latencies.record((handled - Long.parseLong(sentAtMicros)) * 1_000);

@@ -5,6 +5,7 @@ import dev.mq.benchmarks.harness.MessageSpec;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.impl.consumer.ProcessQueue;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.MessageExt;
 
@@ -13,6 +14,8 @@ import org.apache.rocketmq.common.message.MessageExt;
  * threads, 32 messages per pull, one message per listener call.
  */
 public final class OfficialConsumer implements BenchConsumer {
+
+    private static final long MIB = 1024 * 1024;
 
     private DefaultMQPushConsumer consumer;
 
@@ -30,6 +33,30 @@ public final class OfficialConsumer implements BenchConsumer {
             return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
         });
         consumer.start();
+    }
+
+    /**
+     * Summed over the queues it holds; its caps are per queue ({@code pullThresholdForQueue} messages,
+     * {@code pullThresholdSizeForQueue} MiB), and by default none for the whole topic.
+     */
+    @Override
+    public Cache cache() {
+        long messages = 0;
+        long bytes = 0;
+        int queues = 0;
+        for (ProcessQueue queue : consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable().values()) {
+            if (queue.isDropped()) {
+                continue;
+            }
+            queues++;
+            messages += queue.getMsgCount().get();
+            bytes += queue.getMsgSize().get();
+        }
+        long capMessages = consumer.getPullThresholdForTopic() > 0 ? consumer.getPullThresholdForTopic()
+                : (long) consumer.getPullThresholdForQueue() * queues;
+        long capBytes = consumer.getPullThresholdSizeForTopic() > 0 ? consumer.getPullThresholdSizeForTopic() * MIB
+                : consumer.getPullThresholdSizeForQueue() * MIB * queues;
+        return new Cache(messages, bytes, capMessages, capBytes, "per_queue_x" + queues);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.mq.core.client.MQClientInstance;
 import dev.mq.core.consumer.ConsumeFrom;
 import dev.mq.core.consumer.ConsumeResult;
 import dev.mq.core.consumer.ConsumerConfig;
+import dev.mq.core.consumer.ConsumerStats;
 import dev.mq.core.consumer.MessageListener;
 import dev.mq.core.consumer.PushConsumer;
 
@@ -26,6 +27,13 @@ public final class OursConsumer implements BenchConsumer {
         consumer = client.newPushConsumer(ConsumerConfig.builder().group(group).subscribe(topic, "*")
                 .consumeFrom(ConsumeFrom.FIRST_OFFSET).build(), listener);
         consumer.start();
+    }
+
+    @Override
+    public Cache cache() {
+        ConsumerStats stats = consumer.stats();
+        return new Cache(stats.cachedMessages(), stats.cachedBytes(), ConsumerConfig.DEFAULT_MAX_CACHED_MESSAGES,
+                ConsumerConfig.DEFAULT_MAX_CACHED_BYTES, "whole_consumer");
     }
 
     @Override

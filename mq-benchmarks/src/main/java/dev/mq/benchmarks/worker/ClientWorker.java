@@ -1,5 +1,6 @@
 package dev.mq.benchmarks.worker;
 
+import dev.mq.benchmarks.harness.BacklogProbe;
 import dev.mq.benchmarks.harness.BenchClient;
 import dev.mq.benchmarks.harness.BenchConsumer;
 import dev.mq.benchmarks.harness.ConsumeDriver;
@@ -25,12 +26,17 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code CONSUME_START namesrv=.. group=.. topic=..} marks the cost counters and starts a
  *       consumer;</li>
  *   <li>{@code CONSUME_MARK} marks them again (after a warm-up);</li>
- *   <li>{@code CONSUME_AWAIT count=N stall_ms=..} waits for N distinct messages and answers the
- *       figures from the mark to the last one's arrival (a drain);</li>
+ *   <li>{@code CONSUME_AWAIT count=N start_ms=.. stall_ms=..} waits for N distinct messages and answers
+ *       the figures from the mark to the last one's arrival (a drain), and whether they all came: it
+ *       gives up when the first has not come {@code start_ms} after the mark, or none for
+ *       {@code stall_ms} after that ({@link ConsumeDriver.Drain});</li>
  *   <li>{@code CONSUME_READ} answers the figures from the mark to now (a steady load);</li>
  *   <li>{@code CONSUME_STOP expected=N stall_ms=.. settle_ms=..} waits for N distinct messages and a
  *       little longer, answers distinct, duplicate and missing ones, and closes the consumer (within
  *       {@value #CONSUMER_CLOSE_SECONDS} s, else as above).</li>
+ *   <li>{@code BACKLOG namesrv=.. group=.. topic=.. handler_ms=.. duration_ms=.. sample_ms=..} runs a
+ *       consumer with a slow handler over a backlog for a fixed time and answers what its heap and
+ *       cache did ({@link BacklogProbe}), then closes it.</li>
  * </ul>
  */
 public abstract class ClientWorker implements WorkerCommands {
@@ -114,8 +120,9 @@ public abstract class ClientWorker implements WorkerCommands {
                 return consuming().read().toLine();
             }
             case "CONSUME_AWAIT" -> {
-                return consuming().awaitConsumed(Long.parseLong(args.get("count")), Long.parseLong(args.get("stall_ms")))
-                        .toLine();
+                long stall = Long.parseLong(args.get("stall_ms"));
+                return consuming().awaitConsumed(Long.parseLong(args.get("count")),
+                        Long.parseLong(args.getOrDefault("start_ms", Long.toString(stall))), stall).toLine();
             }
             case "CONSUME_STOP" -> {
                 if (consumer == null) {
@@ -128,6 +135,23 @@ public abstract class ClientWorker implements WorkerCommands {
                 consumer = null;
                 consuming = null;
                 return delivery.toLine() + " close_ok=" + closed + " close_ms=" + (System.nanoTime() - started) / 1_000_000;
+            }
+            case "BACKLOG" -> {
+                if (consumer != null) {
+                    throw new IllegalStateException("a consumer is already started");
+                }
+                BenchConsumer fresh = newConsumer();
+                try {
+                    String figures = new BacklogProbe(fresh).run(args.get("namesrv"), args.get("group"), args.get("topic"),
+                            Long.parseLong(args.get("handler_ms")), Long.parseLong(args.get("duration_ms")),
+                            Long.parseLong(args.get("sample_ms")));
+                    long started = System.nanoTime();
+                    boolean closed = closeWithin(fresh, CONSUMER_CLOSE_SECONDS);
+                    return figures + " close_ok=" + closed + " close_ms=" + (System.nanoTime() - started) / 1_000_000;
+                } catch (Exception | Error e) {
+                    closeWithin(fresh, CONSUMER_CLOSE_SECONDS);
+                    throw e;
+                }
             }
             default -> {
                 return other(verb, args);

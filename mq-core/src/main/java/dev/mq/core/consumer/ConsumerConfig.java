@@ -334,7 +334,8 @@ public final class ConsumerConfig {
 
         /**
          * Most body bytes pulled and not yet finished, over all queues of this consumer; at the cap
-         * pulling pauses. Default 64 MiB. One pull may overshoot it by one pull's worth.
+         * pulling pauses. Default 64 MiB. A pull leaves only while the cache is under the cap, so the
+         * cache may pass it by the answers of the pulls under way: at most one per queue.
          */
         public Builder maxCachedBytes(long bytes) {
             this.maxCachedBytes = bytes;

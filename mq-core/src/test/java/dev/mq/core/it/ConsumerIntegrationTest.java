@@ -423,6 +423,52 @@ class ConsumerIntegrationTest implements RequestReplyIntegrationContract {
         }
     }
 
+    /**
+     * The byte cap alone holds the cache (the message cap is far away): 64 KiB bodies, a backlog 16
+     * times the 1 MiB cap, a slow handler. A pull leaves only while the cache is under the byte cap,
+     * so the cache may pass it by at most the answers of the pulls under way: one per queue, each of
+     * at most {@code pullBatchSize} messages.
+     */
+    @Test
+    void aSlowHandlerOverABacklogOfLargeBodiesKeepsTheCachedBytesAtTheByteCap(EmbeddedRocketMQ mq) throws Exception {
+        String topic = "LargeBacklogTopic";
+        int queues = 4;
+        mq.createTopic(topic, queues);
+        int bodyBytes = 64 * 1024;
+        int backlog = 256; // 16 MiB
+        List<java.util.concurrent.CompletableFuture<SendResult>> sends = new ArrayList<>();
+        for (int i = 0; i < backlog; i++) {
+            sends.add(producer.sendAsync(Message.builder(topic).body(new byte[bodyBytes]).build()));
+        }
+        sends.forEach(java.util.concurrent.CompletableFuture::join);
+        long maxBytes = 1024 * 1024;
+        int pullBatch = 4;
+        long bound = maxBytes + (long) queues * pullBatch * bodyBytes; // 2 MiB
+        java.util.concurrent.atomic.AtomicInteger handled = new java.util.concurrent.atomic.AtomicInteger();
+        try (PushConsumer consumer = consumer(ConsumerConfig.builder().group("large-backlog-group").subscribe(topic, "*")
+                .consumeFrom(ConsumeFrom.FIRST_OFFSET).concurrency(2).pullBatchSize(pullBatch).maxCachedBytes(maxBytes),
+                m -> {
+                    Thread.sleep(50); // 2 threads: 40 messages/s, a quarter of the backlog in the 4 s watched
+                    handled.incrementAndGet();
+                    return ConsumeResult.SUCCESS;
+                })) {
+            consumer.start();
+            long maxSeenBytes = 0;
+            long maxSeenMessages = 0;
+            long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+            while (System.nanoTime() < until) {
+                var stats = consumer.stats();
+                assertThat(stats.cachedBytes()).isLessThanOrEqualTo(bound);
+                maxSeenBytes = Math.max(maxSeenBytes, stats.cachedBytes());
+                maxSeenMessages = Math.max(maxSeenMessages, stats.cachedMessages());
+                Thread.sleep(5);
+            }
+            assertThat(maxSeenBytes).as("the backlog filled the cache up to its byte cap").isGreaterThanOrEqualTo(maxBytes);
+            assertThat(maxSeenMessages).as("so the message cap (10,000) never mattered").isLessThanOrEqualTo(bound / bodyBytes);
+            assertThat(handled.get()).as("a slow handler left a backlog").isLessThan(backlog);
+        }
+    }
+
     @Test
     void consumeFromLastOffsetSkipsTheBacklogOfANewGroup(EmbeddedRocketMQ mq) {
         String topic = "LastTopic";
