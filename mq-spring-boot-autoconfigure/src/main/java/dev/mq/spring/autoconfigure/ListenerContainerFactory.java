@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -27,7 +26,6 @@ import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.convert.ConversionService;
 import org.springframework.core.env.Environment;
-import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -45,7 +43,7 @@ final class ListenerContainerFactory {
                    MQPayloadConverter converter, ConversionService conversion, List<ConsumeHook> hooks,
                    List<ListenerCustomizer> customizers, ObjectProvider<MQListenerErrorHandler> errorHandlers,
                    BeanFactory beans, ReceiveObserver observer, List<Consumer<PushConsumer>> binders,
-                   boolean virtualThreads, ListenerReplier replier) {
+                   ListenerReplier replier) {
     }
 
     private final Context context;
@@ -136,9 +134,6 @@ final class ListenerContainerFactory {
             throw a.invalid(attributeOf(e.setting()), e.value(), e.getMessage());
         }
         context.hooks().forEach(builder::hook);
-        if (context.virtualThreads()) {
-            builder.threadFactory(virtualThreads(id));
-        }
         String listenerId = id;
         context.customizers().forEach(c -> c.customize(listenerId, builder));
         ConsumerConfig config;
@@ -180,10 +175,6 @@ final class ListenerContainerFactory {
                     + " errorHandler, or mark one @Primary");
         }
         return unique;
-    }
-
-    private static ThreadFactory virtualThreads(String id) {
-        return new VirtualThreadTaskExecutor("mq-listener-" + id + "-").getVirtualThreadFactory();
     }
 
     private static ConsumeFrom consumeFrom(String value, Function<String, RuntimeException> invalid) {

@@ -9,20 +9,23 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.util.List;
+import java.util.concurrent.Executor;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Primary;
-import org.springframework.core.env.Environment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,7 +38,11 @@ import tools.jackson.databind.json.JsonMapper;
 @AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @EnableConfigurationProperties(MQProperties.class)
 @Import(NamedProducersRegistrar.class)
+@ImportRuntimeHints(MQRuntimeHints.class)
 public final class MQAutoConfiguration {
+
+    /** Bean name of the auto-configured {@link ClientResources}. */
+    public static final String CLIENT_RESOURCES_BEAN = "mqClientResources";
 
     /** Bean name of the default producer. */
     public static final String PRODUCER_BEAN = "mqProducer";
@@ -56,25 +63,39 @@ public final class MQAutoConfiguration {
     }
 
     /**
-     * The threads and clock the client runs on, from {@code mq.client.io-threads} and, with
-     * {@code spring.threads.virtual.enabled}, a callback executor on virtual threads. The context owns
+     * The threads and clock the client runs on, from {@code mq.client.io-threads}. The context owns
      * this bean: it closes it at shutdown, after the client that depends on it. An application's own
      * {@link ClientResources} bean replaces it (the mq.client.io-threads property then has no effect);
      * the client only borrows it, so whoever defined it decides when it closes (see docs/configuration.md).
      */
-    @Bean
+    @Bean(name = CLIENT_RESOURCES_BEAN)
     @ConditionalOnMissingBean
-    ClientResources mqClientResources(MQProperties properties, Environment environment) {
+    @ConditionalOnThreading(Threading.PLATFORM)
+    ClientResources mqClientResources(MQProperties properties) {
+        return clientResources(properties, null);
+    }
+
+    /**
+     * As {@link #mqClientResources}, with {@code spring.threads.virtual.enabled} on Java 21+:
+     * completions and hooks run on virtual threads ({@code mq-callback-<n>}).
+     */
+    @Bean(name = CLIENT_RESOURCES_BEAN)
+    @ConditionalOnMissingBean
+    @ConditionalOnThreading(Threading.VIRTUAL)
+    ClientResources mqClientResourcesVirtualThreads(MQProperties properties) {
+        SimpleAsyncTaskExecutor virtual = new SimpleAsyncTaskExecutor("mq-callback-");
+        virtual.setVirtualThreads(true);
+        return clientResources(properties, virtual);
+    }
+
+    private static ClientResources clientResources(MQProperties properties, @Nullable Executor callbacks) {
         MQProperties.Client client = properties.getClient();
         ClientResources.Builder builder = ClientResources.builder();
         if (client.getInstanceName() != null && !client.getInstanceName().isBlank()) {
             builder.name(client.getInstanceName()); // thread names as a client with resources of its own has them
         }
-        if (Threading.VIRTUAL.isActive(environment)) {
-            // spring.threads.virtual.enabled on Java 21+: completions and hooks run on virtual threads.
-            SimpleAsyncTaskExecutor virtual = new SimpleAsyncTaskExecutor("mq-callback-");
-            virtual.setVirtualThreads(true);
-            builder.callbackExecutor(virtual);
+        if (callbacks != null) {
+            builder.callbackExecutor(callbacks);
         }
         try {
             PropertyMapper.get().from(client::getIoThreads).to(builder::ioThreads);

@@ -2,6 +2,7 @@ package dev.mq.spring.autoconfigure;
 
 import dev.mq.core.client.MQClientInstance;
 import dev.mq.core.consumer.ConsumeHook;
+import dev.mq.core.consumer.ConsumerConfig;
 import dev.mq.core.consumer.PushConsumer;
 import dev.mq.spring.listener.ListenerCustomizer;
 import dev.mq.spring.listener.MQListener;
@@ -17,10 +18,13 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.core.env.Environment;
 
 /**
@@ -38,6 +42,9 @@ public final class MQListenerAutoConfiguration {
 
     /** Bean name of the {@link MQListenerRegistry}. */
     public static final String REGISTRY_BEAN = "mqListenerRegistry";
+
+    /** Bean name of the customizer that puts handlers on virtual threads, when they are enabled. */
+    public static final String VIRTUAL_THREADS_BEAN = "mqListenerVirtualThreads";
 
     /** Group of the producer listeners reply through when the application has no default producer. */
     public static final String REPLY_PRODUCER_GROUP = "mq-listener-replies";
@@ -70,9 +77,33 @@ public final class MQListenerAutoConfiguration {
         return new ListenerRegistry(new ListenerContainerFactory(new ListenerContainerFactory.Context(client, consumer,
                 environment, converter, ApplicationConversionService.getSharedInstance(),
                 hooks.orderedStream().toList(), customizers.orderedStream().toList(), errorHandlers, beans, observer,
-                meterBinders, Threading.VIRTUAL.isActive(environment),
-                new ListenerReplier(replyProducer(client, beans), converter,
+                meterBinders, new ListenerReplier(replyProducer(client, beans), converter,
                         requestMetrics.getIfAvailable(() -> RequestReplyMetrics.NONE)))));
+    }
+
+    /**
+     * With {@code spring.threads.virtual.enabled} on Java 21+, every listener's handlers are virtual
+     * threads named {@code mq-listener-<id>-<n>}: a customizer that runs before the application's
+     * own, which may still give a listener another thread factory.
+     */
+    @Bean(name = VIRTUAL_THREADS_BEAN)
+    @ConditionalOnThreading(Threading.VIRTUAL)
+    ListenerCustomizer mqListenerVirtualThreads() {
+        return new VirtualThreadListeners();
+    }
+
+    private static final class VirtualThreadListeners implements ListenerCustomizer, Ordered {
+
+        @Override
+        public void customize(String listenerId, ConsumerConfig.Builder builder) {
+            builder.threadFactory(new VirtualThreadTaskExecutor("mq-listener-" + listenerId + "-")
+                    .getVirtualThreadFactory());
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.HIGHEST_PRECEDENCE;
+        }
     }
 
     /**

@@ -7,6 +7,8 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.springframework.aot.hint.annotation.Reflective;
+import org.springframework.messaging.handler.annotation.MessageMappingReflectiveProcessor;
 
 /**
  * Marks a method of a Spring bean as the handler of one consumer group's messages of one topic. Each
@@ -38,10 +40,15 @@ import java.lang.annotation.Target;
  * <p>Every {@code String} attribute may hold {@code ${...}} placeholders, resolved against the
  * environment at start-up; one that does not resolve fails start-up naming the method. Attributes
  * left empty take the {@code mq.consumer.*} defaults (see {@code docs/configuration.md}).
+ *
+ * <p>For AOT and native images the annotated methods are registered for invocation, and their payload
+ * and return types for binding (as Spring does for {@code @MessageMapping} methods); payload types a
+ * listener reaches only through a converter of its own are the application's to register.
  */
 @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(MessageMappingReflectiveProcessor.class)
 public @interface MQListener {
 
     /**

@@ -6,6 +6,8 @@ import dev.mq.core.client.ClientResources;
 import dev.mq.core.client.ClientState;
 import dev.mq.core.client.MQClientInstance;
 import io.netty.util.concurrent.MultithreadEventExecutorGroup;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -41,6 +43,33 @@ class MQClientResourcesTest {
                 });
         assertThat(client.get().state()).isEqualTo(ClientState.SHUTDOWN);
         assertThat(resources.get().isClosed()).isTrue();
+    }
+
+    /**
+     * spring.threads.virtual.enabled chooses the bean by {@code @ConditionalOnThreading}: on Java 21+
+     * callbacks run on virtual threads; before 21 the property cannot take effect and the platform
+     * bean stays.
+     */
+    @Test
+    void virtualThreadsRunTheCallbacksWhenEnabledOnJava21() {
+        boolean java21 = Runtime.version().feature() >= 21;
+        runner.withPropertyValues("spring.threads.virtual.enabled=true").run(context -> {
+            assertThat(context).hasSingleBean(ClientResources.class).hasBean(MQAutoConfiguration.CLIENT_RESOURCES_BEAN);
+            assertThat(context.getBeanFactory().getBeanDefinition(MQAutoConfiguration.CLIENT_RESOURCES_BEAN)
+                    .getFactoryMethodName())
+                    .isEqualTo(java21 ? "mqClientResourcesVirtualThreads" : "mqClientResources");
+            CompletableFuture<Thread> ran = new CompletableFuture<>();
+            context.getBean(ClientResources.class).callbackExecutor().execute(() -> ran.complete(Thread.currentThread()));
+            Thread thread = ran.get(10, TimeUnit.SECONDS);
+            if (java21) {
+                assertThat(Thread.class.getMethod("isVirtual").invoke(thread)).isEqualTo(true);
+            } else {
+                assertThat(thread.getName()).startsWith("mq-callback-");
+            }
+        });
+        runner.run(context -> assertThat(context.getBeanFactory()
+                .getBeanDefinition(MQAutoConfiguration.CLIENT_RESOURCES_BEAN).getFactoryMethodName())
+                .isEqualTo("mqClientResources"));
     }
 
     @Test

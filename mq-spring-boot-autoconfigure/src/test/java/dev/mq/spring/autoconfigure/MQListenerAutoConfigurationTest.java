@@ -243,6 +243,9 @@ class MQListenerAutoConfigurationTest {
     void virtualThreadsRunTheHandlersWhenEnabledOnJava21() {
         runner.withUserConfiguration(Listeners.class).withPropertyValues("spring.threads.virtual.enabled=true")
                 .run(context -> {
+                    // chosen by @ConditionalOnThreading: Boot's own test of the property and the runtime
+                    assertThat(context.containsBean(MQListenerAutoConfiguration.VIRTUAL_THREADS_BEAN))
+                            .isEqualTo(Runtime.version().feature() >= 21);
                     ThreadFactory factory = context.getBean(MQListenerRegistry.class).require("billing").consumer()
                             .config().threadFactory();
                     if (Runtime.version().feature() >= 21) {
