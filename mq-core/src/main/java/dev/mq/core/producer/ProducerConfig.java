@@ -291,7 +291,7 @@ public final class ProducerConfig {
             // The wire codec shares the public choice's name (CompressionTest checks every one).
             Compression.Codec codec = Compression.Codec.valueOf(compression.name());
             require(codec.acceptsLevel(compressLevel), "compressLevel", compressLevel,
-                    "compress level must be " + codec.levels() + " for " + compression + ", got " + compressLevel);
+                    "compress level must be " + codec.levels() + ", got " + compressLevel + " (" + compression + ")");
             String missing = codec.missingLibrary(ProducerConfig.class.getClassLoader());
             require(missing == null, "compression", compression, compression + " compression needs " + missing
                     + " on the class path; add it, or use ZLIB");

@@ -146,7 +146,7 @@ class MQAutoConfigurationTest {
             {"send-timeout", "40000d", "send timeout must be at most 36500 days"},
             {"shutdown-timeout", "-1s", "shutdown timeout must not be negative"},
             {"compress-threshold", "0B", "compress threshold must be positive, got 0"},
-            {"compress-level", "10", "compress level must be 1..9 for ZLIB, got 10"},
+            {"compress-level", "10", "compress level must be 1..9, got 10 (ZLIB)"},
             {"max-message-size", "0B", "max message size must be positive, got 0"},
             {"max-in-flight-requests", "0", "max in-flight requests must be positive, got 0"},
             {"max-in-flight-bytes", "1KB", "max in-flight bytes (1024) must be at least the max message size"},
