@@ -416,11 +416,13 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         }
 
         /**
-         * Turns on RocketMQ's authentication (ACL 2.0) on every broker, with one user whose name is
+         * Turns on RocketMQ's authentication on every broker, with one user whose name is
          * {@code accessKey} and whose password is {@code secretKey}: every request to a broker must then
-         * be signed with exactly this pair, or the broker answers NO_PERMISSION (16). Authorization
-         * stays off, so the user may do anything. NameServers do not authenticate in RocketMQ 5.x.
-         * RocketMQ 5.x only.
+         * be signed with exactly this pair. On 5.x that is ACL 2.0 (authorization off, so the user may
+         * do anything), and a refused request is answered NO_PERMISSION (16); on 4.9 it is ACL 1.0
+         * ({@code aclEnable}, the user an admin in {@code plain_acl.yml}, no white-listed address),
+         * and a refused request is answered SYSTEM_ERROR (1) whose remark names the
+         * {@code AclException}. NameServers authenticate nothing on either line.
          */
         public Builder authentication(String accessKey, String secretKey) {
             if (accessKey == null || accessKey.isBlank() || secretKey == null || secretKey.isBlank()
@@ -449,10 +451,6 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         }
 
         public EmbeddedRocketMQ build() {
-            if (accessKey != null && rocketmqVersion != RocketMQVersion.V5) {
-                throw new IllegalStateException("authentication(...) needs RocketMQ 5.x (ACL 2.0); the 4.9 line "
-                        + "is not supported");
-            }
             return new EmbeddedRocketMQ(this);
         }
     }

@@ -1,6 +1,7 @@
 package dev.mq.core.producer;
 
 import dev.mq.core.ConfigException;
+import dev.mq.core.internal.protocol.Compression;
 import dev.mq.core.internal.protocol.Validation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ public final class ProducerConfig {
     public static final int DEFAULT_RETRIES = 2;
     /** Default {@link Builder#compressThreshold}: 4 KiB. */
     public static final int DEFAULT_COMPRESS_THRESHOLD = 4 * 1024;
+    /** Default {@link Builder#compression}: ZLIB, the one format every consumer version reads. */
+    public static final CompressionType DEFAULT_COMPRESSION = CompressionType.ZLIB;
     /** Default {@link Builder#compressLevel}: 5. */
     public static final int DEFAULT_COMPRESS_LEVEL = 5;
     /** Default {@link Builder#maxMessageSize}: 4 MiB, the broker's default. */
@@ -43,6 +46,7 @@ public final class ProducerConfig {
     private final Duration sendTimeout;
     private final int retries;
     private final int compressThreshold;
+    private final CompressionType compression;
     private final int compressLevel;
     private final int maxMessageSize;
     private final int maxInFlightRequests;
@@ -59,6 +63,7 @@ public final class ProducerConfig {
         this.sendTimeout = b.sendTimeout;
         this.retries = b.retries;
         this.compressThreshold = b.compressThreshold;
+        this.compression = b.compression;
         this.compressLevel = b.compressLevel;
         this.maxMessageSize = b.maxMessageSize;
         this.maxInFlightRequests = b.maxInFlightRequests;
@@ -89,6 +94,10 @@ public final class ProducerConfig {
 
     public int compressThreshold() {
         return compressThreshold;
+    }
+
+    public CompressionType compression() {
+        return compression;
     }
 
     public int compressLevel() {
@@ -139,6 +148,7 @@ public final class ProducerConfig {
         private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
         private int retries = DEFAULT_RETRIES;
         private int compressThreshold = DEFAULT_COMPRESS_THRESHOLD;
+        private CompressionType compression = DEFAULT_COMPRESSION;
         private int compressLevel = DEFAULT_COMPRESS_LEVEL;
         private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
         private int maxInFlightRequests = DEFAULT_MAX_IN_FLIGHT_REQUESTS;
@@ -174,13 +184,30 @@ public final class ProducerConfig {
             return this;
         }
 
-        /** Bodies of at least this many bytes are sent zlib-compressed. Default 4096. */
+        /**
+         * Bodies of at least this many bytes are sent compressed (when that makes them smaller).
+         * Default 4096.
+         */
         public Builder compressThreshold(int bytes) {
             this.compressThreshold = bytes;
             return this;
         }
 
-        /** zlib level 1 (fast) to 9 (small). Default 5. */
+        /**
+         * The format of compressed bodies. Default {@link CompressionType#ZLIB}, which every consumer
+         * reads; {@link CompressionType#ZSTD} and {@link CompressionType#LZ4} need RocketMQ 5 consumers
+         * and their library on the class path ({@link #build()} refuses them, naming the artifact,
+         * when it is absent).
+         */
+        public Builder compression(CompressionType type) {
+            this.compression = type;
+            return this;
+        }
+
+        /**
+         * The level of the chosen {@link #compression}: zlib 1 (fast) to 9 (small), zstd 1 to 22; LZ4
+         * has none and ignores it. Default 5.
+         */
         public Builder compressLevel(int level) {
             this.compressLevel = level;
             return this;
@@ -260,8 +287,14 @@ public final class ProducerConfig {
             require(retries >= 0, "retries", retries, "retries must not be negative, got " + retries);
             require(compressThreshold > 0, "compressThreshold", compressThreshold,
                     "compress threshold must be positive, got " + compressThreshold);
-            require(compressLevel >= 1 && compressLevel <= 9, "compressLevel", compressLevel,
-                    "compress level must be 1..9, got " + compressLevel);
+            require(compression != null, "compression", null, "compression must not be null: use ZLIB, ZSTD or LZ4");
+            // The wire codec shares the public choice's name (CompressionTest checks every one).
+            Compression.Codec codec = Compression.Codec.valueOf(compression.name());
+            require(codec.acceptsLevel(compressLevel), "compressLevel", compressLevel,
+                    "compress level must be " + codec.levels() + ", got " + compressLevel + " (" + compression + ")");
+            String missing = codec.missingLibrary(ProducerConfig.class.getClassLoader());
+            require(missing == null, "compression", compression, compression + " compression needs " + missing
+                    + " on the class path; add it, or use ZLIB");
             require(maxMessageSize > 0, "maxMessageSize", maxMessageSize,
                     "max message size must be positive, got " + maxMessageSize);
             require(maxInFlightRequests > 0, "maxInFlightRequests", maxInFlightRequests,

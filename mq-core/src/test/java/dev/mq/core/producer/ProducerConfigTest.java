@@ -8,6 +8,7 @@ import dev.mq.core.MQException;
 import dev.mq.core.client.ClientResources;
 import dev.mq.core.client.MQClientInstance;
 import dev.mq.core.metrics.MicrometerSendHook;
+import dev.mq.core.testing.HidingClassLoader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -40,6 +41,7 @@ class ProducerConfigTest {
         assertThat(config.retries()).isEqualTo(2);
         assertThat(config.compressThreshold()).isEqualTo(4096);
         assertThat(config.compressLevel()).isEqualTo(5);
+        assertThat(config.compression()).isEqualTo(CompressionType.ZLIB);
         assertThat(config.maxMessageSize()).isEqualTo(4 * 1024 * 1024);
         assertThat(config.maxInFlightRequests()).isEqualTo(4096);
         assertThat(config.maxInFlightBytes()).isEqualTo(64L * 1024 * 1024);
@@ -142,6 +144,59 @@ class ProducerConfigTest {
     void compressLevelOutsideOneToNineIsRejected() {
         rejects(b -> b.compressLevel(0)).hasMessageContaining("compress level").hasMessageContaining("got 0");
         rejects(b -> b.compressLevel(10)).hasMessageContaining("compress level").hasMessageContaining("got 10");
+    }
+
+    @Test
+    void compressLevelIsCheckedAgainstTheChosenCompression() {
+        assertThat(valid().compression(CompressionType.ZSTD).compressLevel(22).build().compressLevel()).isEqualTo(22);
+        rejects(b -> b.compression(CompressionType.ZSTD).compressLevel(23))
+                .hasMessageContaining("1..22, got 23 (ZSTD)");
+        rejects(b -> b.compression(CompressionType.ZLIB).compressLevel(12)).hasMessageContaining("1..9, got 12 (ZLIB)");
+        // LZ4 has no levels: any is accepted and unused.
+        assertThat(valid().compression(CompressionType.LZ4).compressLevel(0).build().compression())
+                .isEqualTo(CompressionType.LZ4);
+        assertThatThrownBy(() -> valid().compression(null).build()).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ZLIB, ZSTD or LZ4");
+    }
+
+    @Test
+    void everyCompressionTypeHasAWireCodecOfTheSameName() {
+        for (CompressionType type : CompressionType.values()) {
+            assertThat(dev.mq.core.internal.protocol.Compression.Codec.valueOf(type.name())).isNotNull();
+        }
+        assertThat(dev.mq.core.internal.protocol.Compression.Codec.values()).hasSameSizeAs(CompressionType.values());
+    }
+
+    @Test
+    void choosingZstdOrLz4WithoutItsLibraryFailsNamingTheArtifact() throws Exception {
+        ClassLoader without = new HidingClassLoader("com.github.luben.", "net.jpountz.");
+        Class<?> config = without.loadClass(ProducerConfig.class.getName());
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Class<Enum> types = (Class<Enum>) without.loadClass(CompressionType.class.getName());
+
+        assertThat(buildIsolated(config, types, "ZLIB")).isNull();
+        assertThat(buildIsolated(config, types, "ZSTD")).isNotNull()
+                .hasMessageContaining("ZSTD compression needs com.github.luben:zstd-jni on the class path");
+        assertThat(buildIsolated(config, types, "LZ4")).isNotNull()
+                .hasMessageContaining("LZ4 compression needs at.yawk.lz4:lz4-java on the class path");
+        Throwable refused = buildIsolated(config, types, "LZ4");
+        assertThat(refused.getClass().getName()).isEqualTo(ConfigException.class.getName());
+        assertThat(refused.getClass().getMethod("setting").invoke(refused)).isEqualTo("compression");
+    }
+
+    /** Builds a config with {@code type} in the isolated loader; what build() threw, or null. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static @org.jspecify.annotations.Nullable Throwable buildIsolated(Class<?> config, Class<Enum> types,
+                                                                              String type) throws Exception {
+        Object builder = config.getMethod("builder").invoke(null);
+        builder.getClass().getMethod("group", String.class).invoke(builder, "pg");
+        builder.getClass().getMethod("compression", types).invoke(builder, Enum.valueOf(types, type));
+        try {
+            builder.getClass().getMethod("build").invoke(builder);
+            return null;
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            return e.getCause();
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.mq.spring.autoconfigure;
 import dev.mq.core.ConfigException;
 import dev.mq.core.producer.AutoBatching;
 import dev.mq.core.producer.BackpressurePolicy;
+import dev.mq.core.producer.CompressionType;
 import dev.mq.core.producer.ProducerConfig;
 import dev.mq.core.producer.SendHook;
 import dev.mq.core.producer.TransactionChecker;
@@ -58,6 +59,8 @@ final class ProducerConfigFactory {
         map.from(properties::getRetries).to(builder::retries);
         map.from(properties::getCompressThreshold).as(size -> intBytes(prefix + ".compress-threshold", size))
                 .to(builder::compressThreshold);
+        map.from(properties::getCompression).as(type -> CompressionType.valueOf(type.name())).to(builder::compression);
+        map.from(properties::getCompressLevel).to(builder::compressLevel);
         map.from(properties::getMaxMessageSize).as(size -> intBytes(prefix + ".max-message-size", size))
                 .to(builder::maxMessageSize);
         map.from(properties::getMaxInFlightRequests).to(builder::maxInFlightRequests);

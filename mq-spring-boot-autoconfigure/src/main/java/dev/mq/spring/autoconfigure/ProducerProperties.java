@@ -30,9 +30,23 @@ public class ProducerProperties {
     private @Nullable Integer retries;
 
     /**
-     * Bodies of at least this size are sent zlib-compressed. Unset: the engine's default, 4KB.
+     * Bodies of at least this size are sent compressed (when that makes them smaller). Unset: the
+     * engine's default, 4KB.
      */
     private @Nullable DataSize compressThreshold;
+
+    /**
+     * Format of compressed bodies: zlib (every consumer reads it), zstd or lz4 (RocketMQ 5 consumers
+     * only; they need com.github.luben:zstd-jni or at.yawk.lz4:lz4-java on the class path). Unset:
+     * the engine's default, zlib.
+     */
+    private @Nullable Compression compression;
+
+    /**
+     * Level of the chosen compression: zlib 1 (fast) to 9 (small), zstd 1 to 22; lz4 has none and
+     * ignores it. Unset: the engine's default, 5.
+     */
+    private @Nullable Integer compressLevel;
 
     /**
      * Largest message body (or batch) accepted, before compression. Unset: the engine's default, 4MB.
@@ -115,6 +129,22 @@ public class ProducerProperties {
         this.compressThreshold = compressThreshold;
     }
 
+    public @Nullable Compression getCompression() {
+        return compression;
+    }
+
+    public void setCompression(@Nullable Compression compression) {
+        this.compression = compression;
+    }
+
+    public @Nullable Integer getCompressLevel() {
+        return compressLevel;
+    }
+
+    public void setCompressLevel(@Nullable Integer compressLevel) {
+        this.compressLevel = compressLevel;
+    }
+
     public @Nullable DataSize getMaxMessageSize() {
         return maxMessageSize;
     }
@@ -172,6 +202,16 @@ public class ProducerProperties {
     }
 
     /** What a send does when the in-flight cap is reached. */
+    /** Format of compressed bodies; see {@link dev.mq.core.producer.CompressionType}. */
+    public enum Compression {
+        /** zlib, which every consumer version reads. */
+        ZLIB,
+        /** Zstandard; RocketMQ 5 consumers. */
+        ZSTD,
+        /** LZ4 frames; RocketMQ 5 consumers. */
+        LZ4
+    }
+
     public enum Backpressure {
         /** Wait for capacity up to the send deadline. */
         BLOCK,

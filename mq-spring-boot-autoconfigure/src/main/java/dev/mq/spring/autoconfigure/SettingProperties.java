@@ -20,6 +20,8 @@ final class SettingProperties {
             entry("sendTimeout", "send-timeout"),
             entry("retries", "retries"),
             entry("compressThreshold", "compress-threshold"),
+            entry("compression", "compression"),
+            entry("compressLevel", "compress-level"),
             entry("maxMessageSize", "max-message-size"),
             entry("maxInFlightRequests", "max-in-flight-requests"),
             entry("maxInFlightBytes", "max-in-flight-bytes"),

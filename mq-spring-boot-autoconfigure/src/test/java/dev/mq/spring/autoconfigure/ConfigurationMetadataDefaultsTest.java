@@ -52,6 +52,8 @@ class ConfigurationMetadataDefaultsTest {
                 Map.entry("mq.producer.send-timeout", producer.sendTimeout()),
                 Map.entry("mq.producer.retries", producer.retries()),
                 Map.entry("mq.producer.compress-threshold", (long) producer.compressThreshold()),
+                Map.entry("mq.producer.compression", producer.compression().name().toLowerCase(Locale.ROOT)),
+                Map.entry("mq.producer.compress-level", producer.compressLevel()),
                 Map.entry("mq.producer.max-message-size", (long) producer.maxMessageSize()),
                 Map.entry("mq.producer.max-in-flight-requests", producer.maxInFlightRequests()),
                 Map.entry("mq.producer.max-in-flight-bytes", producer.maxInFlightBytes()),

@@ -11,6 +11,7 @@ import dev.mq.core.internal.send.DefaultProducer;
 import dev.mq.core.metrics.MicrometerSendHook;
 import dev.mq.core.producer.AutoBatching;
 import dev.mq.core.producer.BackpressurePolicy;
+import dev.mq.core.producer.CompressionType;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.ProducerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,6 +66,7 @@ class MQAutoConfigurationTest {
             assertThat(config.sendTimeout()).isEqualTo(Duration.ofSeconds(3));
             assertThat(config.retries()).isEqualTo(2);
             assertThat(config.compressThreshold()).isEqualTo(4096);
+            assertThat(config.compression()).isEqualTo(CompressionType.ZLIB);
             assertThat(config.maxMessageSize()).isEqualTo(4 * 1024 * 1024);
             assertThat(config.backpressure()).isEqualTo(BackpressurePolicy.BLOCK);
             assertThat(context.getBean(MQTemplate.class).getProducer()).isSameAs(context.getBean(Producer.class));
@@ -75,7 +77,7 @@ class MQAutoConfigurationTest {
     void bindsEveryProducerProperty() {
         runner.withPropertyValues("mq.name-server=127.0.0.1:9876", "mq.producer.group=orders",
                 "mq.producer.send-timeout=1500ms", "mq.producer.retries=5", "mq.producer.compress-threshold=8KB",
-                "mq.producer.max-message-size=1MB", "mq.producer.max-in-flight-requests=10",
+                "mq.producer.compression=zstd", "mq.producer.compress-level=12", "mq.producer.max-message-size=1MB", "mq.producer.max-in-flight-requests=10",
                 "mq.producer.max-in-flight-bytes=2MB", "mq.producer.on-backpressure=fail",
                 "mq.producer.shutdown-timeout=2s", "mq.producer.latency-fault-tolerance=false",
                 "mq.client.instance-name=app-1", "mq.client.namespace=staging").run(context -> {
@@ -83,6 +85,8 @@ class MQAutoConfigurationTest {
                     assertThat(config.sendTimeout()).isEqualTo(Duration.ofMillis(1500));
                     assertThat(config.retries()).isEqualTo(5);
                     assertThat(config.compressThreshold()).isEqualTo(8192);
+                    assertThat(config.compression()).isEqualTo(CompressionType.ZSTD);
+                    assertThat(config.compressLevel()).isEqualTo(12);
                     assertThat(config.maxMessageSize()).isEqualTo(1024 * 1024);
                     assertThat(config.maxInFlightRequests()).isEqualTo(10);
                     assertThat(config.maxInFlightBytes()).isEqualTo(2L * 1024 * 1024);
@@ -142,6 +146,7 @@ class MQAutoConfigurationTest {
             {"send-timeout", "40000d", "send timeout must be at most 36500 days"},
             {"shutdown-timeout", "-1s", "shutdown timeout must not be negative"},
             {"compress-threshold", "0B", "compress threshold must be positive, got 0"},
+            {"compress-level", "10", "compress level must be 1..9, got 10 (ZLIB)"},
             {"max-message-size", "0B", "max message size must be positive, got 0"},
             {"max-in-flight-requests", "0", "max in-flight requests must be positive, got 0"},
             {"max-in-flight-bytes", "1KB", "max in-flight bytes (1024) must be at least the max message size"},

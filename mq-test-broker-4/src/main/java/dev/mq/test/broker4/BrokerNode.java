@@ -2,6 +2,9 @@ package dev.mq.test.broker4;
 
 import dev.mq.test.launcher.AbstractBrokerNode;
 import dev.mq.test.launcher.NodeOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.broker.BrokerPathConfigHelper;
 import org.apache.rocketmq.common.BrokerConfig;
@@ -33,7 +36,10 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  * <p>4.x has no bind setting, so the broker listens on every interface (port, port − 2 and HA
  * port + 1) but advertises 127.0.0.1 through {@code brokerIP1}. Its outer API cannot read the
  * NameServer's views, so this node asks the NameServer itself with a plain remoting client.
- * Authentication (ACL 1.0 in 4.9) is not offered.
+ *
+ * <p>With {@code --authAccessKey} the broker checks every request against ACL 1.0 (4.9's
+ * {@code aclEnable}): one admin account in {@code <store>/conf/plain_acl.yml}, no white-listed
+ * address, so a request must be signed with exactly that pair. 4.9 NameServers do not check ACL.
  */
 final class BrokerNode extends AbstractBrokerNode {
 
@@ -46,9 +52,6 @@ final class BrokerNode extends AbstractBrokerNode {
 
     BrokerNode(NodeOptions options) {
         super(options);
-        if (authAccessKey != null) {
-            throw new IllegalArgumentException("--authAccessKey needs RocketMQ 5.x (ACL 2.0)");
-        }
     }
 
     @Override
@@ -68,6 +71,10 @@ final class BrokerNode extends AbstractBrokerNode {
         broker.setNamesrvAddr(nameServer);
         broker.setAutoCreateTopicEnable(autoCreateTopic);
         broker.setWaitTimeMillsInSendQueue(sendQueueWaitMs);
+        if (authAccessKey != null) {
+            writeAclFile();
+            broker.setAclEnable(true);
+        }
         // 4.9 keeps this path in a static (default ~/store/config/broker.properties).
         BrokerPathConfigHelper.setBrokerConfigPath(configFile().getPath());
 
@@ -99,6 +106,27 @@ final class BrokerNode extends AbstractBrokerNode {
             throw new IllegalStateException("Broker failed to initialize");
         }
         controller.start();
+    }
+
+    /**
+     * ACL 1.0's accounts file where 4.9's validator looks for it, {@code <rocketmq.home.dir>/conf/plain_acl.yml}
+     * (the home set to the store, as is this broker's {@code rocketmqHome}): one admin, who may do
+     * anything, so that only the signature decides.
+     */
+    private void writeAclFile() throws IOException {
+        System.setProperty(MixAll.ROCKETMQ_HOME_PROPERTY, store.getPath());
+        Path conf = Files.createDirectories(store.toPath().resolve("conf"));
+        // A test fixture's throwaway account, quoted so that YAML reads both keys as strings.
+        Files.writeString(conf.resolve("plain_acl.yml"), String.join("\n",
+                "globalWhiteRemoteAddresses: []",
+                "accounts:",
+                "  - accessKey: '" + authAccessKey + "'",
+                "    secretKey: '" + authSecretKey + "'",
+                "    whiteRemoteAddress: ''",
+                "    admin: true",
+                "    defaultTopicPerm: PUB|SUB",
+                "    defaultGroupPerm: PUB|SUB",
+                ""));
     }
 
     /**

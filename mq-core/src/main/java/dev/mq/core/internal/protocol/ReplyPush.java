@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * replier's send header, re-sent with long field names ({@code topic}, {@code queueId},
  * {@code sysFlag}, {@code bornTimestamp}, {@code flag}, {@code properties}, {@code reconsumeTimes},
  * {@code bornHost}, {@code storeHost}, {@code storeTimestamp}, ...), and the reply's body as the
- * replier sent it (zlib when sysFlag says so). The broker waits for a SUCCESS answer with the
+ * replier sent it (compressed when sysFlag says so). The broker waits for a SUCCESS answer with the
  * request's opaque and tells the replier when it does not get one.
  */
 public final class ReplyPush {
@@ -34,7 +34,7 @@ public final class ReplyPush {
         int sysFlag = integer(fields, "sysFlag", 0);
         byte[] content = body == null ? new byte[0] : body;
         if (SysFlag.isCompressed(sysFlag)) {
-            content = StoredMessage.decompress(content, sysFlag);
+            content = Compression.decompress(content, sysFlag);
         }
         Map<String, String> user = new LinkedHashMap<>();
         properties.forEach((name, value) -> {

@@ -1,5 +1,7 @@
 package dev.mq.core.internal.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Response codes a producer or a consumer can receive, and which of them are worth retrying on
  * another broker.
@@ -127,5 +129,14 @@ public final class ResponseCode {
                     NO_BUYER_ID, NOT_IN_CURRENT_UNIT, GO_AWAY -> true;
             default -> false;
         };
+    }
+
+    /**
+     * Whether a broker refused a request for its ACL credentials or rights. ACL 2.0 (RocketMQ 5)
+     * answers NO_PERMISSION; ACL 1.0 on a 4.9 broker lets its validator's {@code AclException}
+     * through as SYSTEM_ERROR, with the exception named in the remark.
+     */
+    public static boolean isAclRefusal(int code, @Nullable String remark) {
+        return code == NO_PERMISSION || (code == SYSTEM_ERROR && remark != null && remark.contains("AclException"));
     }
 }

@@ -29,8 +29,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Layout (int32/int64 big-endian): totalSize, magic (v1: one-byte topic length, v2: two-byte),
  * bodyCRC, queueId, flag, queueOffset, physicalOffset, sysFlag, bornTimestamp, bornHost (IPv4 + port,
  * or IPv6 + port when sysFlag has {@link SysFlag#BORNHOST_V6}), storeTimestamp, storeHost (likewise
- * {@link SysFlag#STOREHOST_V6}), reconsumeTimes, preparedTransactionOffset, body (int32 length; zlib
- * when sysFlag has {@link SysFlag#COMPRESSED}), topic, properties (int16 length, §4.1 text).
+ * {@link SysFlag#STOREHOST_V6}), reconsumeTimes, preparedTransactionOffset, body (int32 length;
+ * compressed when sysFlag has {@link SysFlag#COMPRESSED}, see {@link Compression#decompress}), topic, properties (int16 length, §4.1 text).
  *
  * <p>The topic is the one stored, namespace included: the caller, who knows the namespace, gives the
  * application's name to {@link #toReceivedMessage}.
@@ -214,7 +214,7 @@ public final class StoredMessage {
             buffer.getBytes(start + at, body);
             at += bodyLength;
             if (SysFlag.isCompressed(sysFlag)) {
-                body = decompress(body, sysFlag);
+                body = Compression.decompress(body, sysFlag);
             }
             // The rest (topic and properties) in one read too.
             int tailLength = totalSize - at;
@@ -362,17 +362,6 @@ public final class StoredMessage {
             text = made;
             return made;
         }
-    }
-
-    static byte[] decompress(byte[] body, int sysFlag) {
-        int type = sysFlag & SysFlag.COMPRESSION_TYPE_MASK;
-        // Type 0 is what clients before typed compression wrote: zlib.
-        if (type != 0 && type != SysFlag.COMPRESSION_ZLIB) {
-            throw new IllegalArgumentException("stored message body compressed with "
-                    + (type == SysFlag.COMPRESSION_LZ4 ? "LZ4" : type == SysFlag.COMPRESSION_ZSTD ? "ZSTD"
-                    : "type 0x" + Integer.toHexString(type)) + ", which this client does not read (zlib only)");
-        }
-        return Compression.inflate(body);
     }
 
     /** {@code ip:port}, an IPv6 address in brackets. No name lookup. */

@@ -26,9 +26,9 @@ public final class SysFlag {
     public static final int STOREHOST_V6 = 0x20;
     /** Mask of the compression-type bits. */
     public static final int COMPRESSION_TYPE_MASK = 0x700;
-    /** LZ4 frame; needs a 4.9.4+ consumer. */
+    /** LZ4 frame; needs a consumer that reads typed compression (RocketMQ 5). */
     public static final int COMPRESSION_LZ4 = 0x100;
-    /** Zstandard frame; needs a 4.9.4+ consumer. */
+    /** Zstandard frame; needs a consumer that reads typed compression (RocketMQ 5). */
     public static final int COMPRESSION_ZSTD = 0x200;
     /** zlib stream; every consumer version can read it. */
     public static final int COMPRESSION_ZLIB = 0x300;
@@ -38,7 +38,7 @@ public final class SysFlag {
 
     /** The flag for a zlib-compressed body: {@code 0x301}. */
     public static int compressedZlib() {
-        return COMPRESSED | COMPRESSION_ZLIB;
+        return Compression.Codec.ZLIB.sysFlag();
     }
 
     /** Whether {@code sysFlag} marks the body as compressed. */

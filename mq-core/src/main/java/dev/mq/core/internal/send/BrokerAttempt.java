@@ -129,7 +129,7 @@ abstract class BrokerAttempt implements ResponseCallback {
             stored(status, response);
         } else {
             failed(SendResponse.rejection(code, response.remark(), queue.brokerName(), brokerAddress, userTopic(),
-                    permissionHint(code)), retryable);
+                    permissionHint(code, response.remark())), retryable);
         }
     }
 
@@ -153,9 +153,12 @@ abstract class BrokerAttempt implements ResponseCallback {
                 || reason == MQException.Reason.NO_ROUTE;
     }
 
-    /** NO_PERMISSION alone does not say whether the credentials or the rights are wrong; say what to check. */
-    private String permissionHint(int code) {
-        if (code != ResponseCode.NO_PERMISSION) {
+    /**
+     * An ACL refusal (NO_PERMISSION, or a 4.9 broker's SYSTEM_ERROR naming its AclException) does not
+     * say whether the credentials or the rights are wrong; say what to check.
+     */
+    private String permissionHint(int code, @Nullable String remark) {
+        if (!ResponseCode.isAclRefusal(code, remark)) {
             return "";
         }
         return producer.remoting().signsRequests()

@@ -66,6 +66,8 @@ public final class DefaultProducer implements Producer {
     private static final long MAX_TIMEOUT_SECONDS = Validation.MAX_TIMEOUT.getSeconds();
 
     private final ProducerConfig config;
+    /** The body format chosen, by the name it shares with {@link ProducerConfig#compression()}. */
+    private final Compression.Codec codec;
     private final ClientServices client;
     /** The client's clock, read for every deadline: a final field, so the hot path pays one call. */
     private final Clock clock;
@@ -95,6 +97,7 @@ public final class DefaultProducer implements Producer {
     /** Internal: use {@link dev.mq.core.client.MQClientInstance#newProducer}. */
     public DefaultProducer(ProducerConfig config, ClientServices client) {
         this.config = Objects.requireNonNull(config, "config");
+        this.codec = Compression.Codec.valueOf(config.compression().name());
         this.client = Objects.requireNonNull(client, "client");
         this.clock = client.clock();
         this.wireGroup = withNamespace(config.group());
@@ -562,10 +565,10 @@ public final class DefaultProducer implements Producer {
         int propertiesLength = Validation.checkPropertiesSize(properties);
         int sysFlag = 0;
         if (body.length >= config.compressThreshold()) {
-            byte[] compressed = Compression.zlib(body, config.compressLevel());
+            byte[] compressed = codec.compress(body, config.compressLevel());
             if (compressed.length < body.length) {
                 body = compressed;
-                sysFlag |= SysFlag.compressedZlib();
+                sysFlag |= codec.sysFlag();
             }
         }
         return new Payload(message.topic(), wireTopic(message.topic()), body, properties, propertiesLength, sysFlag,

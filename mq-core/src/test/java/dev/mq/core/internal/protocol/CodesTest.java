@@ -59,4 +59,15 @@ class CodesTest {
         assertThat(ResponseCode.isRetryable(ResponseCode.FLUSH_SLAVE_TIMEOUT)).isFalse();
         assertThat(ResponseCode.isRetryable(ResponseCode.MESSAGE_ILLEGAL)).isFalse();
     }
+
+    @Test
+    void aclRefusalsOfEitherLineAreRecognisedAndNothingElse() {
+        assertThat(ResponseCode.isAclRefusal(ResponseCode.NO_PERMISSION, null)).isTrue();
+        // What a 4.9 broker's ACL 1.0 validator answers: its exception as SYSTEM_ERROR.
+        assertThat(ResponseCode.isAclRefusal(ResponseCode.SYSTEM_ERROR,
+                "org.apache.rocketmq.acl.common.AclException: Check signature failed for accessKey=u")).isTrue();
+        assertThat(ResponseCode.isAclRefusal(ResponseCode.SYSTEM_ERROR, "java.lang.NullPointerException")).isFalse();
+        assertThat(ResponseCode.isAclRefusal(ResponseCode.SYSTEM_ERROR, null)).isFalse();
+        assertThat(ResponseCode.isAclRefusal(ResponseCode.SYSTEM_BUSY, "AclException")).isFalse();
+    }
 }

@@ -3,11 +3,17 @@ package dev.mq.core.internal.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.luben.zstd.ZstdOutputStream;
+import dev.mq.core.testing.HidingClassLoader;
 import java.io.ByteArrayOutputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.zip.InflaterInputStream;
+import net.jpountz.lz4.LZ4FrameOutputStream;
 import org.junit.jupiter.api.Test;
 
 class CompressionTest {
@@ -90,5 +96,101 @@ class CompressionTest {
             in.transferTo(out);
             return out.toByteArray();
         }
+    }
+
+    @Test
+    void everyCodecRoundTripsThroughItsSysFlag() {
+        byte[] noise = new byte[20_000];
+        new Random(2).nextBytes(noise);
+        for (Compression.Codec codec : Compression.Codec.values()) {
+            byte[] compressed = codec.compress(TEXT, 5);
+            assertThat(compressed.length).as("%s", codec).isLessThan(TEXT.length / 5);
+            assertThat(Compression.decompress(compressed, codec.sysFlag())).as("%s", codec).isEqualTo(TEXT);
+            assertThat(Compression.decompress(codec.compress(noise, 5), codec.sysFlag())).as("%s", codec).isEqualTo(noise);
+            assertThat(Compression.decompress(codec.compress(new byte[0], 5), codec.sysFlag())).as("%s", codec).isEmpty();
+        }
+    }
+
+    @Test
+    void zstdFramesLeaveTheirOwnMagicAndLz4FramesTheirs() {
+        // Zstandard frame magic 0xFD2FB528 and LZ4 frame magic 0x184D2204, both little-endian.
+        assertThat(Arrays.copyOf(Compression.Codec.ZSTD.compress(TEXT, 3), 4))
+                .containsExactly(0x28, 0xB5, 0x2F, 0xFD);
+        assertThat(Arrays.copyOf(Compression.Codec.LZ4.compress(TEXT, 3), 4))
+                .containsExactly(0x04, 0x22, 0x4D, 0x18);
+    }
+
+    @Test
+    void decodesStreamedFramesLikeTheOfficialClientWrites() throws Exception {
+        // A streaming zstd writer leaves the content size out of the frame; a default LZ4 frame writer
+        // declares 4 MiB blocks. Both are what other producers send.
+        byte[] big = "{\"id\":1234567,\"name\":\"a streamed body\"}".repeat(3000).getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream zstd = new ByteArrayOutputStream();
+        try (ZstdOutputStream out = new ZstdOutputStream(zstd, 5)) {
+            out.write(big);
+        }
+        ByteArrayOutputStream lz4 = new ByteArrayOutputStream();
+        try (LZ4FrameOutputStream out = new LZ4FrameOutputStream(lz4)) {
+            out.write(big);
+        }
+
+        assertThat(Compression.decompress(zstd.toByteArray(), Compression.Codec.ZSTD.sysFlag())).isEqualTo(big);
+        assertThat(Compression.decompress(lz4.toByteArray(), Compression.Codec.LZ4.sysFlag())).isEqualTo(big);
+    }
+
+    @Test
+    void truncatedZstdAndLz4FramesAreRefusedAsSuch() {
+        for (Compression.Codec codec : List.of(Compression.Codec.ZSTD, Compression.Codec.LZ4)) {
+            byte[] compressed = codec.compress(TEXT, 5);
+            byte[] truncated = Arrays.copyOf(compressed, compressed.length / 2);
+            assertThatThrownBy(() -> Compression.decompress(truncated, codec.sysFlag())).as("%s", codec)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a complete");
+        }
+    }
+
+    @Test
+    void levelsEachCodecAccepts() {
+        assertThat(Compression.Codec.ZLIB.acceptsLevel(9)).isTrue();
+        assertThat(Compression.Codec.ZLIB.acceptsLevel(10)).isFalse();
+        assertThat(Compression.Codec.ZSTD.acceptsLevel(22)).isTrue();
+        assertThat(Compression.Codec.ZSTD.acceptsLevel(23)).isFalse();
+        assertThat(Compression.Codec.ZSTD.acceptsLevel(0)).isFalse();
+        assertThat(Compression.Codec.LZ4.acceptsLevel(0)).isTrue();
+        // Levels change zstd's output (on a body less trivial than a repeated sentence); LZ4 has none.
+        StringBuilder json = new StringBuilder();
+        Random random = new Random(3);
+        for (int i = 0; i < 400; i++) {
+            json.append("{\"id\":").append(random.nextInt(1_000_000)).append(",\"sku\":\"S-")
+                    .append(random.nextInt(5000)).append("\",\"qty\":").append(random.nextInt(20)).append("},");
+        }
+        byte[] orders = json.toString().getBytes(StandardCharsets.UTF_8);
+        assertThat(Compression.Codec.ZSTD.compress(orders, 19).length)
+                .isLessThan(Compression.Codec.ZSTD.compress(orders, 1).length);
+        assertThat(Compression.Codec.LZ4.compress(TEXT, 1)).isEqualTo(Compression.Codec.LZ4.compress(TEXT, 9));
+    }
+
+    @Test
+    void aMissingLibraryIsNamedByItsArtifact() {
+        ClassLoader without = new HidingClassLoader("com.github.luben.", "net.jpountz.");
+
+        assertThat(Compression.Codec.ZSTD.missingLibrary(without)).isEqualTo("com.github.luben:zstd-jni");
+        assertThat(Compression.Codec.LZ4.missingLibrary(without)).isEqualTo("at.yawk.lz4:lz4-java");
+        assertThat(Compression.Codec.ZLIB.missingLibrary(without)).isNull();
+        ClassLoader with = CompressionTest.class.getClassLoader();
+        assertThat(Compression.Codec.ZSTD.missingLibrary(with)).isNull();
+        assertThat(Compression.Codec.LZ4.missingLibrary(with)).isNull();
+    }
+
+    @Test
+    void readingABodyWhoseLibraryIsMissingSaysWhichArtifactItNeeds() throws Exception {
+        Class<?> isolated = new HidingClassLoader("com.github.luben.").loadClass(Compression.class.getName());
+        Method decompress = isolated.getMethod("decompress", byte[].class, int.class);
+        byte[] zstd = Compression.Codec.ZSTD.compress(TEXT, 3);
+
+        assertThat((byte[]) decompress.invoke(null, Compression.zlib(TEXT, 5), SysFlag.compressedZlib())).isEqualTo(TEXT);
+        assertThatThrownBy(() -> decompress.invoke(null, zstd, Compression.Codec.ZSTD.sysFlag()))
+                .isInstanceOf(InvocationTargetException.class).cause()
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ZSTD").hasMessageContaining("com.github.luben:zstd-jni");
     }
 }

@@ -134,12 +134,24 @@ class StoredMessageTest {
     }
 
     @Test
-    void otherCompressionTypesAreNamedInTheError() {
+    void zstdAndLz4BodiesAreDecompressedByTheirTypeBits() {
+        byte[] text = "{\"order\":42,\"state\":\"paid\"} ".repeat(300).getBytes(StandardCharsets.UTF_8);
+        for (Compression.Codec codec : List.of(Compression.Codec.ZSTD, Compression.Codec.LZ4)) {
+            StoredRecord r = halfMessage();
+            r.sysFlag |= codec.sysFlag();
+            r.body = codec.compress(text, 3);
+
+            assertThat(StoredMessage.decode(r.bytes()).body()).as("%s", codec).isEqualTo(text);
+        }
+    }
+
+    @Test
+    void anUnknownCompressionTypeIsNamedInTheError() {
         StoredRecord r = halfMessage();
-        r.sysFlag |= SysFlag.COMPRESSED | SysFlag.COMPRESSION_LZ4;
+        r.sysFlag |= SysFlag.COMPRESSED | 0x400;
 
         assertThatThrownBy(() -> StoredMessage.decode(r.bytes()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LZ4");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown type 0x400");
     }
 
     @Test

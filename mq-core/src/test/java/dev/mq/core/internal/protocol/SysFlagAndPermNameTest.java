@@ -18,6 +18,22 @@ class SysFlagAndPermNameTest {
     }
 
     @Test
+    void eachCompressionTypeSetsTheCompressedBitAndItsTypeInBitsEightToTen() {
+        // Type values as RocketMQ 5 reads them: (sysFlag & 0x700) >> 8 is 1 for LZ4, 2 for ZSTD, 3 for ZLIB.
+        assertThat(Compression.Codec.LZ4.sysFlag()).isEqualTo(0x101);
+        assertThat(Compression.Codec.ZSTD.sysFlag()).isEqualTo(0x201);
+        assertThat(Compression.Codec.ZLIB.sysFlag()).isEqualTo(0x301);
+        for (Compression.Codec codec : Compression.Codec.values()) {
+            int flag = codec.sysFlag() | SysFlag.TRANSACTION_PREPARED;
+            assertThat(SysFlag.isCompressed(flag)).isTrue();
+            // The type bits stay clear of the transaction and host bits.
+            assertThat(flag & SysFlag.TRANSACTION_TYPE_MASK).isEqualTo(SysFlag.TRANSACTION_PREPARED);
+            assertThat(flag & (SysFlag.BORNHOST_V6 | SysFlag.STOREHOST_V6 | SysFlag.MULTI_TAGS)).isZero();
+            assertThat(Compression.Codec.ofType(flag & SysFlag.COMPRESSION_TYPE_MASK)).isEqualTo(codec);
+        }
+    }
+
+    @Test
     void permissionBits() {
         assertThat(PermName.READ).isEqualTo(0x4);
         assertThat(PermName.WRITE).isEqualTo(0x2);
