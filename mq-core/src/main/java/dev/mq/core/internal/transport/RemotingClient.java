@@ -12,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.Timeout;
@@ -35,6 +36,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -317,8 +319,10 @@ public final class RemotingClient implements AutoCloseable {
             @Override
             protected void initChannel(Channel ch) {
                 ChannelPipeline p = ch.pipeline();
-                if (config.sslContext() != null) {
-                    p.addLast("tls", config.sslContext().newHandler(ch.alloc(), target.host(), target.port()));
+                Supplier<SslContext> ssl = config.sslContext();
+                if (ssl != null) {
+                    // The host travels into the SSLEngine: SNI, and the certificate's name check against it.
+                    p.addLast("tls", ssl.get().newHandler(ch.alloc(), target.host(), target.port()));
                 }
                 p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
                 p.addLast("decoder", new FrameDecoder());
