@@ -30,12 +30,15 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 /**
  * TLS the Spring Boot way against a real RocketMQ 5.5.0 NameServer and broker that enforce TLS,
  * present a certificate issued by a CA made up here (for 127.0.0.1, as an IP subject alternative
- * name), and require every client to present a certificate from that CA. One cluster for all methods.
+ * name), require every client to present a certificate from that CA, and authenticate every request to
+ * the broker (ACL 2.0). One cluster for all methods.
  */
 class SslBundleTlsTest {
 
     private static final String TOPIC = "SslBundleTopic";
     private static final String BUNDLE = "mq";
+    private static final String ACCESS_KEY = "tls-user";
+    private static final String SECRET_KEY = "tls-secret";
 
     @TempDir
     static Path files;
@@ -51,6 +54,36 @@ class SslBundleTlsTest {
             .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, MQAutoConfiguration.class))
             .withPropertyValues("mq.producer.group=ssl-bundle", "mq.producer.send-timeout=5s");
 
+    /** The property-based connection details: address, bundle and credentials from mq.*. */
+    private ApplicationContextRunner withProperties(String nameServer, List<String> bundle) {
+        return runner.withPropertyValues("mq.name-server=" + nameServer, "mq.client.access-key=" + ACCESS_KEY,
+                "mq.client.secret-key=" + SECRET_KEY).withPropertyValues(bundle.toArray(String[]::new));
+    }
+
+    private static MQConnectionDetails details(String accessKey, String secretKey) {
+        return new MQConnectionDetails() {
+            @Override
+            public String getNameServer() {
+                return mq.nameServerAddress();
+            }
+
+            @Override
+            public SslBundle getSslBundle() {
+                return pemBundle(caFile, clientCertificate, clientKey);
+            }
+
+            @Override
+            public String getAccessKey() {
+                return accessKey;
+            }
+
+            @Override
+            public String getSecretKey() {
+                return secretKey;
+            }
+        };
+    }
+
     @BeforeAll
     static void startCluster() {
         ca = TestCertificates.authority("mq-test-ca");
@@ -62,6 +95,7 @@ class SslBundleTlsTest {
         mq = EmbeddedRocketMQ.builder().tls(TlsMode.ENFORCING)
                 .tlsCertificate(ca.issue("broker", "127.0.0.1"))
                 .requireClientCertificates(ca)
+                .authentication(ACCESS_KEY, SECRET_KEY)
                 .build().start();
         mq.createTopic(TOPIC, 2);
     }
@@ -98,8 +132,7 @@ class SslBundleTlsTest {
 
     @Test
     void bundleWithTheClusterCaAndAClientKeySendsOverMutualTls() {
-        runner.withPropertyValues("mq.name-server=" + mq.nameServerAddress())
-                .withPropertyValues(bundle(caFile, clientCertificate, clientKey).toArray(String[]::new))
+        withProperties(mq.nameServerAddress(), bundle(caFile, clientCertificate, clientKey))
                 .run(context -> {
                     SendResult result = context.getBean(MQTemplate.class).syncSend(TOPIC, "over mutual TLS");
                     assertThat(result.isOk()).isTrue();
@@ -108,8 +141,7 @@ class SslBundleTlsTest {
 
     @Test
     void bundleTrustingAnotherCaRefusesTheServersCertificate() {
-        runner.withPropertyValues("mq.name-server=" + mq.nameServerAddress())
-                .withPropertyValues(bundle(otherCaFile, clientCertificate, clientKey).toArray(String[]::new))
+        withProperties(mq.nameServerAddress(), bundle(otherCaFile, clientCertificate, clientKey))
                 .run(context -> assertThat(sendFails(context.getBean(MQTemplate.class)))
                         .hasMessageContaining("the server's certificate was not accepted")
                         .hasMessageContaining("certification path"));
@@ -119,8 +151,7 @@ class SslBundleTlsTest {
     void certificateWithoutTheHostNameConnectedToFailsHostNameVerification() {
         // The servers' certificate names 127.0.0.1 only; the same NameServer reached as "localhost" must be refused.
         String localhost = "localhost:" + mq.nameServerAddress().substring(mq.nameServerAddress().lastIndexOf(':') + 1);
-        runner.withPropertyValues("mq.name-server=" + localhost)
-                .withPropertyValues(bundle(caFile, clientCertificate, clientKey).toArray(String[]::new))
+        withProperties(localhost, bundle(caFile, clientCertificate, clientKey))
                 .run(context -> assertThat(sendFails(context.getBean(MQTemplate.class)))
                         .hasMessageContaining("the server's certificate was not accepted")
                         .hasMessageContaining("No name matching localhost"));
@@ -128,27 +159,16 @@ class SslBundleTlsTest {
 
     @Test
     void bundleWithoutAKeyIsRefusedByServersThatRequireClientCertificates() {
-        runner.withPropertyValues("mq.name-server=" + mq.nameServerAddress())
-                .withPropertyValues(bundle(caFile, null, null).toArray(String[]::new))
+        withProperties(mq.nameServerAddress(), bundle(caFile, null, null))
                 .run(context -> assertThat(sendFails(context.getBean(MQTemplate.class)))
                         .hasMessageContaining("the server refused this client's certificate")
                         .hasMessageContaining("bad_certificate"));
     }
 
     @Test
-    void connectionDetailsOfTheApplicationSupplyAddressAndBundleInsteadOfProperties() {
-        MQConnectionDetails details = new MQConnectionDetails() {
-            @Override
-            public String getNameServer() {
-                return mq.nameServerAddress();
-            }
-
-            @Override
-            public SslBundle getSslBundle() {
-                return pemBundle(caFile, clientCertificate, clientKey);
-            }
-        };
-        // Neither mq.name-server nor mq.client.ssl.bundle: without the bean, start-up would fail.
+    void connectionDetailsOfTheApplicationSupplyAddressBundleAndCredentialsInsteadOfProperties() {
+        MQConnectionDetails details = details(ACCESS_KEY, SECRET_KEY);
+        // No mq.name-server, mq.client.ssl.bundle or keys: without the bean, start-up would fail.
         runner.withBean(MQConnectionDetails.class, () -> details).run(context -> {
             assertThat(context.getBean(MQConnectionDetails.class)).isSameAs(details);
             assertThat(context.getBean(MQTemplate.class).syncSend(TOPIC, "via connection details").isOk()).isTrue();
@@ -156,9 +176,15 @@ class SslBundleTlsTest {
     }
 
     @Test
+    void wrongCredentialsFromTheConnectionDetailsAreRefusedByTheBroker() {
+        runner.withBean(MQConnectionDetails.class, () -> details(ACCESS_KEY, "not-the-secret"))
+                .run(context -> assertThat(sendFails(context.getBean(MQTemplate.class)))
+                        .hasMessageContaining("refused this client's ACL credentials"));
+    }
+
+    @Test
     void reloadedBundleIsUsedByTheNextConnection() {
-        runner.withPropertyValues("mq.name-server=" + mq.nameServerAddress())
-                .withPropertyValues(bundle(otherCaFile, clientCertificate, clientKey).toArray(String[]::new))
+        withProperties(mq.nameServerAddress(), bundle(otherCaFile, clientCertificate, clientKey))
                 .run(context -> {
                     MQTemplate template = context.getBean(MQTemplate.class);
                     assertThat(sendFails(template)).hasMessageContaining("the server's certificate was not accepted");
