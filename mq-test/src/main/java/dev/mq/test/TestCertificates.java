@@ -58,16 +58,17 @@ public final class TestCertificates {
         KeyPair keys = keyPair();
         X500Name subject = new X500Name("CN=" + name);
         X509Certificate certificate = sign(subject, keys.getPrivate(), subject, keys, true, List.of());
-        return new Authority(new Issued(name, certificate, keys.getPrivate(), null));
+        Authority authority = new Authority();
+        authority.self = new Issued(name, certificate, keys.getPrivate(), authority);
+        return authority;
     }
 
     /** A certificate authority: issues certificates and is the trust anchor that verifies them. */
     public static final class Authority {
 
-        private final Issued self;
+        private Issued self;
 
-        private Authority(Issued self) {
-            this.self = self;
+        private Authority() {
         }
 
         /** The authority's own (self-signed) certificate: what a peer trusts. */
@@ -117,11 +118,7 @@ public final class TestCertificates {
 
         /** Who issued it; an authority's own certificate is its own issuer. */
         public Authority issuer() {
-            return issuer == null ? selfIssuer() : issuer;
-        }
-
-        private Authority selfIssuer() {
-            return new Authority(this);
+            return issuer;
         }
 
         /** The certificate as PEM ({@code BEGIN CERTIFICATE}). */

@@ -41,6 +41,7 @@ class TestCertificatesTest {
         assertThat(certificate.getBasicConstraints()).as("not a CA").isEqualTo(-1);
         assertThat(ca.certificate().x509().getBasicConstraints()).as("a CA").isGreaterThanOrEqualTo(0);
         assertThat(broker.issuer()).isSameAs(ca);
+        assertThat(ca.certificate().issuer()).as("self-signed").isSameAs(ca);
 
         X509Certificate stranger = TestCertificates.authority("other-ca").issue("x").x509();
         assertThatThrownBy(() -> stranger.verify(ca.certificate().x509().getPublicKey()))
