@@ -743,7 +743,8 @@ public final class MQClientInstance implements AutoCloseable {
          * certificates are renewed, the source answers the new context and the connections opened from
          * then on use it, while open ones keep theirs. It is called on the connection's I/O thread, so
          * it must answer at once (hold the current context, for example in an {@code AtomicReference},
-         * and swap it when the certificates change) and never answer null. Null turns TLS off.
+         * and swap it when the certificates change). A source that throws or answers null fails that
+         * connection's requests with {@code CONNECTION}, naming the cause. A null source turns TLS off.
          */
         public Builder sslContextSupplier(@Nullable Supplier<SslContext> current) {
             this.sslContext = current;

@@ -306,6 +306,19 @@ public final class RemotingClient implements AutoCloseable {
         }
     }
 
+    /** The TLS context for a new connection (asked anew each time: it may have been renewed), or null. */
+    private @Nullable SslContext currentSslContext() {
+        Supplier<SslContext> ssl = config.sslContext();
+        if (ssl == null) {
+            return null;
+        }
+        SslContext context = ssl.get();
+        if (context == null) {
+            throw new IllegalStateException("the TLS context supplier answered null");
+        }
+        return context;
+    }
+
     /** Opens the channel for {@code connection} on the event loop it was assigned. */
     private void open(Connection connection) {
         HostAndPort target;
@@ -315,14 +328,21 @@ public final class RemotingClient implements AutoCloseable {
             connectionFailed(connection, new MQException(MQException.Reason.CONNECTION, e.getMessage(), e));
             return;
         }
+        SslContext tls;
+        try {
+            tls = currentSslContext();
+        } catch (RuntimeException e) {
+            connectionFailed(connection, new MQException(MQException.Reason.CONNECTION,
+                    "cannot connect to " + connection.address() + ": no TLS context: " + e, e));
+            return;
+        }
         ChannelFuture future = bootstrap.clone(connection.eventLoop()).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ChannelPipeline p = ch.pipeline();
-                Supplier<SslContext> ssl = config.sslContext();
-                if (ssl != null) {
+                if (tls != null) {
                     // The host travels into the SSLEngine: SNI, and the certificate's name check against it.
-                    p.addLast("tls", ssl.get().newHandler(ch.alloc(), target.host(), target.port()));
+                    p.addLast("tls", tls.newHandler(ch.alloc(), target.host(), target.port()));
                 }
                 p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
                 p.addLast("decoder", new FrameDecoder());
