@@ -6,6 +6,7 @@ import dev.mq.core.client.MQClientInstance;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.SendHook;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -120,7 +121,8 @@ public final class MQAutoConfiguration {
      * {@code reload-on-update}); the client then opens its new connections with the new material. A
      * bundle an application's own connection details hand over has no name to follow.
      */
-    private static void reloadWithBundle(MQConnectionDetails connection, SslBundles bundles, MQSslContexts ssl) {
+    private static void reloadWithBundle(MQConnectionDetails connection, @Nullable SslBundles bundles,
+                                         MQSslContexts ssl) {
         if (bundles != null && connection instanceof PropertiesMQConnectionDetails properties) {
             String name = properties.sslBundleName();
             if (name != null) {
