@@ -286,6 +286,38 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     private List<String> withTls(List<String> jvmOptions) {
         List<String> options = new ArrayList<>(jvmOptions);
         options.add("-Dtls.server.mode=" + config.tlsMode.propertyValue());
+        if (config.tlsCertificate != null) {
+            options.addAll(certificateOptions(config.tlsCertificate, config.clientAuthority));
+        }
+        return options;
+    }
+
+    /**
+     * RocketMQ's TlsSystemConfig, read by both release lines: leave the test mode (self-signed, any
+     * client) for the given certificate; the brokers' own connections to the NameServer verify it
+     * against its issuer and, when the servers require client certificates, present it themselves.
+     */
+    private List<String> certificateOptions(TestCertificates.Issued certificate,
+                                            TestCertificates.Authority clientAuthority) {
+        Path tls = directory("tls");
+        String certPath = certificate.writeCertificate(tls).toString();
+        String keyPath = certificate.writePrivateKey(tls).toString();
+        List<String> options = new ArrayList<>(List.of(
+                "-Dtls.test.mode.enable=false",
+                "-Dtls.server.certPath=" + certPath,
+                "-Dtls.server.keyPath=" + keyPath,
+                "-Dtls.client.authServer=true",
+                "-Dtls.client.trustCertPath=" + certificate.issuer().certificate().writeCertificate(tls)));
+        if (clientAuthority == null) {
+            options.add("-Dtls.server.need.client.auth=none");
+        } else {
+            options.add("-Dtls.server.need.client.auth=require");
+            options.add("-Dtls.server.authClient=true");
+            options.add("-Dtls.server.trustCertPath="
+                    + clientAuthority.certificate().writeCertificate(tls.resolve("clients")));
+            options.add("-Dtls.client.certPath=" + certPath);
+            options.add("-Dtls.client.keyPath=" + keyPath);
+        }
         return options;
     }
 
@@ -349,6 +381,8 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         private List<String> brokerJvmOptions = List.of("-Xms256m", "-Xmx512m");
         private List<String> nameServerJvmOptions = List.of("-Xms64m", "-Xmx256m", "-XX:TieredStopAtLevel=1");
         private TlsMode tlsMode = TlsMode.DISABLED;
+        private TestCertificates.Issued tlsCertificate;
+        private TestCertificates.Authority clientAuthority;
         private String accessKey;
         private String secretKey;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
@@ -416,6 +450,29 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         }
 
         /**
+         * The certificate (with its key) the NameServer and brokers present instead of the self-signed
+         * one RocketMQ's TLS test mode makes up, so that a client can verify it: against its issuer
+         * and, for the host name 127.0.0.1, an IP subject alternative name of 127.0.0.1. Needs a TLS
+         * mode other than {@link TlsMode#DISABLED}. Both release lines.
+         */
+        public Builder tlsCertificate(TestCertificates.Issued certificate) {
+            this.tlsCertificate = Objects.requireNonNull(certificate);
+            return this;
+        }
+
+        /**
+         * Makes the servers require a client certificate issued by {@code authority} on every TLS
+         * connection (RocketMQ's {@code tls.server.need.client.auth=require} with
+         * {@code tls.server.authClient=true}): a client without one, or with one from another issuer,
+         * fails its handshake. The brokers present the {@link #tlsCertificate} to the NameServer, so
+         * {@code authority} must have issued that too. Needs {@link #tlsCertificate}.
+         */
+        public Builder requireClientCertificates(TestCertificates.Authority authority) {
+            this.clientAuthority = Objects.requireNonNull(authority);
+            return this;
+        }
+
+        /**
          * Turns on RocketMQ's authentication on every broker, with one user whose name is
          * {@code accessKey} and whose password is {@code secretKey}: every request to a broker must then
          * be signed with exactly this pair. On 5.x that is ACL 2.0 (authorization off, so the user may
@@ -451,6 +508,12 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         }
 
         public EmbeddedRocketMQ build() {
+            if (tlsCertificate != null && tlsMode == TlsMode.DISABLED) {
+                throw new IllegalStateException("tlsCertificate(...) needs tls(PERMISSIVE or ENFORCING)");
+            }
+            if (clientAuthority != null && tlsCertificate == null) {
+                throw new IllegalStateException("requireClientCertificates(...) needs tlsCertificate(...)");
+            }
             return new EmbeddedRocketMQ(this);
         }
     }

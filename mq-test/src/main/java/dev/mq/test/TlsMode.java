@@ -18,7 +18,8 @@ public enum TlsMode {
     /**
      * TLS only: a plaintext client's connection is closed at its first byte. The servers present a
      * self-signed certificate they generate at start-up (RocketMQ's TLS test mode), so clients must
-     * trust any certificate; the brokers talk TLS to the NameServer themselves.
+     * trust any certificate, unless {@link EmbeddedRocketMQ.Builder#tlsCertificate} gives them one a
+     * client can verify; the brokers talk TLS to the NameServer themselves.
      */
     ENFORCING;
 

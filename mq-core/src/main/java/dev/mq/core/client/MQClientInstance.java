@@ -47,6 +47,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -541,7 +542,7 @@ public final class MQClientInstance implements AutoCloseable {
         private final ClientResources.Builder ownResources = ClientResources.builder();
         private boolean ownResourcesSet;
         private @Nullable ClientResources resources;
-        private @Nullable SslContext sslContext;
+        private @Nullable Supplier<SslContext> sslContext;
         private @Nullable Credentials credentials;
         private @Nullable String namespace;
 
@@ -726,9 +727,27 @@ public final class MQClientInstance implements AutoCloseable {
             return this;
         }
 
-        /** TLS for every connection (NameServers and brokers), or null for plaintext. */
+        /**
+         * TLS for every connection (NameServers and brokers), or null for plaintext. Build it with
+         * Netty's {@code SslContextBuilder.forClient()}: it verifies the server's certificate chain
+         * and, since Netty 4.2, that the certificate names the host connected to (endpoint
+         * identification {@code HTTPS}; for an IP address, an IP subject alternative name).
+         */
         public Builder sslContext(@Nullable SslContext context) {
-            this.sslContext = context;
+            this.sslContext = context == null ? null : () -> context;
+            return this;
+        }
+
+        /**
+         * TLS for every connection, from a source asked once for each new connection: when the
+         * certificates are renewed, the source answers the new context and the connections opened from
+         * then on use it, while open ones keep theirs. It is called on the connection's I/O thread, so
+         * it must answer at once (hold the current context, for example in an {@code AtomicReference},
+         * and swap it when the certificates change). A source that throws or answers null fails that
+         * connection's requests with {@code CONNECTION}, naming the cause. A null source turns TLS off.
+         */
+        public Builder sslContextSupplier(@Nullable Supplier<SslContext> current) {
+            this.sslContext = current;
             return this;
         }
 

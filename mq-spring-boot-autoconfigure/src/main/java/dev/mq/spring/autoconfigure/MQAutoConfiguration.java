@@ -5,12 +5,8 @@ import dev.mq.core.client.ClientResources;
 import dev.mq.core.client.MQClientInstance;
 import dev.mq.core.producer.Producer;
 import dev.mq.core.producer.SendHook;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.util.List;
 import java.util.concurrent.Executor;
-import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -35,7 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code mq.producer.group} is set, named producers from {@code mq.producers.*}, the payload
  * converter and the header mapper. Every bean backs off when the application defines its own.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@AutoConfiguration(afterName = {"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+        "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration"})
 @EnableConfigurationProperties(MQProperties.class)
 @Import(NamedProducersRegistrar.class)
 @ImportRuntimeHints(MQRuntimeHints.class)
@@ -58,8 +56,9 @@ public final class MQAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(MQConnectionDetails.class)
-    PropertiesMQConnectionDetails mqConnectionDetails(MQProperties properties) {
-        return new PropertiesMQConnectionDetails(properties);
+    PropertiesMQConnectionDetails mqConnectionDetails(MQProperties properties,
+                                                      ObjectProvider<SslBundles> sslBundles) {
+        return new PropertiesMQConnectionDetails(properties, sslBundles.getIfAvailable());
     }
 
     /**
@@ -108,7 +107,7 @@ public final class MQAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     MQClientInstance mqClientInstance(MQProperties properties, MQConnectionDetails connection,
-                                      ClientResources resources) {
+                                      ClientResources resources, ObjectProvider<SslBundles> sslBundles) {
         MQProperties.Client client = properties.getClient();
         MQClientInstance.Builder builder = MQClientInstance.builder().resources(resources);
         try {
@@ -121,11 +120,15 @@ public final class MQAutoConfiguration {
             map.from(client::getTopicIdleTimeout).to(builder::topicIdleTimeout);
             map.from(client::getUnregisterTimeout).to(builder::unregisterTimeout);
             map.from(client::getWriteStallTimeout).to(builder::writeStallTimeout);
-            if (client.getAccessKey() != null || client.getSecretKey() != null) {
-                builder.credentials(client.getAccessKey(), client.getSecretKey());
+            String accessKey = connection.getAccessKey();
+            String secretKey = connection.getSecretKey();
+            if (accessKey != null || secretKey != null) {
+                builder.credentials(accessKey, secretKey);
             }
-            if (client.getTls().isEnabled()) {
-                builder.sslContext(sslContext(client.getTls()));
+            MQSslContexts ssl = MQSslContexts.of(connection.getSslBundle(), client.getTls());
+            if (ssl != null) {
+                builder.sslContextSupplier(ssl);
+                reloadWithBundle(connection, sslBundles.getIfAvailable(), ssl);
             }
             return builder.build();
         } catch (ConfigException e) {
@@ -133,15 +136,18 @@ public final class MQAutoConfiguration {
         }
     }
 
-    private static SslContext sslContext(MQProperties.Tls tls) {
-        try {
-            SslContextBuilder ssl = SslContextBuilder.forClient();
-            if (tls.isTrustAll()) {
-                ssl.trustManager(InsecureTrustManagerFactory.INSTANCE);
+    /**
+     * A bundle named by {@code mq.client.ssl.bundle} is reloaded by Boot when its files change (with
+     * {@code reload-on-update}); the client then opens its new connections with the new material. A
+     * bundle an application's own connection details hand over has no name to follow.
+     */
+    private static void reloadWithBundle(MQConnectionDetails connection, @Nullable SslBundles bundles,
+                                         MQSslContexts ssl) {
+        if (bundles != null && connection instanceof PropertiesMQConnectionDetails properties) {
+            String name = properties.sslBundleName();
+            if (name != null) {
+                bundles.addBundleUpdateHandler(name, ssl::reload);
             }
-            return ssl.build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("cannot create the TLS context for mq.client.tls", e);
         }
     }
 

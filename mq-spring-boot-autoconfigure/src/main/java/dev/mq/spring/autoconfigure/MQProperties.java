@@ -133,6 +133,8 @@ public class MQProperties {
 
         private final Tls tls = new Tls();
 
+        private final Ssl ssl = new Ssl();
+
         public @Nullable String getInstanceName() {
             return instanceName;
         }
@@ -209,10 +211,34 @@ public class MQProperties {
             return tls;
         }
 
+        public Ssl getSsl() {
+            return ssl;
+        }
+
         @Override
         public String toString() {
             return "Client[instanceName=" + instanceName + ", namespace=" + namespace + ", accessKey=" + accessKey
-                    + ", secretKey=" + (secretKey == null ? null : "******") + ", tls=" + tls.isEnabled() + "]";
+                    + ", secretKey=" + (secretKey == null ? null : "******") + ", tls=" + tls.isEnabled() + ", sslBundle=" + ssl.getBundle() + "]";
+        }
+    }
+
+    /** TLS from a Spring Boot SSL bundle. */
+    public static class Ssl {
+
+        /**
+         * Name of the SSL bundle (spring.ssl.bundle.pem.<name> or spring.ssl.bundle.jks.<name>) to use
+         * for every connection; setting it turns TLS on. Its trust material verifies the servers'
+         * certificates (and their host names); when it has a key, the client presents it (mutual TLS).
+         * A reloaded bundle applies to the connections opened after the reload.
+         */
+        private @Nullable String bundle;
+
+        public @Nullable String getBundle() {
+            return bundle;
+        }
+
+        public void setBundle(@Nullable String bundle) {
+            this.bundle = bundle;
         }
     }
 
@@ -220,13 +246,16 @@ public class MQProperties {
     public static class Tls {
 
         /**
-         * Whether to use TLS for every connection (NameServers and brokers).
+         * Whether to use TLS for every connection (NameServers and brokers). Without
+         * mq.client.ssl.bundle, the servers' certificates are verified against the JVM's default trust
+         * store, host names included.
          */
         private boolean enabled;
 
         /**
-         * Whether to accept any server certificate (as RocketMQ's own client does in its default
-         * test mode). Only for test clusters with self-signed certificates.
+         * Whether to accept any server certificate and host name (as RocketMQ's own client does in its
+         * default test mode). Only for test clusters with self-signed certificates: logged as a warning
+         * at start-up, and refused together with mq.client.ssl.bundle.
          */
         private boolean trustAll;
 

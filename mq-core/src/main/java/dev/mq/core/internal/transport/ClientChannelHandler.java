@@ -7,6 +7,8 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.channels.ClosedChannelException;
+import java.security.cert.CertificateException;
+import javax.net.ssl.SSLHandshakeException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +88,12 @@ final class ClientChannelHandler extends SimpleChannelInboundHandler<RemotingCom
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         if (ssl != null && !ssl.handshakeFuture().isSuccess() && !connection.closeRequested()) {
             Throwable cause = ssl.handshakeFuture().cause();
+            if (causedBy(cause, CertificateException.class) != null) {
+                // Chain (unknown issuer, expired) or name (the host connected to is not in the certificate).
+                return "TLS handshake with " + address + " failed: the server's certificate was not accepted: "
+                        + cause + "; check that this client trusts the CA that issued it and that the "
+                        + "certificate names the host connected to (an IP address needs an IP subject alternative name)";
+            }
             return "TLS handshake with " + address + " did not complete"
                     + (cause == null || cause instanceof ClosedChannelException ? "" : ": " + cause)
                     + "; if the server does not accept TLS (RocketMQ tls.server.mode=disabled), turn TLS off on this "
@@ -93,6 +101,13 @@ final class ClientChannelHandler extends SimpleChannelInboundHandler<RemotingCom
         }
         if (connection.closeExplanation() != null) { // before failure: closing fails the writes still queued
             return connection.closeExplanation();
+        }
+        SSLHandshakeException alert = tls ? causedBy(failure, SSLHandshakeException.class) : null;
+        if (alert != null && String.valueOf(alert.getMessage()).contains("certificate")) {
+            // The server's alert after this side's part of the handshake (TLS 1.3 sends it that late).
+            return "connection to " + address + " lost: the server refused this client's certificate, or its lack "
+                    + "of one: " + alert.getMessage() + "; if the server requires client certificates (mutual TLS), "
+                    + "give this client a key and certificate issued by a CA the server trusts";
         }
         if (failure != null) {
             return "connection to " + address + " lost: " + failure;
@@ -106,5 +121,14 @@ final class ClientChannelHandler extends SimpleChannelInboundHandler<RemotingCom
         return "connection to " + address + " was closed by the server before it answered anything"
                 + (tls ? "" : "; if the server requires TLS (RocketMQ tls.server.mode=enforcing), enable TLS on "
                         + "this client (MQClientInstance.Builder.sslContext, or mq.client.tls.enabled=true)");
+    }
+
+    private static <T extends Throwable> @Nullable T causedBy(@Nullable Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 }

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.Timeout;
@@ -35,6 +36,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -304,6 +306,19 @@ public final class RemotingClient implements AutoCloseable {
         }
     }
 
+    /** The TLS context for a new connection (asked anew each time: it may have been renewed), or null. */
+    private @Nullable SslContext currentSslContext() {
+        Supplier<SslContext> ssl = config.sslContext();
+        if (ssl == null) {
+            return null;
+        }
+        SslContext context = ssl.get();
+        if (context == null) {
+            throw new IllegalStateException("the TLS context supplier answered null");
+        }
+        return context;
+    }
+
     /** Opens the channel for {@code connection} on the event loop it was assigned. */
     private void open(Connection connection) {
         HostAndPort target;
@@ -313,12 +328,21 @@ public final class RemotingClient implements AutoCloseable {
             connectionFailed(connection, new MQException(MQException.Reason.CONNECTION, e.getMessage(), e));
             return;
         }
+        SslContext tls;
+        try {
+            tls = currentSslContext();
+        } catch (RuntimeException e) {
+            connectionFailed(connection, new MQException(MQException.Reason.CONNECTION,
+                    "cannot connect to " + connection.address() + ": no TLS context: " + e, e));
+            return;
+        }
         ChannelFuture future = bootstrap.clone(connection.eventLoop()).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ChannelPipeline p = ch.pipeline();
-                if (config.sslContext() != null) {
-                    p.addLast("tls", config.sslContext().newHandler(ch.alloc(), target.host(), target.port()));
+                if (tls != null) {
+                    // The host travels into the SSLEngine: SNI, and the certificate's name check against it.
+                    p.addLast("tls", tls.newHandler(ch.alloc(), target.host(), target.port()));
                 }
                 p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
                 p.addLast("decoder", new FrameDecoder(connection::takesBodyBuffer));

@@ -3,6 +3,7 @@ package dev.mq.core.internal.transport;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,13 +12,15 @@ import org.jspecify.annotations.Nullable;
  * @param connectTimeout bound on establishing a TCP (and TLS) connection
  * @param idleTimeout    a connection with no traffic and nothing in flight for this long is closed;
  *                       servers close idle connections after 120 s, so this stays below that
- * @param sslContext     TLS for every connection, or null for plaintext
+ * @param sslContext     the TLS context of each new connection, or null for plaintext; asked once per
+ *                       connection, on its event loop, so it must answer at once (a reloaded context
+ *                       then applies to the connections opened after the reload)
  * @param credentials    ACL credentials to sign every request with, or null
  * @param writeStallTimeout a connection whose server reads none of the bytes waiting for it for this
  *                       long is closed, failing its requests with CONNECTION
  * @param hostResolver   resolves the host names of addresses, off the event loop
  */
-public record RemotingConfig(Duration connectTimeout, Duration idleTimeout, @Nullable SslContext sslContext,
+public record RemotingConfig(Duration connectTimeout, Duration idleTimeout, @Nullable Supplier<SslContext> sslContext,
                              @Nullable Credentials credentials, Duration writeStallTimeout, HostResolver hostResolver) {
 
     public RemotingConfig {
@@ -43,6 +46,10 @@ public record RemotingConfig(Duration connectTimeout, Duration idleTimeout, @Nul
     }
 
     public RemotingConfig withSslContext(@Nullable SslContext context) {
+        return withSslContext(context == null ? null : () -> context);
+    }
+
+    public RemotingConfig withSslContext(@Nullable Supplier<SslContext> context) {
         return new RemotingConfig(connectTimeout, idleTimeout, context, credentials, writeStallTimeout, hostResolver);
     }
 

@@ -234,6 +234,38 @@ class HostileServerTest {
         }
     }
 
+    @Test
+    void theTlsContextSupplierIsAskedForEachNewConnectionAndItsFailureFailsOnlyThatConnection() throws Exception {
+        var tls = io.netty.handler.ssl.SslContextBuilder.forClient()
+                .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE).build();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.function.Supplier<io.netty.handler.ssl.SslContext> renewable = () -> {
+            asked.incrementAndGet();
+            if (broken.get()) {
+                throw new IllegalStateException("certificates unreadable");
+            }
+            return tls;
+        };
+        try (RemotingClient tlsClient = fixture.newClient("tls", RemotingConfig.defaults().withSslContext(renewable),
+                InboundRequestHandler.UNSUPPORTED);
+             FakeServer first = new FakeServer(FakeServer.answering(0));
+             FakeServer second = new FakeServer(FakeServer.answering(0))) {
+            assertThat(failure(tlsClient.invoke(first.address(), ping(1), LONG_DEADLINE)).getMessage())
+                    .contains("TLS handshake with " + first.address());
+            assertThat(asked).as("once for the first connection").hasValue(1);
+
+            broken.set(true);
+            long start = System.nanoTime();
+            MQException e = failure(tlsClient.invoke(second.address(), ping(2), LONG_DEADLINE));
+            assertThat(e.reason()).isEqualTo(MQException.Reason.CONNECTION);
+            assertThat(e.getMessage()).contains("cannot connect to " + second.address(), "no TLS context",
+                    "certificates unreadable");
+            assertThat(asked).as("asked again for the new connection").hasValue(2);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(PROMPT_MS);
+        }
+    }
+
     private static MQException failure(CompletableFuture<?> future) throws Exception {
         try {
             future.get(PROMPT_MS, TimeUnit.MILLISECONDS);

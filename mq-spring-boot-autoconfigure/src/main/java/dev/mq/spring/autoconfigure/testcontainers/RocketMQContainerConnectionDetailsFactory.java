@@ -1,10 +1,17 @@
 package dev.mq.spring.autoconfigure.testcontainers;
 
 import dev.mq.spring.autoconfigure.MQConnectionDetails;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.testcontainers.service.connection.ContainerConnectionDetailsFactory;
 import org.springframework.boot.testcontainers.service.connection.ContainerConnectionSource;
 
-/** Lets {@code @ServiceConnection} on a {@link RocketMQContainer} supply {@link MQConnectionDetails}. */
+/**
+ * Lets {@code @ServiceConnection} on a {@link RocketMQContainer} supply {@link MQConnectionDetails}:
+ * the NameServer address and, when the container field carries Boot's {@code @PemTrustStore} /
+ * {@code @PemKeyStore} (or JKS) annotations, their SSL bundle. Registered in
+ * {@code META-INF/spring.factories}, where Boot's own container factories are.
+ */
 class RocketMQContainerConnectionDetailsFactory
         extends ContainerConnectionDetailsFactory<RocketMQContainer, MQConnectionDetails> {
 
@@ -23,6 +30,11 @@ class RocketMQContainerConnectionDetailsFactory
         @Override
         public String getNameServer() {
             return getContainer().getNameServerAddress();
+        }
+
+        @Override
+        public @Nullable SslBundle getSslBundle() {
+            return super.getSslBundle();
         }
     }
 }
