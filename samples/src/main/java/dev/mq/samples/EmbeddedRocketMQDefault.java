@@ -37,9 +37,11 @@ public class EmbeddedRocketMQDefault implements EnvironmentPostProcessor, Ordere
                 Map.of("mq.name-server", mq.nameServerAddress())));
         // Stopped as the context's last lifecycle, after the listeners' final offset commits and the
         // client's unregistration (a ContextClosedEvent would come before both).
+        // No JVM shutdown hook of its own: on SIGTERM it would run beside Spring's and stop the broker
+        // before the listeners' final commits. A JVM that ends without closing the context leaves
+        // nothing behind either: the nodes exit when their stdin, this JVM's pipe, closes.
         application.addInitializers(context -> context.getBeanFactory()
                 .registerSingleton("embeddedRocketMQ", new StopsLast(mq)));
-        Runtime.getRuntime().addShutdownHook(new Thread(mq::close, "embedded-rocketmq-shutdown"));
     }
 
     /** Closes the embedded broker when the context stops, in the lowest phase: after everything using it. */
