@@ -2,7 +2,6 @@ package dev.mq.core.internal.protocol;
 
 import dev.mq.core.MessageQueue;
 import dev.mq.core.ReceivedMessage;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -36,17 +35,11 @@ public final class ReplyPush {
         if (SysFlag.isCompressed(sysFlag)) {
             content = Compression.decompress(content, sysFlag);
         }
-        Map<String, String> user = new LinkedHashMap<>();
-        properties.forEach((name, value) -> {
-            if (!MessageProperties.isReserved(name)) {
-                user.put(name, value);
-            }
-        });
         String uniqKey = properties.get(MessageProperties.UNIQ_KEY);
         String messageId = uniqKey != null ? uniqKey : properties.getOrDefault(MessageProperties.CORRELATION_ID, "");
         ReceivedMessage.Builder builder = ReceivedMessage.builder(topic, messageId,
                 new MessageQueue(topic, brokerName, integer(fields, "queueId", 0)));
-        return StoredMessage.applicationView(builder, properties, user)
+        return StoredMessage.applicationView(builder, properties)
                 .body(content)
                 .reconsumeTimes(integer(fields, "reconsumeTimes", 0))
                 .bornTimestamp(longValue(fields, "bornTimestamp"))

@@ -692,10 +692,15 @@ public final class StoredMessage {
 
     /**
      * Reads the reserved properties an application sees through accessors (tags, keys, cluster and
-     * the request-reply fields) into {@code builder}, and the user's properties {@code user}.
+     * the request-reply fields) into {@code builder}, and the others as the user's properties.
      */
-    static ReceivedMessage.Builder applicationView(ReceivedMessage.Builder builder, Map<String, String> properties,
-                                                   Map<String, String> user) {
+    static ReceivedMessage.Builder applicationView(ReceivedMessage.Builder builder, Map<String, String> properties) {
+        Map<String, String> user = new LinkedHashMap<>();
+        properties.forEach((name, value) -> {
+            if (!MessageProperties.isReserved(name)) {
+                user.put(name, value);
+            }
+        });
         return reservedView(builder.properties(user), properties.get(MessageProperties.TAGS),
                 properties.get(MessageProperties.KEYS), properties.get(MessageProperties.CLUSTER),
                 properties.get(MessageProperties.CORRELATION_ID), properties.get(MessageProperties.REPLY_TO_CLIENT),
