@@ -62,6 +62,11 @@ public final class FakeBroker implements AutoCloseable {
     public volatile int checkClientCode;
     /** The answer code to UPDATE_CONSUMER_OFFSET; anything but 0 refuses the write (the offset stays). */
     public volatile int offsetUpdateCode;
+    /**
+     * Offset writes are applied and answered only once this completes (in arrival order), as a busy
+     * broker takes them up late; complete by default.
+     */
+    public volatile CompletableFuture<Void> offsetUpdateHold = CompletableFuture.completedFuture(null);
     volatile Integer firstSendCode;
     /**
      * Whether a single send's answer carries a real offset message id (127.0.0.1, this broker's port,
@@ -118,11 +123,13 @@ public final class FakeBroker implements AutoCloseable {
                 }
                 case RequestCode.UPDATE_CONSUMER_OFFSET -> {
                     int answer = offsetUpdateCode;
-                    if (answer == 0) {
-                        consumerOffsets.put(queueOf(request), Long.parseLong(request.field("commitOffset")));
-                    }
-                    ctx.writeAndFlush(FakeServer.response(request.opaque(), answer,
-                            answer == 0 ? null : "offset update refused"));
+                    offsetUpdateHold.thenRun(() -> {
+                        if (answer == 0) {
+                            consumerOffsets.put(queueOf(request), Long.parseLong(request.field("commitOffset")));
+                        }
+                        ctx.writeAndFlush(FakeServer.response(request.opaque(), answer,
+                                answer == 0 ? null : "offset update refused"));
+                    });
                 }
                 case RequestCode.GET_MAX_OFFSET, RequestCode.GET_MIN_OFFSET ->
                         ctx.writeAndFlush(offsetAnswer(request, 0));

@@ -1,9 +1,8 @@
 package dev.mq.core.internal.consume;
 
 import dev.mq.core.MessageQueue;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,20 +42,27 @@ final class BrokerOffsetStore implements OffsetStore {
 
     @Override
     public CompletableFuture<Void> persist(Collection<MessageQueue> queues) {
-        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        return CompletableFuture.allOf(persistEach(queues).values().toArray(CompletableFuture[]::new));
+    }
+
+    /** One UPDATE_CONSUMER_OFFSET per queue with a recorded offset; the others complete at once. */
+    @Override
+    public Map<MessageQueue, CompletableFuture<Void>> persistEach(Collection<MessageQueue> queues) {
+        Map<MessageQueue, CompletableFuture<Void>> writes = new LinkedHashMap<>();
         for (MessageQueue queue : queues) {
             Long offset = recorded.get(queue);
             if (offset == null) {
+                writes.put(queue, CompletableFuture.completedFuture(null));
                 continue;
             }
-            writes.add(requests.updateOffset(wireGroup, queue, offset).whenComplete((ok, error) -> {
+            writes.put(queue, requests.updateOffset(wireGroup, queue, offset).whenComplete((ok, error) -> {
                 if (error != null) {
                     log.warn("committing offset {} of {} for group {} failed: {}", offset, queue, wireGroup,
                             error.getMessage());
                 }
             }));
         }
-        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+        return writes;
     }
 
     @Override

@@ -20,9 +20,11 @@ import dev.mq.core.internal.route.TopicRoutes;
 import dev.mq.core.internal.transport.RemotingClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -226,11 +228,12 @@ final class ConsumerSession {
             Thread.currentThread().interrupt();
         }
         awaitIdle(owned, deadline);
-        commitFinal(owned, Math.max(BrokerRequests.TIMEOUT.toNanos(), deadline - System.nanoTime()));
+        List<ProcessQueue> committed = commitFinal(owned,
+                Math.max(BrokerRequests.TIMEOUT.toNanos(), deadline - System.nanoTime()));
         QueueLocks held = locks;
         if (held != null) {
             held.close();
-            unlock(owned, Math.max(QueueLocks.REQUEST_TIMEOUT.toNanos(), deadline - System.nanoTime()));
+            unlock(committed, Math.max(QueueLocks.REQUEST_TIMEOUT.toNanos(), deadline - System.nanoTime()));
         }
         dispatcher.shutdown();
         pausedPulls.clear();
@@ -260,8 +263,23 @@ final class ConsumerSession {
      * Records and writes the offsets of dropped {@code given} queues, then forgets them. Dropped, they
      * send no offset any more (pulls carry none, the periodic commit skips them), so this is the last
      * write of their offsets from this member.
+     *
+     * @return those of {@code given} whose final offset the broker acknowledged: only these may be handed
+     *     over through their lock at once (a write without an answer may still be applied later)
      */
-    void commitFinal(List<ProcessQueue> given, long waitNanos) {
+    List<ProcessQueue> commitFinal(List<ProcessQueue> given, long waitNanos) {
+        long deadline = System.nanoTime() + waitNanos;
+        if (locks != null) {
+            // An orderly queue changes hands the moment its lock is given back, with no grace: its final
+            // offset must be the last one the broker applies. Its pulls carry no offset (Puller), so every
+            // earlier one went as a write whose answer means it was applied; those still unanswered (a
+            // periodic commit of a moment ago) are waited for, up to half the time allowed, and the final
+            // offset is written after them. (One that failed may still land: written twice, below.)
+            long older = System.nanoTime() + waitNanos / 2;
+            for (ProcessQueue queue : given) {
+                queue.awaitCommitsAnswered(older);
+            }
+        }
         List<MessageQueue> mqs = new ArrayList<>();
         Map<ProcessQueue, Long> finals = new LinkedHashMap<>();
         for (ProcessQueue queue : given) {
@@ -270,8 +288,7 @@ final class ConsumerSession {
             mqs.add(queue.queue());
             finals.put(queue, offset);
         }
-        long deadline = System.nanoTime() + waitNanos;
-        boolean written = awaitPersisted(mqs, deadline);
+        Set<MessageQueue> acknowledged = awaitPersisted(mqs, deadline);
         // An older offset sent before the drop and still unanswered (a pull's commit offset: a held
         // pull is answered only when messages come or its suspend time ends; or a periodic commit
         // whose write failed or went unanswered) may be applied after this write: brokers apply pulls
@@ -281,36 +298,51 @@ final class ConsumerSession {
         // broker before the first write has been taken up. Queues without one are written once.
         List<MessageQueue> again = new ArrayList<>();
         finals.forEach((queue, offset) -> {
-            if (queue.olderCommitMayLand(offset)) {
+            if (queue.olderCommitMayLand(offset) && acknowledged.contains(queue.queue())) {
                 again.add(queue.queue());
             }
         });
-        if (written && !again.isEmpty()) {
-            awaitPersisted(again, deadline);
+        if (!again.isEmpty()) {
+            acknowledged.removeAll(again);
+            acknowledged.addAll(awaitPersisted(again, deadline));
         }
+        List<ProcessQueue> committed = new ArrayList<>();
         for (ProcessQueue queue : given) {
             queues.remove(queue.queue(), queue);
             offsetStore.remove(queue.queue());
+            if (acknowledged.contains(queue.queue())) {
+                committed.add(queue);
+            }
         }
+        return committed;
     }
 
     /**
-     * Writes the offsets of {@code mqs} and waits until {@code deadlineNanos}; false only when
-     * interrupted (a failed write is logged by the store, and the caller goes on).
+     * Writes the offsets of {@code mqs} and waits until {@code deadlineNanos} for the answers (a failed
+     * write is logged by the store, and the caller goes on).
+     *
+     * @return the queues whose write the broker acknowledged in time; none when interrupted
      */
-    private boolean awaitPersisted(List<MessageQueue> mqs, long deadlineNanos) {
+    private Set<MessageQueue> awaitPersisted(List<MessageQueue> mqs, long deadlineNanos) {
+        Map<MessageQueue, CompletableFuture<Void>> writes = offsetStore.persistEach(mqs);
         try {
-            offsetStore.persist(mqs).get(Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000),
-                    TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(writes.values().toArray(CompletableFuture[]::new))
+                    .get(Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             log.warn("consumer group {}: committing offsets of {} interrupted", config.group(), mqs);
-            return false;
+            return new HashSet<>();
         } catch (Exception e) {
             log.warn("consumer group {}: committing offsets of {} did not finish: {}", config.group(), mqs,
                     e.toString());
         }
-        return true;
+        Set<MessageQueue> acknowledged = new HashSet<>();
+        writes.forEach((queue, write) -> {
+            if (write.isDone() && !write.isCompletedExceptionally()) {
+                acknowledged.add(queue);
+            }
+        });
+        return acknowledged;
     }
 
     /**
@@ -325,13 +357,19 @@ final class ConsumerSession {
             }
             offsetStore.update(queue.queue(), offset, false);
             // A write that failed or went unanswered may still be applied: it stays unacknowledged.
-            offsetStore.persist(List.of(queue.queue())).thenRun(queue::commitAcknowledged);
+            offsetStore.persist(List.of(queue.queue())).whenComplete((ok, error) -> {
+                if (error == null) {
+                    queue.commitAcknowledged();
+                } else {
+                    queue.commitFailed();
+                }
+            });
         }
     }
 
     /**
-     * Gives up the locks of {@code given} queues whose handlers all finished (their offsets were
-     * committed); a queue whose handler outlived the wait keeps its lock until it runs out, so no other
+     * Gives up the locks of {@code given} queues (whose final offsets were acknowledged) whose handlers
+     * all finished; a queue whose handler outlived the wait keeps its lock until it runs out, so no other
      * member starts on it while that handler may still run.
      */
     void unlock(List<ProcessQueue> given, long waitNanos) {
@@ -549,7 +587,7 @@ final class ConsumerSession {
         // As for a final commit: an offset a stopped queue sent before (a held pull's, a periodic
         // commit's) may be applied after the reset's write and undo it, whichever way it moved; such a
         // queue's reset offset is written again once the first write was answered.
-        if (awaitPersisted(List.copyOf(offsets.keySet()), deadline)) {
+        if (!awaitPersisted(List.copyOf(offsets.keySet()), deadline).isEmpty()) {
             List<MessageQueue> again = stopped.stream().filter(ProcessQueue::commitMayLand).map(ProcessQueue::queue)
                     .toList();
             if (!again.isEmpty()) {

@@ -2,6 +2,8 @@ package dev.mq.core.internal.consume;
 
 import dev.mq.core.MessageQueue;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -29,6 +31,19 @@ public interface OffsetStore {
      * (the failure logged here) when a write failed or went unanswered: it may still be applied later.
      */
     CompletableFuture<Void> persist(Collection<MessageQueue> queues);
+
+    /**
+     * Writes the recorded offsets of {@code queues} out as {@link #persist} does, with one future per
+     * queue, for a caller that acts on each queue's outcome. By default they all share one write.
+     */
+    default Map<MessageQueue, CompletableFuture<Void>> persistEach(Collection<MessageQueue> queues) {
+        CompletableFuture<Void> all = persist(queues);
+        Map<MessageQueue, CompletableFuture<Void>> each = new LinkedHashMap<>();
+        for (MessageQueue queue : queues) {
+            each.put(queue, all);
+        }
+        return each;
+    }
 
     /** Forgets {@code queue}'s recorded offset (after it was persisted on giving the queue up). */
     void remove(MessageQueue queue);

@@ -43,6 +43,8 @@ final class ProcessQueue {
     private boolean dropped;
     /** Offsets sent to the broker (a pull's commit offset, a periodic commit) and not yet acknowledged. */
     private int commitsUnacknowledged;
+    /** Of those, the ones whose request has no outcome yet (neither answered nor failed). */
+    private int commitsUnanswered;
     /** The lowest of them; {@code Long.MAX_VALUE} while none is. */
     private long lowestUnacknowledgedCommit = Long.MAX_VALUE;
     /** Whether the queue is in the dispatcher's ready list (at most once). */
@@ -237,15 +239,51 @@ final class ProcessQueue {
 
     private long noteSent(long offset) {
         commitsUnacknowledged++;
+        commitsUnanswered++;
         lowestUnacknowledgedCommit = Math.min(lowestUnacknowledgedCommit, offset);
         return offset;
     }
 
-    /** The broker answered a request carrying an offset from {@link #offsetToSend()}. */
+    /** The broker answered a request carrying an offset from {@link #offsetToCommit()} or {@link #offsetForPull()}. */
     synchronized void commitAcknowledged() {
         if (--commitsUnacknowledged <= 0) {
             commitsUnacknowledged = 0;
             lowestUnacknowledgedCommit = Long.MAX_VALUE;
+        }
+        answered();
+    }
+
+    /**
+     * A request carrying an offset failed or went unanswered: it stays unacknowledged (the broker may
+     * still apply it), but there is no answer to wait for.
+     */
+    synchronized void commitFailed() {
+        answered();
+    }
+
+    private void answered() {
+        if (--commitsUnanswered <= 0) {
+            commitsUnanswered = 0;
+            notifyAll();
+        }
+    }
+
+    /**
+     * Waits until every request that carried an offset has its outcome (answered or failed), or
+     * {@code deadlineNanos} ({@link System#nanoTime()}: it waits for other threads).
+     */
+    synchronized void awaitCommitsAnswered(long deadlineNanos) {
+        while (commitsUnanswered > 0) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

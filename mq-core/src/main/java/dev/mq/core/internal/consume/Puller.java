@@ -80,8 +80,12 @@ final class Puller {
             return;
         }
         // A broadcasting member's progress is its own (a local file): the group's offset at the broker is not
-        // touched. A queue being given up sends none either: only its final commit writes its offset.
-        long commit = session.isBroadcasting() ? 0 : queue.offsetForPull();
+        // touched. A queue being given up sends none either: only its final commit writes its offset. Nor
+        // does an orderly member's pull. A broker applies a pull's offset on another thread pool than offset
+        // writes, and a held pull's answer (which would tell it was applied) comes only with new messages;
+        // an orderly queue is handed over through its lock with no grace, to a member that reads the offset
+        // at once, so its final offset must be the last one applied: its offsets go by acknowledged writes.
+        long commit = session.isBroadcasting() || session.locks() != null ? 0 : queue.offsetForPull();
         boolean carriesCommit = commit > 0;
         PullMessageRequestHeader header = new PullMessageRequestHeader(session.names().group(), mq.topic(),
                 mq.queueId(), queue.nextPullOffset(), reserved, PullSysFlag.of(carriesCommit, true, true), commit,
@@ -103,6 +107,9 @@ final class Puller {
 
                     @Override
                     public void onFailure(MQException error) {
+                        if (carriesCommit) {
+                            queue.commitFailed(); // may still be applied: it stays unacknowledged
+                        }
                         session.callbackExecutor().execute(() -> answered(queue, reserved, null, error));
                     }
 

@@ -204,8 +204,11 @@ final class Rebalancer {
             long wait = Math.min(session.config().shutdownTimeout().toNanos(), ConsumerSession.REMOVAL_WAIT.toNanos());
             long deadline = System.nanoTime() + wait;
             session.awaitIdle(removed, deadline);
-            session.commitFinal(removed, Math.max(BrokerRequests.TIMEOUT.toNanos(), deadline - System.nanoTime()));
-            session.unlock(removed, QueueLocks.REQUEST_TIMEOUT.toNanos());
+            List<ProcessQueue> committed = session.commitFinal(removed,
+                    Math.max(BrokerRequests.TIMEOUT.toNanos(), deadline - System.nanoTime()));
+            // A queue whose final offset went unacknowledged keeps its lock until it runs out: the write
+            // may still land, and the next owner must not read the offset before it.
+            session.unlock(committed, QueueLocks.REQUEST_TIMEOUT.toNanos());
             log.info("consumer group {} gave up {}", session.config().group(), removed);
         }
         List<MessageQueue> wanted = mine.stream().filter(q -> !session.queues().containsKey(q)).toList();

@@ -15,6 +15,7 @@ import dev.mq.core.consumer.MessageSelector;
 import dev.mq.core.consumer.PushConsumer;
 import dev.mq.core.internal.protocol.CheckClientBody;
 import dev.mq.core.internal.protocol.HeartbeatBody.Subscription;
+import dev.mq.core.internal.protocol.LockBatchBody;
 import dev.mq.core.internal.protocol.MessageProperties;
 import dev.mq.core.internal.protocol.PullSysFlag;
 import dev.mq.core.internal.protocol.RequestCode;
@@ -29,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
@@ -159,6 +161,10 @@ class PushConsumerWireTest {
     }
 
     private PushConsumer ownA0(String group, MessageListener listener, Duration commitInterval) {
+        return ownA0(group, listener, commitInterval, false);
+    }
+
+    private PushConsumer ownA0(String group, MessageListener listener, Duration commitInterval, boolean orderly) {
         brokerA.consumerOffsets.put(A0, 10L);
         brokerA.pulls = (ctx, pull) -> {
             if (!"Orders".equals(pull.field("topic")) || !"0".equals(pull.field("queueId"))) {
@@ -174,7 +180,8 @@ class PushConsumerWireTest {
             broker.members.add(client.clientId());
         }
         PushConsumer consumer = client.newPushConsumer(ConsumerConfig.builder().group(group).subscribe("Orders", "*")
-                .concurrency(2).commitInterval(commitInterval).shutdownTimeout(Duration.ofSeconds(10)).build(),
+                .concurrency(2).orderly(orderly).commitInterval(commitInterval).shutdownTimeout(Duration.ofSeconds(10))
+                .build(),
                 listener);
         ((DefaultPushConsumer) consumer).rebalanceInterval(Duration.ofMillis(200));
         return consumer;
@@ -333,6 +340,104 @@ class PushConsumerWireTest {
 
             assertThat(a0Updates(receivedByA(before))).containsExactly(5L, 5L);
             assertThat(brokerA.consumerOffsets.get(A0)).isEqualTo(5L);
+        }
+    }
+
+    // An orderly queue: handed over through its lock, at once, so its final offset must land last
+
+    private static boolean isA0Unlock(RemotingCommand request) {
+        return request.code() == RequestCode.UNLOCK_BATCH_MQ
+                && LockBatchBody.decodeRequest(Objects.requireNonNull(request.body())).queues().contains(A0);
+    }
+
+    @Test
+    void anOrderlyMembersPullsCarryNoOffsetItsPeriodicCommitWritesIt() throws Exception {
+        List<Long> handled = new CopyOnWriteArrayList<>();
+        try (PushConsumer consumer = ownA0("orderly-no-pull-offset", m -> {
+            awaitNextPullHeld();
+            handled.add(m.queueOffset());
+            return ConsumeResult.SUCCESS;
+        }, Duration.ofMillis(100), true)) {
+            consumer.start();
+            await(() -> handled.size() == 2 && heldPulls.size() == 1, "both handled in order, the next pull held");
+            assertThat(handled).containsExactly(10L, 11L);
+            await(() -> Objects.equals(brokerA.consumerOffsets.get(A0), 12L), "a periodic commit wrote 12");
+            List<RemotingCommand> pulls = brokerA.received(RequestCode.PULL_MESSAGE).stream()
+                    .filter(PushConsumerWireTest::isA0).toList();
+            assertThat(pulls).hasSize(2).allSatisfy(pull -> {
+                assertThat(PullSysFlag.hasCommitOffset(Integer.parseInt(pull.field("sysFlag")))).isFalse();
+                assertThat(pull.field("commitOffset")).isEqualTo("0");
+            });
+        }
+    }
+
+    @Test
+    void anOrderlyQueueGivenUpWritesItsFinalOffsetOnlyOnceEveryEarlierWriteWasAnsweredThenUnlocks()
+            throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Long> handled = new CopyOnWriteArrayList<>();
+        MessageListener listener = m -> {
+            awaitNextPullHeld();
+            if (m.queueOffset() == 11) {
+                release.await(); // 11 stays the committable offset; then it holds the give-up in its wait
+            }
+            handled.add(m.queueOffset());
+            return ConsumeResult.SUCCESS;
+        };
+        try (CapturedLogs logs = CapturedLogs.of(Rebalancer.class.getName(), Level.INFO);
+             PushConsumer consumer = ownA0("orderly-final-last", listener, Duration.ofMillis(100), true)) {
+            consumer.start();
+            await(() -> handled.contains(10L) && heldPulls.size() == 1, "message 10 handled, the next pull held");
+            CompletableFuture<Void> busy = new CompletableFuture<>();
+            brokerA.offsetUpdateHold = busy; // the broker takes offset writes up late from here on
+            int heldFrom = brokerA.server().received().size();
+            await(() -> a0Updates(receivedByA(heldFrom)).contains(11L), "a periodic write of 11, unanswered");
+
+            anotherMemberTakesA0();
+            await(() -> !consumer.assignedQueues().contains(A0), "A0 is being given up");
+            int givenUp = brokerA.server().received().size(); // from here on, only the final write writes A0
+            release.countDown();
+            await(() -> handled.contains(11L), "message 11 handled");
+            Thread.sleep(300); // an absence: the final write must wait for the earlier one's answer
+            assertThat(a0Updates(receivedByA(givenUp))).as("writes while an earlier one is unanswered").isEmpty();
+            assertThat(receivedByA(givenUp)).noneMatch(PushConsumerWireTest::isA0Unlock);
+
+            busy.complete(null);
+            brokerA.offsetUpdateHold = CompletableFuture.completedFuture(null);
+            await(() -> logs.messages(Level.INFO).stream().anyMatch(m -> m.contains("gave up") && m.contains(
+                    "Orders")), "the give-up of A0 finished");
+            List<RemotingCommand> after = receivedByA(givenUp);
+            assertThat(a0Updates(after)).containsExactly(12L);
+            int finalWrite = after.indexOf(after.stream().filter(r -> r.code() == RequestCode.UPDATE_CONSUMER_OFFSET
+                    && isA0(r)).findFirst().orElseThrow());
+            assertThat(after.subList(finalWrite, after.size())).anyMatch(PushConsumerWireTest::isA0Unlock);
+            assertThat(brokerA.consumerOffsets.get(A0)).isEqualTo(12L);
+            assertThat(brokerA.locks).doesNotContainKey(A0);
+        }
+    }
+
+    @Test
+    void anOrderlyQueueWhoseFinalOffsetWasNotAcknowledgedKeepsItsLock() throws Exception {
+        List<Long> handled = new CopyOnWriteArrayList<>();
+        try (CapturedLogs logs = CapturedLogs.of(Rebalancer.class.getName(), Level.INFO);
+             PushConsumer consumer = ownA0("orderly-final-refused", m -> {
+                 awaitNextPullHeld();
+                 handled.add(m.queueOffset());
+                 return ConsumeResult.SUCCESS;
+             }, Duration.ofHours(1), true)) {
+            consumer.start();
+            await(() -> handled.size() == 2, "both handled");
+            brokerA.offsetUpdateCode = 1; // SYSTEM_ERROR: the final write is refused
+            int before = brokerA.server().received().size();
+
+            anotherMemberTakesA0();
+            await(() -> logs.messages(Level.INFO).stream().anyMatch(m -> m.contains("gave up") && m.contains(
+                    "Orders")), "the give-up of A0 finished");
+            assertThat(a0Updates(receivedByA(before))).contains(12L);
+            // Unlocked, another member would read the offset at once: 10, not 12. The lock runs out instead.
+            assertThat(receivedByA(before)).noneMatch(PushConsumerWireTest::isA0Unlock);
+            assertThat(brokerA.locks).containsEntry(A0, client.clientId());
+            assertThat(brokerA.consumerOffsets.get(A0)).isEqualTo(10L);
         }
     }
 }
