@@ -131,4 +131,22 @@ class ProcessQueueTest {
         assertThat(pq.stats().cachedBytes()).isZero();
         assertThat(pq.committableOffset()).as("nothing was sent back for 0: the next owner reads it again").isZero();
     }
+
+    @Test
+    void aFailedCommitEndsTheWaitForAnswersButStillMayLand() throws Exception {
+        ProcessQueue pq = new ProcessQueue(QUEUE, 100);
+        long sent = pq.offsetToCommit();
+        assertThat(sent).isEqualTo(100);
+        Thread waiter = new Thread(() -> pq.awaitCommitsAnswered(System.nanoTime() + 60_000_000_000L));
+        waiter.start();
+        waiter.join(200);
+        assertThat(waiter.isAlive()).as("waits while the write has no outcome").isTrue();
+        pq.commitFailed();
+        waiter.join(10_000);
+        assertThat(waiter.isAlive()).as("a failure is an outcome").isFalse();
+        assertThat(pq.commitMayLand()).as("a failed write may still be applied").isTrue();
+        pq.offsetToCommit();
+        pq.commitAcknowledged();
+        assertThat(pq.commitMayLand()).isTrue(); // the failed one still may
+    }
 }
