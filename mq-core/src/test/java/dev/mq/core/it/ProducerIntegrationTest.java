@@ -129,8 +129,11 @@ class ProducerIntegrationTest {
                 }
             }
         };
+        // What is tested is that nothing is dropped, not how fast a broker on a loaded test machine answers:
+        // a deadline far longer than the 4,096 sends in flight can take (on a busy 2-core machine 4.9.7 needed
+        // more than the default 3 s), so that every send ends with the broker's answer.
         try (Producer flooding = client.newProducer(ProducerConfig.builder().group("it-oneway-flood").hook(failures)
-                .build())) {
+                .sendTimeout(Duration.ofSeconds(30)).build())) {
             List<Thread> senders = new ArrayList<>();
             List<Throwable> thrown = new CopyOnWriteArrayList<>();
             for (int t = 0; t < threads; t++) {
