@@ -199,12 +199,8 @@ public final class DefaultProducer implements Producer {
         return submitAsync(() -> prepareBatch(batch), null, null, timeout);
     }
 
-    // ---- oneway ----
-
-    /*
-     * A oneway send is an asynchronous send without a future: the same in-flight permit, retries,
-     * auto-batching and close, its outcome seen by the hooks and, for a failure, a rate-limited WARN.
-     */
+    // ---- oneway: an asynchronous send without a future (same permit, retries, auto-batching and close);
+    // its outcome reaches the hooks and, for a failure, a rate-limited WARN (onewayFailed) ----
 
     @Override
     public void sendOneway(Message message) {
