@@ -281,7 +281,7 @@ final class SuiteRunner {
                 if (mq != null) {
                     errors += checkStored(scenario, session.client, session.topic, nameServer, outcome);
                 } else if (scenario.mode() == Mode.ONEWAY) {
-                    printLoss(name, session.client, outcome.totalOk(), settledOnewayArrivals(nullBroker, session.topic));
+                    printLoss(name, session.client, outcome.totalOk(), settledArrivals(nullBroker, session.topic));
                 }
                 if (outcome.firstError() != null) {
                     out.println("# " + name + " " + session.client + " first error (warm-up included): " + outcome.firstError());
@@ -767,18 +767,19 @@ final class SuiteRunner {
                 sent == 0 ? 0.0 : Math.max(0, sent - stored) * 100.0 / sent);
     }
 
-    private static long onewayArrivals(ChildJvm nullBroker, String topic) {
-        return Long.parseLong(KeyValues.parse(nullBroker.call("ONEWAY topic=" + topic, Duration.ofSeconds(10))).get("received"));
+    /** Messages the null broker received for {@code topic} (a fresh topic per client and scenario), by any kind of send. */
+    private static long arrivals(ChildJvm nullBroker, String topic) {
+        return Long.parseLong(KeyValues.parse(nullBroker.call("RECEIVED topic=" + topic, Duration.ofSeconds(10))).get("received"));
     }
 
-    /** The null broker's count of oneway sends to {@code topic} once it stopped moving for a second (at most 15 s). */
-    private static long settledOnewayArrivals(ChildJvm nullBroker, String topic) {
+    /** The null broker's count of messages to {@code topic} once it stopped moving for a second (at most 15 s). */
+    private static long settledArrivals(ChildJvm nullBroker, String topic) {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        long last = onewayArrivals(nullBroker, topic);
+        long last = arrivals(nullBroker, topic);
         long stableSince = System.nanoTime();
         while (System.nanoTime() < deadline && System.nanoTime() - stableSince < Duration.ofSeconds(1).toNanos()) {
             sleep(200);
-            long now = onewayArrivals(nullBroker, topic);
+            long now = arrivals(nullBroker, topic);
             if (now != last) {
                 last = now;
                 stableSince = System.nanoTime();

@@ -30,9 +30,10 @@ import java.util.concurrent.atomic.LongAdder;
  * names itself as the only broker, {@code HEART_BEAT} (34) and {@code UNREGISTER_CLIENT} (35) with
  * success, and {@code SEND_MESSAGE} (10), {@code SEND_MESSAGE_V2} (310) and {@code SEND_BATCH_MESSAGE}
  * (320) with code 0 and {@code msgId} (for a batch one id per message, comma-separated, as a broker
- * answers), {@code queueId}, {@code queueOffset}. Oneway frames are counted
- * and not answered; any other request gets {@code REQUEST_CODE_NOT_SUPPORTED} (3). Responses written
- * while reading one batch of input are flushed together.
+ * answers), {@code queueId}, {@code queueOffset}. Oneway frames are not answered. The messages of
+ * every send, answered or oneway, are counted per topic (what a oneway run's loss is measured
+ * against). Any other request gets {@code REQUEST_CODE_NOT_SUPPORTED} (3). Responses written while
+ * reading one batch of input are flushed together.
  */
 public final class NullBroker implements AutoCloseable {
 
@@ -58,7 +59,8 @@ public final class NullBroker implements AutoCloseable {
     private final LongAdder oneways = new LongAdder();
     private final LongAdder others = new LongAdder();
     private final Set<Integer> unsupportedSeen = ConcurrentHashMap.newKeySet();
-    private final Map<String, LongAdder> onewayByTopic = new ConcurrentHashMap<>();
+    /** Messages received per topic, from answered and oneway sends alike. */
+    private final Map<String, LongAdder> receivedByTopic = new ConcurrentHashMap<>();
 
     public NullBroker(int port, int ioThreads) {
         group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
@@ -85,9 +87,9 @@ public final class NullBroker implements AutoCloseable {
         return "sends=" + sends.sum() + " oneway=" + oneways.sum() + " other=" + others.sum();
     }
 
-    /** Oneway sends received for {@code topic}. */
-    public long onewaySends(String topic) {
-        LongAdder count = onewayByTopic.get(topic);
+    /** Messages received for {@code topic}, by answered and oneway sends alike. */
+    public long messagesReceived(String topic) {
+        LongAdder count = receivedByTopic.get(topic);
         return count == null ? 0 : count.sum();
     }
 
@@ -140,11 +142,15 @@ public final class NullBroker implements AutoCloseable {
         private void answer(ChannelHandlerContext ctx, RequestHeader header, int messages) {
             switch (header.code) {
                 case SEND_MESSAGE, SEND_MESSAGE_V2, SEND_BATCH_MESSAGE -> {
+                    if (header.topic != null) {
+                        LongAdder count = receivedByTopic.get(header.topic);
+                        if (count == null) {
+                            count = receivedByTopic.computeIfAbsent(header.topic, t -> new LongAdder());
+                        }
+                        count.add(messages);
+                    }
                     if (header.isOneway()) {
                         oneways.increment();
-                        if (header.topic != null) {
-                            onewayByTopic.computeIfAbsent(header.topic, t -> new LongAdder()).increment();
-                        }
                         return;
                     }
                     sends.increment();

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Runs a {@link NullBroker} in its own JVM (so its work is not charged to the client being measured):
  * {@code NullBrokerMain [--port=N] [--io-threads=N]}. Prints {@code @@bench READY port=N}, answers
- * {@code STATS} and {@code ONEWAY topic=T} (oneway sends received for T) on stdin, and exits on {@code QUIT} or when stdin closes.
+ * {@code STATS} and {@code RECEIVED topic=T} (messages received for T, by any kind of send) on stdin, and exits on {@code QUIT} or when stdin closes.
  */
 public final class NullBrokerMain {
 
@@ -36,8 +36,8 @@ public final class NullBrokerMain {
                 String command = line.trim();
                 if (command.equals("STATS")) {
                     System.out.println(WorkerMain.PREFIX + "OK " + broker.stats());
-                } else if (command.startsWith("ONEWAY topic=")) {
-                    System.out.println(WorkerMain.PREFIX + "OK received=" + broker.onewaySends(command.substring(13)));
+                } else if (command.startsWith("RECEIVED topic=")) {
+                    System.out.println(WorkerMain.PREFIX + "OK received=" + broker.messagesReceived(command.substring(15)));
                 } else {
                     System.out.println(WorkerMain.PREFIX + "ERR unknown command " + command);
                 }

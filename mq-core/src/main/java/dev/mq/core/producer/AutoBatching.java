@@ -24,11 +24,10 @@ import java.util.Objects;
  *       for others to join it (or until the batch is full). Larger batches, more latency.</li>
  * </ul>
  *
- * <p>Only asynchronous sends of one message are batched. Orderly asynchronous sends, which already
+ * <p>Only asynchronous and oneway sends of one message are batched. Orderly ones, which already
  * wait for their queue's previous send, leave together in their order (the linger time does not
- * apply to them); a send that cannot join leaves on its own after the batch ahead of it. Sync and
- * oneway sends, explicit batches, delayed messages and bodies large enough to be compressed always
- * travel alone.
+ * apply to them); a send that cannot join leaves on its own after the batch ahead of it. Sync sends,
+ * explicit batches, delayed messages and bodies large enough to be compressed always travel alone.
  *
  * <pre>{@code
  * ProducerConfig.builder().group("orders").autoBatching(AutoBatching.whenBusy()).build();

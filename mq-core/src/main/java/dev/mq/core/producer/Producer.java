@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>There is one send path. {@link #sendAsync} returns at once with a future (it may wait only for
  * in-flight capacity, under {@link BackpressurePolicy#BLOCK}); {@link #send} is that future joined
- * with the deadline; {@link #sendOneway} writes without waiting for any answer. The deadline
+ * with the deadline; {@link #sendOneway} is {@code sendAsync} without a future. The deadline
  * ({@link ProducerConfig#sendTimeout()} unless given) starts at the call and covers route lookup,
  * backpressure waits and every retry.
  *
@@ -62,15 +62,26 @@ public interface Producer extends AutoCloseable {
     CompletableFuture<SendResult> sendAsync(Collection<Message> batch, Duration timeout);
 
     /**
-     * Writes the message and expects no answer. Returns once the message is queued for writing;
-     * a broker that is overloaded may drop oneway messages without a trace.
+     * Sends without a future: returns once the send is under way (validated, admitted, and written
+     * or waiting for its route), and the caller never learns the outcome. Under the hood it is an asynchronous send — it holds an in-flight
+     * permit until the broker's answer arrives (so a fast caller meets backpressure, as with
+     * {@link #sendAsync}, rather than overflowing a busy broker, which would drop the excess
+     * silently), is retried on another broker like any unordered send (SYSTEM_BUSY, no connection),
+     * within the send timeout, and may join an automatic batch. Its outcome goes to the
+     * {@link SendHook}s (and so to metrics, with mode {@code oneway}); a failure after the last
+     * attempt is also logged at WARN, at most once per 10 s with the count since the last warning.
+     * {@link #close()} waits for unanswered oneway sends as for asynchronous ones.
+     *
+     * @throws dev.mq.core.MQException at once: VALIDATION for an invalid message, SHUTDOWN on a
+     *         closed producer, BACKPRESSURE (under {@link BackpressurePolicy#FAIL}) or TIMEOUT
+     *         (under {@code BLOCK}, when no permit came within the send timeout)
      */
     void sendOneway(Message message);
 
     /**
      * Oneway and orderly: returns at once, and the message is written in its turn, after the sends
-     * to the same queue issued before it have had their outcome (a oneway send's outcome is its
-     * frame being written).
+     * to the same queue issued before it have had their outcome; the sends after it wait for its
+     * answer. Like any orderly send it is never retried onto another queue.
      */
     void sendOneway(Message message, QueueSelector selector, @Nullable Object arg);
 

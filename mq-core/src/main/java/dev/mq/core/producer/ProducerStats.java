@@ -6,7 +6,7 @@ package dev.mq.core.producer;
  */
 public interface ProducerStats {
 
-    /** Requests in flight: admitted under the producer's cap and not yet answered (or, oneway, written). */
+    /** Requests in flight: admitted under the producer's cap and not yet answered (oneway ones included). */
     int inFlightRequests();
 
     /** Message bytes in flight, counted against the producer's in-flight byte cap. */

@@ -17,7 +17,7 @@ public interface SendHook {
 
     /**
      * The attempt ended. Exactly one of {@link SendContext#result()} and {@link SendContext#error()}
-     * is set, except for oneway sends, which end with neither when the request was written.
+     * is set — for oneway sends too, whose outcome (the broker's answer) only hooks see.
      * {@link SendContext#isFinalAttempt()} tells whether this outcome is what the caller receives.
      */
     default void afterSend(SendContext context) {

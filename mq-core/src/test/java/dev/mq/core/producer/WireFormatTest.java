@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -82,9 +83,12 @@ class WireFormatTest extends FakeClusterTestBase {
     }
 
     @Test
-    void onewayIsWrittenOnceWithTheOnewayFlagAndHoldsNoCapacity() throws Exception {
-        FakeBroker a = broker("broker-a", request -> null);
-        FakeBroker b = broker("broker-b", request -> null);
+    void onewayIsWrittenOnceAsARequestExpectingAnAnswerAndHoldsCapacityUntilTheAnswer() throws Exception {
+        FakeBroker a = broker("broker-a");
+        FakeBroker b = broker("broker-b");
+        CompletableFuture<Void> hold = new CompletableFuture<>();
+        a.hold = hold;
+        b.hold = hold;
         FakeServer ns = nameServer(topic -> route(2, a, b), 0);
         Producer producer = producer(client(ns.address()), c -> c);
 
@@ -92,8 +96,13 @@ class WireFormatTest extends FakeClusterTestBase {
 
         waitUntil(() -> a.sends().size() + b.sends().size() == 1);
         RemotingCommand wire = a.sends().isEmpty() ? b.sends().get(0) : a.sends().get(0);
-        assertThat(wire.isOneway()).isTrue();
+        assertThat(wire.code()).isEqualTo(RequestCode.SEND_MESSAGE_V2);
+        assertThat(wire.isOneway()).as("a broker answers it, even when its send queue is full").isFalse();
+        assertThat(wire.isResponse()).isFalse();
+        assertThat(producer.inFlightRequests()).as("the permit waits for the answer").isEqualTo(1);
+        hold.complete(null);
         waitUntil(() -> producer.inFlightRequests() == 0);
+        assertThat(a.sends().size() + b.sends().size()).isEqualTo(1);
     }
 
     @Test

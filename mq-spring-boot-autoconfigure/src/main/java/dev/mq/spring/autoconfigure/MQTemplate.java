@@ -198,6 +198,12 @@ public class MQTemplate {
 
     // ---- oneway ----
 
+    /**
+     * Sends without a future: returns once the send is under way; the broker still answers it (see
+     * {@code Producer.sendOneway}: it holds an in-flight permit until then and is retried like an async
+     * send), and its outcome goes only to the send metrics and, for a failure, a rate-limited WARN.
+     * Invalid input, a closed producer and backpressure still throw here.
+     */
     public void sendOneWay(String destination, Object payload) {
         doSend(SendRequest.plain(destination, payload, null), Mode.ONEWAY);
     }

@@ -200,7 +200,7 @@ final class BatchSend extends BrokerAttempt implements FrameBody, TimerTask {
         });
     }
 
-    /** Never: automatic batches are made of asynchronous sends, which are answered. */
+    /** Never: automatic batches are made of asynchronous and oneway sends, all written as requests. */
     @Override
     void written() {
         throw new IllegalStateException("an automatic batch is never oneway");

@@ -44,6 +44,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -58,6 +59,8 @@ import org.slf4j.LoggerFactory;
 public final class DefaultProducer implements Producer {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultProducer.class);
+    /** At most one WARN per this long about failed oneway sends: a broker down fails them by thousands. */
+    private static final long ONEWAY_WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Header {@code i} of a batch: only WAIT (brokers up to 5.3.3 copy it into every message of the batch). */
     static final String BATCH_PROPERTIES = MessageProperties.WAIT + MessageProperties.NAME_VALUE_SEPARATOR
             + "true" + MessageProperties.PROPERTY_SEPARATOR;
@@ -93,6 +96,9 @@ public final class DefaultProducer implements Producer {
     /** Requests waiting for their reply; at most {@link ProducerConfig#maxInFlightRequests()}, under its policy. */
     private final InFlightLimiter pendingLimiter;
     private final Set<PendingRequest> pendingRequests = ConcurrentHashMap.newKeySet();
+    /** Oneway sends failed since the last WARN about them, and the clock's time at which the next may be logged. */
+    private final AtomicLong onewayFailures = new AtomicLong();
+    private final AtomicLong nextOnewayWarn;
 
     /** Internal: use {@link dev.mq.core.client.MQClientInstance#newProducer}. */
     public DefaultProducer(ProducerConfig config, ClientServices client) {
@@ -112,6 +118,7 @@ public final class DefaultProducer implements Producer {
         this.brokerAvailable = faultTolerance::isAvailable;
         this.pendingLimiter = new InFlightLimiter(config.maxInFlightRequests(), config.maxInFlightBytes(),
                 config.backpressure(), clock);
+        this.nextOnewayWarn = new AtomicLong(clock.nanoTime()); // the first failure is logged at once
     }
 
     @Override
@@ -192,7 +199,8 @@ public final class DefaultProducer implements Producer {
         return submitAsync(() -> prepareBatch(batch), null, null, timeout);
     }
 
-    // ---- oneway ----
+    // ---- oneway: an asynchronous send without a future (same permit, retries, auto-batching and close);
+    // its outcome reaches the hooks and, for a failure, a rate-limited WARN (onewayFailed) ----
 
     @Override
     public void sendOneway(Message message) {
@@ -720,6 +728,24 @@ public final class DefaultProducer implements Producer {
 
     void release(Payload payload) {
         limiter.release(payload.wireBytes());
+    }
+
+    /**
+     * A oneway send failed after its attempts: nobody waits for it, so it is logged — at most once per
+     * {@link #ONEWAY_WARN_INTERVAL_NANOS}, with the number of failures since the last time, so that a
+     * broker going away does not flood the log with one line per message.
+     */
+    void onewayFailed(String topic, MQException error) {
+        onewayFailures.incrementAndGet();
+        long now = clock.nanoTime();
+        long next = nextOnewayWarn.get();
+        if (now - next < 0 || !nextOnewayWarn.compareAndSet(next, now + ONEWAY_WARN_INTERVAL_NANOS)) {
+            return;
+        }
+        long failures = onewayFailures.getAndSet(0);
+        log.warn("producer '{}': {} oneway send(s) failed since the last such warning (one at most every {} s);"
+                + " the latest, to topic '{}': {}", config.group(), failures,
+                TimeUnit.NANOSECONDS.toSeconds(ONEWAY_WARN_INTERVAL_NANOS), topic, error.getMessage());
     }
 
     void countRetry() {

@@ -59,7 +59,7 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
     private final long startNanos;
     private final long deadlineNanos;
     private final int maxAttempts;
-    /** The caller's future; null for a oneway send. */
+    /** The caller's future; null for a oneway send, whose outcome only the hooks (and a WARN on failure) see. */
     private final @Nullable CompletableFuture<SendResult> future;
     private final boolean completeInline;
     /** Whether this send may travel in an automatic batch (unordered, or with the orderly sends next to it). */
@@ -89,14 +89,16 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
         this.selectorArg = selectorArg;
         this.startNanos = startNanos;
         this.deadlineNanos = deadlineNanos;
-        // Orderly and oneway sends are never retried: a retry could land out of order or twice.
-        this.maxAttempts = selector != null || mode == SendMode.ONEWAY ? 1 : 1 + producer.config().retries();
+        // Orderly sends are never retried: a retry to another queue would land out of order.
+        this.maxAttempts = selector != null ? 1 : 1 + producer.config().retries();
         this.future = future;
         // Without hooks no user code runs on completion when the caller owns the future (sync) or there is
         // none (oneway): complete where the outcome arrives, without a hop to the callback executor.
         this.completeInline = mode != SendMode.ASYNC && producer.hooks().isEmpty();
         QueueDispatchers batching = producer.batching();
-        this.batchable = mode == SendMode.ASYNC && batching != null && batching.policy().accepts(payload);
+        // A oneway send is an async send nobody waits for: it may share a batch as well.
+        this.batchable = (mode == SendMode.ASYNC || mode == SendMode.ONEWAY) && batching != null
+                && batching.policy().accepts(payload);
     }
 
     // ---- ROUTE ----
@@ -149,7 +151,7 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
             return;
         }
         // Oneway orderly sends take their turn too (else they would overtake the waiting sends of their
-        // key); the queue is released once the frame is written, when the oneway "outcome" is known.
+        // key); like any send, they release the queue when their answer arrives.
         if (selector != null) {
             producer.orderly().dispatch(queue, this);
             return;
@@ -241,9 +243,10 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
         SendMessageHeader header = header(payload.wireTopic(), payload.sysFlag(), payload.flag(), payload.properties(),
                 payload.batch());
         int code = payload.reply() ? RequestCode.SEND_REPLY_MESSAGE_V2 : requestCode(payload.batch());
-        invoke(mode == SendMode.ONEWAY
-                ? OutboundFrame.oneway(code, header, payload.body())
-                : OutboundFrame.request(code, header, payload.body()), deadlineNanos);
+        // Oneway sends too expect an answer: a broker whose send queue is full drops a request flagged
+        // oneway without a word, while it answers one that expects an answer (SYSTEM_BUSY, retried), and
+        // the in-flight permit, held until the answer, keeps a fast caller from overflowing that queue.
+        invoke(OutboundFrame.request(code, header, payload.body()), deadlineNanos);
     }
 
     /** The attempt joins a batch being written to {@code address}. */
@@ -258,17 +261,19 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
         }
     }
 
-    /** Event loop: the broker stored the message (or, for oneway, the frame was written). */
+    /** Event loop: the broker stored the message. */
     @Override
     void stored(SendStatus status, RemotingCommand response) {
-        complete(SendResponse.result(status, response.extFields(), payload.userTopic(), queue, payload.messageIds()),
+        // Nobody would see the result of a oneway send without hooks: skip building it.
+        complete(future == null && producer.hooks().isEmpty() ? null
+                : SendResponse.result(status, response.extFields(), payload.userTopic(), queue, payload.messageIds()),
                 null, null, false);
     }
 
-    /** Event loop: a oneway send was written, which is its whole outcome. */
+    /** Never called: every send, oneway ones included, is written as a request that expects an answer. */
     @Override
     void written() {
-        complete(null, null, null, false);
+        throw new IllegalStateException("a send is never written oneway");
     }
 
     @Override
@@ -385,7 +390,10 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
     private void completion(@Nullable SendResult result, @Nullable MQException error, @Nullable SendContext outcome) {
         producer.release(payload);
         producer.fireAfter(outcome);
-        if (future == null) {
+        if (future == null) { // oneway: nobody to tell but the hooks and, for a failure, the log
+            if (error != null) {
+                producer.onewayFailed(payload.userTopic(), error);
+            }
             return;
         }
         if (error != null) {
