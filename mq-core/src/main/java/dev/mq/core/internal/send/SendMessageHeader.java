@@ -1,5 +1,6 @@
 package dev.mq.core.internal.send;
 
+import dev.mq.core.internal.protocol.OutgoingProperties;
 import dev.mq.core.internal.protocol.SystemTopics;
 import dev.mq.core.internal.transport.CommandHeader;
 import dev.mq.core.internal.transport.HeaderWriter;
@@ -16,12 +17,12 @@ final class SendMessageHeader implements CommandHeader {
     private final int sysFlag;
     private final long bornTimestamp;
     private final int flag;
-    private final String properties;
+    private final OutgoingProperties properties;
     private final boolean batch;
     private final String brokerName;
 
     SendMessageHeader(String group, String topic, int queueId, int sysFlag, long bornTimestamp, int flag,
-                      String properties, boolean batch, String brokerName) {
+                      OutgoingProperties properties, boolean batch, String brokerName) {
         this.group = group;
         this.topic = topic;
         this.queueId = queueId;
