@@ -4,7 +4,6 @@ import dev.mq.core.internal.protocol.SendResponse;
 import io.netty.handler.codec.CorruptedFrameException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -107,7 +106,7 @@ final class JsonHeaderReader {
         if (next() != '{') {
             throw corrupt("extFields is not an object");
         }
-        Map<String, String> fields = new HashMap<>();
+        HeaderFields fields = new HeaderFields();
         if (!closes('}')) {
             do {
                 String name = nameAndColon();
@@ -116,7 +115,7 @@ final class JsonHeaderReader {
                 if (c == '{' || c == '[') {
                     skipValue(1);
                 } else {
-                    fields.put(name, scalarText());
+                    fields.add(name, scalarText());
                 }
             } while (more('}'));
         }
