@@ -63,7 +63,10 @@ public final class SendResponse {
      * user's topic, with the queue id the broker answered, if it did.
      */
     public static MessageQueue writtenQueue(Map<String, String> fields, String userTopic, MessageQueue chosen) {
-        return new MessageQueue(userTopic, chosen.brokerName(), parseInt(fields.get(QUEUE_ID), chosen.queueId()));
+        int queueId = parseInt(fields.get(QUEUE_ID), chosen.queueId());
+        // Usually the queue asked for, under the same name: no new object per answer.
+        return queueId == chosen.queueId() && userTopic.equals(chosen.topic()) ? chosen
+                : new MessageQueue(userTopic, chosen.brokerName(), queueId);
     }
 
     /** The result of a single send (or an explicit batch, whose offset message ids stay one string). */

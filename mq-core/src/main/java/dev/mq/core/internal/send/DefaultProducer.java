@@ -166,7 +166,12 @@ public final class DefaultProducer implements Producer {
 
     @Override
     public CompletableFuture<SendResult> sendAsync(Message message, Duration timeout) {
-        return submitAsync(() -> prepare(message), null, null, timeout);
+        // Without submitAsync's supplier: a lambda holding the message would be an object per send.
+        try {
+            return submit(prepare(message), SendMode.ASYNC, null, null, timeout);
+        } catch (MQException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override

@@ -6,8 +6,9 @@ import dev.mq.core.internal.transport.CommandHeader;
 import dev.mq.core.internal.transport.HeaderWriter;
 
 /**
- * The SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE request header with its one-letter field names. Written
- * field by field; one small object per attempt.
+ * The SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE request header with its one-letter field names, written
+ * field by field ({@link #write}). An automatic batch's attempt holds its header in one of these; a
+ * single send's attempt is its own header and writes the same fields ({@link SendOperation#writeTo}).
  */
 final class SendMessageHeader implements CommandHeader {
 
@@ -36,6 +37,12 @@ final class SendMessageHeader implements CommandHeader {
 
     @Override
     public void writeTo(HeaderWriter w) {
+        write(w, group, topic, queueId, sysFlag, bornTimestamp, flag, properties, batch, brokerName);
+    }
+
+    /** Writes the header's fields, in the order and with the names brokers read. */
+    static void write(HeaderWriter w, String group, String topic, int queueId, int sysFlag, long bornTimestamp,
+                      int flag, OutgoingProperties properties, boolean batch, String brokerName) {
         w.field("a", group);
         w.field("b", topic);
         w.field("c", SystemTopics.AUTO_CREATE_TEMPLATE);
