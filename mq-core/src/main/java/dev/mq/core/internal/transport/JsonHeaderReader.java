@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -23,16 +24,20 @@ import org.jspecify.annotations.Nullable;
  */
 final class JsonHeaderReader {
 
+    /** The numbers below this are returned as shared strings. */
+    private static final int SMALL_NUMBERS = 32;
     /** Deeper nesting than this in a skipped value is refused (it keeps the reader's stack bounded). */
     private static final int MAX_DEPTH = 256;
     /**
      * Names and values that appear in nearly every header, returned without allocating: the frame's
      * own, and those the protocol says its most frequent answers carry.
      */
-    private static final List<String> COMMON = Stream.concat(
+    private static final List<String> COMMON = Stream.of(
             Stream.of("code", "extFields", "flag", "language", "opaque", "remark", "serializeTypeCurrentRPC",
                     "version", "JSON", "JAVA"),
-            SendResponse.FREQUENT_STRINGS.stream()).toList();
+            SendResponse.FREQUENT_STRINGS.stream(),
+            // Small numbers, such as the queue id of every send answer.
+            IntStream.range(0, SMALL_NUMBERS).mapToObj(Integer::toString)).flatMap(s -> s).toList();
     /** {@link #COMMON} by length, so that a string is compared only with the names of its own length. */
     private static final String[][] COMMON_BY_LENGTH =
             new String[COMMON.stream().mapToInt(String::length).max().orElse(0) + 1][];
