@@ -225,7 +225,7 @@ final class BatchSend extends BrokerAttempt implements FrameBody, TimerTask {
     private void succeedAll(SendStatus status, RemotingCommand response) {
         MessageQueue written = SendResponse.writtenQueue(response.extFields(), members.get(0).payload().userTopic(),
                 queue);
-        long firstOffset = SendResponse.queueOffset(response.extFields());
+        long firstOffset = response.longField(SendResponse.QUEUE_OFFSET, -1);
         String offsetIds = response.field(SendResponse.MSG_ID);
         int from = 0;
         for (int i = 0, n = members.size(); i < n; i++) {

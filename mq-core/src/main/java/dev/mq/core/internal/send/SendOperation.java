@@ -281,7 +281,8 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
     /** Event loop: the broker stored the message (or, for oneway, the frame was written). */
     @Override
     void stored(SendStatus status, RemotingCommand response) {
-        complete(SendResponse.result(status, response.extFields(), payload.userTopic(), queue, payload.messageIds()),
+        complete(SendResponse.result(status, response.extFields(), response.longField(SendResponse.QUEUE_OFFSET, -1),
+                payload.userTopic(), queue, payload.messageIds()),
                 null, null, false);
     }
 

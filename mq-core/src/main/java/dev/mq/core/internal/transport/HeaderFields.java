@@ -17,22 +17,38 @@ import org.jspecify.annotations.Nullable;
  * part of reading a send answer ({@code SendPathBenchmark} in docs/performance.md). Past
  * {@value #MAX_SCANNED} fields a hash map takes over, so that a hostile header cannot make the scan
  * quadratic. The last of duplicate names wins, as with a map.
+ *
+ * <p>A value of three or more plain digits (a queue offset) is kept as the number it is, read by
+ * {@link #longValue} without a String; {@link #get} writes it out (once) for anyone asking for text.
  */
 final class HeaderFields extends AbstractMap<String, String> {
 
     /** Up to this many fields are scanned; more go into a hash map. */
     static final int MAX_SCANNED = 16;
 
-    /** name, value, name, value…: room for a 5.x broker's send answer (five fields) before it grows. */
-    private @Nullable String[] pairs = new String[10];
+    /** name, value, name, value…, a value a String or a Long: room for a 5.x send answer's five fields. */
+    private @Nullable Object[] pairs = new Object[10];
     private int size;
     private @Nullable Map<String, @Nullable String> large;
 
+    /** Decoder only, before the map is handed to anyone: adds or replaces {@code name} with a number. */
+    void addNumber(String name, long value) {
+        if (large != null) {
+            add(name, Long.toString(value));
+        } else {
+            store(name, value);
+        }
+    }
+
     /** Decoder only, before the map is handed to anyone: adds or replaces {@code name}. */
     void add(String name, @Nullable String value) {
+        store(name, value);
+    }
+
+    private void store(String name, @Nullable Object value) {
         Map<String, @Nullable String> map = large;
         if (map != null) {
-            map.put(name, value);
+            map.put(name, text(value));
             return;
         }
         int at = indexOf(name);
@@ -43,11 +59,11 @@ final class HeaderFields extends AbstractMap<String, String> {
         if (size == MAX_SCANNED) {
             map = new HashMap<>();
             for (int i = 0; i < size * 2; i += 2) {
-                map.put(pairs[i], pairs[i + 1]);
+                map.put((String) pairs[i], text(pairs[i + 1]));
             }
-            map.put(name, value);
+            map.put(name, text(value));
             large = map;
-            pairs = new String[0];
+            pairs = new Object[0];
             size = 0;
             return;
         }
@@ -79,7 +95,53 @@ final class HeaderFields extends AbstractMap<String, String> {
             return map.get(name);
         }
         int at = indexOf(name);
-        return at < 0 ? null : pairs[at + 1];
+        return at < 0 ? null : textAt(at + 1);
+    }
+
+    /**
+     * The value of {@code name} as a number: {@code absent} when there is none or it is no decimal
+     * {@code long} ({@link Long#parseLong}'s rules), so that it reads as the text would.
+     */
+    long longValue(String name, long absent) {
+        Map<String, @Nullable String> map = large;
+        Object value;
+        if (map != null) {
+            value = map.get(name);
+        } else {
+            int at = indexOf(name);
+            value = at < 0 ? null : pairs[at + 1];
+        }
+        if (value instanceof Long number) {
+            return number;
+        }
+        return parseLong((String) value, absent);
+    }
+
+    /** {@code text} as a long by {@link Long#parseLong}, or {@code absent} when null or not a number. */
+    static long parseLong(@Nullable String text, long absent) {
+        if (text == null) {
+            return absent;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return absent;
+        }
+    }
+
+    /** The value at {@code index} as text; a number is written out once and kept (any thread: Strings are immutable). */
+    private @Nullable String textAt(int index) {
+        Object value = pairs[index];
+        if (value instanceof Long) {
+            String text = value.toString();
+            pairs[index] = text;
+            return text;
+        }
+        return (String) value;
+    }
+
+    private static @Nullable String text(@Nullable Object value) {
+        return value == null ? null : value.toString();
     }
 
     @Override
@@ -120,7 +182,8 @@ final class HeaderFields extends AbstractMap<String, String> {
                         if (!hasNext()) {
                             throw new NoSuchElementException();
                         }
-                        Entry<String, String> entry = new SimpleImmutableEntry<>(pairs[next], pairs[next + 1]);
+                        Entry<String, String> entry = new SimpleImmutableEntry<>((String) pairs[next],
+                                textAt(next + 1));
                         next += 2;
                         return entry;
                     }

@@ -119,12 +119,37 @@ final class JsonHeaderReader {
                 byte c = peek();
                 if (c == '{' || c == '[') {
                     skipValue(1);
-                } else {
+                } else if (!quotedNumber(fields, name)) {
                     fields.add(name, scalarText());
                 }
             } while (more('}'));
         }
         return fields;
+    }
+
+    /**
+     * At a string of 3 to 18 plain digits without a leading zero (a queue offset): adds it to
+     * {@code fields} as a number, without a String, and moves past it. Anything else is left as it
+     * is, for {@link #scalarText}; such a string reads back as the same text either way.
+     */
+    private boolean quotedNumber(HeaderFields fields, String name) {
+        if (in[pos] != '"') {
+            return false;
+        }
+        int first = pos + 1;
+        int i = first;
+        long value = 0;
+        while (i < end && isDigit(in[i])) {
+            value = value * 10 + (in[i] - '0');
+            i++;
+        }
+        int digits = i - first;
+        if (i >= end || in[i] != '"' || digits < 3 || digits > 18 || in[first] == '0') {
+            return false;
+        }
+        pos = i + 1;
+        fields.addNumber(name, value);
+        return true;
     }
 
     /** A scalar as text (null for JSON null); an object or array is refused. */
