@@ -88,6 +88,19 @@ public final class BatchBody {
         writeUtf8(out, properties, propertiesUtf8Length);
     }
 
+    /** Writes one record whose properties are written straight from the message ({@link OutgoingProperties}). */
+    public static void writeRecord(ByteBuf out, int flag, byte[] body, OutgoingProperties properties) {
+        int propertiesUtf8Length = properties.utf8Length();
+        out.writeInt(recordSize(body.length, propertiesUtf8Length));
+        out.writeInt(0);
+        out.writeInt(0);
+        out.writeInt(flag);
+        out.writeInt(body.length);
+        out.writeBytes(body);
+        out.writeShort(propertiesUtf8Length);
+        properties.writeUtf8(out);
+    }
+
     private static void writeUtf8(ByteBuf out, String s, int utf8Length) {
         if (utf8Length == s.length()) {
             // All ASCII, the usual case: one byte per char, no copy.

@@ -63,14 +63,26 @@ public final class SendResponse {
      * user's topic, with the queue id the broker answered, if it did.
      */
     public static MessageQueue writtenQueue(Map<String, String> fields, String userTopic, MessageQueue chosen) {
-        return new MessageQueue(userTopic, chosen.brokerName(), parseInt(fields.get(QUEUE_ID), chosen.queueId()));
+        int queueId = parseInt(fields.get(QUEUE_ID), chosen.queueId());
+        // Usually the queue asked for, under the same name: no new object per answer.
+        return queueId == chosen.queueId() && userTopic.equals(chosen.topic()) ? chosen
+                : new MessageQueue(userTopic, chosen.brokerName(), queueId);
     }
 
     /** The result of a single send (or an explicit batch, whose offset message ids stay one string). */
     public static SendResult result(SendStatus status, Map<String, String> fields, String userTopic,
                                     MessageQueue chosen, List<String> messageIds) {
+        return result(status, fields, queueOffset(fields), userTopic, chosen, messageIds);
+    }
+
+    /**
+     * {@link #result(SendStatus, Map, String, MessageQueue, List)} with the queue offset already read
+     * ({@code queueOffset}, -1 when there is none): the transport reads it without a String.
+     */
+    public static SendResult result(SendStatus status, Map<String, String> fields, long queueOffset, String userTopic,
+                                    MessageQueue chosen, List<String> messageIds) {
         return new SendResult(status, messageIds, fields.get(MSG_ID), writtenQueue(fields, userTopic, chosen),
-                queueOffset(fields), fields.get(TRANSACTION_ID));
+                queueOffset, fields.get(TRANSACTION_ID));
     }
 
     /** The queue offset answered, or -1 when there is none. */

@@ -174,7 +174,7 @@ final class BatchSend extends BrokerAttempt implements FrameBody, TimerTask {
 
     /** The bytes {@code payload} takes in a batch body. */
     static int recordSize(Payload payload) {
-        return BatchBody.recordSize(payload.body().length, payload.propertiesUtf8Length());
+        return BatchBody.recordSize(payload.body().length, payload.properties().utf8Length());
     }
 
     @Override
@@ -186,7 +186,7 @@ final class BatchSend extends BrokerAttempt implements FrameBody, TimerTask {
     public void writeTo(ByteBuf out) {
         for (int i = 0, n = members.size(); i < n; i++) {
             Payload p = members.get(i).payload();
-            BatchBody.writeRecord(out, p.flag(), p.body(), p.properties(), p.propertiesUtf8Length());
+            BatchBody.writeRecord(out, p.flag(), p.body(), p.properties());
         }
     }
 
@@ -225,7 +225,7 @@ final class BatchSend extends BrokerAttempt implements FrameBody, TimerTask {
     private void succeedAll(SendStatus status, RemotingCommand response) {
         MessageQueue written = SendResponse.writtenQueue(response.extFields(), members.get(0).payload().userTopic(),
                 queue);
-        long firstOffset = SendResponse.queueOffset(response.extFields());
+        long firstOffset = response.longField(SendResponse.QUEUE_OFFSET, -1);
         String offsetIds = response.field(SendResponse.MSG_ID);
         int from = 0;
         for (int i = 0, n = members.size(); i < n; i++) {

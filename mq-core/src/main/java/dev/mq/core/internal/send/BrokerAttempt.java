@@ -3,6 +3,7 @@ package dev.mq.core.internal.send;
 import dev.mq.core.MQException;
 import dev.mq.core.MessageQueue;
 import dev.mq.core.SendStatus;
+import dev.mq.core.internal.protocol.OutgoingProperties;
 import dev.mq.core.internal.protocol.RequestCode;
 import dev.mq.core.internal.protocol.ResponseCode;
 import dev.mq.core.internal.protocol.SendResponse;
@@ -92,7 +93,7 @@ abstract class BrokerAttempt implements ResponseCallback {
     }
 
     /** The request header for this attempt's queue, born now. */
-    final SendMessageHeader header(String wireTopic, int sysFlag, int flag, String properties, boolean batch) {
+    final SendMessageHeader header(String wireTopic, int sysFlag, int flag, OutgoingProperties properties, boolean batch) {
         return new SendMessageHeader(producer.wireGroup(), wireTopic, queue.queueId(), sysFlag,
                 producer.clock().millis(), flag, properties, batch, queue.brokerName());
     }

@@ -10,6 +10,7 @@ import dev.mq.core.internal.protocol.BatchBody;
 import dev.mq.core.internal.protocol.Compression;
 import dev.mq.core.internal.protocol.MessageIdGenerator;
 import dev.mq.core.internal.protocol.MessageProperties;
+import dev.mq.core.internal.protocol.OutgoingProperties;
 import dev.mq.core.internal.protocol.SysFlag;
 import dev.mq.core.internal.protocol.Validation;
 import dev.mq.core.internal.route.RouteWaiter;
@@ -62,8 +63,8 @@ public final class DefaultProducer implements Producer {
     /** At most one WARN per this long about failed oneway sends: a broker down fails them by thousands. */
     private static final long ONEWAY_WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Header {@code i} of a batch: only WAIT (brokers up to 5.3.3 copy it into every message of the batch). */
-    static final String BATCH_PROPERTIES = MessageProperties.WAIT + MessageProperties.NAME_VALUE_SEPARATOR
-            + "true" + MessageProperties.PROPERTY_SEPARATOR;
+    static final OutgoingProperties BATCH_PROPERTIES = OutgoingProperties.ofEncoded(MessageProperties.WAIT
+            + MessageProperties.NAME_VALUE_SEPARATOR + "true" + MessageProperties.PROPERTY_SEPARATOR);
 
     /** {@link Validation#MAX_TIMEOUT} in seconds: the per-send check compares a long, nothing more. */
     private static final long MAX_TIMEOUT_SECONDS = Validation.MAX_TIMEOUT.getSeconds();
@@ -172,7 +173,12 @@ public final class DefaultProducer implements Producer {
 
     @Override
     public CompletableFuture<SendResult> sendAsync(Message message, Duration timeout) {
-        return submitAsync(() -> prepare(message), null, null, timeout);
+        // Without submitAsync's supplier: a lambda holding the message would be an object per send.
+        try {
+            return submit(prepare(message), SendMode.ASYNC, null, null, timeout);
+        } catch (MQException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override
@@ -263,12 +269,10 @@ public final class DefaultProducer implements Producer {
             return CompletableFuture.failedFuture(e);
         }
         String correlationId = UUID.randomUUID().toString();
-        String properties = MessageProperties.withRequest(plain.properties(), correlationId, client.clientId(),
-                wait.toMillis());
         Payload payload;
         try {
-            payload = plain.withProperties(plain.userTopic(), plain.wireTopic(), properties,
-                    Validation.checkPropertiesSize(properties), false);
+            payload = plain.withProperties(plain.userTopic(), plain.wireTopic(), plain.properties().plus(
+                    MessageProperties.requestFields(correlationId, client.clientId(), wait.toMillis())), false);
         } catch (MQException e) {
             pendingLimiter.release(0);
             return CompletableFuture.failedFuture(e);
@@ -396,11 +400,10 @@ public final class DefaultProducer implements Producer {
             Payload plain = prepare(reply);
             String topic = cluster + MessageProperties.REPLY_TOPIC_SUFFIX;
             Duration ttl = request.requestTtl();
-            String properties = MessageProperties.withReply(plain.properties(), correlationId, replyTo,
-                    ttl == null ? null : Long.toString(ttl.toMillis()));
+            OutgoingProperties properties = plain.properties().plus(MessageProperties.replyFields(correlationId,
+                    replyTo, ttl == null ? null : Long.toString(ttl.toMillis())));
             // The reply topic is the cluster's own, outside any namespace.
-            Payload payload = plain.withProperties(topic, topic, properties, Validation.checkPropertiesSize(properties),
-                    true);
+            Payload payload = plain.withProperties(topic, topic, properties, true);
             return submit(payload, SendMode.ASYNC, null, null, config.sendTimeout());
         } catch (MQException e) {
             return CompletableFuture.failedFuture(e);
@@ -490,11 +493,11 @@ public final class DefaultProducer implements Producer {
                     + "transaction");
         }
         Payload plain = prepare(message);
-        String properties = plain.properties() + MessageProperties.TRAN_MSG + MessageProperties.NAME_VALUE_SEPARATOR
-                + "true" + MessageProperties.PROPERTY_SEPARATOR + MessageProperties.PGROUP
-                + MessageProperties.NAME_VALUE_SEPARATOR + wireGroup + MessageProperties.PROPERTY_SEPARATOR;
-        int propertiesLength = Validation.checkPropertiesSize(properties);
-        return new Payload(plain.userTopic(), plain.wireTopic(), plain.body(), properties, propertiesLength,
+        OutgoingProperties properties = plain.properties().plus(MessageProperties.TRAN_MSG
+                + MessageProperties.NAME_VALUE_SEPARATOR + "true" + MessageProperties.PROPERTY_SEPARATOR
+                + MessageProperties.PGROUP + MessageProperties.NAME_VALUE_SEPARATOR + wireGroup
+                + MessageProperties.PROPERTY_SEPARATOR);
+        return new Payload(plain.userTopic(), plain.wireTopic(), plain.body(), properties,
                 plain.sysFlag() | SysFlag.TRANSACTION_PREPARED, plain.flag(), false, plain.messageIds(), plain.first(),
                 plain.userBytes());
     }
@@ -569,8 +572,7 @@ public final class DefaultProducer implements Producer {
         byte[] body = Validation.checkMessage(message, config.maxMessageSize());
         int userBytes = body.length;
         String id = ids.next();
-        String properties = MessageProperties.encode(message, id, true);
-        int propertiesLength = Validation.checkPropertiesSize(properties);
+        OutgoingProperties properties = OutgoingProperties.of(message, id, true); // checks their size
         int sysFlag = 0;
         if (body.length >= config.compressThreshold()) {
             byte[] compressed = codec.compress(body, config.compressLevel());
@@ -579,7 +581,7 @@ public final class DefaultProducer implements Producer {
                 sysFlag |= codec.sysFlag();
             }
         }
-        return new Payload(message.topic(), wireTopic(message.topic()), body, properties, propertiesLength, sysFlag,
+        return new Payload(message.topic(), wireTopic(message.topic()), body, properties, sysFlag,
                 message.flag(), false, List.of(id), message, userBytes);
     }
 
@@ -629,7 +631,7 @@ public final class DefaultProducer implements Producer {
         byte[] encoded = new byte[size];
         ByteBuf out = Unpooled.wrappedBuffer(encoded).writerIndex(0);
         BatchBody.encode(records, out);
-        return new Payload(topic, wireTopic(topic), encoded, BATCH_PROPERTIES, BATCH_PROPERTIES.length(), 0, 0, true,
+        return new Payload(topic, wireTopic(topic), encoded, BATCH_PROPERTIES, 0, 0, true,
                 messageIds, first, userBytes);
     }
 

@@ -1,6 +1,7 @@
 package dev.mq.core.internal.send;
 
 import dev.mq.core.Message;
+import dev.mq.core.internal.protocol.OutgoingProperties;
 import java.util.List;
 
 /**
@@ -10,8 +11,7 @@ import java.util.List;
  * @param userTopic    the topic as the user named it
  * @param wireTopic    the topic on the wire (with the namespace prefix, if any)
  * @param body         the body to send: compressed, or the encoded batch
- * @param properties   the encoded property string for header field {@code i}
- * @param propertiesUtf8Length its length in UTF-8
+ * @param properties   the property string for header field {@code i}, written straight into the frame
  * @param sysFlag      compression bits
  * @param flag         the user flag
  * @param batch        whether this is a SEND_BATCH_MESSAGE
@@ -20,25 +20,23 @@ import java.util.List;
  * @param userBytes    body bytes as given by the user, before compression
  * @param reply        whether this is a reply to a request (SEND_REPLY_MESSAGE_V2, never batched)
  */
-record Payload(String userTopic, String wireTopic, byte[] body, String properties, int propertiesUtf8Length,
+record Payload(String userTopic, String wireTopic, byte[] body, OutgoingProperties properties,
                int sysFlag, int flag, boolean batch, List<String> messageIds, Message first, long userBytes,
                boolean reply) {
 
-    Payload(String userTopic, String wireTopic, byte[] body, String properties, int propertiesUtf8Length,
+    Payload(String userTopic, String wireTopic, byte[] body, OutgoingProperties properties,
             int sysFlag, int flag, boolean batch, List<String> messageIds, Message first, long userBytes) {
-        this(userTopic, wireTopic, body, properties, propertiesUtf8Length, sysFlag, flag, batch, messageIds, first,
-                userBytes, false);
+        this(userTopic, wireTopic, body, properties, sysFlag, flag, batch, messageIds, first, userBytes, false);
     }
 
     /** The same message with {@code properties} (a request's or reply's fields added) and {@code reply}. */
-    Payload withProperties(String userTopic, String wireTopic, String properties, int propertiesUtf8Length,
-                           boolean reply) {
-        return new Payload(userTopic, wireTopic, body, properties, propertiesUtf8Length, sysFlag, flag, batch,
-                messageIds, first, userBytes, reply);
+    Payload withProperties(String userTopic, String wireTopic, OutgoingProperties properties, boolean reply) {
+        return new Payload(userTopic, wireTopic, body, properties, sysFlag, flag, batch, messageIds, first, userBytes,
+                reply);
     }
 
     /** Bytes counted against the in-flight cap: what goes on the wire, near enough. */
     int wireBytes() {
-        return body.length + propertiesUtf8Length;
+        return body.length + properties.utf8Length();
     }
 }

@@ -1,12 +1,14 @@
 package dev.mq.core.internal.send;
 
+import dev.mq.core.internal.protocol.OutgoingProperties;
 import dev.mq.core.internal.protocol.SystemTopics;
 import dev.mq.core.internal.transport.CommandHeader;
 import dev.mq.core.internal.transport.HeaderWriter;
 
 /**
- * The SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE request header with its one-letter field names. Written
- * field by field; one small object per attempt.
+ * The SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE request header with its one-letter field names, written
+ * field by field ({@link #write}). An automatic batch's attempt holds its header in one of these; a
+ * single send's attempt is its own header and writes the same fields ({@link SendOperation#writeTo}).
  */
 final class SendMessageHeader implements CommandHeader {
 
@@ -16,12 +18,12 @@ final class SendMessageHeader implements CommandHeader {
     private final int sysFlag;
     private final long bornTimestamp;
     private final int flag;
-    private final String properties;
+    private final OutgoingProperties properties;
     private final boolean batch;
     private final String brokerName;
 
     SendMessageHeader(String group, String topic, int queueId, int sysFlag, long bornTimestamp, int flag,
-                      String properties, boolean batch, String brokerName) {
+                      OutgoingProperties properties, boolean batch, String brokerName) {
         this.group = group;
         this.topic = topic;
         this.queueId = queueId;
@@ -35,6 +37,12 @@ final class SendMessageHeader implements CommandHeader {
 
     @Override
     public void writeTo(HeaderWriter w) {
+        write(w, group, topic, queueId, sysFlag, bornTimestamp, flag, properties, batch, brokerName);
+    }
+
+    /** Writes the header's fields, in the order and with the names brokers read. */
+    static void write(HeaderWriter w, String group, String topic, int queueId, int sysFlag, long bornTimestamp,
+                      int flag, OutgoingProperties properties, boolean batch, String brokerName) {
         w.field("a", group);
         w.field("b", topic);
         w.field("c", SystemTopics.AUTO_CREATE_TEMPLATE);

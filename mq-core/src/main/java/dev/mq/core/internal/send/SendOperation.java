@@ -8,6 +8,8 @@ import dev.mq.core.internal.protocol.RequestCode;
 import dev.mq.core.internal.protocol.SendResponse;
 import dev.mq.core.internal.route.RouteWaiter;
 import dev.mq.core.internal.route.TopicPublishInfo;
+import dev.mq.core.internal.transport.CommandHeader;
+import dev.mq.core.internal.transport.HeaderWriter;
 import dev.mq.core.internal.transport.OutboundFrame;
 import dev.mq.core.internal.transport.RemotingCommand;
 import dev.mq.core.producer.QueueSelector;
@@ -30,10 +32,11 @@ import org.jspecify.annotations.Nullable;
  * {@link #complete}, once. It has one timer at a time, always set to its deadline, so a timer that
  * fires means "the deadline passed" and what that means follows the stage: no route yet, still
  * waiting for its queue, or nothing (on the wire the transport fails the request at the deadline).
- * The send is itself that timer's task, the route waiter and — as a {@link BrokerAttempt} — the
- * transport's callback, so that a send costs no objects besides itself.
+ * The send is itself that timer's task, the route waiter, — as a {@link BrokerAttempt} — the
+ * transport's callback, and the task that hands its outcome to the callback executor, so that a
+ * send costs no objects besides itself.
  */
-final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTask {
+final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTask, Runnable, CommandHeader {
 
     /** Where a send is; it only moves forward, except that a retry goes from ON_WIRE back to ROUTE. */
     enum Stage {
@@ -78,6 +81,12 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
     private volatile Stage stage = Stage.ROUTE;
     /** The attempts whose beforeSend has fired: a timer and a send leaving racing fire it once between them. */
     private volatile int beforeFired;
+    /** The outcome on its way to the callback executor ({@link #handOver}); set once, by the stage's DONE winner. */
+    private @Nullable SendResult handedResult;
+    private @Nullable MQException handedError;
+    private @Nullable SendContext handedOutcome;
+    /** The header's born timestamp of the attempt being written. */
+    private long bornTimestamp;
 
     SendOperation(DefaultProducer producer, Payload payload, SendMode mode, @Nullable QueueSelector selector,
                   @Nullable Object selectorArg, long startNanos, long deadlineNanos,
@@ -240,13 +249,24 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
                     + attempt + " to broker " + queue.brokerName() + " was written"), null, false);
             return;
         }
-        SendMessageHeader header = header(payload.wireTopic(), payload.sysFlag(), payload.flag(), payload.properties(),
-                payload.batch());
+        bornTimestamp = producer.clock().millis();
         int code = payload.reply() ? RequestCode.SEND_REPLY_MESSAGE_V2 : requestCode(payload.batch());
         // Oneway sends too expect an answer: a broker whose send queue is full drops a request flagged
         // oneway without a word, while it answers one that expects an answer (SYSTEM_BUSY, retried), and
         // the in-flight permit, held until the answer, keeps a fast caller from overflowing that queue.
-        invoke(OutboundFrame.request(code, header, payload.body()), deadlineNanos);
+        // The send is the frame's header (writeTo): the transport encodes the frame before invoke returns.
+        invoke(OutboundFrame.request(code, this, payload.body()), deadlineNanos);
+    }
+
+    /**
+     * The SEND_MESSAGE_V2 header of the attempt being written: the send is its own header rather than
+     * building a {@link SendMessageHeader} per attempt (one object less per send). Only read while
+     * {@link #write} hands the frame to the transport, which encodes it at once.
+     */
+    @Override
+    public void writeTo(HeaderWriter w) {
+        SendMessageHeader.write(w, producer.wireGroup(), payload.wireTopic(), queue.queueId(), payload.sysFlag(),
+                bornTimestamp, payload.flag(), payload.properties(), payload.batch(), queue.brokerName());
     }
 
     /** The attempt joins a batch being written to {@code address}. */
@@ -266,7 +286,8 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
     void stored(SendStatus status, RemotingCommand response) {
         // Nobody would see the result of a oneway send without hooks: skip building it.
         complete(future == null && producer.hooks().isEmpty() ? null
-                : SendResponse.result(status, response.extFields(), payload.userTopic(), queue, payload.messageIds()),
+                : SendResponse.result(status, response.extFields(), response.longField(SendResponse.QUEUE_OFFSET, -1),
+                        payload.userTopic(), queue, payload.messageIds()),
                 null, null, false);
     }
 
@@ -368,10 +389,7 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
                 releaseQueue(true);
                 completion(result, error, null);
             } else {
-                producer.runCallback(() -> {
-                    releaseQueue(false);
-                    completion(result, error, outcome);
-                });
+                handOver(result, error, outcome);
             }
             return;
         }
@@ -384,6 +402,25 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
             }
             completion(null, error, outcome);
         });
+    }
+
+    /**
+     * Event loop: the outcome of the attempt on the wire goes to the callback executor, with this send
+     * as the task ({@link #run()}) rather than a lambda holding the outcome: one object less per send,
+     * the most frequent path of all (asynchronous sends, and any send with hooks).
+     */
+    private void handOver(@Nullable SendResult result, @Nullable MQException error, @Nullable SendContext outcome) {
+        handedResult = result;
+        handedError = error;
+        handedOutcome = outcome;
+        producer.runCallback(this); // the executor's hand-off publishes the three fields
+    }
+
+    /** Callback executor: the outcome handed over by {@link #handOver} reaches the caller. */
+    @Override
+    public void run() {
+        releaseQueue(false);
+        completion(handedResult, handedError, handedOutcome);
     }
 
     /** The outcome reaches the caller: capacity released, hooks told, future completed. */

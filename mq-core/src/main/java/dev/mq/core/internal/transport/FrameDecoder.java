@@ -81,12 +81,13 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
             throw new CorruptedFrameException("header length " + headerLength + " exceeds the frame ("
                     + frame.readableBytes() + " bytes left)");
         }
-        ByteBuf header = frame.readSlice(headerLength);
         RemotingCommand command = switch (type) {
-            case SERIALIZE_JSON -> decodeJson(header, null);
-            case SERIALIZE_ROCKETMQ -> decodeBinary(header, null);
+            // Read where it lies: a slice of the header would be an object per response.
+            case SERIALIZE_JSON -> decodeJson(frame, frame.readerIndex(), headerLength);
+            case SERIALIZE_ROCKETMQ -> decodeBinary(frame.slice(frame.readerIndex(), headerLength), null);
             default -> throw new CorruptedFrameException("unknown header serialize type " + type);
         };
+        frame.skipBytes(headerLength);
         int bodyLength = frame.readableBytes();
         if (bodyLength > 0) {
             if (command.isResponse() && takesBodyBuffer.test(command.opaque())) {
@@ -100,14 +101,14 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         return command;
     }
 
-    private static RemotingCommand decodeJson(ByteBuf header, byte @Nullable [] body) {
-        int length = header.readableBytes();
-        if (header.hasArray()) {
-            return JsonHeaderReader.read(header.array(), header.arrayOffset() + header.readerIndex(), length, body);
+    /** The JSON header in {@code frame[index, index + length)}. */
+    private static RemotingCommand decodeJson(ByteBuf frame, int index, int length) {
+        if (frame.hasArray()) {
+            return JsonHeaderReader.read(frame.array(), frame.arrayOffset() + index, length, null);
         }
         byte[] bytes = SCRATCH.get(length);
-        header.getBytes(header.readerIndex(), bytes, 0, length);
-        return JsonHeaderReader.read(bytes, 0, length, body);
+        frame.getBytes(index, bytes, 0, length);
+        return JsonHeaderReader.read(bytes, 0, length, null);
     }
 
     private static RemotingCommand decodeBinary(ByteBuf h, byte @Nullable [] body) {

@@ -1,5 +1,7 @@
 package dev.mq.core.internal.transport;
 
+import dev.mq.core.internal.protocol.MessageProperties;
+import dev.mq.core.internal.protocol.OutgoingProperties;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -98,8 +100,12 @@ public final class FrameEncoder {
         return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
-    /** Writes {@code "name":"value"} pairs separated by commas. */
-    private static final class JsonFieldWriter implements HeaderWriter {
+    /**
+     * Writes {@code "name":"value"} pairs separated by commas. It is also the sink a message's
+     * property string is written into, piece by piece and escaped as it goes, so that the string is
+     * never built (see {@link OutgoingProperties}) and writing it costs no object of its own.
+     */
+    private static final class JsonFieldWriter implements HeaderWriter, MessageProperties.Sink {
 
         private final ByteBuf out;
         private boolean first = true;
@@ -120,6 +126,33 @@ public final class FrameEncoder {
             JsonStrings.write(out, name);
             out.writeByte(':');
             JsonStrings.write(out, value);
+        }
+
+        @Override
+        public void field(String name, OutgoingProperties value) {
+            if (!first) {
+                out.writeByte(',');
+            }
+            first = false;
+            JsonStrings.write(out, name);
+            out.writeByte(':');
+            out.writeByte('"');
+            value.writeTo(this);
+            out.writeByte('"');
+        }
+
+        @Override
+        public void text(String s) {
+            JsonStrings.writeContent(out, s);
+        }
+
+        @Override
+        public void separator(char c) {
+            if (c < 0x20) {
+                JsonStrings.writeControl(out, c);
+            } else {
+                out.writeByte(c);
+            }
         }
 
         // extFields values are JSON strings even for numbers: "e":"3".

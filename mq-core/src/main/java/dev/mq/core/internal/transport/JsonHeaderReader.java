@@ -4,9 +4,9 @@ import dev.mq.core.internal.protocol.SendResponse;
 import io.netty.handler.codec.CorruptedFrameException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -24,16 +24,20 @@ import org.jspecify.annotations.Nullable;
  */
 final class JsonHeaderReader {
 
+    /** The numbers below this are returned as shared strings. */
+    private static final int SMALL_NUMBERS = 32;
     /** Deeper nesting than this in a skipped value is refused (it keeps the reader's stack bounded). */
     private static final int MAX_DEPTH = 256;
     /**
      * Names and values that appear in nearly every header, returned without allocating: the frame's
      * own, and those the protocol says its most frequent answers carry.
      */
-    private static final List<String> COMMON = Stream.concat(
+    private static final List<String> COMMON = Stream.of(
             Stream.of("code", "extFields", "flag", "language", "opaque", "remark", "serializeTypeCurrentRPC",
                     "version", "JSON", "JAVA"),
-            SendResponse.FREQUENT_STRINGS.stream()).toList();
+            SendResponse.FREQUENT_STRINGS.stream(),
+            // Small numbers, such as the queue id of every send answer.
+            IntStream.range(0, SMALL_NUMBERS).mapToObj(Integer::toString)).flatMap(s -> s).toList();
     /** {@link #COMMON} by length, so that a string is compared only with the names of its own length. */
     private static final String[][] COMMON_BY_LENGTH =
             new String[COMMON.stream().mapToInt(String::length).max().orElse(0) + 1][];
@@ -107,7 +111,7 @@ final class JsonHeaderReader {
         if (next() != '{') {
             throw corrupt("extFields is not an object");
         }
-        Map<String, String> fields = new HashMap<>();
+        HeaderFields fields = new HeaderFields();
         if (!closes('}')) {
             do {
                 String name = nameAndColon();
@@ -115,12 +119,37 @@ final class JsonHeaderReader {
                 byte c = peek();
                 if (c == '{' || c == '[') {
                     skipValue(1);
-                } else {
-                    fields.put(name, scalarText());
+                } else if (!quotedNumber(fields, name)) {
+                    fields.add(name, scalarText());
                 }
             } while (more('}'));
         }
         return fields;
+    }
+
+    /**
+     * At a string of 3 to 18 plain digits without a leading zero (a queue offset): adds it to
+     * {@code fields} as a number, without a String, and moves past it. Anything else is left as it
+     * is, for {@link #scalarText}; such a string reads back as the same text either way.
+     */
+    private boolean quotedNumber(HeaderFields fields, String name) {
+        if (in[pos] != '"') {
+            return false;
+        }
+        int first = pos + 1;
+        int i = first;
+        long value = 0;
+        while (i < end && isDigit(in[i])) {
+            value = value * 10 + (in[i] - '0');
+            i++;
+        }
+        int digits = i - first;
+        if (i >= end || in[i] != '"' || digits < 3 || digits > 18 || in[first] == '0') {
+            return false;
+        }
+        pos = i + 1;
+        fields.addNumber(name, value);
+        return true;
     }
 
     /** A scalar as text (null for JSON null); an object or array is refused. */

@@ -15,20 +15,23 @@ final class JsonStrings {
 
     /** Writes {@code "s"} with quotes, backslashes and control characters (e.g. property separators) escaped. */
     static void write(ByteBuf out, String s) {
+        out.writeByte('"');
+        writeContent(out, s);
+        out.writeByte('"');
+    }
+
+    /** Writes {@code s} escaped as inside a JSON string literal, without the quotes. */
+    static void writeContent(ByteBuf out, String s) {
         int length = s.length();
         if (isPlainAscii(s, length)) { // the usual case: one bulk copy instead of a call per byte
-            out.ensureWritable(length + 2);
-            out.writeByte('"');
             out.writeCharSequence(s, StandardCharsets.US_ASCII);
-            out.writeByte('"');
             return;
         }
         // Escaping goes into a plain array and then into the buffer with one copy: a ByteBuf call per
         // byte (each checking bounds and the reference count) cost more than the rest of the header.
-        int worstCase = worstCaseBytes(s, length) + 2;
+        int worstCase = worstCaseBytes(s, length);
         byte[] b = SCRATCH.get(worstCase);
         int i = 0;
-        b[i++] = '"';
         for (int k = 0; k < length; k++) {
             char c = s.charAt(k);
             if (c >= 0x20 && c < 0x80) {
@@ -60,8 +63,18 @@ final class JsonStrings {
                 b[i++] = (byte) (0x80 | (c & 0x3F));
             }
         }
-        b[i++] = '"';
         out.writeBytes(b, 0, i);
+    }
+
+    /** Writes control character {@code c} (below 0x20) as its six-byte JSON escape. */
+    static void writeControl(ByteBuf out, char c) {
+        out.ensureWritable(6);
+        out.writeByte('\\');
+        out.writeByte('u');
+        out.writeByte('0');
+        out.writeByte('0');
+        out.writeByte(HEX[c >> 4]);
+        out.writeByte(HEX[c & 0xF]);
     }
 
     /** Whether every char of {@code s} is printable ASCII that JSON takes as it is. */

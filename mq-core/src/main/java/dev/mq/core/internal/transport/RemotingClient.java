@@ -13,7 +13,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
@@ -344,7 +343,7 @@ public final class RemotingClient implements AutoCloseable {
                     // The host travels into the SSLEngine: SNI, and the certificate's name check against it.
                     p.addLast("tls", tls.newHandler(ch.alloc(), target.host(), target.port()));
                 }
-                p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                p.addLast("idle", new IdleWatch(config.idleTimeout().toNanos()));
                 p.addLast("decoder", new FrameDecoder(connection::takesBodyBuffer));
                 p.addLast("handler", new ClientChannelHandler(connection, RemotingClient.this,
                         config.sslContext() != null));

@@ -80,6 +80,17 @@ public final class RemotingCommand {
     }
 
     /**
+     * Header field {@code name} as a number, read as {@link Long#parseLong} reads its text, or
+     * {@code absent} when it is missing or no number. A decoded header answers without a String.
+     */
+    public long longField(String name, long absent) {
+        if (extFields instanceof HeaderFields fields) {
+            return fields.longValue(name, absent);
+        }
+        return HeaderFields.parseLong(extFields.get(name), absent);
+    }
+
+    /**
      * The body, or null when the frame had none. A body held as the received buffer is copied out on
      * every call (before {@link #release()} only): who takes the buffer reads {@link #bodyBuffer()}.
      */
