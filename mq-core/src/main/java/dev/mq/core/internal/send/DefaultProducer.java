@@ -165,16 +165,14 @@ public final class DefaultProducer implements Producer {
 
     @Override
     public CompletableFuture<SendResult> sendAsync(Message message, Duration timeout) {
-        Payload plain;
         try {
-            plain = encode(message);
+            Payload plain = encode(message);
+            return plain.body().length < config.compressThreshold()
+                    ? submit(plain, SendMode.ASYNC, null, null, timeout)
+                    : compressElsewhere(plain, timeout);
         } catch (MQException e) {
             return CompletableFuture.failedFuture(e);
         }
-        if (plain.body().length < config.compressThreshold()) {
-            return submitAsync(() -> plain, null, null, timeout);
-        }
-        return compressElsewhere(plain, timeout);
     }
 
     /**
@@ -185,27 +183,31 @@ public final class DefaultProducer implements Producer {
      * promise no wire order, as no unordered send does: orderly sends compress on the caller's thread.
      */
     private CompletableFuture<SendResult> compressElsewhere(Payload plain, Duration timeout) {
-        CompletableFuture<SendResult> future = new CompletableFuture<>();
         long start = clock.nanoTime();
-        long deadline;
+        long deadline = admit(plain, start, timeout);
+        CompletableFuture<SendResult> future = new CompletableFuture<>();
         try {
-            deadline = admit(plain, start, timeout);
-        } catch (MQException e) {
-            return CompletableFuture.failedFuture(e);
+            client.callbackExecutor().execute(() -> {
+                Payload payload;
+                try {
+                    payload = compressed(plain);
+                } catch (RuntimeException | Error e) { // nothing was sent: the permits go back, the caller hears why
+                    notSent(plain, future, e);
+                    return;
+                }
+                limiter.shrink(plain.wireBytes(), payload.wireBytes());
+                launch(payload, SendMode.ASYNC, null, null, start, deadline, future);
+            });
+        } catch (RuntimeException e) { // the callback executor never refuses a task; should one still fail...
+            notSent(plain, future, e);
         }
-        client.callbackExecutor().execute(() -> {
-            Payload payload;
-            try {
-                payload = compressed(plain);
-            } catch (RuntimeException | Error e) { // nothing was sent: the permits go back, the caller hears why
-                limiter.release(plain.wireBytes());
-                future.completeExceptionally(e instanceof MQException mq ? mq : BrokerAttempt.unexpected(e));
-                return;
-            }
-            limiter.shrink(plain.wireBytes(), payload.wireBytes());
-            launch(payload, SendMode.ASYNC, null, null, start, deadline, future);
-        });
         return future;
+    }
+
+    /** An admitted send that never started: its permits go back and its caller hears why. */
+    private void notSent(Payload admitted, CompletableFuture<SendResult> future, Throwable e) {
+        limiter.release(admitted.wireBytes());
+        future.completeExceptionally(e instanceof MQException mq ? mq : BrokerAttempt.unexpected(e));
     }
 
     @Override
@@ -535,7 +537,8 @@ public final class DefaultProducer implements Producer {
 
     /**
      * Validation, backpressure and the first write happen on the caller's thread (so sends issued in
-     * order reach the wire in order); everything after is asynchronous.
+     * order reach the wire in order; unordered asynchronous sends of a body to compress write later,
+     * see {@link #compressElsewhere}); everything after is asynchronous.
      */
     private CompletableFuture<SendResult> submit(Payload payload, SendMode mode, @Nullable QueueSelector selector,
                                                  @Nullable Object arg, Duration timeout) {
