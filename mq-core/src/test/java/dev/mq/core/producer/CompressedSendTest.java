@@ -228,14 +228,51 @@ class CompressedSendTest extends FakeClusterTestBase {
         }
     }
 
-    /** Runs tasks on a thread of its own, or keeps them while {@link #hold} is set until {@link #release}. */
+    @Test
+    void aSendWhoseCompressionCannotStartGivesItsPermitsBackAndFailsItsFuture() throws Exception {
+        FakeBroker broker = broker("broker-a");
+        FakeServer ns = nameServer(topic -> route(4, broker), 0);
+        HeldExecutor executor = new HeldExecutor();
+        ClientResources resources = ClientResources.builder().name("failing").callbackExecutor(executor).build();
+        MQClientInstance client = cluster.add(MQClientInstance.builder().nameServer(ns.address())
+                .resources(resources).build());
+        try {
+            client.start();
+            Producer producer = producer(client, b -> b);
+            producer.send(message("Failing", "route first"));
+
+            executor.fail = true; // not a rejection (those go to an overflow thread): a broken executor
+            CompletableFuture<SendResult> future = producer.sendAsync(Message.builder("Failing")
+                    .body(text(16_384, 8)).build());
+            executor.fail = false;
+
+            assertThat(SendAssertions.failure(future)).hasRootCauseMessage("executor broken");
+            assertThat(producer.stats().inFlightRequests()).isZero();
+            assertThat(producer.stats().inFlightBytes()).isZero();
+            assertThat(producer.sendAsync(Message.builder("Failing").body(text(16_384, 9)).build())
+                    .get(10, TimeUnit.SECONDS).isOk()).isTrue();
+            assertThat(broker.sends()).hasSize(2);
+        } finally {
+            client.close();
+            resources.close();
+        }
+    }
+
+    /**
+     * Runs tasks on a thread of its own, or keeps them while {@link #hold} is set until {@link #release},
+     * or throws while {@link #fail} is set.
+     */
     private static final class HeldExecutor implements Executor {
 
         volatile boolean hold;
+        volatile boolean fail;
         final ConcurrentLinkedQueue<Runnable> held = new ConcurrentLinkedQueue<>();
 
         @Override
         public void execute(Runnable task) {
+            if (fail) {
+                throw new IllegalStateException("executor broken");
+            }
             if (hold) {
                 held.add(task);
             } else {
