@@ -17,12 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where clients run completions, hooks and route waiters: the application's executor, or a pool
- * their {@link ClientResources} own. It never drops a task — every task stands for an outcome
- * someone waits for — and never runs one on the calling thread (often an event loop) while the
- * resources are open: a task the executor rejects (full, or shut down before the resources) goes to
- * an overflow thread of the resources. Only once they have closed do rejected tasks run on the
- * calling thread.
+ * Where clients run completions, hooks, route waiters and the compression of unordered asynchronous
+ * sends: the application's executor, or a pool their {@link ClientResources} own. It never drops a
+ * task — every task stands for an outcome someone waits for — and never runs one on the calling
+ * thread (often an event loop) while the resources are open: a task the executor rejects (full, or
+ * shut down before the resources) goes to an overflow thread of the resources. Only once they have
+ * closed do rejected tasks run on the calling thread.
  */
 public final class CallbackExecutor implements Executor {
 

@@ -95,14 +95,17 @@ public final class Compression {
     /** The official client compresses single-message bodies of at least this many bytes. */
     public static final int DEFAULT_THRESHOLD = 4096;
 
-    static final DeflaterPool DEFLATERS =
-            new DeflaterPool(Math.min(64, 2 * Runtime.getRuntime().availableProcessors()));
+    /** Deflaters and output arrays, shared by every producer of the JVM and bounded like the CPUs. */
+    static final WorkspacePool WORKSPACES =
+            new WorkspacePool(Math.min(64, 2 * Runtime.getRuntime().availableProcessors()));
 
     private Compression() {
     }
 
     /**
-     * Compresses {@code body} into a zlib stream.
+     * Compresses {@code body} into a zlib stream, returned at its exact length. The body is deflated
+     * into a pooled array with room for zlib's worst case and copied out once, so a send allocates
+     * the compressed size and nothing more.
      *
      * @param level 0..9, or -1 for zlib's default
      */
@@ -110,22 +113,43 @@ public final class Compression {
         if (level < Deflater.DEFAULT_COMPRESSION || level > Deflater.BEST_COMPRESSION) {
             throw new IllegalArgumentException("zlib level must be -1..9, not " + level);
         }
-        Deflater deflater = DEFLATERS.borrow(level);
+        WorkspacePool.Workspace workspace = WORKSPACES.borrow();
         try {
+            Deflater deflater = workspace.deflater(level);
             deflater.setInput(body);
             deflater.finish();
-            byte[] out = new byte[worstCase(body.length)];
+            byte[] out = workspace.output(worstCase(body.length));
             int n = 0;
             while (!deflater.finished()) {
-                if (n == out.length) {
-                    out = Arrays.copyOf(out, out.length * 2);
+                if (n == out.length) { // not with zlib's bound as the size; kept as a guard
+                    out = workspace.grow(n);
                 }
                 n += deflater.deflate(out, n, out.length - n);
             }
-            return n == out.length ? out : Arrays.copyOf(out, n);
+            return Arrays.copyOf(out, n);
         } finally {
-            DEFLATERS.release(deflater);
+            WORKSPACES.release(workspace);
         }
+    }
+
+    /**
+     * Runs {@code compressor} with a pooled output array of at least {@code bound} bytes and returns
+     * what it wrote, at its exact length: for the codecs whose libraries compress into a given array.
+     */
+    static byte[] intoScratch(int bound, ScratchCompressor compressor) {
+        WorkspacePool.Workspace workspace = WORKSPACES.borrow();
+        try {
+            byte[] out = workspace.output(bound);
+            return Arrays.copyOf(out, compressor.compress(out));
+        } finally {
+            WORKSPACES.release(workspace);
+        }
+    }
+
+    /** Compresses into {@code out}, which has room for the codec's worst case, and returns the length. */
+    @FunctionalInterface
+    interface ScratchCompressor {
+        int compress(byte[] out);
     }
 
     /**

@@ -15,8 +15,17 @@ final class ZstdCodec {
     private ZstdCodec() {
     }
 
+    /** A frame with the content size in its header, at its exact length (see {@link Compression#intoScratch}). */
     static byte[] compress(byte[] body, int level) {
-        return Zstd.compress(body, level);
+        int bound = (int) Math.min(Zstd.compressBound(body.length), Integer.MAX_VALUE - 8);
+        return Compression.intoScratch(bound, out -> {
+            long n = Zstd.compressByteArray(out, 0, out.length, body, 0, body.length, level);
+            if (Zstd.isError(n)) {
+                throw new IllegalStateException("zstd could not compress " + body.length + " bytes: "
+                        + Zstd.getErrorName(n));
+            }
+            return (int) n;
+        });
     }
 
     static byte[] decompress(byte[] data) {

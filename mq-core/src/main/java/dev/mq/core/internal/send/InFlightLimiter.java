@@ -71,6 +71,14 @@ final class InFlightLimiter {
         }
     }
 
+    /** Gives back the bytes of a send taken as {@code acquired} that now holds only {@code kept}. */
+    void shrink(int acquired, int kept) {
+        int surplus = Math.min(acquired, maxBytes) - Math.min(kept, maxBytes);
+        if (surplus > 0) {
+            bytes.release(surplus);
+        }
+    }
+
     void release(int size) {
         bytes.release(Math.min(size, maxBytes));
         requests.release();

@@ -66,11 +66,11 @@ class CompressionTest {
 
     @Test
     void deflatersAreReusedAndTheLevelOfAPooledOneIsReset() {
-        Compression.DEFLATERS.clear();
+        Compression.WORKSPACES.clear();
         byte[] atNine = Compression.zlib(TEXT, 9);
-        assertThat(Compression.DEFLATERS.idle()).isEqualTo(1);
+        assertThat(Compression.WORKSPACES.idle()).isEqualTo(1);
         byte[] atZero = Compression.zlib(TEXT, 0);
-        assertThat(Compression.DEFLATERS.idle()).isEqualTo(1);
+        assertThat(Compression.WORKSPACES.idle()).isEqualTo(1);
         // Level 0 stores; a Deflater left at level 9 would compress.
         assertThat(atZero.length).isGreaterThan(TEXT.length);
         assertThat(Compression.zlib(TEXT, 9)).isEqualTo(atNine);
@@ -78,16 +78,116 @@ class CompressionTest {
 
     @Test
     void aFullPoolEndsWhatItCannotKeep() {
-        DeflaterPool pool = new DeflaterPool(1);
-        java.util.zip.Deflater a = pool.borrow(5);
-        java.util.zip.Deflater b = pool.borrow(5);
+        WorkspacePool pool = new WorkspacePool(1);
+        WorkspacePool.Workspace a = pool.borrow();
+        WorkspacePool.Workspace b = pool.borrow();
+        java.util.zip.Deflater deflaterOfB = b.deflater(5);
         pool.release(a);
         pool.release(b);
         assertThat(pool.idle()).isEqualTo(1);
         // An ended Deflater refuses work.
-        assertThatThrownBy(() -> b.deflate(new byte[16])).isInstanceOf(NullPointerException.class);
-        assertThat(pool.borrow(5)).isSameAs(a);
+        assertThatThrownBy(() -> deflaterOfB.deflate(new byte[16])).isInstanceOf(NullPointerException.class);
+        assertThat(pool.borrow()).isSameAs(a);
         pool.clear();
+    }
+
+    /** Bodies around the sizes the pooled output array is kept for, compressible and not. */
+    private static List<byte[]> bodies() {
+        byte[] noise = new byte[20_000];
+        new Random(3).nextBytes(noise);
+        byte[] json = "{\"orderId\":81234,\"sku\":\"SKU-0042\",\"qty\":3,\"price\":19.99}".repeat(8000)
+                .getBytes(StandardCharsets.UTF_8); // ~480 KB: above what a workspace keeps
+        return List.of(new byte[0], new byte[] {42}, Arrays.copyOf(TEXT, 4095), Arrays.copyOf(TEXT, 4096),
+                Arrays.copyOf(TEXT, 16_384), noise, Arrays.copyOf(json, 64 * 1024), Arrays.copyOf(json, 64 * 1024 + 1),
+                json);
+    }
+
+    @Test
+    void zlibWritesExactlyWhatAFreshDeflaterWritesAtEveryLevel() {
+        for (byte[] body : bodies()) {
+            for (int level : new int[] {-1, 0, 1, 5, 9}) {
+                java.util.zip.Deflater reference = new java.util.zip.Deflater(level);
+                reference.setInput(body);
+                reference.finish();
+                byte[] out = new byte[body.length * 2 + 64];
+                int n = reference.deflate(out);
+                assertThat(reference.finished()).isTrue();
+                reference.end();
+
+                byte[] ours = Compression.zlib(body, level);
+
+                assertThat(ours).as("%d bytes at level %d", body.length, level).isEqualTo(Arrays.copyOf(out, n));
+                assertThat(Compression.inflate(ours)).isEqualTo(body);
+            }
+        }
+    }
+
+    @Test
+    void zstdWritesTheLibrarysOneShotFrameWithItsContentSize() {
+        for (byte[] body : bodies()) {
+            for (int level : new int[] {1, 5, 19}) {
+                byte[] ours = Compression.Codec.ZSTD.compress(body, level);
+
+                assertThat(ours).as("%d bytes at level %d", body.length, level)
+                        .isEqualTo(com.github.luben.zstd.Zstd.compress(body, level));
+                assertThat(com.github.luben.zstd.Zstd.getFrameContentSize(ours)).isEqualTo(body.length);
+                assertThat(Compression.decompress(ours, Compression.Codec.ZSTD.sysFlag())).isEqualTo(body);
+            }
+        }
+    }
+
+    @Test
+    void lz4WritesTheFrameLz4JavasFrameWriterWritesWithTheSameBlockSize() throws Exception {
+        List<byte[]> bodies = new java.util.ArrayList<>(bodies());
+        byte[] large = new byte[4 * 1024 * 1024 + 100_000]; // two 4 MiB blocks; the first compresses, the
+        new Random(4).nextBytes(large);                      // second (noise) is stored as it is
+        Arrays.fill(large, 0, 4 * 1024 * 1024, (byte) 'a');
+        bodies.add(large);
+        for (byte[] body : bodies) {
+            LZ4FrameOutputStream.BLOCKSIZE blockSize = body.length <= 64 * 1024 ? LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB
+                    : body.length <= 256 * 1024 ? LZ4FrameOutputStream.BLOCKSIZE.SIZE_256KB
+                    : body.length <= 1024 * 1024 ? LZ4FrameOutputStream.BLOCKSIZE.SIZE_1MB
+                    : LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB;
+            ByteArrayOutputStream reference = new ByteArrayOutputStream();
+            try (LZ4FrameOutputStream out = new LZ4FrameOutputStream(reference, blockSize,
+                    LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE)) {
+                out.write(body);
+            }
+
+            byte[] ours = Compression.Codec.LZ4.compress(body, 5);
+
+            assertThat(ours).as("%d bytes", body.length).isEqualTo(reference.toByteArray());
+            assertThat(Compression.decompress(ours, Compression.Codec.LZ4.sysFlag())).isEqualTo(body);
+        }
+    }
+
+    @Test
+    void aWorkspaceKeepsItsOutputArrayUpToTheLimitAndDropsLargerOnes() {
+        WorkspacePool pool = new WorkspacePool(1);
+        WorkspacePool.Workspace w = pool.borrow();
+        byte[] small = w.output(20_000);
+        pool.release(w);
+        assertThat(pool.borrow()).isSameAs(w);
+        assertThat(w.output(10_000)).isSameAs(small);
+        w.output(WorkspacePool.MAX_KEPT_BYTES + 1);
+        pool.release(w);
+        assertThat(pool.borrow().keptOutput()).isEmpty();
+        pool.clear();
+    }
+
+    @Test
+    void aFailedCompressionGivesItsWorkspaceBackResetForTheNextBody() {
+        Compression.WORKSPACES.clear();
+        assertThatThrownBy(() -> Compression.intoScratch(100, out -> {
+            out[0] = 1;
+            throw new IllegalStateException("codec failed");
+        })).hasMessage("codec failed");
+        assertThat(Compression.WORKSPACES.idle()).isEqualTo(1);
+        // A zlib body half-fed to a Deflater that then fails must not leak into the next stream.
+        WorkspacePool.Workspace w = Compression.WORKSPACES.borrow();
+        w.deflater(5).setInput(TEXT);
+        Compression.WORKSPACES.release(w);
+        assertThat(Compression.inflate(Compression.zlib(TEXT, 5))).isEqualTo(TEXT);
     }
 
     private static byte[] inflateWithJdkStream(byte[] data) throws Exception {

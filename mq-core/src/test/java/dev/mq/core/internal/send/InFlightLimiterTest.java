@@ -39,6 +39,27 @@ class InFlightLimiterTest {
     }
 
     @Test
+    void aShrunkSendGivesBackTheDifferenceAndReleasesWhatItKept() {
+        InFlightLimiter limiter = new InFlightLimiter(10, 100, BackpressurePolicy.FAIL, Clock.system());
+        limiter.acquire(80, in(1_000)); // taken for an uncompressed body...
+        limiter.shrink(80, 30);          // ...that compressed to 30 bytes
+        assertThat(limiter.inFlightBytes()).isEqualTo(30);
+        limiter.acquire(70, in(1_000)); // the room it gave back is usable at once
+        limiter.release(70);
+        limiter.release(30);
+        assertThat(limiter.inFlightBytes()).isZero();
+        assertThat(limiter.inFlightRequests()).isZero();
+
+        limiter.acquire(500, in(1_000)); // larger than the cap: it took the whole cap
+        limiter.shrink(500, 120);        // still larger: nothing to give back
+        assertThat(limiter.inFlightBytes()).isEqualTo(100);
+        limiter.shrink(120, 40);         // now 40 of the cap's 100
+        assertThat(limiter.inFlightBytes()).isEqualTo(40);
+        limiter.release(40);
+        assertThat(limiter.inFlightBytes()).isZero();
+    }
+
+    @Test
     void byteCapIsEnforced() {
         InFlightLimiter limiter = new InFlightLimiter(100, 100, BackpressurePolicy.FAIL, Clock.system());
         limiter.acquire(60, in(1_000));
