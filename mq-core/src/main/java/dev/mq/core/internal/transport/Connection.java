@@ -89,7 +89,6 @@ final class Connection {
 
     /** Queues an encoded request for writing; callable from any thread. */
     void send(InFlightRequest request) {
-        request.attach(this);
         writeQueue.offer(request);
         if (drainScheduled.compareAndSet(false, true)) {
             eventLoop.execute(drainTask);

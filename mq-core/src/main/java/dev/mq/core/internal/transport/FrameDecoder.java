@@ -3,9 +3,11 @@ package dev.mq.core.internal.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.TooLongFrameException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
 import org.jspecify.annotations.Nullable;
@@ -15,17 +17,24 @@ import org.jspecify.annotations.Nullable;
  * decodes each into a {@link RemotingCommand}, whichever header type it carries: JSON (type 0) or
  * RocketMQ's binary header (type 1). Anything malformed raises {@link CorruptedFrameException}; the
  * connection handler then closes the channel, which fails its in-flight requests.
+ *
+ * <p>Each frame is decoded where it lies in the received bytes, between its bounds, rather than
+ * through Netty's {@code LengthFieldBasedFrameDecoder}: that one hands every frame on as a retained
+ * slice, an object per answer on the event loop that is released again right after decoding (the
+ * send path's allocation benchmark, {@code SendPathBenchmark}, counted it). For the same reason the
+ * JSON header reader is one per connection, used again for every answer.
  */
-final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+final class FrameDecoder extends ByteToMessageDecoder {
 
     /**
      * Largest frame accepted, RocketMQ's {@code frameMaxLength}: it counts the whole frame including its
-     * 4-byte length field (Netty's {@code LengthFieldBasedFrameDecoder}, which RocketMQ's servers use the
-     * same way), so the length field itself may say at most {@code MAX_FRAME_LENGTH - 4}. A larger
-     * length is refused as soon as the length field arrives, before anything is buffered for it.
+     * 4-byte length field (as RocketMQ's servers count it), so the length field itself may say at most
+     * {@code MAX_FRAME_LENGTH - 4}. A larger length is refused as soon as the length field arrives,
+     * before anything is buffered for it.
      */
     public static final int MAX_FRAME_LENGTH = 16 * 1024 * 1024;
 
+    private static final int LENGTH_FIELD = 4;
     private static final int SERIALIZE_JSON = 0;
     private static final int SERIALIZE_ROCKETMQ = 1;
     /** Where headers of direct buffers are copied to be read; headers up to 64 KiB reuse it. */
@@ -34,6 +43,10 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
     /** Whether the response with a given opaque keeps its body as the received buffer. */
     private final IntPredicate takesBodyBuffer;
+    /** This connection's header reader: the decoder runs on the channel's event loop only. */
+    private final JsonHeaderReader reader = new JsonHeaderReader();
+    /** Set once a frame was refused: the stream has no frame boundary left to trust. */
+    private boolean failed;
 
     public FrameDecoder() {
         this(NO_BODY_BUFFERS);
@@ -44,20 +57,40 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
      *                        it answers takes the body as the received buffer instead of a copy
      */
     FrameDecoder(IntPredicate takesBodyBuffer) {
-        super(MAX_FRAME_LENGTH, 0, 4, 0, 4);
         this.takesBodyBuffer = takesBodyBuffer;
     }
 
     @Override
-    protected @Nullable Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
-        ByteBuf frame = (ByteBuf) super.decode(ctx, in);
-        if (frame == null) {
-            return null;
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            // The connection is closing on the failure reported; whatever else arrives is dropped.
+            in.skipBytes(in.readableBytes());
+            return;
         }
+        if (in.readableBytes() < LENGTH_FIELD) {
+            return;
+        }
+        int start = in.readerIndex();
+        long length = in.getUnsignedInt(start);
+        if (length > MAX_FRAME_LENGTH - LENGTH_FIELD) {
+            failed = true;
+            in.skipBytes(in.readableBytes());
+            throw new TooLongFrameException("frame length " + (length + LENGTH_FIELD) + " exceeds "
+                    + MAX_FRAME_LENGTH);
+        }
+        if (in.readableBytes() - LENGTH_FIELD < length) {
+            return; // the rest of the frame has not arrived yet
+        }
+        int frameEnd = start + LENGTH_FIELD + (int) length;
+        in.readerIndex(start + LENGTH_FIELD);
         try {
-            return decodeFrame(frame, takesBodyBuffer);
+            out.add(decodeFrame(in, frameEnd, takesBodyBuffer, reader));
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
         } finally {
-            frame.release();
+            // Past the frame whatever was read of it, as the frame slice's release used to leave it.
+            in.readerIndex(frameEnd);
         }
     }
 
@@ -71,24 +104,31 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
      * {@code takesBodyBuffer} accepts stays in the frame's memory: the command holds a retained slice.
      */
     static RemotingCommand decodeFrame(ByteBuf frame, IntPredicate takesBodyBuffer) {
-        if (frame.readableBytes() < 4) {
-            throw new CorruptedFrameException("frame of " + frame.readableBytes() + " bytes has no header word");
+        return decodeFrame(frame, frame.writerIndex(), takesBodyBuffer, new JsonHeaderReader());
+    }
+
+    /** The frame in {@code buf[readerIndex, frameEnd)}; leaves the reader index at {@code frameEnd}. */
+    private static RemotingCommand decodeFrame(ByteBuf frame, int frameEnd, IntPredicate takesBodyBuffer,
+            JsonHeaderReader reader) {
+        if (frameEnd - frame.readerIndex() < 4) {
+            throw new CorruptedFrameException("frame of " + (frameEnd - frame.readerIndex())
+                    + " bytes has no header word");
         }
         int headerWord = frame.readInt();
         int type = (headerWord >>> 24) & 0xFF;
         int headerLength = headerWord & 0xFFFFFF;
-        if (headerLength > frame.readableBytes()) {
+        if (headerLength > frameEnd - frame.readerIndex()) {
             throw new CorruptedFrameException("header length " + headerLength + " exceeds the frame ("
-                    + frame.readableBytes() + " bytes left)");
+                    + (frameEnd - frame.readerIndex()) + " bytes left)");
         }
         RemotingCommand command = switch (type) {
             // Read where it lies: a slice of the header would be an object per response.
-            case SERIALIZE_JSON -> decodeJson(frame, frame.readerIndex(), headerLength);
+            case SERIALIZE_JSON -> decodeJson(frame, frame.readerIndex(), headerLength, reader);
             case SERIALIZE_ROCKETMQ -> decodeBinary(frame.slice(frame.readerIndex(), headerLength), null);
             default -> throw new CorruptedFrameException("unknown header serialize type " + type);
         };
         frame.skipBytes(headerLength);
-        int bodyLength = frame.readableBytes();
+        int bodyLength = frameEnd - frame.readerIndex();
         if (bodyLength > 0) {
             if (command.isResponse() && takesBodyBuffer.test(command.opaque())) {
                 command.holdBody(frame.readRetainedSlice(bodyLength));
@@ -102,13 +142,13 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     }
 
     /** The JSON header in {@code frame[index, index + length)}. */
-    private static RemotingCommand decodeJson(ByteBuf frame, int index, int length) {
+    private static RemotingCommand decodeJson(ByteBuf frame, int index, int length, JsonHeaderReader reader) {
         if (frame.hasArray()) {
-            return JsonHeaderReader.read(frame.array(), frame.arrayOffset() + index, length, null);
+            return reader.decode(frame.array(), frame.arrayOffset() + index, length, null);
         }
         byte[] bytes = SCRATCH.get(length);
         frame.getBytes(index, bytes, 0, length);
-        return JsonHeaderReader.read(bytes, 0, length, null);
+        return reader.decode(bytes, 0, length, null);
     }
 
     private static RemotingCommand decodeBinary(ByteBuf h, byte @Nullable [] body) {

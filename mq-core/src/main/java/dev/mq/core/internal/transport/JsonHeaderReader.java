@@ -51,22 +51,38 @@ final class JsonHeaderReader {
         }
     }
 
-    private final byte[] in;
-    private final int end;
+    private static final byte[] NOTHING = new byte[0];
+
+    private byte[] in = NOTHING;
+    private int end;
     private int pos;
 
-    private JsonHeaderReader(byte[] in, int offset, int length) {
-        this.in = in;
-        this.pos = offset;
-        this.end = offset + length;
+    /**
+     * A reader to be used again for header after header by one thread at a time: the frame decoder
+     * keeps one per connection, so that an answer costs no reader object of its own on the event loop.
+     */
+    JsonHeaderReader() {
     }
 
     /** Decodes the header in {@code in[offset, offset + length)} into a command carrying {@code body}. */
     static RemotingCommand read(byte[] in, int offset, int length, byte @Nullable [] body) {
+        return new JsonHeaderReader().decode(in, offset, length, body);
+    }
+
+    /**
+     * As {@link #read}, with this reader; not to be called by two threads at once. The input is let go
+     * afterwards, so that a reader kept for reuse does not keep a received buffer's memory alive.
+     */
+    RemotingCommand decode(byte[] in, int offset, int length, byte @Nullable [] body) {
+        this.in = in;
+        this.pos = offset;
+        this.end = offset + length;
         try {
-            return new JsonHeaderReader(in, offset, length).command(body);
+            return command(body);
         } catch (ArrayIndexOutOfBoundsException e) { // defensive: every read is bounds-checked against end
             throw corrupt("truncated JSON header");
+        } finally {
+            this.in = NOTHING;
         }
     }
 

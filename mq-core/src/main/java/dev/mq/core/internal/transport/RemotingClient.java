@@ -132,10 +132,18 @@ public final class RemotingClient implements AutoCloseable {
                     + " could not be encoded: " + e, e));
             return;
         }
-        InFlightRequest request = new InFlightRequest(opaque, frame.isOneway(), address, encoded, callback);
+        Connection connection;
+        try {
+            connection = connection(address);
+        } catch (RejectedExecutionException | IllegalStateException e) { // close() raced with this call
+            encoded.release();
+            callback.onFailure(new MQException(MQException.Reason.SHUTDOWN, "client is closed"));
+            return;
+        }
+        InFlightRequest request = new InFlightRequest(opaque, frame.isOneway(), connection, encoded, callback);
         try {
             request.timeout(timer.newTimeout(request, remaining, TimeUnit.NANOSECONDS));
-            connection(address).send(request);
+            connection.send(request);
         } catch (RejectedExecutionException | IllegalStateException e) { // close() raced with this call
             request.fail(new MQException(MQException.Reason.SHUTDOWN, "client is closed"));
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mq.core.MQException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultEventLoop;
 import io.netty.util.IllegalReferenceCountException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,9 +35,11 @@ class InFlightRequestRaceTest {
         AtomicInteger misuse = new AtomicInteger();
         ByteBuf[] frames = new ByteBuf[rounds];
         InFlightRequest[] requests = new InFlightRequest[rounds];
+        // Never used here (the writer and the failer are this test's threads): only what the requests name.
+        Connection connection = new Connection("127.0.0.1:1", new DefaultEventLoop(), 0);
         for (int i = 0; i < rounds; i++) {
             frames[i] = Unpooled.buffer(8).writeLong(i);
-            requests[i] = new InFlightRequest(i, false, "127.0.0.1:1", frames[i], IGNORE);
+            requests[i] = new InFlightRequest(i, false, connection, frames[i], IGNORE);
         }
         Thread failer = new Thread(() -> {
             for (int i = 0; i < rounds; i++) {

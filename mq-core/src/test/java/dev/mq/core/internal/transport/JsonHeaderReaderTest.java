@@ -220,6 +220,28 @@ class JsonHeaderReaderTest {
         return object;
     }
 
+    @Test
+    void oneReaderUsedAgainReadsEachHeaderAfresh() {
+        // The frame decoder keeps one reader per connection: nothing of one header (its position,
+        // its bounds, a failure half-way) may carry over into the next.
+        JsonHeaderReader reader = new JsonHeaderReader();
+        byte[] first = "{\"code\":1,\"opaque\":11,\"extFields\":{\"a\":\"x\"}}".getBytes(StandardCharsets.UTF_8);
+        byte[] broken = "{\"code\":2,\"opaque\":".getBytes(StandardCharsets.UTF_8);
+        byte[] padded = "...{\"opaque\":33,\"remark\":\"r\"}...".getBytes(StandardCharsets.UTF_8);
+
+        RemotingCommand one = reader.decode(first, 0, first.length, null);
+        assertThat(one.code()).isEqualTo(1);
+        assertThat(one.opaque()).isEqualTo(11);
+        assertThat(one.extFields()).containsExactly(Map.entry("a", "x"));
+        assertThatThrownBy(() -> reader.decode(broken, 0, broken.length, null))
+                .isInstanceOf(CorruptedFrameException.class);
+        RemotingCommand three = reader.decode(padded, 3, padded.length - 6, null);
+        assertThat(three.code()).isZero();
+        assertThat(three.opaque()).isEqualTo(33);
+        assertThat(three.remark()).isEqualTo("r");
+        assertThat(three.extFields()).isEmpty();
+    }
+
     private static RemotingCommand read(String json) {
         return read(json.getBytes(StandardCharsets.UTF_8));
     }
