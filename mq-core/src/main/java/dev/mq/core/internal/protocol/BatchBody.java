@@ -78,19 +78,18 @@ public final class BatchBody {
      * {@code properties}, at most {@link MessageProperties#MAX_UTF8_LENGTH}.
      */
     public static void writeRecord(ByteBuf out, int flag, byte[] body, String properties, int propertiesUtf8Length) {
-        out.writeInt(recordSize(body.length, propertiesUtf8Length));
-        out.writeInt(0);
-        out.writeInt(0);
-        out.writeInt(flag);
-        out.writeInt(body.length);
-        out.writeBytes(body);
-        out.writeShort(propertiesUtf8Length);
+        writeRecordUpToProperties(out, flag, body, propertiesUtf8Length);
         writeUtf8(out, properties, propertiesUtf8Length);
     }
 
     /** Writes one record whose properties are written straight from the message ({@link OutgoingProperties}). */
     public static void writeRecord(ByteBuf out, int flag, byte[] body, OutgoingProperties properties) {
-        int propertiesUtf8Length = properties.utf8Length();
+        writeRecordUpToProperties(out, flag, body, properties.utf8Length());
+        properties.writeUtf8(out);
+    }
+
+    /** A record's fields before its properties' bytes: size, magic and CRC (0), flag, body, properties length. */
+    private static void writeRecordUpToProperties(ByteBuf out, int flag, byte[] body, int propertiesUtf8Length) {
         out.writeInt(recordSize(body.length, propertiesUtf8Length));
         out.writeInt(0);
         out.writeInt(0);
@@ -98,7 +97,6 @@ public final class BatchBody {
         out.writeInt(body.length);
         out.writeBytes(body);
         out.writeShort(propertiesUtf8Length);
-        properties.writeUtf8(out);
     }
 
     private static void writeUtf8(ByteBuf out, String s, int utf8Length) {

@@ -119,23 +119,13 @@ public final class FrameEncoder {
             if (value == null) {
                 return;
             }
-            if (!first) {
-                out.writeByte(',');
-            }
-            first = false;
-            JsonStrings.write(out, name);
-            out.writeByte(':');
+            name(name);
             JsonStrings.write(out, value);
         }
 
         @Override
         public void field(String name, OutgoingProperties value) {
-            if (!first) {
-                out.writeByte(',');
-            }
-            first = false;
-            JsonStrings.write(out, name);
-            out.writeByte(':');
+            name(name);
             out.writeByte('"');
             value.writeTo(this);
             out.writeByte('"');
@@ -155,6 +145,16 @@ public final class FrameEncoder {
             }
         }
 
+        /** Starts a field: the comma before all but the first, the name and its colon. */
+        private void name(String name) {
+            if (!first) {
+                out.writeByte(',');
+            }
+            first = false;
+            JsonStrings.write(out, name);
+            out.writeByte(':');
+        }
+
         // extFields values are JSON strings even for numbers: "e":"3".
         @Override
         public void field(String name, int value) {
@@ -163,12 +163,7 @@ public final class FrameEncoder {
 
         @Override
         public void field(String name, long value) {
-            if (!first) {
-                out.writeByte(',');
-            }
-            first = false;
-            JsonStrings.write(out, name);
-            out.writeByte(':');
+            name(name);
             out.writeByte('"');
             writeDigits(out, value);
             out.writeByte('"');
