@@ -200,12 +200,6 @@ final class BatchSend extends BrokerAttempt implements FrameBody, TimerTask {
         });
     }
 
-    /** Never: automatic batches are made of asynchronous and oneway sends, all written as requests. */
-    @Override
-    void written() {
-        throw new IllegalStateException("an automatic batch is never oneway");
-    }
-
     /** Event loop, timer or writer: the batch failed as a whole. */
     @Override
     void failed(MQException error, boolean retryable) {

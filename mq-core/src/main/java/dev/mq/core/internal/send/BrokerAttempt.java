@@ -47,9 +47,6 @@ abstract class BrokerAttempt implements ResponseCallback {
     /** The broker stored the request with {@code status} and answered {@code response}. */
     abstract void stored(SendStatus status, RemotingCommand response);
 
-    /** A oneway request was written: all its sender will ever know. */
-    abstract void written();
-
     /** The attempt failed: refused by the broker, in transport, or inside the client. */
     abstract void failed(MQException error, boolean retryable);
 
@@ -112,12 +109,11 @@ abstract class BrokerAttempt implements ResponseCallback {
         producer.remoting().invoke(address, frame, deadlineNanos, this);
     }
 
-    /** Event loop: the broker answered (or, for oneway, the frame was written). */
+    /** Event loop: the broker answered. */
     @Override
     public final void onResponse(@Nullable RemotingCommand response) {
-        if (response == null) {
-            written();
-            return;
+        if (response == null) { // the transport's answer to a oneway frame: sends are always requests
+            throw new IllegalStateException("a send attempt is never written oneway");
         }
         long latencyMs = TimeUnit.NANOSECONDS.toMillis(producer.clock().nanoTime() - attemptStartNanos);
         int code = response.code();

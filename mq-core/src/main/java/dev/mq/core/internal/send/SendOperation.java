@@ -291,12 +291,6 @@ final class SendOperation extends BrokerAttempt implements RouteWaiter, TimerTas
                 null, null, false);
     }
 
-    /** Never called: every send, oneway ones included, is written as a request that expects an answer. */
-    @Override
-    void written() {
-        throw new IllegalStateException("a send is never written oneway");
-    }
-
     @Override
     void failed(MQException error, boolean retryable) {
         attemptFailed(error, retryable, false);
